@@ -1,0 +1,3 @@
+from oa.cli import main
+
+main()
