@@ -216,6 +216,7 @@ def simulate_game(league: League, spec: GameSpec, seed: int) -> GameBundle:
                         pulled = {"H": False, "A": False}
                         if period > 3:
                             game_over = True
+                            t = e.t
                         break
             if game_over:
                 break
@@ -226,14 +227,14 @@ def simulate_game(league: League, spec: GameSpec, seed: int) -> GameBundle:
                     add(t, period, "FACEOFF", x=0.0, y=0.0)
             else:
                 t = max(t, seq.end + rng.uniform(2, 10))
-        add(min(t, end) if game_over else end, period, "PERIOD_END")
+        add(t if game_over else end, period, "PERIOD_END")
         if game_over:
             break
     shootout = score["H"] == score["A"]
     if shootout:
         winner = "H" if rng.random() < 0.5 + 0.5 * (goalies["H"].skill - goalies["A"].skill) else "A"
         score[winner] += 1
-    add(ev[-1]["t"], played, "GAME_END")
+    add(max(e["t"] for e in ev), played, "GAME_END")
     return _bundle(spec, ev, shots, frames, score, played + (1 if shootout else 0), shootout)
 
 

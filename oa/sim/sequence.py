@@ -21,7 +21,7 @@ VMAX = 29.0          # ft/s, hard cap for skaters (elite top speed is about 35)
 NET = np.array([RINK.goal_line_x, 0.0])
 
 # distance buckets (ft) and their share of unblocked attempts, before rebounds are added
-DIST_EDGES = np.array([3.0, 10.0, 20.0, 30.0, 40.0, 50.0, 60.0, 75.0])
+DIST_EDGES = np.array([3.0, 10.0, 20.0, 30.0, 40.0, 50.0, 60.0, 72.0])
 DIST_SHARE = np.array([0.085, 0.17, 0.165, 0.19, 0.145, 0.125, 0.12])
 
 MPH = 1.46667        # ft/s per mph
@@ -107,6 +107,8 @@ def _location(rng: np.random.Generator, d: float, side: float) -> np.ndarray:
     a = np.radians(_sample_angle(rng, d))
     x = RINK.goal_line_x - d * np.cos(a)
     y = side * d * np.sin(a)
+    if d < 100 and x < RINK.blue_line_x + 2:       # keep zone shots inside the blue line
+        x = RINK.blue_line_x + rng.uniform(2, 6)
     x, y = RINK.clamp(np.array([x]), np.array([y]), margin=3.0)
     return np.array([float(x[0]), float(y[0])])
 
@@ -310,7 +312,7 @@ def simulate_sequence(rng: np.random.Generator, att: OnIce, dfn: OnIce, goalie: 
         k_end = recv_idx[j + 1] if j + 1 < len(chain) else k_rel
         if j + 1 < len(chain):
             nxt = chain[j + 1]
-            flight_frames = max(int(round(np.hypot(*(att_paths[recv_idx[j + 1], nxt] - att_paths[k_start, who])) / (95.0 if tip_play else 55.0) * FPS)), 1)
+            flight_frames = max(int(np.ceil(np.hypot(*(att_paths[recv_idx[j + 1], nxt] - att_paths[k_start, who])) / (95.0 if tip_play else 55.0) * FPS)), 1)
             k_pass = max(k_end - flight_frames, k_start + 1)
             holder_at[k_start:k_pass] = who
             a_xy = att_paths[k_pass, who] + np.array([0.9, puck_off[who]])
@@ -406,7 +408,7 @@ def _after_release(rng, puck, g_path, r, shot_xy, v, outcome, n) -> int:
         dest = g_path[k_hit] if g_path is not None else NET
     start = puck[r]
     dist = float(np.hypot(*(dest - start)))
-    k_arr = r + max(int(dist / step), 1)
+    k_arr = r + max(int(np.ceil(dist / step)), 1)
     for k in range(r, min(k_arr, n)):
         f = (k - r) / max(k_arr - r, 1)
         puck[k] = start + f * (dest - start)
@@ -450,9 +452,10 @@ def _rebound(rng, att, dfn, goalie, t, att_paths, dfn_paths, puck, r0, shooter0,
     new = (1 - w) * new + w * path_to
     new[: r0 + 1] = att_paths[: r0 + 1, who]
     att_paths[:, who] = motion.limit_speed(new, VMAX)
+    land = att_paths[k_land, who] + off
     for k in range(k_off, k_land):
         f = (k - k_off) / max(k_land - k_off, 1)
-        puck[k] = src + f * (rb - src)
+        puck[k] = src + f * (land - src)
     puck[k_land:k_shot + 1] = att_paths[k_land:k_shot + 1, who] + off
     rel_xy = puck[k_shot].copy()
     r = k_shot + 1

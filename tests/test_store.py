@@ -1,0 +1,84 @@
+import duckdb
+import pytest
+
+from oa.schema import ValidationError
+from oa.sim.game import simulate_game
+from oa.sim.league import build_league
+from oa.sim.schedule import season_schedule
+from oa.store import Store, StoreError
+
+
+@pytest.fixture(scope="module")
+def two_games():
+    lg = build_league(3)
+    specs = season_schedule(lg.team_codes, 2, seed=3)
+    return lg, [simulate_game(lg, s, seed=i) for i, s in enumerate(specs)]
+
+
+def _store(tmp_path, lg, games):
+    st = Store(tmp_path / "t.duckdb")
+    st.upsert({"teams": lg.teams, "players": lg.players, "sim_skills": lg.skills})
+    for g in games:
+        st.ingest_game(g)
+    return st
+
+
+def test_ingest_twice_gives_same_counts(tmp_path, two_games):
+    lg, games = two_games
+    st = _store(tmp_path, lg, games)
+    first = st.counts()
+    for g in games:
+        st.ingest_game(g)
+    assert st.counts() == first
+    assert first["shots"] == sum(len(g.tables["shots"]) for g in games)
+    assert first["frames"] == sum(len(g.tables["frames"]) for g in games)
+    st.close()
+
+
+def test_bad_game_is_rejected_and_store_unchanged(tmp_path, two_games):
+    lg, games = two_games
+    st = _store(tmp_path, lg, games[:1])
+    before = st.counts()
+    snapshot = st.query("SELECT * FROM shots ORDER BY shot_id")
+    bad = games[0]
+    broken = type(bad)(bad.game_id, {k: v.copy() for k, v in bad.tables.items()})
+    broken.tables["frames"].loc[broken.tables["frames"].index[10], "x"] = 250.0
+    with pytest.raises(ValidationError) as e:
+        st.ingest_game(broken)
+    assert f"game {bad.game_id}" in str(e.value) and "table frames" in str(e.value) and "column x" in str(e.value)
+    assert st.counts() == before
+    assert st.query("SELECT * FROM shots ORDER BY shot_id").equals(snapshot)
+    st.close()
+
+
+def test_failure_inside_transaction_rolls_back(tmp_path, two_games, monkeypatch):
+    """A database error half-way through a game's insert leaves the old copy in place."""
+    lg, games = two_games
+    st = _store(tmp_path, lg, games[:1])
+    before = st.counts()
+    real_insert = Store._insert
+
+    def failing(self, table, df):
+        if table.name == "frames":
+            raise duckdb.IOException("disk full (simulated)")
+        return real_insert(self, table, df)
+
+    monkeypatch.setattr(Store, "_insert", failing)
+    with pytest.raises(duckdb.IOException):
+        st.ingest_game(games[0])
+    monkeypatch.undo()
+    assert st.counts() == before
+    st.close()
+
+
+def test_read_only_open_of_missing_store_says_what_to_do(tmp_path):
+    with pytest.raises(StoreError, match="python -m oa demo"):
+        Store(tmp_path / "nope.duckdb", read_only=True)
+
+
+def test_queries_are_parameterised(tmp_path, two_games):
+    lg, games = two_games
+    st = _store(tmp_path, lg, games[:1])
+    evil = "x' OR 1=1 --"
+    assert len(st.query("SELECT * FROM shots WHERE team = ?", [evil])) == 0
+    st.close()
