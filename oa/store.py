@@ -37,7 +37,8 @@ class Store:
         try:
             self.con = duckdb.connect(self.path, read_only=read_only)
         except duckdb.Error as e:
-            raise StoreError(f"cannot open store {self.path}: {e}") from e
+            hint = " (is the dashboard or another command using it? stop it first)" if "lock" in str(e).lower() else ""
+            raise StoreError(f"cannot open store {self.path}{hint}: {e}") from e
         self.read_only = read_only
         if not read_only:
             self.create_schema()
@@ -86,7 +87,6 @@ class Store:
         self.con.register(view, schema.ordered(table, df))
         try:
             cols = ", ".join(table.column_names)
-            key = ", ".join(table.primary_key)
             self.con.execute(f"INSERT OR REPLACE INTO {table.name} ({cols}) SELECT {cols} FROM {view}")
         finally:
             self.con.unregister(view)

@@ -104,11 +104,15 @@ def _sample_angle(rng: np.random.Generator, d: float) -> float:
 
 
 def _location(rng: np.random.Generator, d: float, side: float) -> np.ndarray:
-    a = np.radians(_sample_angle(rng, d))
-    x = RINK.goal_line_x - d * np.cos(a)
-    y = side * d * np.sin(a)
-    if d < 100 and x < RINK.blue_line_x + 2:       # keep zone shots inside the blue line
-        x = RINK.blue_line_x + rng.uniform(2, 6)
+    """A spot `d` ft from the net; zone shots stay inside the blue line (redraw the angle)."""
+    for _ in range(20):
+        a = np.radians(_sample_angle(rng, d))
+        x = RINK.goal_line_x - d * np.cos(a)
+        y = side * d * np.sin(a)
+        if d >= 100 or (x > RINK.blue_line_x + 2 and abs(y) < RINK.half_width - 3):
+            break
+    else:
+        x, y = RINK.blue_line_x + rng.uniform(2, 8), side * rng.uniform(20, 38)
     x, y = RINK.clamp(np.array([x]), np.array([y]), margin=3.0)
     return np.array([float(x[0]), float(y[0])])
 

@@ -14,7 +14,7 @@ import numpy as np
 from oa.rink import RINK, angle_to_net, distance_to_net
 from oa.sim.motion import FPS
 
-TYPE_EFFECT = {"WRIST": 0.0, "SNAP": 0.12, "SLAP": -0.05, "BACKHAND": -0.08, "TIP": 0.0,
+TYPE_EFFECT = {"WRIST": 0.0, "SNAP": 0.15, "SLAP": 0.05, "BACKHAND": -0.05, "TIP": -0.25,
                "DEFLECTION": 0.10, "WRAP": -0.55}
 
 
@@ -87,11 +87,11 @@ def true_logit(s: Situation, shooter_skill: float, goalie_skill: float, goalie_h
     d = s.distance
     if s.empty_net:
         return 2.9 - 0.022 * d + 0.5 * shooter_skill
-    z = -2.4 - 0.047 * d + 1.0 * np.exp(-d / 7.0)
+    z = -2.52 - 0.032 * d + 0.35 * np.exp(-d / 7.0)
     z -= 0.016 * max(s.angle - 30.0, 0.0) * (1.0 if d > 8 else 0.4)
-    z += 0.013 * min(s.angle_change, 70.0) * (1.25 if d < 25 else 0.7)
+    z += 0.013 * min(s.angle_change, 70.0) * (1.1 if d < 25 else 0.8)
     gd = min(s.goalie_offset, 9.0)
-    z += 0.30 * gd * (1.3 if d < 20 else 0.8) - 0.015 * gd * gd
+    z += 0.30 * gd * (1.1 if d < 20 else 0.9) - 0.015 * gd * gd
     z += 0.035 * min(s.goalie_speed, 16.0)
     z += (0.28 * min(s.screens, 2)) * (1.0 if d > 25 else 0.3)
     z -= 0.22 * min(s.lane_defenders, 3)
