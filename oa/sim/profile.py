@@ -8,11 +8,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from oa.rink import distance_to_net
+from oa.rink import angle_to_net, distance_to_net
 from oa.store import Store
 
 DIST_BINS = [0, 10, 20, 30, 40, 50, 60, 200]
 DIST_LABELS = ["0-10", "10-20", "20-30", "30-40", "40-50", "50-60", "60-200"]
+ANGLE_BINS = [0, 15, 30, 45, 60, 90, 180]
+ANGLE_LABELS = ["0-15", "15-30", "30-45", "45-60", "60-90", "90-180"]
 TYPE_MAP = {"BACKHAND": "BACK", "DEFLECTION": "DEFL"}
 
 
@@ -34,6 +36,7 @@ def shots_profile(shots: pd.DataFrame, n_games: int) -> dict:
     s = shots[shots["outcome"] != "BLOCK"]
     d = distance_to_net(s["x"].to_numpy(), s["y"].to_numpy())
     b = pd.cut(d, DIST_BINS, labels=DIST_LABELS, right=False)
+    ab = pd.cut(angle_to_net(s["x"].to_numpy(), s["y"].to_numpy()), ANGLE_BINS, labels=ANGLE_LABELS, right=False)
     prev_t = s.groupby("game_id")["game_seconds"].shift(1)
     prev_team = s.groupby("game_id")["team"].shift(1)
     rebound = ((s["game_seconds"] - prev_t) <= 3.0) & (prev_team == s["team"])
@@ -51,6 +54,7 @@ def shots_profile(shots: pd.DataFrame, n_games: int) -> dict:
         "distance_ft_quantiles": {str(q): round(float(np.quantile(d, q)), 1) for q in (0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95)},
         "share_by_distance_ft": pd.Series(b).value_counts(normalize=True).reindex(DIST_LABELS).round(3).to_dict(),
         "goal_rate_by_distance_ft": s.groupby(b, observed=False)["is_goal"].mean().reindex(DIST_LABELS).round(3).to_dict(),
+        "goal_rate_by_angle_deg": s.groupby(ab, observed=False)["is_goal"].mean().reindex(ANGLE_LABELS).round(3).to_dict(),
         "strength_share_shooter_view": s["strength"].str.replace("v", "x").value_counts(normalize=True).round(3).head(8).to_dict(),
         "goal_rate_by_strength_shooter_view": s.groupby(s["strength"].str.replace("v", "x"))["is_goal"].mean().round(3).to_dict(),
         "empty_net_share": round(float(s["empty_net"].mean()), 4),
