@@ -15,13 +15,10 @@ import os
 import threading
 from pathlib import Path
 
-import duckdb
 import streamlit as st
 
-from oa.store import Store
+from oa.store import DEFAULT_DB, Store
 
-ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_DB = ROOT / "data" / "oa.duckdb"
 ENV_VAR = "OA_DB"
 DEMO_GAMES = 200
 DEMO_SEED = 0
@@ -71,14 +68,8 @@ def ensure_demo_store(path: str | Path | None = None, n_games: int = DEMO_GAMES,
             bar.progress(frac, text=f"{BUILD_TEXT} {done}/{total} games")
 
         try:
+            # build_demo checkpoints and closes its writer, so the file is whole to move
             build_demo(tmp, n_games=n_games, seed=seed, progress=progress)
-            # fold any write-ahead log into the file before it is moved into place;
-            # the builder's writer connection is closed by now, so this one is alone
-            con = duckdb.connect(str(tmp))
-            try:
-                con.execute("CHECKPOINT")
-            finally:
-                con.close()
             os.replace(tmp, path)
         except BaseException:
             _discard(tmp)

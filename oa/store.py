@@ -17,7 +17,7 @@ import pandas as pd
 from oa import schema
 from oa.schema import GameBundle, Table
 
-DEFAULT_DB = Path("data") / "oa.duckdb"
+DEFAULT_DB = Path(__file__).resolve().parents[1] / "data" / "oa.duckdb"
 
 
 class StoreError(RuntimeError):
@@ -69,25 +69,16 @@ class Store:
             self.con.execute("COMMIT")
 
     # -- writes ----------------------------------------------------------------------
-    def _insert(self, table: Table, df: pd.DataFrame) -> None:
+    def _insert(self, table: Table, df: pd.DataFrame, replace: bool = False) -> None:
+        """Append `df` (or insert-or-replace by primary key) through a registered view."""
         if len(df) == 0:
             return
         view = f"_in_{table.name}"
         self.con.register(view, schema.ordered(table, df))
         try:
             cols = ", ".join(table.column_names)
-            self.con.execute(f"INSERT INTO {table.name} ({cols}) SELECT {cols} FROM {view}")
-        finally:
-            self.con.unregister(view)
-
-    def _upsert(self, table: Table, df: pd.DataFrame) -> None:
-        if len(df) == 0:
-            return
-        view = f"_up_{table.name}"
-        self.con.register(view, schema.ordered(table, df))
-        try:
-            cols = ", ".join(table.column_names)
-            self.con.execute(f"INSERT OR REPLACE INTO {table.name} ({cols}) SELECT {cols} FROM {view}")
+            verb = "INSERT OR REPLACE" if replace else "INSERT"
+            self.con.execute(f"{verb} INTO {table.name} ({cols}) SELECT {cols} FROM {view}")
         finally:
             self.con.unregister(view)
 
@@ -100,7 +91,7 @@ class Store:
             schema.validate_table(t, schema.ordered(t, df) if set(t.column_names) <= set(df.columns) else df, game="-")
         with self.transaction():
             for name, df in tables.items():
-                self._upsert(schema.BY_NAME[name], df)
+                self._insert(schema.BY_NAME[name], df, replace=True)
 
     def _delete_game(self, game_id: int) -> None:
         lo, hi = game_id * 10000, game_id * 10000 + 9999

@@ -78,22 +78,22 @@ def arc(cx: float, cy: float, r: float, a0: float, a1: float, n: int = 24) -> tu
     return cx + r * np.cos(a), cy + r * np.sin(a)
 
 
+def _extent(half_along: float, half_across: float, r: float, v: float) -> float:
+    """How far the ice reaches across at coordinate v along, given the corner radius r."""
+    d = abs(v) - (half_along - r)
+    if d <= 0:
+        return half_across
+    return (half_across - r) + float(np.sqrt(max(r * r - d * d, 0.0)))
+
+
 def boards_half_width_at(rink: Rink, x: float) -> float:
     """Half the ice width at length coordinate x (narrower where the corners round off)."""
-    hl, hw, r = rink.half_length, rink.half_width, rink.corner_radius
-    dx = abs(x) - (hl - r)
-    if dx <= 0:
-        return hw
-    return (hw - r) + float(np.sqrt(max(r * r - dx * dx, 0.0)))
+    return _extent(rink.half_length, rink.half_width, rink.corner_radius, x)
 
 
 def boards_x_at(rink: Rink, y: float) -> float:
     """Distance from centre ice to the end boards at width coordinate y."""
-    hl, hw, r = rink.half_length, rink.half_width, rink.corner_radius
-    dy = abs(y) - (hw - r)
-    if dy <= 0:
-        return hl
-    return (hl - r) + float(np.sqrt(max(r * r - dy * dy, 0.0)))
+    return _extent(rink.half_width, rink.half_length, rink.corner_radius, y)
 
 
 def _rect(x0: float, x1: float, y0: float, y1: float) -> tuple[np.ndarray, np.ndarray]:

@@ -193,6 +193,7 @@ def simulate_game(league: League, spec: GameSpec, seed: int) -> GameBundle:
             d = _direction(k == "H", period)
             _emit_frames(frames, spec, seq, d, teams[k], teams[o], att, dfn, goalie, goalies[k] if not pulled[k] else None)
             k0 = int(round(seq.t[0] * FPS))
+            scored = False
             for e in seq.events:
                 add(e.t, period, e.type, k, player=e.player, player2=e.player2,
                     x=d * e.x, y=d * e.y, detail=e.detail)
@@ -208,6 +209,7 @@ def simulate_game(league: League, spec: GameSpec, seed: int) -> GameBundle:
                                       outcome=sh.outcome, is_goal=sh.outcome == "GOAL",
                                       release_frame=k0 + sh.release_frame, p_true=sh.p_true))
                     if sh.outcome == "GOAL":
+                        scored = True
                         score[k] += 1
                         ev[-1]["home_score"], ev[-1]["away_score"] = score["H"], score["A"]
                         if pp and box[o] and sa < sf:
@@ -220,7 +222,7 @@ def simulate_game(league: League, spec: GameSpec, seed: int) -> GameBundle:
                         break
             if game_over:
                 break
-            if shots and shots[-1]["is_goal"] and shots[-1]["t"] >= t - 10:
+            if scored:
                 t = seq.end + rng.uniform(25, 40)
                 last_end = t
                 if t < end:

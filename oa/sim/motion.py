@@ -65,12 +65,6 @@ def goal_side_target(attacker: np.ndarray, gap: float, net_x: float = RINK.goal_
     return attacker + v / np.maximum(n, 1e-6) * np.minimum(gap, n * 0.8)
 
 
-def speed(path: np.ndarray) -> np.ndarray:
-    """Frame-to-frame speed in ft/s (first frame repeats the second)."""
-    v = np.linalg.norm(np.diff(path, axis=0), axis=-1) * FPS
-    return np.concatenate([v[:1], v], axis=0)
-
-
 def limit_speed(path: np.ndarray, vmax: float) -> np.ndarray:
     """Slow a path down where it would exceed `vmax` ft/s (keeps direction; (n, 2) or (n, E, 2))."""
     flat = path.reshape(len(path), -1, 2)

@@ -43,12 +43,16 @@ def _simulate(job: tuple[int, GameSpec, int]) -> GameBundle:
 
 
 def simulate_league(n_games: int, seed: int = 0, workers: int | None = None) -> Iterator[GameBundle]:
-    """Yield the league's games in schedule order, simulated in `workers` processes."""
+    """Yield the league's first `n_games` games in schedule order."""
     league = build_league(seed)
-    specs = season_schedule(league.team_codes, n_games, seed)
+    yield from simulate_games(season_schedule(league.team_codes, n_games, seed), seed, workers)
+
+
+def simulate_games(specs: list[GameSpec], seed: int, workers: int | None = None) -> Iterator[GameBundle]:
+    """Simulate scheduled games of the league `seed` in `workers` processes, in schedule order."""
     jobs = [(i, s, seed) for i, s in enumerate(specs)]
     workers = workers if workers is not None else min(os.cpu_count() or 1, 4)
-    if workers <= 1 or n_games < 4:
+    if workers <= 1 or len(specs) < 4:
         _init_worker(seed)
         yield from map(_simulate, jobs)
         return
@@ -71,7 +75,7 @@ def build_demo(db: str | Path, n_games: int = 200, seed: int = 0, progress: Prog
             store.delete_games([int(g) for g in stale])
         store.upsert({"teams": league.teams, "players": league.players, "sim_skills": league.skills})
         rows: dict[str, int] = {}
-        for i, bundle in enumerate(simulate_league(n_games, seed, workers)):
+        for i, bundle in enumerate(simulate_games(specs, seed, workers)):
             for k, v in store.ingest_game(bundle).items():
                 rows[k] = rows.get(k, 0) + v
             if progress:

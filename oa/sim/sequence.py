@@ -336,7 +336,6 @@ def simulate_sequence(rng: np.random.Generator, att: OnIce, dfn: OnIce, goalie: 
     u_aim = (aim - shot_xy) / max(np.hypot(*(aim - shot_xy)), 1e-6)
 
     # -- defenders and goalie react (causally) ---------------------------------------
-    marks = np.arange(D) % A
     order = np.argsort(-spots[:, 0])              # deepest attackers get marked first
     marks = order[np.arange(D) % A]
     gaps = rng.uniform(3.0, 7.0, D)
@@ -432,7 +431,6 @@ def _after_release(rng, puck, g_path, r, shot_xy, v, outcome, n) -> int:
 def _rebound(rng, att, dfn, goalie, t, att_paths, dfn_paths, puck, r0, shooter0, depth, g_tau, events, shots) -> int:
     """A save kicks the puck out and an attacker near the net shoots again within ~3 s."""
     n = len(t)
-    g0 = motion.goalie_target(puck, depth)  # rough goalie spot for where the puck comes off
     k_off = min(r0 + 4, n - 1)
     while k_off < n - 1 and np.hypot(*(puck[k_off] - puck[k_off - 1])) > 0.5:
         k_off += 1
