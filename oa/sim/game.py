@@ -71,10 +71,10 @@ class _Bench:
         pi = rng.choice(3, p=PAIR_TOI)
         line = [self.C[li], self.LW[li], self.RW[li]]
         pair = [self.D[2 * pi], self.D[2 * pi + 1]]
-        if pp:
-            f = list(rng.choice(self.top_f, size=4 if n >= 5 else 3, replace=False))
-            d = list(rng.choice(self.top_d, size=1, replace=False))
-            rows = (f + d)[:n] if n < 6 else f + d + [pair[0]]
+        if pp:      # the power-play unit: best finishers, one defenseman (two with six skaters)
+            n_d = 2 if n >= 6 else 1
+            rows = list(rng.choice(self.top_f, size=n - n_d, replace=False)) + \
+                list(rng.choice(self.top_d, size=n_d, replace=False))
         elif n == 5:
             rows = line + pair
         elif n == 6:
@@ -178,10 +178,8 @@ def simulate_game(league: League, spec: GameSpec, seed: int) -> GameBundle:
             o = other[k]
             sf, sa = s[k], s[o]
             pp = sf > sa
-            att = bench[k].on_ice(sf - (1 if pulled[k] else 0), pp) if not pulled[k] else bench[k].on_ice(6, False)
-            dfn = bench[o].on_ice(sa if not pulled[o] else sa - 1, False)
-            if pulled[o]:
-                dfn = bench[o].on_ice(5, False)
+            att = bench[k].on_ice(sf, pp)        # skater counts include a pulled goalie's extra man
+            dfn = bench[o].on_ice(sa, False)
             goalie = None if pulled[o] else goalies[o]
             t_shot = t + 7.0
             if t_shot + 5.0 > end:

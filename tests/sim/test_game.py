@@ -105,3 +105,17 @@ def test_events_in_time_order_and_consistent_with_score(games):
         assert home_goals + away_goals + so == g.home_score + g.away_score
         assert e["type"].iloc[-1] == "GAME_END"
         assert (e["type"] == "ZONE_ENTRY").sum() > 20 and (e["type"] == "PASS").sum() > 20
+
+
+def test_players_on_ice_match_the_strength(games):
+    """At every release, each team has as many skaters on the ice as the strength says."""
+    lg, bundles = games
+    goalies = set(lg.players.loc[lg.players["position"] == "G", "player_id"])
+    for b in bundles:
+        f = b.tables["frames"]
+        for s in b.tables["shots"].itertuples():
+            on = f[(f["frame_idx"] == s.release_frame) & ~f["entity_id"].isin(goalies) & (f["entity_id"] != PUCK_ID)]
+            per_team = on.groupby("team", observed=True).size()
+            assert per_team.get(s.team, 0) == s.skaters_for, (s.shot_id, s.strength)
+            assert per_team.get(s.opponent, 0) == s.skaters_against, (s.shot_id, s.strength)
+            assert on["entity_id"].is_unique
