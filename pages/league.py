@@ -124,7 +124,7 @@ with left:
             height=min(38 + 35 * len(standings), 1160),
             column_config={
                 "#": st.column_config.NumberColumn("#", width=36),
-                "Team": st.column_config.TextColumn("Team", width=150),
+                "Team": st.column_config.TextColumn("Team", width=180),
                 **{c: st.column_config.NumberColumn(c, width=44) for c in ("GP", "W", "L", "PTS", "GF", "GA")},
                 "OTL": st.column_config.NumberColumn("OTL", width=44, help="Losses in overtime or a shootout"),
                 "P%": st.column_config.NumberColumn("P%", width=56, format="%.3f", help="Points percentage"),
