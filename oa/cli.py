@@ -44,12 +44,30 @@ def _progress() -> Progress:
 
 
 def build(db: Path, games: int, seed: int, workers: Optional[int]) -> dict:
-    """Simulate the league into `db` with a progress bar."""
+    """Simulate the league into `db` with a progress bar (no model)."""
     from oa.sim.run import build_demo
 
     with _progress() as bar:
         task = bar.add_task("Simulating demo league", total=games)
         return build_demo(db, games, seed, progress=lambda i, n: bar.update(task, completed=i), workers=workers)
+
+
+class StageBars:
+    """One rich progress bar per pipeline stage, added as each stage starts."""
+
+    def __init__(self, bar: Progress):
+        self.bar = bar
+        self.tasks: dict[str, object] = {}
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if stage not in self.tasks:
+            self.tasks[stage] = self.bar.add_task(stage.capitalize(), total=max(total, 1))
+        self.bar.update(self.tasks[stage], completed=done, total=max(total, 1))
+
+
+def _fail(e: Exception) -> None:
+    console.print(f"[red]error:[/red] {e}")
+    raise typer.Exit(1)
 
 
 @app.command()
@@ -58,15 +76,95 @@ def demo(
     seed: int = typer.Option(0, "--seed", "-s", min=0, help="league seed; same seed, same league"),
     db: Path = typer.Option(DEFAULT_DB, "--db", callback=_check_db, help="store to write"),
     workers: Optional[int] = typer.Option(None, "--workers", min=1, max=64, help="simulation processes (default: cores)"),
+    model: bool = typer.Option(True, "--model/--no-model", help="also compute factors, train, score and explain"),
 ) -> None:
-    """Simulate the fictional demo league (tracking included) and store it."""
+    """Simulate the fictional demo league (tracking included), then train, score and explain it."""
+    from oa.model.artifact import ModelError
+    from oa.pipeline import run_demo
+
     try:
-        r = build(db, games, seed, workers)
+        with _progress() as bar:
+            r = run_demo(db, games, seed, workers, model=model, progress=StageBars(bar))
+    except (StoreError, ModelError) as e:
+        _fail(e)
+    sim = r["simulate"]
+    console.print(f"Stored {sim['games']} demo games in {db}: "
+                  + ", ".join(f"{k} {v:,}" for k, v in sim["rows"].items()))
+    if model and r.get("model"):
+        m, sc = r["model"], r["score"]
+        console.print(f"Model {m['model_id']}: cross-validated AUC {m['cv']['auc']:.3f}, log loss {m['cv']['log_loss']:.4f}; "
+                      f"scored {sc['shots']:,} shots ({', '.join(f'{k} {v:,}' for k, v in sc['tiers'].items())})")
+    elif model:
+        console.print(f"[yellow]{r['skipped']}[/yellow]")
+    console.print(f"Done in {r['seconds']} s.")
+
+
+@app.command()
+def features(db: Path = typer.Option(DEFAULT_DB, "--db", callback=_check_db, help="store to read and update")) -> None:
+    """Compute every factor of every stored shot (replaces earlier factors)."""
+    from oa.features.compute import build_features
+
+    try:
+        with Store(db) as store, _progress() as bar:
+            n = len(store.game_ids())
+            task = bar.add_task("Computing factors", total=max(n, 1))
+            r = build_features(store, progress=lambda i, t: bar.update(task, completed=i))
     except StoreError as e:
-        console.print(f"[red]error:[/red] {e}")
-        raise typer.Exit(1)
-    console.print(f"Stored {r['games']} demo games in {db} in {r['seconds']} s: "
-                  + ", ".join(f"{k} {v:,}" for k, v in r["rows"].items()))
+        _fail(e)
+    console.print(f"Factors for {r['shots']:,} shots of {r['games']:,} games "
+                  f"({r['tracking_shots']:,} with tracking) in {r['seconds']} s.")
+
+
+@app.command()
+def train(
+    db: Path = typer.Option(DEFAULT_DB, "--db", callback=_check_db, help="store to train from"),
+    source: Optional[str] = typer.Option(None, "--source", help="only games of this source (demo, hockey_scraper ...)"),
+    feature_set: Optional[str] = typer.Option(None, "--features", help="tracking or pbp (default: tracking if every game has it)"),
+    seed: int = typer.Option(0, "--seed", min=0, help="seed for folds and bagging"),
+) -> None:
+    """Train the calibrated LightGBM model on the store's shots and make it the active model."""
+    from oa.model.artifact import ModelError
+    from oa.model.train import TrainError, train as train_model
+
+    if feature_set not in (None, "tracking", "pbp"):
+        raise typer.BadParameter("must be tracking or pbp", param_hint="--features")
+    try:
+        with Store(db) as store, _progress() as bar:
+            m, path = train_model(store, source, feature_set, seed=seed, progress=StageBars(bar))
+    except (StoreError, TrainError, ModelError) as e:
+        _fail(e)
+    rep = m.meta["metrics"]
+    cv, base = rep["cv"], rep["cv_baseline"]
+    t = Table(title=f"Model {m.model_id} ({rep['folds']}-fold CV grouped by game)")
+    for c in ("", "AUC", "log loss", "Brier", "ECE"):
+        t.add_column(c, justify="right")
+    for name, r in (("model", cv), ("distance+angle baseline", base)):
+        t.add_row(name, f"{r['auc']:.4f}", f"{r['log_loss']:.4f}", f"{r['brier']:.5f}", f"{r['ece']:.4f}")
+    console.print(t)
+    console.print("Tiers: " + "; ".join(f"{r['tier']} {r['range']} ({r['share']:.0%} of shots, goal rate {r['goal_rate']:.1%})"
+                                        for r in rep["tiers"]))
+    console.print(f"Saved {path} (+ .json) and made it the active {m.feature_set} model. "
+                  f"Score shots with `python -m oa score --db {db}`.")
+
+
+@app.command()
+def score(
+    db: Path = typer.Option(DEFAULT_DB, "--db", callback=_check_db, help="store to score"),
+    model_path: Optional[Path] = typer.Option(None, "--model", help="a model .txt file (default: the store's active models)"),
+) -> None:
+    """Give every shot its goal probability, tier and factor breakdown."""
+    from oa.model.artifact import ModelError, load_model
+    from oa.model.score import score_store
+
+    try:
+        models = [load_model(model_path)] if model_path else None
+        with Store(db) as store, _progress() as bar:
+            task = bar.add_task("Scoring shots", total=None)
+            r = score_store(store, models, progress=lambda i, n: bar.update(task, completed=i, total=n))
+    except (StoreError, ModelError) as e:
+        _fail(e)
+    console.print(f"Scored {r['shots']:,} shots with {', '.join(r['models'])} in {r['seconds']} s "
+                  f"({r['factor_rows']:,} factor rows): " + ", ".join(f"{k} {v:,}" for k, v in r["tiers"].items()))
 
 
 @app.command()

@@ -170,3 +170,14 @@ def build_test_store(path: str | Path, n_games: int = 6, seed: int = 0) -> Path:
 def tiny_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Path of a small read-only-ready store shared by the whole session."""
     return build_test_store(tmp_path_factory.mktemp("store") / "tiny.duckdb")
+
+
+@pytest.fixture(scope="session")
+def model_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A simulated league run end to end (simulate, factors, train, score): 40 games, ~3,500 shots."""
+    from oa.pipeline import run_demo
+
+    path = tmp_path_factory.mktemp("model") / "demo.duckdb"
+    out = run_demo(path, n_games=40, seed=3, workers=2)
+    assert out["model"] is not None, out.get("skipped")
+    return path

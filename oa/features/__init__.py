@@ -1,0 +1,1 @@
+"""Factors: pure functions of what was known at release (see registry.py)."""

@@ -1,0 +1,119 @@
+"""Compute every factor for every shot in a store and keep them in `shot_features`.
+
+Games are read one at a time (shots, events, and for tracked games the frames), the
+factors computed in batch, and all rows written in one transaction at the end, so an
+interrupted run leaves the old features in place. `shot_features` is wide: its key
+columns are declared in `oa.schema`, and one column per registered factor is added here
+(so a new factor simply adds a column).
+"""
+from __future__ import annotations
+
+import time
+from typing import Callable, Iterable
+
+import numpy as np
+import pandas as pd
+
+from oa import schema
+from oa.features.clips import Clips, FrameIndex, cut_clips
+from oa.features.context import Ctx, shot_context
+from oa.features.registry import PBP, TRACKING, Factor, all_factors
+from oa.schema import Column, Table
+from oa.store import Store, StoreError
+
+Progress = Callable[[int, int], None]
+
+
+def features_table() -> Table:
+    """`shot_features` with its key columns and one column per registered factor."""
+    cols = schema.SHOT_FEATURES_KEY.columns + tuple(
+        Column(f.name, f.sql_type, nullable=True, doc=f.label) for f in all_factors())
+    return Table("shot_features", cols, primary_key=("shot_id",), per_game=False)
+
+
+def compute_factors(ctx: Ctx, clips: Clips | None, factors: Iterable[Factor] | None = None) -> dict[str, np.ndarray]:
+    """All (or the given) factors for the shots in `ctx`; tracking factors are NaN without clips."""
+    n = len(ctx["shot_id"])
+    out: dict[str, np.ndarray] = {}
+    for f in factors if factors is not None else all_factors():
+        if f.needs_clip and clips is None:
+            out[f.name] = np.full(n, None if f.kind == "cat" else np.nan, dtype=object if f.kind == "cat" else float)
+        else:
+            v = f.fn(ctx, clips) if f.needs_clip else f.fn(ctx)
+            out[f.name] = np.asarray(v, dtype=object if f.kind == "cat" else float)
+    return out
+
+
+def game_features(store: Store, game_id: int, players: pd.DataFrame, goalie_ids: set[int]) -> pd.DataFrame:
+    """The feature rows of one stored game."""
+    q = store.query
+    games = q("SELECT * FROM games WHERE game_id = ?", [game_id])
+    shots = q("SELECT * FROM shots WHERE game_id = ? ORDER BY event_idx", [game_id])
+    events = q("SELECT * FROM events WHERE game_id = ? ORDER BY event_idx", [game_id])
+    if len(shots) == 0:
+        return pd.DataFrame(columns=features_table().column_names)
+    ctx = shot_context(shots, events, players, games)
+    clips = None
+    tracked = bool(games["has_tracking"].iloc[0]) and shots["release_frame"].notna().any()
+    if tracked:
+        fr = store.con.cursor().execute(
+            "SELECT frame_idx, entity_id, team, x::DOUBLE AS x, y::DOUBLE AS y FROM frames WHERE game_id = ?",
+            [game_id]).fetchnumpy()
+        if len(fr["x"]):
+            idx = FrameIndex(fr["frame_idx"], fr["entity_id"], fr["team"], fr["x"], fr["y"])
+            clips = cut_clips(idx, ctx, goalie_ids, float(games["fps"].iloc[0]))
+        else:
+            tracked = False
+    out = pd.DataFrame(compute_factors(ctx, clips))
+    out.insert(0, "feature_set", TRACKING if tracked else PBP)
+    out.insert(0, "game_id", game_id)
+    out.insert(0, "shot_id", shots["shot_id"].to_numpy())
+    return out
+
+
+def build_features(store: Store, game_ids: list[int] | None = None, progress: Progress | None = None) -> dict:
+    """Compute and store the factors of every shot of `game_ids` (default: all games)."""
+    t0 = time.perf_counter()
+    games = store.game_ids() if game_ids is None else [int(g) for g in game_ids]
+    if not games:
+        raise StoreError(f"store {store.path} has no games; build one with `python -m oa demo` first")
+    players = store.query("SELECT player_id, shoots, height_in, position FROM players")
+    goalie_ids = set(players.loc[players["position"] == "G", "player_id"].astype(int))
+    parts = []
+    for i, g in enumerate(games):
+        parts.append(game_features(store, g, players, goalie_ids))
+        if progress:
+            progress(i + 1, len(games))
+    df = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=features_table().column_names)
+    write_features(store, df, games)
+    n = len(df)
+    return {"games": len(games), "shots": n, "tracking_shots": int((df["feature_set"] == TRACKING).sum()),
+            "seconds": round(time.perf_counter() - t0, 2)}
+
+
+def write_features(store: Store, df: pd.DataFrame, game_ids: list[int]) -> None:
+    """Replace the feature rows of `game_ids` with `df`, in one transaction."""
+    table = features_table()
+    with store.transaction() as con:
+        have = {r[0] for r in con.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = 'shot_features'").fetchall()}
+        for col in table.columns:
+            if col.name not in have:
+                con.execute(f"ALTER TABLE shot_features ADD COLUMN {col.name} {col.sql}")
+        con.execute("CREATE TEMP TABLE IF NOT EXISTS _feature_games (game_id BIGINT)")
+        con.execute("DELETE FROM _feature_games")
+        con.executemany("INSERT INTO _feature_games VALUES (?)", [[g] for g in game_ids])
+        con.execute("DELETE FROM shot_features WHERE game_id IN (SELECT game_id FROM _feature_games)")
+        store._insert(table, df)
+
+
+def load_features(store: Store, feature_set: str, where: str = "", params: list | None = None) -> pd.DataFrame:
+    """Stored features of the shots that have `feature_set`'s factors, with their outcome."""
+    have = store.query("SELECT column_name FROM information_schema.columns WHERE table_name = 'shot_features'")
+    if len(have) <= len(schema.SHOT_FEATURES_KEY.columns):
+        raise StoreError(f"store {store.path} has no factors yet; run `python -m oa features --db {store.path}`")
+    sets = (TRACKING,) if feature_set == TRACKING else (PBP, TRACKING)
+    sql = ("SELECT f.*, s.outcome, s.is_goal, g.source, g.season FROM shot_features f "
+           "JOIN shots s USING (shot_id) JOIN games g ON g.game_id = f.game_id "
+           f"WHERE f.feature_set IN ({', '.join('?' * len(sets))}) {where} ORDER BY f.shot_id")
+    return store.query(sql, list(sets) + (params or []))

@@ -1,0 +1,178 @@
+"""Factors play-by-play can support: the shot's row, the previous event, the game state.
+
+Each function takes the shot context (`oa.features.context`) and returns one value per
+shot. They are used by both feature sets; tracking games simply have better versions of
+some of them (see `oa.features.tracking`).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from oa.features.context import Ctx
+from oa.features.registry import PBP, TRACKING, factor, say_bool, say_cat, say_num, unknown
+from oa.rink import RINK, angle_to_net, distance_to_net
+from oa.schema import SHOT_TYPES
+
+BOTH = (PBP, TRACKING)
+REBOUND_S = 3.0          # an attempt this soon after the team's previous attempt is a rebound
+RUSH_S = 4.0             # ... this soon after an event outside the zone is a rush
+
+PREV_EVENTS = ("FACEOFF", "SHOT", "MISS", "BLOCK", "GOAL", "HIT", "TAKEAWAY", "GIVEAWAY", "PASS",
+               "ZONE_ENTRY", "PENALTY", "STOPPAGE", "OTHER", "NONE")
+STRENGTHS = ("5v5", "PP", "SH", "4v4", "3v3", "EA", "vsEA")
+STRENGTH_WORDS = {"5v5": "5-on-5", "PP": "on the power play", "SH": "shorthanded", "4v4": "4-on-4",
+                  "3v3": "3-on-3", "EA": "extra attacker (own goalie pulled)", "vsEA": "opponent's goalie pulled"}
+
+
+@factor("distance", "Distance", "ft", "num", "location", BOTH, say_num("{:.0f} ft from the net"))
+def distance(ctx: Ctx) -> np.ndarray:
+    """Straight-line distance from the release point to the centre of the goal line."""
+    return distance_to_net(ctx["x"], ctx["y"])
+
+
+@factor("angle", "Angle", "deg", "num", "location", BOTH, say_num("{:.0f}° off the centre line"))
+def angle(ctx: Ctx) -> np.ndarray:
+    """Angle off the net's centre line (0 straight on, 90 from the goal line)."""
+    return angle_to_net(ctx["x"], ctx["y"])
+
+
+@factor("shot_type", "Shot type", "", "cat", "shot", BOTH,
+        say_cat({t: f"{t.lower()} shot" for t in SHOT_TYPES} | {"TIP": "tip-in", "DEFLECTION": "deflection",
+                                                                 "WRAP": "wraparound", "UNKNOWN": "shot type unknown"}),
+        categories=SHOT_TYPES)
+def shot_type(ctx: Ctx) -> np.ndarray:
+    """Wrist, snap, slap, backhand, tip, deflection or wraparound."""
+    return ctx["shot_type"].astype(object)
+
+
+@factor("off_wing", "Off wing", "", "bool", "location", BOTH,
+        say_bool("on his off wing", "on his strong side", missing="shooter's hand unknown"))
+def off_wing(ctx: Ctx) -> np.ndarray:
+    """A left shot shooting from the right side (or a right shot from the left) opens the net."""
+    hand = ctx["shoots"]
+    y = ctx["y"]
+    out = np.where(((hand == "L") & (y < 0)) | ((hand == "R") & (y > 0)), 1.0, 0.0)
+    return np.where((hand == "L") | (hand == "R"), out, np.nan)
+
+
+@factor("prev_event", "Previous event", "", "cat", "movement", BOTH,
+        say_cat({"FACEOFF": "right off a faceoff", "SHOT": "after a shot on goal", "MISS": "after a missed shot",
+                 "BLOCK": "after a blocked shot", "GOAL": "after a goal", "HIT": "after a hit",
+                 "TAKEAWAY": "after a takeaway", "GIVEAWAY": "after a giveaway", "PASS": "after a pass",
+                 "ZONE_ENTRY": "after a zone entry", "PENALTY": "after a penalty", "STOPPAGE": "after a stoppage",
+                 "OTHER": "after another event", "NONE": "first event of the period"}),
+        categories=PREV_EVENTS)
+def prev_event(ctx: Ctx) -> np.ndarray:
+    """The play event just before the shot (either team)."""
+    t = ctx["prev_type"]
+    known = np.isin(t, PREV_EVENTS)
+    return np.where(known, t, np.where(t == None, "NONE", "OTHER")).astype(object)  # noqa: E711
+
+
+@factor("since_prev_s", "Time since previous event", "s", "num", "movement", BOTH,
+        say_num("{:.0f} s after the previous event", missing="no earlier event this period"), step=1.0)
+def since_prev_s(ctx: Ctx) -> np.ndarray:
+    """Seconds since the previous play event in the period."""
+    return np.clip(ctx["prev_dt"], 0, None)
+
+
+@factor("from_prev_ft", "Distance from previous event", "ft", "num", "movement", (PBP,),
+        say_num("{:.0f} ft from the previous event", missing="previous event not located"))
+def from_prev_ft(ctx: Ctx) -> np.ndarray:
+    """How far the puck travelled since the previous event (straight line)."""
+    return np.hypot(ctx["x"] - ctx["prev_x"], ctx["y"] - ctx["prev_y"])
+
+
+@factor("prev_speed", "Speed from previous event", "ft/s", "num", "movement", (PBP,),
+        say_num("puck moved {:.0f} ft/s since the previous event", missing="unknown"))
+def prev_speed(ctx: Ctx) -> np.ndarray:
+    """Distance from the previous event over the time since it (a proxy for quick puck movement)."""
+    return from_prev_ft(ctx) / np.maximum(ctx["prev_dt"], 1.0)
+
+
+@factor("rebound", "Rebound", "", "bool", "movement", BOTH, say_bool("a rebound", "not a rebound"))
+def rebound(ctx: Ctx) -> np.ndarray:
+    """The shooting team had an attempt within the last 3 s."""
+    return (ctx["prev_att_dt"] <= REBOUND_S).astype(float)
+
+
+@factor("rebound_angle", "Rebound angle change", "deg", "num", "movement", BOTH,
+        say_num("goalie had to swing {:.0f}° from the first shot", missing="not a rebound"))
+def rebound_angle(ctx: Ctx) -> np.ndarray:
+    """For rebounds: how far the angle to the net moved between the first shot and this one."""
+    a0 = np.degrees(np.arctan2(ctx["prev_att_y"], RINK.goal_line_x - ctx["prev_att_x"]))
+    a1 = np.degrees(np.arctan2(ctx["y"], RINK.goal_line_x - ctx["x"]))
+    d = np.abs((a1 - a0 + 180.0) % 360.0 - 180.0)
+    return np.where(ctx["prev_att_dt"] <= REBOUND_S, d, np.nan)
+
+
+@factor("rush_pbp", "Rush (play-by-play)", "", "bool", "movement", (PBP,),
+        say_bool("off the rush", "set play in the zone"))
+def rush_pbp(ctx: Ctx) -> np.ndarray:
+    """The previous event was outside the attacking zone within the last 4 s."""
+    return ((ctx["prev_dt"] <= RUSH_S) & (ctx["prev_x"] < RINK.blue_line_x)).astype(float)
+
+
+def _strength(ctx: Ctx) -> np.ndarray:
+    sf = ctx["skaters_for"].astype(int)
+    sa = ctx["skaters_against"].astype(int)
+    out = np.where(sf > sa, "PP", np.where(sf < sa, "SH", "5v5")).astype(object)
+    out[(sf == sa) & (sf == 4)] = "4v4"
+    out[(sf == sa) & (sf == 3)] = "3v3"
+    out[sf >= 6] = "EA"
+    out[ctx["empty_net"].astype(bool)] = "vsEA"
+    return out
+
+
+@factor("strength", "Strength", "", "cat", "state", BOTH, say_cat(STRENGTH_WORDS), categories=STRENGTHS)
+def strength(ctx: Ctx) -> np.ndarray:
+    """Skaters on the ice from the shooter's side: 5-on-5, power play, shorthanded, 4-on-4, 3-on-3, pulled goalies."""
+    return _strength(ctx)
+
+
+@factor("empty_net", "Empty net", "", "bool", "goalie", BOTH, say_bool("empty net", "goalie in net"))
+def empty_net(ctx: Ctx) -> np.ndarray:
+    """The defending goalie was off the ice."""
+    return ctx["empty_net"].astype(float)
+
+
+def _say_score(v: object) -> str:
+    if unknown(v):
+        return "score unknown"
+    d = int(round(float(v)))  # type: ignore[arg-type]
+    more = "+" if abs(d) == 3 else ""
+    return "tied" if d == 0 else (f"leading by {abs(d)}{more}" if d > 0 else f"trailing by {abs(d)}{more}")
+
+
+@factor("score_diff", "Score", "goals", "num", "state", BOTH, _say_score)
+def score_diff(ctx: Ctx) -> np.ndarray:
+    """The shooting team's lead before the shot (trailing teams press, leading teams sit back)."""
+    return np.clip(ctx["score_for"].astype(float) - ctx["score_against"].astype(float), -3, 3)
+
+
+@factor("period", "Period", "", "num", "state", BOTH, say_num("period {:.0f}"))
+def period(ctx: Ctx) -> np.ndarray:
+    """Period number; 4 and up are overtime."""
+    return np.minimum(ctx["period"].astype(float), 4.0)
+
+
+@factor("time_left_s", "Time left in period", "s", "num", "state", BOTH,
+        say_num("{:.0f} s left in the period"), step=10.0)
+def time_left_s(ctx: Ctx) -> np.ndarray:
+    """Seconds left in the period (regular-season overtime is 5 minutes)."""
+    per = ctx["period"].astype(float)
+    length = np.where((per > 3) & (ctx["game_type"] != "P"), 300.0, 1200.0)
+    return np.clip(length - ctx["period_seconds"].astype(float), 0, None)
+
+
+@factor("is_home", "Home team", "", "bool", "state", BOTH, say_bool("home team shooting", "away team shooting"))
+def is_home(ctx: Ctx) -> np.ndarray:
+    """Home teams shoot a little better (and home scorers record a little differently)."""
+    return ctx["is_home"].astype(float)
+
+
+@factor("goalie_height", "Goalie height", "in", "num", "goalie", BOTH,
+        say_num("goalie is {:.0f} in tall", missing="goalie height unknown"))
+def goalie_height(ctx: Ctx) -> np.ndarray:
+    """Height of the goalie in net, from the roster."""
+    return ctx["goalie_height"].astype(float)

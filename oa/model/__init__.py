@@ -1,0 +1,1 @@
+"""The model: training (train.py), the saved artifact (artifact.py), scoring and explanations (score.py)."""

@@ -1,0 +1,216 @@
+"""Train a goal-probability model: LightGBM, grouped CV, Platt calibration, tiers.
+
+1. Cross-validation grouped by game (a game's shots are never split between folds)
+   picks the hyper-parameters from a small grid by out-of-fold log loss, with early
+   stopping inside each fold.
+2. Platt scaling is fitted on the out-of-fold raw margins of the chosen settings, so it
+   corrects the booster's calibration on shots it did not see.
+3. The final booster is trained on all shots with the chosen settings.
+4. Tier thresholds come from the out-of-fold calibrated probabilities (see `tiers`).
+The fit itself (`fit`) never touches the store, so benchmarks can fit on a subset.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable
+
+import lightgbm as lgb
+import numpy as np
+import pandas as pd
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GroupKFold
+
+from oa import schema
+from oa.features.compute import load_features
+from oa.features.registry import TRACKING, PBP, Factor, feature_set as factors_of
+from oa.model import metrics, tiers
+from oa.model.artifact import Model, encode, sigmoid
+from oa.store import Store, StoreError
+
+MIN_GOALS = 50
+MIN_SHOTS = 500
+BASE_PARAMS = dict(objective="binary", learning_rate=0.05, feature_fraction=0.8, bagging_fraction=0.8,
+                   bagging_freq=1, lambda_l2=1.0, min_data_per_group=50, cat_smooth=10.0, verbose=-1)
+GRID = tuple(dict(num_leaves=nl, min_data_in_leaf=md) for nl in (7, 15, 31) for md in (50, 200))
+MAX_ROUNDS = 3000
+PATIENCE = 60
+
+Progress = Callable[[str, int, int], None]
+
+
+class TrainError(ValueError):
+    """Training cannot go ahead; the message says why and what to do. Nothing was stored."""
+
+
+def _dataset(X: np.ndarray, y: np.ndarray, factors: list[Factor], ref: lgb.Dataset | None = None) -> lgb.Dataset:
+    cats = [j for j, f in enumerate(factors) if f.kind == "cat"]
+    return lgb.Dataset(X, label=y, feature_name=[f.name for f in factors], categorical_feature=cats,
+                       reference=ref, free_raw_data=False)
+
+
+def baseline_oof(df: pd.DataFrame, folds: list[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
+    """Out-of-fold predictions of the distance + angle logistic regression."""
+    Xb = df[["distance", "angle"]].to_numpy(dtype=float)
+    y = df["is_goal"].to_numpy(dtype=float)
+    out = np.empty(len(df))
+    for tr, va in folds:
+        out[va] = LogisticRegression(C=1e4, max_iter=1000).fit(Xb[tr], y[tr]).predict_proba(Xb[va])[:, 1]
+    return out
+
+
+def fit_baseline(df: pd.DataFrame) -> LogisticRegression:
+    return LogisticRegression(C=1e4, max_iter=1000).fit(df[["distance", "angle"]].to_numpy(dtype=float),
+                                                         df["is_goal"].to_numpy(dtype=float))
+
+
+def check_data(df: pd.DataFrame, what: str) -> None:
+    n, goals = len(df), int(df["is_goal"].sum()) if len(df) else 0
+    if n == 0:
+        raise TrainError(f"{what} has no unblocked shots with factors; build or ingest games first "
+                         "(`python -m oa demo`) and compute factors (`python -m oa features`)")
+    if goals < MIN_GOALS or n < MIN_SHOTS:
+        raise TrainError(f"{what} has {n:,} shots and {goals} goals; training needs at least {MIN_SHOTS} shots "
+                         f"and {MIN_GOALS} goals. Add games (e.g. `python -m oa demo --games 100`) and try again")
+    if goals == n:
+        raise TrainError(f"{what}: every shot is a goal; the outcomes look wrong")
+
+
+def fit(df: pd.DataFrame, feature_set: str, seed: int = 0, n_folds: int = 5, grid: tuple[dict, ...] = GRID,
+        progress: Progress | None = None) -> tuple[Model, dict]:
+    """Fit the calibrated model on `df` (rows of `load_features`); returns it and its CV report."""
+    check_data(df, "the training data")
+    t0 = time.perf_counter()
+    factors = factors_of(feature_set)
+    X = encode(factors, df)
+    y = df["is_goal"].to_numpy(dtype=float)
+    groups = df["game_id"].to_numpy()
+    n_folds = min(n_folds, len(np.unique(groups)))
+    if n_folds < 2:
+        raise TrainError("training needs shots from at least 2 games (cross-validation is grouped by game)")
+    folds = list(GroupKFold(n_splits=n_folds, shuffle=True, random_state=seed).split(X, y, groups))
+    full = _dataset(X, y, factors)
+    results = []
+    step, total = 0, len(grid) * n_folds
+    for params in grid:
+        p = BASE_PARAMS | params | {"seed": seed}
+        oof = np.empty(len(y))
+        iters = []
+        for tr, va in folds:
+            dtr = full.subset(tr)
+            dva = full.subset(va)
+            b = lgb.train(p, dtr, num_boost_round=MAX_ROUNDS, valid_sets=[dva],
+                          callbacks=[lgb.early_stopping(PATIENCE, verbose=False)])
+            oof[va] = b.predict(X[va], raw_score=True, num_iteration=b.best_iteration)
+            iters.append(b.best_iteration)
+            step += 1
+            if progress:
+                progress("cross-validating", step, total)
+        results.append(dict(params=params, oof=oof, iters=iters, log_loss=metrics.log_loss(y, sigmoid(oof))))
+    best = min(results, key=lambda r: r["log_loss"])
+    # Platt scaling on the out-of-fold raw margin
+    platt = LogisticRegression(C=1e6, max_iter=1000).fit(best["oof"][:, None], y)
+    a, b = float(platt.coef_[0, 0]), float(platt.intercept_[0])
+    p_oof = sigmoid(a * best["oof"] + b)
+    rounds = max(int(np.mean(best["iters"]) * n_folds / (n_folds - 1)), 10)   # all data: a few more rounds
+    params = BASE_PARAMS | best["params"] | {"seed": seed}
+    if progress:
+        progress("training final model", 0, 1)
+    booster = lgb.train(params, full, num_boost_round=rounds)
+    if progress:
+        progress("training final model", 1, 1)
+    thresholds = tiers.choose(p_oof, y)
+    base_oof = baseline_oof(df, folds)
+    report = {
+        "cv": metrics.summary(y, p_oof),
+        "cv_baseline": metrics.summary(y, base_oof),
+        "cv_by_strength": {s: metrics.summary(y[m], p_oof[m]) for s in ("5v5", "PP", "SH", "vsEA")
+                           if (m := (df["strength"].to_numpy() == s)).sum() >= 200 and y[m].sum() > 0},
+        "reliability": metrics.reliability(y, p_oof),
+        "tiers": tiers.table(p_oof, y, thresholds),
+        "grid": [dict(params=r["params"], log_loss=round(r["log_loss"], 5), rounds=int(np.mean(r["iters"])))
+                 for r in results],
+        "params": params, "rounds": rounds, "folds": n_folds,
+        "importance": importance(booster, X, factors, a),
+        "fit_seconds": round(time.perf_counter() - t0, 1),
+    }
+    meta = {
+        "features": [f.name for f in factors], "feature_set": feature_set,
+        "categories": {f.name: list(f.categories) for f in factors if f.kind == "cat"},
+        "platt": {"a": a, "b": b}, "thresholds": thresholds,
+    }
+    return Model(booster, meta), report
+
+
+def importance(booster: lgb.Booster, X: np.ndarray, factors: list[Factor], a: float, sample: int = 5000) -> dict:
+    """Mean |contribution| per factor (calibrated log-odds) on up to `sample` training shots."""
+    idx = np.random.default_rng(0).choice(len(X), size=min(sample, len(X)), replace=False)
+    c = np.abs(a * booster.predict(X[idx], pred_contrib=True)[:, :-1]).mean(axis=0)
+    order = np.argsort(-c)
+    return {factors[j].name: round(float(c[j]), 4) for j in order}
+
+
+def training_data(store: Store, source: str | None, feature_set: str | None) -> tuple[pd.DataFrame, str]:
+    """Unblocked attempts of `source` (default: every source in the store) with their factors."""
+    sources = store.query("SELECT DISTINCT source FROM games ORDER BY 1")["source"].tolist()
+    if not sources:
+        raise TrainError(f"store {store.path} has no games; build one with `python -m oa demo` first")
+    if source is not None and source not in sources:
+        raise TrainError(f"store {store.path} has no games from source {source!r}; it has: {', '.join(sources)}")
+    if feature_set is None:
+        q = "SELECT bool_and(has_tracking) FROM games" + (" WHERE source = ?" if source else "")
+        all_tracked = store.query(q, [source] if source else [])
+        feature_set = TRACKING if bool(all_tracked.iloc[0, 0]) else PBP
+    where, params = "AND s.outcome <> 'BLOCK'", []
+    if source:
+        where += " AND g.source = ?"
+        params.append(source)
+    try:
+        df = load_features(store, feature_set, where, params)
+    except StoreError as e:
+        raise TrainError(str(e)) from e
+    return df, feature_set
+
+
+def model_dir(store: Store) -> Path:
+    """Models live next to the store they were trained from: <store dir>/models/."""
+    base = Path(store.path).resolve().parent if store.path != ":memory:" else Path.cwd() / "data"
+    return base / "models"
+
+
+def train(store: Store, source: str | None = None, feature_set: str | None = None, seed: int = 0,
+          grid: tuple[dict, ...] = GRID, progress: Progress | None = None) -> tuple[Model, Path]:
+    """Train on the store's shots, save the model files and register the model as active."""
+    df, feature_set = training_data(store, source, feature_set)
+    check_data(df, f"store {store.path}" + (f" (source {source})" if source else ""))
+    model, report = fit(df, feature_set, seed=seed, grid=grid, progress=progress)
+    trained_at = datetime.now(timezone.utc).replace(microsecond=0)
+    digest = hashlib.sha1(model.booster.model_to_string().encode()).hexdigest()[:8]
+    src = source or "+".join(sorted(df["source"].unique()))
+    model_id = f"{src}-{feature_set}-{trained_at:%Y%m%dT%H%M%S}-{digest}"
+    meta = store.meta()
+    model.meta.update({
+        "model_id": model_id, "trained_at": trained_at.isoformat(), "metrics": report,
+        "provenance": {"store": str(Path(store.path).name), "source": src,
+                       "seasons": sorted(df["season"].unique().tolist()), "games": int(df["game_id"].nunique()),
+                       "shots": int(len(df)), "goals": int(df["is_goal"].sum()),
+                       "league": meta.get("league"), "seed": meta.get("seed"), "train_seed": seed},
+    })
+    path = model.save(model_dir(store))
+    register(store, model, path)
+    return model, path
+
+
+def register(store: Store, model: Model, path: Path) -> None:
+    """Record the model in the store and make it the active one for its feature set."""
+    row = pd.DataFrame([{
+        "model_id": model.model_id, "trained_at": pd.Timestamp(model.meta["trained_at"]).tz_localize(None),
+        "source": model.meta["provenance"]["source"], "feature_set": model.feature_set,
+        "metrics_json": json.dumps(model.meta["metrics"], default=float),
+        "thresholds_json": json.dumps(model.thresholds), "path": str(path), "active": True}])
+    with store.transaction() as con:
+        con.execute("UPDATE models SET active = false WHERE feature_set = ?", [model.feature_set])
+        store._insert(schema.MODELS, row, replace=True)

@@ -1,0 +1,50 @@
+"""The demo end to end: simulate the league, compute factors, train, score and explain.
+
+Used by `python -m oa demo` and by the dashboard's first start, so both build the same
+store. Each stage reports progress as (stage, done, total).
+"""
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Callable
+
+from oa.features.compute import build_features
+from oa.model.score import score_store
+from oa.model.train import MIN_GOALS, TrainError, train
+from oa.sim.run import build_demo
+from oa.store import Store
+
+StageProgress = Callable[[str, int, int], None]
+
+STAGES = ("simulating games", "computing factors", "cross-validating", "training final model", "scoring shots")
+
+
+def run_demo(db: str | Path, n_games: int, seed: int = 0, workers: int | None = None, model: bool = True,
+             progress: StageProgress | None = None) -> dict:
+    """Simulate `n_games` into `db`, then (if there are enough goals) train and score."""
+    def stage(name: str) -> Callable[[int, int], None] | None:
+        return (lambda i, n: progress(name, i, n)) if progress else None
+
+    t0 = time.perf_counter()
+    out: dict = {"simulate": build_demo(db, n_games, seed, progress=stage("simulating games"), workers=workers)}
+    if not model:
+        out["seconds"] = round(time.perf_counter() - t0, 2)
+        return out
+    with Store(db) as store:
+        out["features"] = build_features(store, progress=stage("computing factors"))
+        try:
+            m, path = train(store, seed=seed, progress=progress)
+        except TrainError as e:
+            out["model"] = None
+            out["skipped"] = f"no model trained: {e}"
+        else:
+            out["model"] = {"model_id": m.model_id, "path": str(path), "cv": m.meta["metrics"]["cv"],
+                            "thresholds": m.thresholds}
+            out["score"] = score_store(store, [m], progress=stage("scoring shots"))
+        store.checkpoint()
+    out["seconds"] = round(time.perf_counter() - t0, 2)
+    return out
+
+
+__all__ = ["run_demo", "STAGES", "MIN_GOALS"]

@@ -1,0 +1,50 @@
+import math
+
+import numpy as np
+
+from oa import schema
+from oa.features.registry import FEATURE_SETS, GROUPS, PBP, TRACKING, all_factors, feature_set
+
+
+def test_every_factor_is_declared_fully():
+    names = [f.name for f in all_factors()]
+    assert len(names) == len(set(names))
+    for f in all_factors():
+        assert f.name.isidentifier() and f.name == f.name.lower(), f.name
+        assert f.label and f.label[0].isupper(), f.name
+        assert f.kind in ("num", "bool", "cat") and f.group in GROUPS
+        assert set(f.sets) <= set(FEATURE_SETS) and f.sets, f.name
+        assert f.doc, f"{f.name} needs a docstring saying what it measures"
+        assert (f.kind == "cat") == bool(f.categories)
+        assert not (f.needs_clip and PBP in f.sets), f"{f.name} reads tracking so cannot be a play-by-play factor"
+
+
+def test_feature_sets_cover_what_the_issue_asks():
+    track = {f.name for f in feature_set(TRACKING)}
+    pbp = {f.name for f in feature_set(PBP)}
+    assert len(track) >= 24
+    assert {"distance", "angle", "shot_type", "prev_event", "since_prev_s", "from_prev_ft", "prev_speed", "rebound",
+            "rebound_angle", "rush_pbp", "strength", "empty_net", "score_diff", "period", "time_left_s", "is_home",
+            "off_wing"} <= pbp
+    assert {"angle_change", "east_west", "since_pass_s", "cross_middle", "since_entry_s", "entry_lane", "entry_type",
+            "rush", "puck_speed", "goalie_travel", "goalie_depth", "goalie_speed", "goalie_set", "goalie_height",
+            "screens", "lane_blockers", "off_wing", "strength", "score_diff", "period", "time_left_s"} <= track
+
+
+def test_shot_type_categories_are_the_schemas():
+    f = next(f for f in all_factors() if f.name == "shot_type")
+    assert f.categories == schema.SHOT_TYPES
+
+
+def test_values_are_said_in_words():
+    by = {f.name: f for f in all_factors()}
+    assert by["distance"].labels(np.array([12.2]))[0] == "12 ft from the net"
+    assert by["goalie_travel"].labels(np.array([9.0]))[0] == "goalie had to move 9 ft to square up"
+    assert by["goalie_travel"].labels(np.array([np.nan]))[0] == "no goalie"
+    assert by["score_diff"].labels(np.array([0.0, -2.0, 3.0])).tolist() == ["tied", "trailing by 2", "leading by 3+"]
+    assert by["shot_type"].labels(np.array(["WRAP", None], dtype=object)).tolist() == ["wraparound", "unknown"]
+    assert by["rebound"].labels(np.array([1.0, 0.0])).tolist() == ["a rebound", "not a rebound"]
+    for f in all_factors():
+        sample = np.array(list(f.categories) + [None], dtype=object) if f.kind == "cat" else np.array([0.0, 1.0, 7.5, math.nan])
+        said = f.labels(sample)
+        assert all(isinstance(s, str) and s for s in said), f.name

@@ -1,0 +1,36 @@
+import numpy as np
+
+from oa.model import metrics, tiers
+
+
+def test_log_loss_and_brier_known_values():
+    y = np.array([1, 0])
+    p = np.array([0.5, 0.5])
+    assert abs(metrics.log_loss(y, p) - np.log(2)) < 1e-12
+    assert abs(metrics.brier(y, p) - 0.25) < 1e-12
+
+
+def test_ece_is_small_when_calibrated_and_large_when_not():
+    rng = np.random.default_rng(0)
+    p = rng.beta(1, 12, 200_000)
+    y = rng.random(len(p)) < p
+    assert metrics.ece(y, p) < 0.002
+    assert metrics.ece(y, np.clip(p * 1.5, 0, 1)) > 0.02
+    rows = metrics.reliability(y, p)
+    assert len(rows) == metrics.ECE_BINS and sum(r["shots"] for r in rows) == len(p)
+
+
+def test_tier_rule_and_guards():
+    rng = np.random.default_rng(1)
+    p = rng.beta(1, 12, 50_000)
+    y = rng.random(len(p)) < p
+    t = tiers.choose(p, y)
+    assert abs(t["medium"] - y.mean()) < 1e-3 and abs(t["high"] - 2.5 * y.mean()) < 2e-3
+    rows = tiers.table(p, y, t)
+    assert [r["tier"] for r in rows] == ["low", "medium", "high"]
+    assert all(r["share"] >= 0.05 for r in rows)
+    assert rows[0]["goal_rate"] < rows[1]["goal_rate"] < rows[2]["goal_rate"]
+    # a model that never strays from the base rate still gets three tiers of at least 5%
+    flat = np.full(10_000, 0.07) + rng.normal(0, 1e-4, 10_000)
+    rows = tiers.table(flat, rng.random(10_000) < 0.07, tiers.choose(flat, rng.random(10_000) < 0.07))
+    assert all(r["share"] >= 0.049 for r in rows)

@@ -1,0 +1,170 @@
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from oa.cli import app
+from oa.features.compute import build_features, load_features
+from oa.model.artifact import ModelError, load_model
+from oa.model.score import score_batch, score_store
+from oa.model.train import TrainError, train
+from oa.store import Store, StoreError
+
+runner = CliRunner()
+
+
+def _copy(src: Path, dst_dir: Path) -> Path:
+    dst = dst_dir / src.name
+    shutil.copy(src, dst)
+    shutil.copytree(src.parent / "models", dst_dir / "models")
+    return dst
+
+
+def _snapshot(store: Store) -> dict:
+    return {t: store.query(f"SELECT * FROM {t} ORDER BY ALL").to_json(date_format="iso") for t in ("models", "shot_scores", "shot_factors")}
+
+
+def test_model_files_are_text_and_json_and_registered(model_store):
+    with Store(model_store, read_only=True) as s:
+        models = s.query("SELECT * FROM models")
+    assert len(models) == 1 and bool(models["active"].iloc[0])
+    path = Path(models["path"].iloc[0])
+    assert path.read_text().startswith("tree\n")                     # LightGBM text format
+    meta = json.loads(path.with_suffix(".json").read_text())
+    assert meta["feature_set"] == "tracking" and len(meta["features"]) >= 24
+    assert set(meta["thresholds"]) >= {"medium", "high", "rule"}
+    assert meta["metrics"]["cv"]["n"] > 2000 and meta["provenance"]["games"] == 40
+    assert meta["metrics"]["cv"]["auc"] > meta["metrics"]["cv_baseline"]["auc"]
+    m = load_model(path)
+    assert m.model_id == models["model_id"].iloc[0]
+
+
+def test_every_shot_is_scored_and_explanations_add_up(model_store):
+    with Store(model_store, read_only=True) as s:
+        n_shots = s.query("SELECT count(*) n FROM shots")["n"].iloc[0]
+        sc = s.query("SELECT * FROM shot_scores ORDER BY shot_id")
+        agg = s.query("SELECT shot_id, sum(contribution) c, sum(contribution_pp) pp, count(*) k, "
+                      "count(value_label) labels FROM shot_factors GROUP BY shot_id ORDER BY shot_id")
+    assert len(sc) == n_shots and set(sc["tier"]) == {"low", "medium", "high"}
+    assert (agg["shot_id"].to_numpy() == sc["shot_id"].to_numpy()).all()
+    logit = np.log(sc["p_goal"] / (1 - sc["p_goal"]))
+    assert np.max(np.abs(sc["base_logit"] + agg["c"] - logit)) < 1e-9
+    p0 = 1 / (1 + np.exp(-sc["base_logit"]))
+    assert np.max(np.abs(agg["pp"] - 100 * (sc["p_goal"] - p0))) < 1e-9
+    assert (agg["k"] == agg["labels"]).all() and agg["k"].nunique() == 1
+
+
+def test_tiers_order_goal_rates_and_calibration_is_sane(model_store):
+    with Store(model_store, read_only=True) as s:
+        meta = json.loads(s.query("SELECT metrics_json FROM models")["metrics_json"].iloc[0])
+        d = s.query("SELECT tier, avg(p_goal) p, avg(is_goal::INT) g, count(*) n FROM shot_scores "
+                    "JOIN shots USING (shot_id) GROUP BY tier")
+    rates = {r["tier"]: r["goal_rate"] for r in meta["tiers"]}
+    assert rates["low"] < rates["medium"] < rates["high"]
+    assert all(r["share"] >= 0.05 for r in meta["tiers"])
+    assert abs(meta["cv"]["mean_p"] - meta["cv"]["goal_rate"]) < 0.01
+
+
+def test_single_shot_matches_the_stored_batch_score(model_store):
+    with Store(model_store, read_only=True) as s:
+        m = load_model(s.query("SELECT path FROM models")["path"].iloc[0])
+        feats = load_features(s, "tracking")
+        stored = s.query("SELECT shot_id, p_goal FROM shot_scores ORDER BY shot_id")
+    for i in (0, 17, len(feats) - 1):
+        one = score_batch(m, feats.iloc[i:i + 1])
+        assert abs(one.p[0] - stored["p_goal"].iloc[i]) < 1e-12
+        top = one.top(0, 3)
+        assert len(top) == 3 and abs(top[0]["logit"]) >= abs(top[-1]["logit"]) and isinstance(top[0]["value"], str)
+
+
+def test_too_few_goals_is_a_clear_error_and_changes_nothing(tiny_store, tmp_path):
+    db = tmp_path / "tiny.duckdb"
+    shutil.copy(tiny_store, db)
+    with Store(db) as s:
+        build_features(s)
+        before = _snapshot(s)
+        with pytest.raises(TrainError, match="14 goals; training needs at least 500 shots and 50 goals"):
+            train(s)
+        assert _snapshot(s) == before
+    assert not (tmp_path / "models").exists()
+    r = runner.invoke(app, ["train", "--db", str(db)])
+    assert r.exit_code == 1 and "goals" in r.output and "python -m oa demo" in r.output
+
+
+def test_store_without_shots_or_factors_says_what_to_do(tmp_path):
+    db = tmp_path / "empty.duckdb"
+    Store(db).close()
+    r = runner.invoke(app, ["train", "--db", str(db)])
+    assert r.exit_code == 1 and "no games" in r.output
+    r = runner.invoke(app, ["score", "--db", str(db)])
+    assert r.exit_code == 1 and "python -m oa train" in r.output
+    r = runner.invoke(app, ["features", "--db", str(db)])
+    assert r.exit_code == 1 and "no games" in r.output
+    r = runner.invoke(app, ["train", "--db", str(db), "--features", "video"])
+    assert r.exit_code == 2 and "tracking or pbp" in r.output
+
+
+def test_model_that_does_not_match_the_data_is_refused(model_store, tmp_path):
+    db = _copy(model_store, tmp_path)
+    with Store(db) as s:
+        path = Path(s.query("SELECT path FROM models")["path"].iloc[0])
+    local = tmp_path / "models" / path.name
+    # 1. metadata whose feature list disagrees with the booster
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    shutil.copy(local, bad / local.name)
+    meta = json.loads(local.with_suffix(".json").read_text())
+    meta["features"] = meta["features"][::-1]
+    (bad / local.with_suffix(".json").name).write_text(json.dumps(meta))
+    with pytest.raises(ModelError, match="disagree on the factors"):
+        load_model(bad / local.name)
+    # 2. a model expecting a factor this store has never computed
+    text = local.read_text().replace("distance", "distance_v2")
+    meta = json.loads(local.with_suffix(".json").read_text())
+    meta["features"] = ["distance_v2" if f == "distance" else f for f in meta["features"]]
+    (bad / local.name).write_text(text)
+    (bad / local.with_suffix(".json").name).write_text(json.dumps(meta))
+    with pytest.raises(ModelError, match="distance_v2"):
+        load_model(bad / local.name)
+    # 3. through the CLI: clear message, store untouched
+    with Store(db) as s:
+        before = _snapshot(s)
+    r = runner.invoke(app, ["score", "--db", str(db), "--model", str(bad / local.name)])
+    assert r.exit_code == 1 and "distance_v2" in r.output and "retrain" in r.output
+    with Store(db) as s:
+        assert _snapshot(s) == before
+    # 4. a store whose factor columns lack what the model needs
+    with Store(db) as s:
+        s.con.execute("ALTER TABLE shot_features DROP COLUMN goalie_travel")
+        with pytest.raises(ModelError, match="goalie_travel"):
+            score_store(s)
+        assert _snapshot(s) == before
+
+
+def test_missing_model_file_is_a_clear_error(model_store, tmp_path):
+    db = _copy(model_store, tmp_path)
+    for f in (tmp_path / "models").glob("*.txt"):
+        f.unlink()
+    with Store(db) as s:
+        s.con.execute("UPDATE models SET path = ?", [str(next((tmp_path / 'models').glob('*.json')).with_suffix('.txt'))])
+        with pytest.raises(ModelError, match="missing"):
+            score_store(s)
+
+
+def test_rescoring_is_idempotent(model_store, tmp_path):
+    db = _copy(model_store, tmp_path)
+    with Store(db) as s:
+        s.con.execute("UPDATE models SET path = replace(path, ?, ?)", [str(model_store.parent), str(tmp_path)])
+        before = _snapshot(s)
+        score_store(s)
+        assert _snapshot(s) == before
+
+
+def test_score_without_features_is_refused(tiny_store, tmp_path):
+    db = tmp_path / "t.duckdb"
+    shutil.copy(tiny_store, db)
+    with Store(db) as s, pytest.raises(StoreError, match="no trained model"):
+        score_store(s)
