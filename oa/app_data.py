@@ -4,8 +4,9 @@ One read-only DuckDB connection per store file is shared by every session
 (`st.cache_resource`); `Store.query` takes a fresh cursor per query because a DuckDB
 connection is not thread-safe and Streamlit sessions are threads.
 
-On first start, when there is no store yet, the fictional demo league is simulated into
-it (`oa.sim.run.build_demo`) behind a progress bar. The build writes to a temporary file
+On first start, when there is no store yet, the fictional demo league is simulated,
+its factors computed and a model trained and applied (`oa.pipeline.run_demo`, the same
+as `python -m oa demo`) behind a progress bar. The build writes to a temporary file
 which is renamed into place only when complete, so an interrupted build never leaves a
 half-filled store that looks finished.
 """
@@ -56,20 +57,21 @@ def ensure_demo_store(path: str | Path | None = None, n_games: int = DEMO_GAMES,
     with _build_lock:  # two sessions arriving together build once
         if path.exists():
             return path
-        from oa.sim.run import build_demo  # lazy: the simulator is only needed on first start
+        from oa.pipeline import run_demo  # lazy: the simulator and trainer are only needed on first start
 
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(path.name + ".building")
         _discard(tmp)
         bar = st.progress(0.0, text=BUILD_TEXT)
 
-        def progress(done: int, total: int) -> None:
+        def progress(stage: str, done: int, total: int) -> None:
             frac = min(max(done / total, 0.0), 1.0) if total else 0.0
-            bar.progress(frac, text=f"{BUILD_TEXT} {done}/{total} games")
+            bar.progress(frac, text=f"{BUILD_TEXT} {stage} {done}/{total}")
 
         try:
-            # build_demo checkpoints and closes its writer, so the file is whole to move
-            build_demo(tmp, n_games=n_games, seed=seed, progress=progress)
+            # run_demo checkpoints and closes its writer, so the file is whole to move; the
+            # model files go to <dir>/models/ beside the store, keyed by model id
+            run_demo(tmp, n_games=n_games, seed=seed, progress=progress)
             os.replace(tmp, path)
         except BaseException:
             _discard(tmp)

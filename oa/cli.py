@@ -20,6 +20,7 @@ app = typer.Typer(add_completion=False, no_args_is_help=True,
 bench_app = typer.Typer(add_completion=False, no_args_is_help=True, help="Benchmarks that print measured figures.")
 app.add_typer(bench_app, name="bench")
 console = Console()
+bars = Console(stderr=True)   # progress bars go to stderr so --json output stays clean
 
 MAX_GAMES = 9999
 
@@ -40,7 +41,7 @@ def _check_db(db: Path) -> Path:
 
 def _progress() -> Progress:
     return Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
-                    TimeElapsedColumn(), TimeRemainingColumn(), console=console)
+                    TimeElapsedColumn(), TimeRemainingColumn(), console=bars)
 
 
 def build(db: Path, games: int, seed: int, workers: Optional[int]) -> dict:
@@ -220,6 +221,27 @@ def bench_demo(
            "store_mb": round(db.stat().st_size / 1e6, 1),
            "peak_rss_mb_parent": round(peak_self), "peak_rss_mb_worker": round(peak_child),
            "cores": os.cpu_count()}
+    typer.echo(json.dumps(out) if as_json else json.dumps(out, indent=1))
+
+
+@bench_app.command("model")
+def bench_model(
+    games: int = typer.Option(1000, "--games", "-n", callback=_check_games, help="demo games (train on the first 70%)"),
+    test_share: float = typer.Option(0.3, "--test-share", min=0.05, max=0.9, help="share of games held out (the latest)"),
+    seed: int = typer.Option(0, "--seed", "-s", min=0),
+    db: Path = typer.Option(Path("data/bench_model.duckdb"), "--db", callback=_check_db,
+                            help="benchmark store (built if missing, reused if it holds the same league)"),
+    workers: Optional[int] = typer.Option(None, "--workers", min=1, max=64),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Model vs oracle vs baseline on held-out demo games, tiers, and scoring speed."""
+    from oa.model.bench import run
+
+    try:
+        with _progress() as bar:
+            out = run(db, games, test_share, seed, workers, progress=StageBars(bar))
+    except StoreError as e:
+        _fail(e)
     typer.echo(json.dumps(out) if as_json else json.dumps(out, indent=1))
 
 

@@ -124,17 +124,17 @@ def test_empty_store_gets_a_friendly_message(tmp_path, monkeypatch):
 def test_first_start_builds_the_demo_league(tmp_path, monkeypatch):
     calls = []
 
-    def build_demo(db, n_games, seed, progress=None):
+    def run_demo(db, n_games, seed, progress=None):
         calls.append((Path(db), n_games, seed))
         for i in range(3):
             if progress:
-                progress(i + 1, 3)
+                progress("simulating games", i + 1, 3)
         build_tiny_store(db, n_games=4, seed=seed)
         return {"games": 4}
 
-    fake = types.ModuleType("oa.sim.run")
-    fake.build_demo = build_demo
-    monkeypatch.setitem(sys.modules, "oa.sim.run", fake)
+    fake = types.ModuleType("oa.pipeline")
+    fake.run_demo = run_demo
+    monkeypatch.setitem(sys.modules, "oa.pipeline", fake)
     db = tmp_path / "fresh" / "oa.duckdb"
     at = run_app(monkeypatch, db)
     assert not at.exception, [e.value for e in at.exception]
@@ -151,13 +151,13 @@ def test_first_start_builds_the_demo_league(tmp_path, monkeypatch):
 
 
 def test_failed_build_leaves_no_store(tmp_path, monkeypatch):
-    def build_demo(db, n_games, seed, progress=None):
+    def run_demo(db, n_games, seed, progress=None):
         Store(db).close()
         raise RuntimeError("simulator exploded")
 
-    fake = types.ModuleType("oa.sim.run")
-    fake.build_demo = build_demo
-    monkeypatch.setitem(sys.modules, "oa.sim.run", fake)
+    fake = types.ModuleType("oa.pipeline")
+    fake.run_demo = run_demo
+    monkeypatch.setitem(sys.modules, "oa.pipeline", fake)
     db = tmp_path / "broken" / "oa.duckdb"
     at = run_app(monkeypatch, db)
     assert any("simulator exploded" in e.value for e in at.error)

@@ -33,6 +33,8 @@ def test_demo_then_profile(tmp_path):
     r = runner.invoke(app, ["demo", "--games", "3", "--seed", "4", "--db", str(db), "--workers", "1"])
     assert r.exit_code == 0, r.output
     assert "Stored 3 demo games" in r.output
+    said = " ".join(r.output.split())
+    assert "no model trained" in said and "500 shots and 50 goals" in said
     with Store(db, read_only=True) as st:
         assert st.counts()["games"] == 3
         assert st.meta()["source"] == "demo"

@@ -46,7 +46,7 @@ def shot_type(ctx: Ctx) -> np.ndarray:
 
 
 @factor("off_wing", "Off wing", "", "bool", "location", BOTH,
-        say_bool("on his off wing", "on his strong side", missing="shooter's hand unknown"))
+        say_bool("shooting from the off wing", "shooting from the strong side", missing="shooter's hand unknown"))
 def off_wing(ctx: Ctx) -> np.ndarray:
     """A left shot shooting from the right side (or a right shot from the left) opens the net."""
     hand = ctx["shoots"]
@@ -144,20 +144,34 @@ def _say_score(v: object) -> str:
     return "tied" if d == 0 else (f"leading by {abs(d)}{more}" if d > 0 else f"trailing by {abs(d)}{more}")
 
 
+def _say_period(v: object) -> str:
+    if unknown(v):
+        return "period unknown"
+    k = int(float(v))  # type: ignore[arg-type]
+    return "overtime" if k >= 4 else ("1st", "2nd", "3rd")[max(k, 1) - 1] + " period"
+
+
+def _say_clock(v: object) -> str:
+    if unknown(v):
+        return "time unknown"
+    sec = int(round(float(v)))  # type: ignore[arg-type]
+    return f"{sec // 60}:{sec % 60:02d} left in the period"
+
+
 @factor("score_diff", "Score", "goals", "num", "state", BOTH, _say_score)
 def score_diff(ctx: Ctx) -> np.ndarray:
     """The shooting team's lead before the shot (trailing teams press, leading teams sit back)."""
     return np.clip(ctx["score_for"].astype(float) - ctx["score_against"].astype(float), -3, 3)
 
 
-@factor("period", "Period", "", "num", "state", BOTH, say_num("period {:.0f}"))
+@factor("period", "Period", "", "num", "state", BOTH, _say_period)
 def period(ctx: Ctx) -> np.ndarray:
     """Period number; 4 and up are overtime."""
     return np.minimum(ctx["period"].astype(float), 4.0)
 
 
 @factor("time_left_s", "Time left in period", "s", "num", "state", BOTH,
-        say_num("{:.0f} s left in the period"), step=10.0)
+        _say_clock, step=10.0)
 def time_left_s(ctx: Ctx) -> np.ndarray:
     """Seconds left in the period (regular-season overtime is 5 minutes)."""
     per = ctx["period"].astype(float)

@@ -123,3 +123,22 @@ def say_cat(words: dict[str, str], missing: str = "unknown") -> Callable[[object
     def say(v: object) -> str:
         return missing if unknown(v) or v == "" else words.get(str(v), str(v).lower())
     return say
+
+
+def say_count(zero: str, one: str, many: str, missing: str = "unknown") -> Callable[[object], str]:
+    """Counts in words: 'no screen', '1 body screening', '3 bodies screening'."""
+    def say(v: object) -> str:
+        if unknown(v):
+            return missing
+        k = int(round(float(v)))  # type: ignore[arg-type]
+        return zero if k == 0 else (one if k == 1 else many.format(k))
+    return say
+
+
+def say_small(small: float, below: str, fmt: str, missing: str = "unknown") -> Callable[[object], str]:
+    """Like say_num, with its own words for values under `small` ('goalie set', not 'moving 0 ft/s')."""
+    def say(v: object) -> str:
+        if unknown(v):
+            return missing
+        return below if float(v) < small else fmt.format(v)  # type: ignore[arg-type]
+    return say

@@ -9,7 +9,7 @@ import numpy as np
 
 from oa.features.clips import Clips
 from oa.features.context import Ctx
-from oa.features.registry import TRACKING, factor, say_bool, say_cat, say_num
+from oa.features.registry import TRACKING, factor, say_bool, say_cat, say_count, say_num, say_small
 from oa.rink import RINK
 
 T_ = (TRACKING,)
@@ -84,7 +84,8 @@ def puck_speed(ctx: Ctx, c: Clips) -> np.ndarray:
 
 
 @clip_factor("angle_change", "Shooter's change of angle", "deg", "num", "movement",
-             say_num("puck moved {:.0f}° around the net in the last second"))
+             say_small(1.0, "puck barely moved around the net in the last second",
+                       "puck moved {:.0f}° around the net in the last second"))
 def angle_change(ctx: Ctx, c: Clips) -> np.ndarray:
     """How far the puck moved around the net in the last second: the goalie must follow it."""
     now, then = c.puck[:, c.i0], _at(c.puck, c.i0 - c.frames(1.0))
@@ -94,13 +95,14 @@ def angle_change(ctx: Ctx, c: Clips) -> np.ndarray:
 
 
 @clip_factor("east_west", "East-west puck movement", "ft", "num", "movement",
-             say_num("puck moved {:.0f} ft across the ice in the last second"))
+             say_small(1.0, "no east-west movement in the last second",
+                       "puck moved {:.0f} ft across the ice in the last second"))
 def east_west(ctx: Ctx, c: Clips) -> np.ndarray:
     """Lateral puck movement in the last second before release."""
     return np.abs(c.puck[:, c.i0, 1] - _at(c.puck, c.i0 - c.frames(1.0))[:, 1])
 
 
-@clip_factor("shooter_speed", "Shooter speed", "ft/s", "num", "movement", say_num("shooter skating {:.0f} ft/s"))
+@clip_factor("shooter_speed", "Shooter speed", "ft/s", "num", "movement", say_small(1.0, "shooter standing still", "shooter skating {:.0f} ft/s"))
 def shooter_speed(ctx: Ctx, c: Clips) -> np.ndarray:
     """Shooter's skating speed over the last 0.1 s."""
     k = c.frames(0.1)
@@ -192,7 +194,8 @@ def _square(c: Clips) -> tuple[np.ndarray, np.ndarray]:
 
 
 @clip_factor("goalie_travel", "Goalie's distance to square up", "ft", "num", "goalie",
-             say_num("goalie had to move {:.0f} ft to square up", missing="no goalie"), step=0.5)
+             say_small(0.5, "goalie already square to the puck", "goalie had to move {:g} ft to square up", missing="no goalie"),
+             step=0.5)
 def goalie_travel(ctx: Ctx, c: Clips) -> np.ndarray:
     """How far the goalie was, at release, from the spot on his arc square to the puck."""
     g, sq = _square(c)
@@ -208,7 +211,7 @@ def goalie_depth(ctx: Ctx, c: Clips) -> np.ndarray:
 
 
 @clip_factor("goalie_speed", "Goalie movement", "ft/s", "num", "goalie",
-             say_num("goalie moving {:.0f} ft/s", missing="no goalie"))
+             say_small(1.0, "goalie still", "goalie moving {:.0f} ft/s", missing="no goalie"))
 def goalie_speed(ctx: Ctx, c: Clips) -> np.ndarray:
     """Goalie's speed over the last 0.2 s: a goalie still sliding cannot set his angle."""
     k = c.frames(0.2)
@@ -246,7 +249,7 @@ def _lane(ctx: Ctx, c: Clips) -> dict[str, np.ndarray]:
 
 
 @clip_factor("screens", "Screens", "bodies", "num", "traffic",
-             say_num("{:.0f} bodies screening near the net", missing="traffic unknown"))
+             say_count("no screen", "1 body screening the goalie", "{} bodies screening the goalie", missing="traffic unknown"))
 def screens(ctx: Ctx, c: Clips) -> np.ndarray:
     """Players of either team in the shooting lane within 15 ft of the net."""
     lane = _lane(ctx, c)
@@ -254,7 +257,8 @@ def screens(ctx: Ctx, c: Clips) -> np.ndarray:
 
 
 @clip_factor("lane_blockers", "Defenders in the lane", "bodies", "num", "traffic",
-             say_num("{:.0f} defenders in the shooting lane", missing="traffic unknown"))
+             say_count("clear shooting lane", "1 defender in the shooting lane", "{} defenders in the shooting lane",
+                       missing="traffic unknown"))
 def lane_blockers(ctx: Ctx, c: Clips) -> np.ndarray:
     """Defenders in the shooting lane further than 15 ft from the net (they block or deflect)."""
     lane = _lane(ctx, c)
@@ -262,7 +266,8 @@ def lane_blockers(ctx: Ctx, c: Clips) -> np.ndarray:
 
 
 @clip_factor("lane_mates", "Teammates in the lane", "bodies", "num", "traffic",
-             say_num("{:.0f} teammates in the shooting lane", missing="traffic unknown"))
+             say_count("no teammate in the lane", "1 teammate in the shooting lane", "{} teammates in the shooting lane",
+                       missing="traffic unknown"))
 def lane_mates(ctx: Ctx, c: Clips) -> np.ndarray:
     """Shooter's teammates in the lane further than 15 ft from the net."""
     lane = _lane(ctx, c)

@@ -20,6 +20,7 @@ import pandas as pd
 from oa import schema
 from oa.features.registry import PBP, TRACKING
 from oa.model.artifact import Model, ModelError, load_model, sigmoid
+from oa.model.train import resolve_path
 from oa.store import Store, StoreError
 
 CHUNK = 20_000
@@ -72,7 +73,7 @@ def active_models(store: Store) -> list[Model]:
     rows = store.query("SELECT model_id, path FROM models WHERE active ORDER BY feature_set DESC")
     if len(rows) == 0:
         raise StoreError(f"store {store.path} has no trained model; run `python -m oa train --db {store.path}`")
-    return [load_model(p) for p in rows["path"]]
+    return [load_model(resolve_path(store, p)) for p in rows["path"]]
 
 
 def _feature_columns(store: Store) -> set[str]:

@@ -204,13 +204,26 @@ def train(store: Store, source: str | None = None, feature_set: str | None = Non
     return model, path
 
 
+def stored_path(store: Store, path: Path) -> str:
+    """Model paths are kept relative to the store's folder, so a store and its models/ can move together."""
+    try:
+        return str(Path(path).resolve().relative_to(model_dir(store).parent))
+    except ValueError:
+        return str(Path(path).resolve())
+
+
+def resolve_path(store: Store, stored: str) -> Path:
+    p = Path(stored)
+    return p if p.is_absolute() else model_dir(store).parent / p
+
+
 def register(store: Store, model: Model, path: Path) -> None:
     """Record the model in the store and make it the active one for its feature set."""
     row = pd.DataFrame([{
         "model_id": model.model_id, "trained_at": pd.Timestamp(model.meta["trained_at"]).tz_localize(None),
         "source": model.meta["provenance"]["source"], "feature_set": model.feature_set,
         "metrics_json": json.dumps(model.meta["metrics"], default=float),
-        "thresholds_json": json.dumps(model.thresholds), "path": str(path), "active": True}])
+        "thresholds_json": json.dumps(model.thresholds), "path": stored_path(store, path), "active": True}])
     with store.transaction() as con:
         con.execute("UPDATE models SET active = false WHERE feature_set = ?", [model.feature_set])
         store._insert(schema.MODELS, row, replace=True)

@@ -48,3 +48,11 @@ def test_values_are_said_in_words():
         sample = np.array(list(f.categories) + [None], dtype=object) if f.kind == "cat" else np.array([0.0, 1.0, 7.5, math.nan])
         said = f.labels(sample)
         assert all(isinstance(s, str) and s for s in said), f.name
+
+
+def test_readme_lists_every_factor():
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    missing = [f.name for f in all_factors() if f"`{f.name}`" not in readme]
+    assert not missing, f"README's factor table lacks {missing}"

@@ -16,6 +16,11 @@ from oa.store import Store, StoreError
 runner = CliRunner()
 
 
+def said(r) -> str:
+    """CLI output with rich's line wrapping undone."""
+    return " ".join(r.output.split())
+
+
 def _copy(src: Path, dst_dir: Path) -> Path:
     dst = dst_dir / src.name
     shutil.copy(src, dst)
@@ -31,7 +36,8 @@ def test_model_files_are_text_and_json_and_registered(model_store):
     with Store(model_store, read_only=True) as s:
         models = s.query("SELECT * FROM models")
     assert len(models) == 1 and bool(models["active"].iloc[0])
-    path = Path(models["path"].iloc[0])
+    assert models["path"].iloc[0] == f"models/{models['model_id'].iloc[0]}.txt", "relative: store and models/ move together"
+    path = model_store.parent / models["path"].iloc[0]
     assert path.read_text().startswith("tree\n")                     # LightGBM text format
     meta = json.loads(path.with_suffix(".json").read_text())
     assert meta["feature_set"] == "tracking" and len(meta["features"]) >= 24
@@ -70,7 +76,7 @@ def test_tiers_order_goal_rates_and_calibration_is_sane(model_store):
 
 def test_single_shot_matches_the_stored_batch_score(model_store):
     with Store(model_store, read_only=True) as s:
-        m = load_model(s.query("SELECT path FROM models")["path"].iloc[0])
+        m = load_model(model_store.parent / s.query("SELECT path FROM models")["path"].iloc[0])
         feats = load_features(s, "tracking")
         stored = s.query("SELECT shot_id, p_goal FROM shot_scores ORDER BY shot_id")
     for i in (0, 17, len(feats) - 1):
@@ -91,20 +97,20 @@ def test_too_few_goals_is_a_clear_error_and_changes_nothing(tiny_store, tmp_path
         assert _snapshot(s) == before
     assert not (tmp_path / "models").exists()
     r = runner.invoke(app, ["train", "--db", str(db)])
-    assert r.exit_code == 1 and "goals" in r.output and "python -m oa demo" in r.output
+    assert r.exit_code == 1 and "goals" in said(r) and "python -m oa demo" in said(r)
 
 
 def test_store_without_shots_or_factors_says_what_to_do(tmp_path):
     db = tmp_path / "empty.duckdb"
     Store(db).close()
     r = runner.invoke(app, ["train", "--db", str(db)])
-    assert r.exit_code == 1 and "no games" in r.output
+    assert r.exit_code == 1 and "no games" in said(r)
     r = runner.invoke(app, ["score", "--db", str(db)])
-    assert r.exit_code == 1 and "python -m oa train" in r.output
+    assert r.exit_code == 1 and "python -m oa train" in said(r)
     r = runner.invoke(app, ["features", "--db", str(db)])
-    assert r.exit_code == 1 and "no games" in r.output
+    assert r.exit_code == 1 and "no games" in said(r)
     r = runner.invoke(app, ["train", "--db", str(db), "--features", "video"])
-    assert r.exit_code == 2 and "tracking or pbp" in r.output
+    assert r.exit_code == 2 and "tracking or pbp" in said(r)
 
 
 def test_model_that_does_not_match_the_data_is_refused(model_store, tmp_path):
@@ -133,7 +139,7 @@ def test_model_that_does_not_match_the_data_is_refused(model_store, tmp_path):
     with Store(db) as s:
         before = _snapshot(s)
     r = runner.invoke(app, ["score", "--db", str(db), "--model", str(bad / local.name)])
-    assert r.exit_code == 1 and "distance_v2" in r.output and "retrain" in r.output
+    assert r.exit_code == 1 and "distance_v2" in said(r) and "retrain" in said(r)
     with Store(db) as s:
         assert _snapshot(s) == before
     # 4. a store whose factor columns lack what the model needs
@@ -149,15 +155,13 @@ def test_missing_model_file_is_a_clear_error(model_store, tmp_path):
     for f in (tmp_path / "models").glob("*.txt"):
         f.unlink()
     with Store(db) as s:
-        s.con.execute("UPDATE models SET path = ?", [str(next((tmp_path / 'models').glob('*.json')).with_suffix('.txt'))])
         with pytest.raises(ModelError, match="missing"):
             score_store(s)
 
 
 def test_rescoring_is_idempotent(model_store, tmp_path):
     db = _copy(model_store, tmp_path)
-    with Store(db) as s:
-        s.con.execute("UPDATE models SET path = replace(path, ?, ?)", [str(model_store.parent), str(tmp_path)])
+    with Store(db) as s:     # a copied store finds the copied models/ beside it
         before = _snapshot(s)
         score_store(s)
         assert _snapshot(s) == before
@@ -168,3 +172,19 @@ def test_score_without_features_is_refused(tiny_store, tmp_path):
     shutil.copy(tiny_store, db)
     with Store(db) as s, pytest.raises(StoreError, match="no trained model"):
         score_store(s)
+
+
+def test_bench_model_prints_the_figures_the_issue_asks_for(tmp_path):
+    db = tmp_path / "bench.duckdb"
+    r = runner.invoke(app, ["bench", "model", "--games", "30", "--db", str(db), "--json", "--workers", "2"])
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.stdout.strip().splitlines()[-1])
+    for k in ("n_train", "n_test", "score_explain_shots_per_s", "single_shot_ms_p99", "tiers", "thresholds"):
+        assert k in out
+    for who in ("model", "baseline", "oracle"):
+        assert set(out[who]) >= {"auc", "log_loss", "brier", "ece"}
+    assert out["n_train"] > 1500 and out["n_test"] > 500
+    assert [t["tier"] for t in out["tiers"]] == ["low", "medium", "high"]
+    # a second run reuses the built league
+    r = runner.invoke(app, ["bench", "model", "--games", "30", "--db", str(db), "--json"])
+    assert r.exit_code == 0 and json.loads(r.stdout.strip().splitlines()[-1])["build"]["reused_store"] is True
