@@ -65,35 +65,62 @@ def empty_clips(n: int, fps: float) -> Clips:
 
 
 class FrameIndex:
-    """One game's tracking rows, indexed by entity and by frame for fast window cuts."""
+    """One game's tracking rows as runs (an entity over consecutive frames) for fast window cuts.
 
-    def __init__(self, frame_idx: np.ndarray, entity_id: np.ndarray, team: np.ndarray, x: np.ndarray, y: np.ndarray):
-        order = np.lexsort((frame_idx, entity_id))
-        self.ent = np.asarray(entity_id)[order]
-        self.fr = np.asarray(frame_idx, dtype=np.int64)[order]
-        self.xy = np.stack([np.asarray(x, dtype=float)[order], np.asarray(y, dtype=float)[order]], axis=1)
-        self.team = np.asarray(team, dtype=object)[order]
-        self.ids, self.starts = np.unique(self.ent, return_index=True)
-        self.ends = np.r_[self.starts[1:], len(self.ent)]
-        self.by_frame = np.argsort(self.fr, kind="stable")
-        self.fr_sorted = self.fr[self.by_frame]
+    Stores write a clip entity by entity, so a game is a few hundred runs and a cut is a
+    slice copy. Rows in any other order (frame by frame, say) are sorted first.
+    `side` is 1 for the home team, 0 for the away team and -1 for the puck.
+    """
+
+    def __init__(self, frame_idx: np.ndarray, entity_id: np.ndarray, side: np.ndarray, x: np.ndarray, y: np.ndarray):
+        fr = np.asarray(frame_idx, dtype=np.int64)
+        ent = np.asarray(entity_id, dtype=np.int64)
+        side = np.asarray(side, dtype=np.int8)
+        xy = np.stack([np.asarray(x, dtype=float), np.asarray(y, dtype=float)], axis=1)
+        brk = self._breaks(fr, ent)
+        if len(brk) > len(fr) // 8:                       # not entity-major: sort once
+            order = np.lexsort((fr, ent))
+            fr, ent, side, xy = fr[order], ent[order], side[order], xy[order]
+            brk = self._breaks(fr, ent)
+        starts = np.r_[0, brk].astype(np.int64) if len(fr) else np.zeros(0, np.int64)
+        ends = np.r_[brk, len(fr)].astype(np.int64) if len(fr) else np.zeros(0, np.int64)
+        self.xy = xy
+        self.run_ent, self.run_side = ent[starts], side[starts]
+        self.run_first, self.run_last, self.run_start = fr[starts], fr[ends - 1], starts
+        order = np.lexsort((self.run_first, self.run_ent))          # runs by entity, then time
+        self._order = order
+        ids, first = np.unique(self.run_ent[order], return_index=True)
+        self._ids, self._lo, self._hi = ids, first, np.r_[first[1:], len(order)]
+
+    @staticmethod
+    def _breaks(fr: np.ndarray, ent: np.ndarray) -> np.ndarray:
+        return np.flatnonzero((ent[1:] != ent[:-1]) | (fr[1:] != fr[:-1] + 1)) + 1
 
     def on_ice(self, frame: int) -> tuple[np.ndarray, np.ndarray]:
-        """Entities (and their teams) tracked at `frame`."""
-        lo, hi = np.searchsorted(self.fr_sorted, [frame, frame + 1])
-        rows = self.by_frame[lo:hi]
-        return self.ent[rows], self.team[rows]
+        """Entities (and their sides) tracked at `frame`."""
+        m = (self.run_first <= frame) & (self.run_last >= frame)
+        return self.run_ent[m], self.run_side[m]
 
     def cut(self, entity: int, first: int, last: int, out: np.ndarray, sign: float) -> None:
         """Copy `entity`'s positions for frames first..last (inclusive) into out[frame - first]."""
-        k = np.searchsorted(self.ids, entity)
-        if k >= len(self.ids) or self.ids[k] != entity:
+        k = np.searchsorted(self._ids, entity)
+        if k >= len(self._ids) or self._ids[k] != entity:
             return
-        s, e = self.starts[k], self.ends[k]
-        seg = self.fr[s:e]
-        a, b = np.searchsorted(seg, [first, last + 1])
-        if b > a:
-            out[seg[a:b] - first] = sign * self.xy[s + a:s + b]
+        runs = self._order[self._lo[k]:self._hi[k]]
+        lo = np.searchsorted(self.run_last[runs], first)
+        hi = np.searchsorted(self.run_first[runs], last, side="right")
+        for r in runs[lo:hi].tolist():
+            a, b = max(first, self.run_first[r]), min(last, self.run_last[r])
+            if a <= b:
+                off = self.run_start[r] + (a - self.run_first[r])
+                out[a - first:b - first + 1] = sign * self.xy[off:off + b - a + 1]
+
+
+def sides(team: np.ndarray, home_team: str) -> np.ndarray:
+    """Frames' team codes as sides: 1 home, 0 away, -1 no team (the puck)."""
+    t = np.asarray(team, dtype=object)
+    none = np.array([v is None or v != v for v in t.tolist()], dtype=bool)
+    return np.where(none, -1, np.where(t == home_team, 1, 0)).astype(np.int8)
 
 
 def cut_clips(index: FrameIndex, ctx: Ctx, goalie_ids: set[int], fps: float) -> Clips:
@@ -110,21 +137,21 @@ def cut_clips(index: FrameIndex, ctx: Ctx, goalie_ids: set[int], fps: float) -> 
         sign = -1.0 if ctx["flipped"][i] else 1.0
         shooter = ctx["shooter_id"][i]
         goalie = ctx["goalie_id"][i]
-        team = ctx["team"][i]
+        side = 1 if ctx["is_home"][i] else 0
         index.cut(PUCK_ID, first, R, c.puck[i], sign)
-        if shooter is not None and shooter == shooter:
+        if shooter == shooter:                   # not NaN
             index.cut(int(shooter), first, R, c.shooter[i], sign)
-        if goalie is not None and goalie == goalie:
+        if goalie == goalie:
             index.cut(int(goalie), first, R, c.goalie[i], sign)
         m = o = 0
-        ents, teams = index.on_ice(R - 1)
-        for e, tm in zip(ents.tolist(), teams.tolist()):
-            if e == PUCK_ID or e == shooter or e == goalie or e in goalie_ids:
+        ents, ent_sides = index.on_ice(R - 1)
+        for e, sd in zip(ents.tolist(), ent_sides.tolist()):
+            if e == PUCK_ID or e == shooter or e == goalie or e in goalie_ids or sd < 0:
                 continue
-            if tm == team and m < MAX_MATES:
+            if sd == side and m < MAX_MATES:
                 index.cut(e, first, R, c.mates[i, :, m], sign)
                 m += 1
-            elif tm != team and o < MAX_OPPS:
+            elif sd != side and o < MAX_OPPS:
                 index.cut(e, first, R, c.opps[i, :, o], sign)
                 o += 1
     return c

@@ -57,10 +57,11 @@ def game_features(store: Store, game_id: int, players: pd.DataFrame, goalie_ids:
     tracked = bool(games["has_tracking"].iloc[0]) and shots["release_frame"].notna().any()
     if tracked:
         fr = store.con.cursor().execute(
-            "SELECT frame_idx, entity_id, team, x::DOUBLE AS x, y::DOUBLE AS y FROM frames WHERE game_id = ?",
-            [game_id]).fetchnumpy()
+            "SELECT frame_idx, entity_id, CASE WHEN team IS NULL THEN -1 WHEN team = ? THEN 1 ELSE 0 END::TINYINT AS side, "
+            "x::DOUBLE AS x, y::DOUBLE AS y FROM frames WHERE game_id = ?",
+            [str(games["home_team"].iloc[0]), game_id]).fetchnumpy()
         if len(fr["x"]):
-            idx = FrameIndex(fr["frame_idx"], fr["entity_id"], fr["team"], fr["x"], fr["y"])
+            idx = FrameIndex(fr["frame_idx"], fr["entity_id"], fr["side"], fr["x"], fr["y"])
             clips = cut_clips(idx, ctx, goalie_ids, float(games["fps"].iloc[0]))
         else:
             tracked = False

@@ -3,7 +3,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from oa.features.clips import FrameIndex, cut_clips
+from oa.features.clips import FrameIndex, cut_clips, sides
 from oa.features.compute import compute_factors
 from oa.features.context import shot_context, take
 from oa.sim.game import GameSpec, simulate_game
@@ -22,7 +22,8 @@ def game():
 
 def _factors(tables, players, goalies, frames, events, rows):
     ctx = shot_context(tables["shots"], events, players, tables["games"])
-    idx = FrameIndex(frames["frame_idx"].to_numpy(), frames["entity_id"].to_numpy(), frames["team"].to_numpy(),
+    home = tables["games"]["home_team"].iloc[0]
+    idx = FrameIndex(frames["frame_idx"].to_numpy(), frames["entity_id"].to_numpy(), sides(frames["team"].to_numpy(), home),
                      frames["x"].to_numpy(), frames["y"].to_numpy())
     sub = take(ctx, rows)
     return compute_factors(sub, cut_clips(idx, sub, goalies, 30.0))
