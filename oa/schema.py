@@ -169,6 +169,13 @@ SIM_SKILLS = Table("sim_skills", (
     C("goaltending", "DOUBLE", nullable=True, doc="log-odds removed from every shot faced"),
 ), primary_key=("player_id",), per_game=False, doc="demo league only: hidden skills")
 
+PUBLIC_XG = Table("public_xg", (
+    C("shot_id", "BIGINT"),
+    C("game_id", "BIGINT"),
+    C("model", "VARCHAR", choices=("moneypuck", "hockeyr"), doc="whose public expected-goals model"),
+    C("xg", "DOUBLE", lo=0.0, hi=1.0, doc="the public model's own probability, for comparison only; never a feature"),
+), primary_key=("shot_id", "model"), doc="public models' xG on the same shots (MoneyPuck xGoal, hockeyR xg)")
+
 # Tables the model fills (see oa/model). shot_features is wide and created from the
 # factor registry when factors are computed; its fixed part is declared here.
 SHOT_FEATURES_KEY = Table("shot_features", (
@@ -210,7 +217,7 @@ META = Table("meta", (
     C("value", "VARCHAR"),
 ), primary_key=("key",), per_game=False, doc="what this store holds: league name, source, seed")
 
-GAME_TABLES: tuple[Table, ...] = (GAMES, EVENTS, SHOTS, FRAMES, SIM_TRUTH)
+GAME_TABLES: tuple[Table, ...] = (GAMES, EVENTS, SHOTS, FRAMES, SIM_TRUTH, PUBLIC_XG)
 SHARED_TABLES: tuple[Table, ...] = (META, TEAMS, PLAYERS, SIM_SKILLS)
 MODEL_TABLES: tuple[Table, ...] = (SHOT_FEATURES_KEY, SHOT_SCORES, SHOT_FACTORS, MODELS)
 ALL_TABLES: tuple[Table, ...] = GAME_TABLES + SHARED_TABLES + MODEL_TABLES
