@@ -200,6 +200,55 @@ def profile(
     console.print(t)
 
 
+REAL_DB = DEFAULT_DB.with_name("nhl.duckdb")
+SOURCES = ("hockey_scraper", "nhl_api", "moneypuck", "hockeyr", "bigdatacup", "nhl_edge")
+
+
+@app.command()
+def ingest(
+    source: str = typer.Argument(..., help=f"one of: {', '.join(SOURCES)}"),
+    paths: list[Path] = typer.Argument(..., help="files to read (a season CSV, play-by-play JSON files, ...)"),
+    db: Path = typer.Option(REAL_DB, "--db", callback=_check_db, help="store to write (real data: data/nhl.duckdb)"),
+    features: bool = typer.Option(True, "--features/--no-features", help="compute the new games' factors"),
+    as_json: bool = typer.Option(False, "--json", help="print the report as JSON"),
+) -> None:
+    """Read real data with one adapter and store every game; prints what was stored and rejected."""
+    from oa.sources.common import SourceError
+    from oa.sources.ingest import ingest as run_ingest
+
+    if source not in SOURCES:
+        raise typer.BadParameter(f"unknown source {source!r}; expected one of {', '.join(SOURCES)}", param_hint="SOURCE")
+    missing = [p for p in paths if not p.exists()]
+    if missing:
+        raise typer.BadParameter(f"no such file: {missing[0]}", param_hint="PATHS")
+    try:
+        with Store(db) as store, _progress() as bar:
+            report = run_ingest(store, source, paths, progress=StageBars(bar), features=features)
+    except (StoreError, SourceError) as e:
+        _fail(e)
+    r = report.as_dict()
+    if as_json:
+        typer.echo(json.dumps(r, default=str))
+        return
+    t = Table(title=f"Ingested {source} into {db}")
+    t.add_column("what")
+    t.add_column("count", justify="right")
+    for k in ("files", "games", "events", "shots", "goals", "attempts_without_coordinates", "shots_flipped",
+              "shootout_attempts_skipped"):
+        t.add_row(k.replace("_", " "), f"{r[k]:,}")
+    for reason, n in r["rejected"].items():
+        t.add_row(f"rejected: {reason}", f"{n:,}")
+    for typ, n in r["unknown_event_types"].items():
+        t.add_row(f"unknown event type {typ} (kept as OTHER)", f"{n:,}")
+    console.print(t)
+    for reason, ex in r["examples"].items():
+        console.print(f"  first '{reason}': {ex}")
+    for f in r["failed"]:
+        console.print(f"[red]not stored:[/red] {f}")
+    if r["failed"] and not r["games"]:
+        raise typer.Exit(1)
+
+
 @bench_app.command("demo")
 def bench_demo(
     games: int = typer.Option(200, "--games", "-n", callback=_check_games),

@@ -32,9 +32,12 @@ def shot_context(shots: pd.DataFrame, events: pd.DataFrame, players: pd.DataFram
     ctx: Ctx = {c: s[c].to_numpy() for c in SHOT_COLUMNS}
     ctx["x"] = s["x"].to_numpy(dtype=float)
     ctx["y"] = s["y"].to_numpy(dtype=float)
-    for c in ("release_frame", "shooter_id", "goalie_id"):      # nullable ids as float with NaN
-        ctx[c] = s[c].to_numpy(dtype=float, na_value=np.nan)
-    ctx["shoots"] = s["shooter_id"].map(hand).to_numpy(dtype=object) if n else np.array([], dtype=object)
+    for c in ("release_frame", "shooter_id", "goalie_id", "skaters_for", "skaters_against",
+              "score_for", "score_against"):                      # nullable numbers as float with NaN
+        ctx[c] = pd.to_numeric(s[c], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    ctx["empty_net"] = s["empty_net"].map({True: 1.0, False: 0.0}).to_numpy(dtype=float, na_value=np.nan)
+    ctx["shoots"] = (s["shooter_id"].map(hand).astype(object).fillna("").to_numpy(dtype=object)
+                     if n else np.array([], dtype=object))
     ctx["goalie_height"] = s["goalie_id"].map(height).to_numpy(dtype=float, na_value=np.nan) if n else np.zeros(0)
     gtype = games.set_index("game_id")["game_type"] if len(games) else pd.Series(dtype=object)
     ctx["game_type"] = s["game_id"].map(gtype).to_numpy(dtype=object) if n else np.array([], dtype=object)
@@ -51,6 +54,7 @@ def shot_context(shots: pd.DataFrame, events: pd.DataFrame, players: pd.DataFram
     ctx["prev_dt"] = s["game_seconds"].to_numpy(dtype=float) - prev["game_seconds"].to_numpy(dtype=float, na_value=np.nan)
     ctx["prev_x"] = sign * prev["x"].to_numpy(dtype=float, na_value=np.nan)
     ctx["prev_y"] = sign * prev["y"].to_numpy(dtype=float, na_value=np.nan)
+    ctx["prev_team"] = prev["team"].astype(object).fillna("").to_numpy(dtype=object)
 
     # the shooting team's previous attempt in the same period
     att = ev[ev["type"].isin(ATTEMPTS)].sort_values(["game_id", "event_idx"]).reset_index(drop=True)

@@ -90,6 +90,29 @@ def prev_speed(ctx: Ctx) -> np.ndarray:
     return from_prev_ft(ctx) / np.maximum(ctx["prev_dt"], 1.0)
 
 
+@factor("prev_by_team", "Previous event by", "", "cat", "movement", (PBP,),
+        say_cat({"SAME": "previous event by the shooting team", "OPP": "previous event by the opponent",
+                 "NONE": "no team on the previous event"}), categories=("SAME", "OPP", "NONE"))
+def prev_by_team(ctx: Ctx) -> np.ndarray:
+    """Whose event came just before: a shot right after the opponent's giveaway is a different chance."""
+    pt = ctx["prev_team"]
+    return np.where(pt == "", "NONE", np.where(pt == ctx["team"], "SAME", "OPP")).astype(object)
+
+
+@factor("prev_x", "Where the previous event was", "ft", "num", "movement", (PBP,),
+        say_num("previous event {:.0f} ft from centre ice toward the net", missing="previous event not located"))
+def prev_x(ctx: Ctx) -> np.ndarray:
+    """Previous event's position along the rink, toward the attacked net (negative: the shooting team's own half)."""
+    return ctx["prev_x"]
+
+
+@factor("prev_east_west", "East-west since previous event", "ft", "num", "movement", (PBP,),
+        say_num("puck moved {:.0f} ft across the ice since the previous event", missing="previous event not located"))
+def prev_east_west(ctx: Ctx) -> np.ndarray:
+    """Lateral distance between the previous event and the shot (a cross-ice play moves the goalie)."""
+    return np.abs(ctx["y"] - ctx["prev_y"])
+
+
 @factor("rebound", "Rebound", "", "bool", "movement", BOTH, say_bool("a rebound", "not a rebound"))
 def rebound(ctx: Ctx) -> np.ndarray:
     """The shooting team had an attempt within the last 3 s."""
@@ -106,6 +129,13 @@ def rebound_angle(ctx: Ctx) -> np.ndarray:
     return np.where(ctx["prev_att_dt"] <= REBOUND_S, d, np.nan)
 
 
+@factor("rebound_angle_speed", "Rebound angle speed", "deg/s", "num", "movement", (PBP,),
+        say_num("angle changed {:.0f}° per second since the first shot", missing="not a rebound"))
+def rebound_angle_speed(ctx: Ctx) -> np.ndarray:
+    """Rebound angle change over the time since the first shot: how fast the goalie had to move."""
+    return rebound_angle(ctx) / np.maximum(ctx["prev_att_dt"], 0.5)
+
+
 @factor("rush_pbp", "Rush (play-by-play)", "", "bool", "movement", (PBP,),
         say_bool("off the rush", "set play in the zone"))
 def rush_pbp(ctx: Ctx) -> np.ndarray:
@@ -114,13 +144,14 @@ def rush_pbp(ctx: Ctx) -> np.ndarray:
 
 
 def _strength(ctx: Ctx) -> np.ndarray:
-    sf = ctx["skaters_for"].astype(int)
-    sa = ctx["skaters_against"].astype(int)
+    sf = ctx["skaters_for"].astype(float)
+    sa = ctx["skaters_against"].astype(float)
     out = np.where(sf > sa, "PP", np.where(sf < sa, "SH", "5v5")).astype(object)
     out[(sf == sa) & (sf == 4)] = "4v4"
     out[(sf == sa) & (sf == 3)] = "3v3"
     out[sf >= 6] = "EA"
-    out[ctx["empty_net"].astype(bool)] = "vsEA"
+    out[ctx["empty_net"] == 1.0] = "vsEA"
+    out[~(np.isfinite(sf) & np.isfinite(sa))] = None
     return out
 
 
@@ -133,7 +164,7 @@ def strength(ctx: Ctx) -> np.ndarray:
 @factor("empty_net", "Empty net", "", "bool", "goalie", BOTH, say_bool("empty net", "goalie in net"))
 def empty_net(ctx: Ctx) -> np.ndarray:
     """The defending goalie was off the ice."""
-    return ctx["empty_net"].astype(float)
+    return ctx["empty_net"]
 
 
 def _say_score(v: object) -> str:

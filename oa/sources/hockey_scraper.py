@@ -1,0 +1,165 @@
+"""hockey_scraper play-by-play CSV (Harry Shomer's format, evolving-hockey style), whole seasons.
+
+One row per event with the 6+6 players on the ice. Notes that shape the mapping:
+- `Game_Id` is the short id (20001); the NHL id is season start * 1e6 + it (2018020001).
+- For BLOCK rows `Ev_Team` is the shooting team, p1 the blocker and p2 the shooter.
+- `Home_Score` / `Away_Score` are the score before the event (also on GOAL rows).
+- `Strength` is home skaters x away skaters; `Home_Goalie` empty means the home net is empty.
+- Period 5 of a regular-season game is the shoot-out (dropped and counted).
+- Coordinates are raw (`xC`, `yC`); the attacking direction is derived per team and period.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterator
+
+import numpy as np
+import pandas as pd
+
+from oa import schema
+from oa.schema import GameBundle
+from oa.sources.common import IngestReport, SourceError, game_bundle, to_num
+from oa.sources.nhl_teams import code
+
+SOURCE = "hockey_scraper"
+EVENT_MAP = {"FAC": "FACEOFF", "SHOT": "SHOT", "MISS": "MISS", "GOAL": "GOAL", "BLOCK": "BLOCK", "HIT": "HIT",
+             "GIVE": "GIVEAWAY", "TAKE": "TAKEAWAY", "STOP": "STOPPAGE", "PENL": "PENALTY", "PSTR": "PERIOD_START",
+             "PEND": "PERIOD_END", "GEND": "GAME_END", "CHL": "OTHER", "SOC": "OTHER", "DELPEN": "OTHER"}
+SHOT_TYPES = {"WRIST SHOT": "WRIST", "SNAP SHOT": "SNAP", "SLAP SHOT": "SLAP", "BACKHAND": "BACKHAND",
+              "TIP-IN": "TIP", "DEFLECTED": "DEFLECTION", "WRAP-AROUND": "WRAP"}
+REQUIRED = ("Game_Id", "Date", "Period", "Event", "Seconds_Elapsed", "Strength", "Type", "Ev_Team", "Home_Team",
+            "Away_Team", "p1_name", "p1_ID", "p2_name", "p2_ID", "Home_Players", "Away_Players", "Home_Score",
+            "Away_Score", "Home_Goalie", "Home_Goalie_Id", "Away_Goalie", "Away_Goalie_Id", "xC", "yC")
+
+
+def season_of(date: pd.Timestamp) -> tuple[int, str]:
+    start = date.year if date.month >= 8 else date.year - 1
+    return start, f"{start}-{str(start + 1)[-2:]}"
+
+
+def read_csv(path: Path) -> pd.DataFrame:
+    """The raw file as text columns (the adapter decides every type), with clear errors."""
+    try:
+        df = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=["", "NA"], low_memory=False)
+    except (OSError, EOFError, pd.errors.ParserError, UnicodeDecodeError, ValueError) as e:
+        raise SourceError(path, f"cannot be read as CSV ({type(e).__name__}: {e})") from e
+    missing = [c for c in REQUIRED if c not in df.columns]
+    if missing:
+        raise SourceError(path, f"is not a hockey_scraper play-by-play file: column {missing[0]} is missing"
+                          + (f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""), field=missing[0])
+    df.index = np.arange(2, len(df) + 2)        # file line numbers (header is line 1) for messages
+    return df
+
+
+def read(path: str | Path, report: IngestReport) -> tuple[Iterator[GameBundle], pd.DataFrame]:
+    """(bundles of every game in the file, players seen) from one season CSV."""
+    path = Path(path)
+    df = read_csv(path)
+    report.files += 1
+    players = _players(df)
+    return _games(path, df, report), players
+
+
+def _players(df: pd.DataFrame) -> pd.DataFrame:
+    rows = []
+    for side in ("home", "away"):
+        for k in range(1, 7):
+            rows.append(df[[f"{side}Player{k}", f"{side}Player{k}_id", "Home_Team" if side == "home" else "Away_Team"]]
+                        .set_axis(["name", "player_id", "team"], axis=1).drop_duplicates())
+    for side in ("Home", "Away"):
+        g = df[[f"{side}_Goalie", f"{side}_Goalie_Id", f"{side}_Team"]].set_axis(["name", "player_id", "team"], axis=1)
+        rows.append(g.drop_duplicates().assign(position="G"))
+    p = pd.concat(rows, ignore_index=True)
+    p["player_id"] = pd.to_numeric(p["player_id"], errors="coerce")
+    p = p.dropna(subset=["player_id", "name"])
+    p["player_id"] = p["player_id"].astype("int64")
+    if "position" not in p.columns:
+        p["position"] = None
+    p = p.sort_values("position", na_position="last").drop_duplicates("player_id", keep="first")
+    p["name"] = p["name"].str.title()
+    p["team"] = p["team"].map(code)
+    return schema.ordered(schema.PLAYERS, p.assign(source=SOURCE, shoots=None, height_in=None, number=None)
+                          .reindex(columns=schema.PLAYERS.column_names))
+
+
+def _games(path: Path, df: pd.DataFrame, report: IngestReport) -> Iterator[GameBundle]:
+    dup = df.duplicated(keep="first")
+    if dup.any():
+        report.reject("duplicate event row", int(dup.sum()), f"{path}, row {df.index[np.flatnonzero(dup.to_numpy())[0]]}")
+        df = df[~dup]
+    gid_short = to_num(df, "Game_Id", report, path, integer=True, required=True)
+    dates = pd.to_datetime(df["Date"], errors="coerce")
+    bad = gid_short.isna() | dates.isna()
+    if bad.any():
+        i = int(np.flatnonzero(bad.to_numpy())[0])
+        report.reject("row without a game id or date", int(bad.sum()),
+                      f"{path}, row {df.index[i]}, field {'Game_Id' if gid_short.isna().iloc[i] else 'Date'}")
+        df, gid_short, dates = df[~bad], gid_short[~bad], dates[~bad]
+    for (g, day), rows in df.groupby([gid_short.to_numpy(), dates.dt.normalize().to_numpy()], sort=False):
+        start, season = season_of(pd.Timestamp(day))
+        try:
+            yield _game(path, start * 1_000_000 + int(g), season, pd.Timestamp(day), rows, report)
+        except Exception as e:  # noqa: BLE001 - one broken game must not stop the season
+            report.failed.append((f"{path.name} game {start * 1_000_000 + int(g)}", e))
+
+
+def _game(path: Path, gid: int, season: str, day: pd.Timestamp, r: pd.DataFrame, report: IngestReport) -> GameBundle:
+    home, away = str(code(r["Home_Team"].iloc[0])), str(code(r["Away_Team"].iloc[0]))
+    period = to_num(r, "Period", report, path, integer=True, required=True)
+    secs = to_num(r, "Seconds_Elapsed", report, path, required=True)
+    ok = period.notna() & secs.notna() & (secs >= 0) & (secs <= 1200)
+    if (~ok).any():
+        report.reject("event without a valid period or time", int((~ok).sum()),
+                      f"{path}, row {r.index[np.flatnonzero(~ok.to_numpy())[0]]}, field Period/Seconds_Elapsed")
+    r, period, secs = r[ok], period[ok], secs[ok]
+    raw_type = r["Event"].fillna("")
+    typ = raw_type.map(EVENT_MAP)
+    for t, n in raw_type[typ.isna()].value_counts().items():
+        report.unknown_types[t] += int(n)
+    typ = typ.fillna("OTHER")
+    game_type = "P" if gid % 1_000_000 >= 30000 else "R"
+    is_att = typ.isin(("SHOT", "MISS", "GOAL", "BLOCK"))
+    shootout = (period == 5) & (game_type == "R")
+    is_block = typ == "BLOCK"
+    p1 = to_num(r, "p1_ID", report, path)
+    p2 = to_num(r, "p2_ID", report, path)
+    shooter = np.where(is_block, p2, p1)
+    team = r["Ev_Team"].map(code).where(r["Ev_Team"].notna(), None)
+    hg = to_num(r, "Home_Goalie_Id", report, path)
+    ag = to_num(r, "Away_Goalie_Id", report, path)
+    goalie = np.where(team == home, ag, hg)                         # the defending goalie
+    st = r["Strength"].str.extract(r"^(\d)x(\d)$").astype(float)
+    hp, ap = to_num(r, "Home_Players", report, path), to_num(r, "Away_Players", report, path)
+    home_sk = st[0].where(st[0].notna() & (st[0] > 0), hp - hg.notna())
+    away_sk = st[1].where(st[1].notna() & (st[1] > 0), ap - ag.notna())
+    x, y = to_num(r, "xC", report, path), to_num(r, "yC", report, path)
+    outside = (x.abs() > 100) | (y.abs() > 42.5)
+    if outside.any():
+        report.reject("coordinates outside the rink (set to missing)", int(outside.sum()),
+                      f"{path}, row {r.index[np.flatnonzero(outside.to_numpy())[0]]}, field xC/yC")
+        x, y = x.where(~outside), y.where(~outside)
+    detail = np.where(is_att, r["Type"].map(SHOT_TYPES).fillna("UNKNOWN"), r["Type"].where(typ == "PENALTY", None))
+    ev = pd.DataFrame({
+        "period": period.astype(int).to_numpy(), "period_seconds": secs.to_numpy(), "type": typ.to_numpy(),
+        "team": team.to_numpy(), "player_id": pd.array(shooter, dtype="Float64"),
+        "player2_id": pd.array(np.where(is_att & ~is_block, goalie, np.where(is_block, p1, p2)), dtype="Float64"),
+        "x": x.to_numpy(), "y": y.to_numpy(), "detail": detail,
+        "home_skaters": home_sk.clip(0, 6).to_numpy(), "away_skaters": away_sk.clip(0, 6).to_numpy(),
+        "home_score": to_num(r, "Home_Score", report, path).to_numpy(), "away_score": to_num(r, "Away_Score", report, path).to_numpy(),
+        "shooter_id": shooter, "goalie_id": np.where(is_att, goalie, np.nan), "shootout": shootout.to_numpy(),
+        # Ev_Zone is the event team's view, except on BLOCK rows where it is the blocker's
+        "zone": np.where(is_block, r["Ev_Zone"].map({"Off": "D", "Def": "O", "Neu": "N"}),
+                         r["Ev_Zone"].map({"Off": "O", "Def": "D", "Neu": "N"})),
+    })
+    for c in ("player_id", "player2_id"):
+        ev[c] = ev[c].round().astype("Int64")
+    for c in ("home_skaters", "away_skaters", "home_score", "away_score"):
+        ev[c] = pd.array(ev[c].to_numpy(dtype=float), dtype="Float64").round().astype("Int64")
+    last = r[["Home_Score", "Away_Score"]].apply(pd.to_numeric, errors="coerce").max()
+    goals = ev[ev["type"] == "GOAL"]
+    hs = int(max(last["Home_Score"] if last["Home_Score"] == last["Home_Score"] else 0, (goals["team"] == home).sum()))
+    as_ = int(max(last["Away_Score"] if last["Away_Score"] == last["Away_Score"] else 0, (goals["team"] == away).sum()))
+    game = dict(game_id=gid, source=SOURCE, season=season, game_type=game_type, date=day, home_team=home,
+                away_team=away, home_score=hs, away_score=as_, periods=int(period.max()),
+                shootout=bool(shootout.any()), has_tracking=False, fps=None)
+    return game_bundle(SOURCE, game, ev, report)

@@ -1,0 +1,132 @@
+"""hockeyR play-by-play CSV (NHL API events reshaped by the hockeyR R package), with its `xg`.
+
+hockeyR's `xg` is kept in `public_xg` (model "hockeyr") for comparison, never a factor.
+Notes that shape the mapping:
+- `home_score` / `away_score` already count a goal on its own row;
+- BLOCKED_SHOT rows belong to the shooting team (player 1 is the shooter);
+- the defending goalie's id is only on shots on goal and goals; whether the net was
+  empty comes from the on-ice goalie columns (`home_goalie`, `away_goalie`);
+- shoot-out rows (`period_type == SHOOTOUT`) are dropped and counted.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterator
+
+import numpy as np
+import pandas as pd
+
+from oa import schema
+from oa.schema import GameBundle
+from oa.sources.common import IngestReport, SourceError, game_bundle, to_num
+from oa.sources.nhl_teams import code
+
+SOURCE = "hockeyr"
+EVENT_MAP = {"FACEOFF": "FACEOFF", "SHOT": "SHOT", "MISSED_SHOT": "MISS", "BLOCKED_SHOT": "BLOCK", "GOAL": "GOAL",
+             "HIT": "HIT", "GIVEAWAY": "GIVEAWAY", "TAKEAWAY": "TAKEAWAY", "PENALTY": "PENALTY", "STOP": "STOPPAGE",
+             "PERIOD_START": "PERIOD_START", "PERIOD_END": "PERIOD_END", "GAME_END": "GAME_END",
+             "CHALLENGE": "OTHER", "FAILED_SHOT_ATTEMPT": "OTHER"}
+SKIP = {"GAME_SCHEDULED", "PERIOD_READY", "PERIOD_OFFICIAL", "GAME_OFFICIAL", "SHOOTOUT_COMPLETE", "CHANGE"}
+SHOT_TYPES = {"Wrist Shot": "WRIST", "Snap Shot": "SNAP", "Slap Shot": "SLAP", "Backhand": "BACKHAND",
+              "Tip-In": "TIP", "Deflected": "DEFLECTION", "Wrap-around": "WRAP"}
+REQUIRED = ("game_id", "game_date", "season_type", "event_type", "event_team_abbr", "period", "period_type",
+            "period_seconds", "x", "y", "secondary_type", "home_score", "away_score", "home_skaters",
+            "away_skaters", "home_goalie", "away_goalie", "event_player_1_id", "event_player_2_id",
+            "event_goalie_id", "home_abbreviation", "away_abbreviation", "xg")
+
+
+def read(path: str | Path, report: IngestReport) -> tuple[Iterator[GameBundle], pd.DataFrame]:
+    path = Path(path)
+    try:
+        df = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=["", "NA"], low_memory=False)
+    except (OSError, EOFError, pd.errors.ParserError, UnicodeDecodeError, ValueError) as e:
+        raise SourceError(path, f"cannot be read as CSV ({type(e).__name__}: {e})") from e
+    missing = [c for c in REQUIRED if c not in df.columns]
+    if missing:
+        raise SourceError(path, f"is not a hockeyR play-by-play file: column {missing[0]} is missing", field=missing[0])
+    df.index = np.arange(2, len(df) + 2)
+    report.files += 1
+    return _games(path, df, report), _players(df)
+
+
+def _players(df: pd.DataFrame) -> pd.DataFrame:
+    parts = []
+    for k in (1, 2, 3):
+        if f"event_player_{k}_id" in df.columns and f"event_player_{k}_name" in df.columns:
+            parts.append(df[[f"event_player_{k}_id", f"event_player_{k}_name"]].set_axis(["player_id", "name"], axis=1))
+    if "event_goalie_id" in df.columns and "event_goalie_name" in df.columns:
+        parts.append(df[["event_goalie_id", "event_goalie_name"]].set_axis(["player_id", "name"], axis=1).assign(position="G"))
+    p = pd.concat(parts, ignore_index=True)
+    p["player_id"] = pd.to_numeric(p["player_id"], errors="coerce")
+    p = p.dropna(subset=["player_id", "name"])
+    p["player_id"] = p["player_id"].astype("int64")
+    p["name"] = p["name"].str.replace(".", " ", regex=False)
+    if "position" not in p.columns:
+        p["position"] = None
+    p = p.sort_values("position", na_position="last").drop_duplicates("player_id")
+    return schema.ordered(schema.PLAYERS, p.reindex(columns=schema.PLAYERS.column_names).assign(source=SOURCE))
+
+
+def _games(path: Path, df: pd.DataFrame, report: IngestReport) -> Iterator[GameBundle]:
+    dup = df.duplicated()
+    if dup.any():
+        report.reject("duplicate event row", int(dup.sum()), f"{path}, row {df.index[np.flatnonzero(dup.to_numpy())[0]]}")
+        df = df[~dup]
+    g = to_num(df, "game_id", report, path, integer=True, required=True)
+    df, g = df[g.notna()], g[g.notna()]
+    for gid, rows in df.groupby(g.to_numpy(), sort=False):
+        try:
+            yield _game(path, int(gid), rows, report)
+        except Exception as e:  # noqa: BLE001 - one broken game must not stop the file
+            report.failed.append((f"{path.name} game {int(gid)}", e))
+
+
+def _game(path: Path, gid: int, r: pd.DataFrame, report: IngestReport) -> GameBundle:
+    r = r[~r["event_type"].isin(SKIP)]
+    home, away = code(r["home_abbreviation"].iloc[0]), code(r["away_abbreviation"].iloc[0])
+    period = to_num(r, "period", report, path, integer=True, required=True)
+    secs = to_num(r, "period_seconds", report, path, required=True)
+    ok = period.notna() & secs.notna() & secs.between(0, 1200)
+    if (~ok).any():
+        report.reject("event without a valid period or time", int((~ok).sum()),
+                      f"{path}, row {r.index[np.flatnonzero(~ok.to_numpy())[0]]}, field period/period_seconds")
+    r, period, secs = r[ok], period[ok], secs[ok]
+    typ = r["event_type"].map(EVENT_MAP)
+    for t, n in r["event_type"][typ.isna()].value_counts().items():
+        report.unknown_types[t] += int(n)
+    typ = typ.fillna("OTHER")
+    team = r["event_team_abbr"].map(code)
+    is_att = typ.isin(("SHOT", "MISS", "GOAL", "BLOCK"))
+    is_goal = (typ == "GOAL").to_numpy()
+    hs = to_num(r, "home_score", report, path).to_numpy() - (is_goal & (team == home).to_numpy())
+    as_ = to_num(r, "away_score", report, path).to_numpy() - (is_goal & (team == away).to_numpy())
+    shooter = to_num(r, "event_player_1_id", report, path)
+    goalie = to_num(r, "event_goalie_id", report, path)
+    defending_goalie_name = np.where((team == home).to_numpy(), r["away_goalie"], r["home_goalie"])
+    empty = pd.array([(v is None or v != v) if a else pd.NA for v, a in zip(defending_goalie_name, is_att)],
+                     dtype="boolean")
+    xg = to_num(r, "xg", report, path)
+    ev = pd.DataFrame({
+        "period": period.astype(int).to_numpy(), "period_seconds": secs.to_numpy(), "type": typ.to_numpy(),
+        "team": team.where(team.notna(), None).to_numpy(), "player_id": shooter.round().astype("Int64").to_numpy(),
+        "player2_id": np.where(is_att & (typ != "BLOCK"), goalie, to_num(r, "event_player_2_id", report, path)),
+        "x": to_num(r, "x", report, path).to_numpy(), "y": to_num(r, "y", report, path).to_numpy(),
+        "detail": np.where(is_att, r["secondary_type"].map(SHOT_TYPES).fillna("UNKNOWN"), None),
+        "home_skaters": to_num(r, "home_skaters", report, path).clip(0, 6).to_numpy(),
+        "away_skaters": to_num(r, "away_skaters", report, path).clip(0, 6).to_numpy(),
+        "home_score": hs, "away_score": as_, "shooter_id": shooter.to_numpy(), "goalie_id": goalie.to_numpy(),
+        "empty_net": empty, "shootout": (r["period_type"] == "SHOOTOUT").to_numpy(),
+        "xg_public": np.where(is_att & (typ != "BLOCK"), xg, np.nan), "xg_model": "hockeyr",
+    })
+    for c in ("player2_id", "home_skaters", "away_skaters", "home_score", "away_score"):
+        ev[c] = pd.array(pd.to_numeric(ev[c], errors="coerce"), dtype="Float64").round().astype("Int64")
+    st = r["season_type"].iloc[0]
+    hf = pd.to_numeric(r.get("home_final", pd.Series([None])).iloc[0], errors="coerce")
+    af = pd.to_numeric(r.get("away_final", pd.Series([None])).iloc[0], errors="coerce")
+    season = str(gid)[:4]
+    game = dict(game_id=gid, source=SOURCE, season=f"{season}-{str(int(season) + 1)[-2:]}",
+                game_type={"R": "R", "P": "P"}.get(st, "O"), date=pd.to_datetime(r["game_date"].iloc[0], errors="coerce"),
+                home_team=home, away_team=away, home_score=None if hf != hf else int(hf),
+                away_score=None if af != af else int(af), periods=int(period.max()),
+                shootout=bool((r["period_type"] == "SHOOTOUT").any()), has_tracking=False, fps=None)
+    return game_bundle(SOURCE, game, ev, report)

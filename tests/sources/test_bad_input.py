@@ -1,0 +1,130 @@
+"""A corpus of broken files, made here from the good shared ones: every case gets a clear
+error or a counted rejection naming file, row and field; the rest of the batch goes in;
+nothing already stored is lost."""
+import json
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from oa.cli import app
+from oa.sources.ingest import ingest
+from oa.store import Store
+from tests.sources.conftest import first_games
+
+HS = "hockey-scraper-pbp-delara38/hockey_scraper_pbp_2017_18_partial.csv.gz"
+API = "nhl-api-web-nickcyp/gamecenter_2024021015_play-by-play.json"
+ENVELOPE = "nhl-api-web-bbrewington/game_2023020204_play_by_play.json"
+runner = CliRunner()
+
+
+@pytest.fixture()
+def good_csv(shared, tmp_path):
+    return first_games(shared / HS, tmp_path / "good.csv", "Game_Id", 2)
+
+
+def _snapshot(db) -> dict:
+    with Store(db, read_only=True) as s:
+        return {t: s.query(f"SELECT * FROM {t} ORDER BY ALL").to_json(date_format="iso")
+                for t in ("games", "events", "shots", "shot_features")}
+
+
+def test_truncated_json_is_named_and_the_rest_of_the_batch_goes_in(shared, tmp_path):
+    text = (shared / API).read_text()
+    broken = tmp_path / "truncated.json"
+    broken.write_text(text[: len(text) // 2])
+    with Store(tmp_path / "s.duckdb") as s:
+        r = ingest(s, "nhl_api", [broken, shared / ENVELOPE])
+        assert s.game_ids() == [2023020204]
+    assert r.games == 1 and len(r.failed) == 1
+    where, err = r.failed[0]
+    assert "truncated.json" in str(err) and "not valid JSON" in str(err) and "line" in str(err)
+
+
+def test_json_that_is_not_play_by_play(tmp_path):
+    f = tmp_path / "other.json"
+    f.write_text(json.dumps({"hello": "world"}))
+    with Store(tmp_path / "s.duckdb") as s:
+        r = ingest(s, "nhl_api", [f])
+    assert r.games == 0 and "neither an api-web play-by-play" in str(r.failed[0][1])
+
+
+@pytest.mark.parametrize("change", ["drop", "rename"])
+def test_csv_with_a_missing_or_renamed_column(good_csv, tmp_path, change):
+    df = pd.read_csv(good_csv, dtype=str, keep_default_na=False)
+    df = df.drop(columns=["xC"]) if change == "drop" else df.rename(columns={"xC": "x_coord"})
+    bad = tmp_path / f"{change}.csv"
+    df.to_csv(bad, index=False)
+    with Store(tmp_path / "s.duckdb") as s:
+        r = ingest(s, "hockey_scraper", [bad, good_csv])
+        assert len(s.game_ids()) == 2, "the good file of the batch still goes in"
+    assert len(r.failed) == 1 and f"{change}.csv" in str(r.failed[0][1]) and "column xC is missing" in str(r.failed[0][1])
+
+
+def test_wrong_types_are_counted_with_row_and_field(good_csv, tmp_path):
+    df = pd.read_csv(good_csv, dtype=str, keep_default_na=False)
+    df.loc[5, "Period"] = "second"
+    df.loc[9, "xC"] = "far"
+    bad = tmp_path / "types.csv"
+    df.to_csv(bad, index=False)
+    with Store(tmp_path / "s.duckdb") as s:
+        r = ingest(s, "hockey_scraper", [bad])
+        assert len(s.game_ids()) == 2
+    assert r.rejected["bad Period"] == 1 and r.rejected["bad xC"] == 1
+    assert "row 7, field Period: 'second'" in r.examples["bad Period"]       # data row 5 is line 7 of the file
+    assert "types.csv" in r.examples["bad xC"] and "field xC" in r.examples["bad xC"]
+
+
+def test_duplicate_events_are_dropped_and_counted(good_csv, tmp_path):
+    df = pd.read_csv(good_csv, dtype=str, keep_default_na=False)
+    dup = tmp_path / "dup.csv"
+    pd.concat([df, df.iloc[10:15]]).to_csv(dup, index=False)
+    with Store(tmp_path / "a.duckdb") as s:
+        r = ingest(s, "hockey_scraper", [dup])
+        n_dup = s.query("SELECT count(*) n FROM events")["n"].iloc[0]
+    with Store(tmp_path / "b.duckdb") as s:
+        ingest(s, "hockey_scraper", [good_csv])
+        n_good = s.query("SELECT count(*) n FROM events")["n"].iloc[0]
+    assert r.rejected["duplicate event row"] == 5 and n_dup == n_good
+
+
+def test_a_game_with_no_shots_is_rejected_and_counted(good_csv, tmp_path):
+    df = pd.read_csv(good_csv, dtype=str, keep_default_na=False)
+    first = df["Game_Id"].iloc[0]
+    df = df[~((df["Game_Id"] == first) & df["Event"].isin(["SHOT", "MISS", "GOAL", "BLOCK"]))]
+    bad = tmp_path / "noshots.csv"
+    df.to_csv(bad, index=False)
+    with Store(tmp_path / "s.duckdb") as s:
+        r = ingest(s, "hockey_scraper", [bad])
+        assert len(s.game_ids()) == 1
+    assert r.rejected["game has no shots (not stored)"] == 1 and r.games == 1
+
+
+def test_nothing_already_stored_is_lost(good_csv, tmp_path):
+    db = tmp_path / "s.duckdb"
+    with Store(db) as s:
+        ingest(s, "hockey_scraper", [good_csv])
+    before = _snapshot(db)
+    # the same games again, but one shot of each is in period 12: validation fails, the stored copies stay
+    df = pd.read_csv(good_csv, dtype=str, keep_default_na=False)
+    for g in df["Game_Id"].unique():
+        i = df.index[(df["Game_Id"] == g) & (df["Event"] == "SHOT")][0]
+        df.loc[i, "Period"] = "12"
+    bad = tmp_path / "bad_period.csv"
+    df.to_csv(bad, index=False)
+    with Store(db) as s:
+        r = ingest(s, "hockey_scraper", [bad])
+    assert len(r.failed) == 2 and all("period" in str(e) for _, e in r.failed), r.failed
+    assert _snapshot(db) == before
+
+
+def test_cli_ingest_reports_and_rejects_bad_arguments(shared, good_csv, tmp_path):
+    db = tmp_path / "cli.duckdb"
+    r = runner.invoke(app, ["ingest", "hockey_scraper", str(good_csv), "--db", str(db), "--json"])
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.stdout.strip().splitlines()[-1])
+    assert out["games"] == 2 and out["shots"] > 100
+    r = runner.invoke(app, ["ingest", "espn", str(good_csv), "--db", str(db)])
+    assert r.exit_code == 2 and "unknown source" in r.output
+    r = runner.invoke(app, ["ingest", "hockey_scraper", str(tmp_path / "nope.csv"), "--db", str(db)])
+    assert r.exit_code == 2 and "no such file" in r.output
