@@ -101,6 +101,26 @@ def demo(
 
 
 @app.command()
+def factors(markdown: bool = typer.Option(False, "--markdown", help="print the README's factor table")) -> None:
+    """List every factor: machine name, human name, unit, feature sets and what it measures."""
+    from oa.features.registry import all_factors
+
+    rows = [(f.name, f.label, f.unit or "-", "tracking" if f.sets == ("tracking",) else
+             ("play-by-play" if f.sets == ("pbp",) else "both"), f.doc) for f in all_factors()]
+    if markdown:
+        typer.echo("| factor | name | unit | sets | what it measures |\n|---|---|---|---|---|")
+        for r in rows:
+            typer.echo(f"| `{r[0]}` | {r[1]} | {r[2]} | {r[3]} | {r[4]} |")
+        return
+    t = Table(title=f"{len(rows)} factors")
+    for c in ("factor", "name", "unit", "sets", "what it measures"):
+        t.add_column(c)
+    for r in rows:
+        t.add_row(*r)
+    console.print(t)
+
+
+@app.command()
 def features(db: Path = typer.Option(DEFAULT_DB, "--db", callback=_check_db, help="store to read and update")) -> None:
     """Compute every factor of every stored shot (replaces earlier factors)."""
     from oa.features.compute import build_features
