@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import resource
 import time
 from pathlib import Path
@@ -226,18 +227,34 @@ SOURCES = ("hockey_scraper", "nhl_api", "moneypuck", "hockeyr", "bigdatacup", "n
 
 @app.command()
 def ingest(
-    source: str = typer.Argument(..., help=f"one of: {', '.join(SOURCES)}"),
-    paths: list[Path] = typer.Argument(..., help="files to read (a season CSV, play-by-play JSON files, ...)"),
+    source: str = typer.Argument(..., help=f"one of: {', '.join(SOURCES)}, or nhl to download from the NHL API"),
+    paths: Optional[list[Path]] = typer.Argument(None, help="files to read (a season CSV, play-by-play JSON files, ...)"),
     db: Path = typer.Option(REAL_DB, "--db", callback=_check_db, help="store to write (real data: data/nhl.duckdb)"),
+    season: Optional[str] = typer.Option(None, "--season", help="nhl: download a season, e.g. 2024-25"),
+    game: Optional[list[int]] = typer.Option(None, "--game", help="nhl: download one game (repeatable)"),
+    playoffs: bool = typer.Option(False, "--playoffs", help="nhl --season: include playoff games"),
+    base_url: str = typer.Option("https://api-web.nhle.com", "--base-url", help="nhl: API root (tests use a local server)"),
+    cache: Path = typer.Option(DEFAULT_DB.parent / "cache" / "nhl", "--cache", help="nhl: where responses are kept"),
+    rate: float = typer.Option(2.0, "--rate", min=0.1, max=20, help="nhl: requests per second at most"),
     features: bool = typer.Option(True, "--features/--no-features", help="compute the new games' factors"),
     as_json: bool = typer.Option(False, "--json", help="print the report as JSON"),
 ) -> None:
-    """Read real data with one adapter and store every game; prints what was stored and rejected."""
+    """Read real data with one adapter (or download it from the NHL) and store every game."""
     from oa.sources.common import SourceError
     from oa.sources.ingest import ingest as run_ingest
 
-    if source not in SOURCES:
-        raise typer.BadParameter(f"unknown source {source!r}; expected one of {', '.join(SOURCES)}", param_hint="SOURCE")
+    paths = list(paths or [])
+    if source == "nhl":
+        if not season and not game:
+            raise typer.BadParameter("give --season (e.g. 2024-25) or --game ID", param_hint="--season/--game")
+        if season and not re.fullmatch(r"\d{4}-\d{2}", season):
+            raise typer.BadParameter(f"season looks like 2024-25, got {season!r}", param_hint="--season")
+        paths = _download(season, game or [], playoffs, base_url, cache, rate)
+        source = "nhl_api"
+    elif source not in SOURCES:
+        raise typer.BadParameter(f"unknown source {source!r}; expected one of {', '.join(SOURCES)} or nhl", param_hint="SOURCE")
+    elif not paths:
+        raise typer.BadParameter("give the files to read", param_hint="PATHS")
     missing = [p for p in paths if not p.exists()]
     if missing:
         raise typer.BadParameter(f"no such file: {missing[0]}", param_hint="PATHS")
@@ -250,10 +267,10 @@ def ingest(
     if as_json:
         typer.echo(json.dumps(r, default=str))
         return
-    t = Table(title=f"Ingested {source} into {db}")
+    t = Table(title=f"Ingested {source} into {db} in {r['seconds']} s")
     t.add_column("what")
     t.add_column("count", justify="right")
-    for k in ("files", "games", "events", "shots", "goals", "attempts_without_coordinates", "shots_flipped",
+    for k in ("files", "games", "events", "shots", "goals", "players", "attempts_without_coordinates", "shots_flipped",
               "shootout_attempts_skipped"):
         t.add_row(k.replace("_", " "), f"{r[k]:,}")
     for reason, n in r["rejected"].items():
@@ -267,6 +284,29 @@ def ingest(
         console.print(f"[red]not stored:[/red] {f}")
     if r["failed"] and not r["games"]:
         raise typer.Exit(1)
+
+
+def _download(season: Optional[str], games: list[int], playoffs: bool, base_url: str, cache: Path, rate: float) -> list[Path]:
+    """Fetch schedules and play-by-play into the cache (resuming), with a progress bar."""
+    from oa.sources.download import DownloadError, NhlClient
+
+    client = NhlClient(cache, base_url=base_url, rate=rate)
+    try:
+        ids = list(games)
+        if season:
+            with _progress() as bar:
+                bar.add_task(f"Reading the {season} schedule", total=None)
+                ids += client.season_game_ids(season, (2, 3) if playoffs else (2,))
+        files = []
+        with _progress() as bar:
+            task = bar.add_task("Downloading play-by-play", total=len(ids))
+            for i, g in enumerate(sorted(set(ids))):
+                files.append(client.play_by_play(g))
+                bar.update(task, completed=i + 1)
+    except DownloadError as e:
+        _fail(e)
+    console.print(f"{len(files)} games: {client.requests} requests, {client.cache_hits} from the cache ({cache})")
+    return files
 
 
 @bench_app.command("demo")
@@ -312,6 +352,37 @@ def bench_model(
     except StoreError as e:
         _fail(e)
     typer.echo(json.dumps(out) if as_json else json.dumps(out, indent=1))
+
+
+@bench_app.command("pbp")
+def bench_pbp(
+    db: Path = typer.Option(Path("data/bench_nhl.duckdb"), "--db", callback=_check_db,
+                            help="store for the two hockey_scraper seasons (built from ../shared if missing)"),
+    seed: int = typer.Option(0, "--seed", min=0),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Play-by-play model: train on hockey_scraper 2018-19, test on 2019-20 (overall and by strength)."""
+    from oa.sources import bench
+
+    try:
+        with _progress() as bar:
+            out = bench.pbp(db, seed, progress=StageBars(bar))
+    except (FileNotFoundError, StoreError) as e:
+        _fail(e)
+    typer.echo(json.dumps(out, default=str) if as_json else json.dumps(out, indent=1, default=str))
+
+
+@bench_app.command("public")
+def bench_public(seed: int = typer.Option(0, "--seed", min=0), as_json: bool = typer.Option(False, "--json")) -> None:
+    """Our play-by-play model against MoneyPuck's xGoal and hockeyR's xg on the same shots."""
+    from oa.sources import bench
+
+    try:
+        with _progress() as bar:
+            out = bench.public(seed, progress=StageBars(bar))
+    except (FileNotFoundError, StoreError) as e:
+        _fail(e)
+    typer.echo(json.dumps(out, default=str) if as_json else json.dumps(out, indent=1, default=str))
 
 
 def main() -> None:

@@ -36,12 +36,10 @@ def ingest(store: Store, source: str, paths: list[Path], progress: Progress | No
     report = IngestReport(source)
     t0 = time.perf_counter()
     stored: list[int] = []
-    for k, path in enumerate(paths):
+    for path in paths:
         try:
             bundles, players = read(path, report)
-            games = []
-            for b in bundles:
-                games.append(b)
+            games = list(bundles)
         except SourceError as e:
             report.failed.append((path, e))
             continue

@@ -72,6 +72,9 @@ def test_tiers_order_goal_rates_and_calibration_is_sane(model_store):
     assert rates["low"] < rates["medium"] < rates["high"]
     assert all(r["share"] >= 0.05 for r in meta["tiers"])
     assert abs(meta["cv"]["mean_p"] - meta["cv"]["goal_rate"]) < 0.01
+    stored = d.set_index("tier")
+    assert stored.loc["low", "p"] < stored.loc["medium", "p"] < stored.loc["high", "p"]
+    assert stored.loc["low", "g"] < stored.loc["high", "g"]
 
 
 def test_single_shot_matches_the_stored_batch_score(model_store):

@@ -1,0 +1,148 @@
+"""Benchmarks on real NHL data: the play-by-play model out of season, and against public models.
+
+- `pbp`: ingest hockey_scraper 2018-19 and 2019-20 (timed), train on 2018-19, test on
+  2019-20: AUC, log loss, Brier, ECE overall and by strength, against the distance +
+  angle baseline.
+- `public`: (1) train on MoneyPuck 2023-24, test on 2024-25 against MoneyPuck's own
+  xGoal on the same shots; (2) on the 2023-24 hockeyR games, our model (trained on the
+  hockey_scraper seasons) against hockeyR's xg and MoneyPuck's xGoal on the shots where
+  all three join.
+Stores are built under data/ (bench_*.duckdb) from ../shared/data and reused.
+"""
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+import pandas as pd
+
+from oa.features.compute import load_features
+from oa.features.registry import PBP
+from oa.model import metrics
+from oa.model.train import fit, fit_baseline
+from oa.sources.ingest import ingest
+from oa.store import Store
+
+Progress = Callable[[str, int, int], None]
+HS = "hockey-scraper-pbp-delara38"
+MP = "moneypuck-shots-bobby-king3"
+HR = "hockeyr-pbp-danmorse314"
+EDGE = "nhl-edge-aggregates-ryancav"
+STRENGTHS = {"5v5": ["5v5"], "PP": ["PP"], "PK": ["SH"], "empty net": ["vsEA"]}
+
+
+def shared_data() -> Path:
+    base = Path(os.environ["OA_SHARED"]) if os.environ.get("OA_SHARED") else Path(__file__).resolve().parents[2].parent / "shared"
+    d = base / "data"
+    if not d.exists():
+        raise FileNotFoundError(f"no shared data at {d}; set OA_SHARED to the folder holding data/")
+    return d
+
+
+def _four(y: np.ndarray, p: np.ndarray) -> dict:
+    m = metrics.summary(y, p)
+    return {k: m[k] for k in ("auc", "log_loss", "brier", "ece")}
+
+
+def _ensure(db: Path, source: str, files: list[Path], progress: Progress | None) -> dict:
+    """Ingest `files` into `db` unless their games are already there; returns timings."""
+    out = {}
+    with Store(db) as s:
+        have = set(s.query("SELECT DISTINCT source FROM games")["source"])
+        if source in have:
+            return {"reused": True}
+        for f in files:
+            t0 = time.perf_counter()
+            r = ingest(s, source, [f], progress=progress)
+            out[f.name] = {"seconds": round(time.perf_counter() - t0, 1), "games": r.games, "shots": r.shots,
+                           "goals": r.goals, "rejected": dict(r.rejected)}
+        edge = sorted((shared_data() / EDGE).glob("*.json"))
+        if edge:
+            ingest(s, "nhl_edge", edge, progress=progress)
+    return out
+
+
+def _by_strength(df: pd.DataFrame, y: np.ndarray, preds: dict[str, np.ndarray]) -> dict:
+    out = {}
+    st = df["strength"].to_numpy()
+    for name, cats in STRENGTHS.items():
+        m = np.isin(st, cats)
+        if m.sum() >= 50 and 0 < y[m].sum() < m.sum():
+            out[name] = {"n": int(m.sum()), "goal_rate": round(float(y[m].mean()), 4),
+                         **{k: _four(y[m], p[m]) for k, p in preds.items()}}
+    return out
+
+
+def pbp(db: Path = Path("data/bench_nhl.duckdb"), seed: int = 0, progress: Progress | None = None) -> dict:
+    d = shared_data() / HS
+    out: dict = {"ingest": _ensure(db, "hockey_scraper", [d / "hockey_scraper_pbp_2018_19.csv.gz",
+                                                         d / "hockey_scraper_pbp_2019_20_partial.csv.gz"], progress)}
+    with Store(db, read_only=True) as s:
+        df = load_features(s, PBP, "AND s.outcome <> 'BLOCK' AND g.source = 'hockey_scraper'")
+    tr, te = df[df["season"] == "2018-19"].reset_index(drop=True), df[df["season"] == "2019-20"].reset_index(drop=True)
+    t0 = time.perf_counter()
+    model, report = fit(tr, PBP, seed=seed, progress=progress)
+    out["fit_seconds"] = round(time.perf_counter() - t0, 1)
+    y = te["is_goal"].to_numpy(dtype=float)
+    p = model.predict(model.matrix(te))
+    b = fit_baseline(tr).predict_proba(te[["distance", "angle"]].to_numpy(dtype=float))[:, 1]
+    out.update(train={"season": "2018-19", "n": len(tr), "goals": int(tr["is_goal"].sum())},
+               test={"season": "2019-20", "n": len(te), "goals": int(y.sum()), "goal_rate": round(float(y.mean()), 4)},
+               model=_four(y, p), baseline=_four(y, b), by_strength=_by_strength(te, y, {"model": p, "baseline": b}),
+               params=report["params"], rounds=report["rounds"],
+               importance_top10=dict(list(report["importance"].items())[:10]))
+    out["targets"] = {"auc_ok": out["model"]["auc"] >= 0.785, "log_loss_ok": out["model"]["log_loss"] <= 0.212}
+    return out
+
+
+def public(seed: int = 0, progress: Progress | None = None) -> dict:
+    out: dict = {}
+    # 1. MoneyPuck 2023-24 -> 2024-25, against MoneyPuck's xGoal on the same shots
+    mp_db = Path("data/bench_moneypuck.duckdb")
+    d = shared_data() / MP
+    out["ingest_moneypuck"] = _ensure(mp_db, "moneypuck", [d / "moneypuck_shots_2023.csv.gz", d / "moneypuck_shots_2024.csv.gz"], progress)
+    with Store(mp_db, read_only=True) as s:
+        df = load_features(s, PBP, "AND s.outcome <> 'BLOCK'")
+        px = s.query("SELECT shot_id, xg FROM public_xg WHERE model = 'moneypuck'")
+    df = df.merge(px, on="shot_id", how="inner")
+    tr, te = df[df["season"] == "2023-24"].reset_index(drop=True), df[df["season"] == "2024-25"].reset_index(drop=True)
+    model, _ = fit(tr, PBP, seed=seed, progress=progress)
+    y = te["is_goal"].to_numpy(dtype=float)
+    out["moneypuck_2024_25"] = {"n": len(te), "goals": int(y.sum()), "train_n": len(tr),
+                                "ours": _four(y, model.predict(model.matrix(te))),
+                                "moneypuck_xgoal": _four(y, te["xg"].to_numpy(dtype=float)),
+                                "note": "MoneyPuck extract: no strength, empty net, goalie or other events; "
+                                        "score state from its own goals"}
+    # 2. three models on the 2023-24 hockeyR games, where all three join
+    hs_db = Path("data/bench_nhl.duckdb")
+    hd = shared_data() / HS
+    _ensure(hs_db, "hockey_scraper", [hd / "hockey_scraper_pbp_2018_19.csv.gz", hd / "hockey_scraper_pbp_2019_20_partial.csv.gz"], progress)
+    with Store(hs_db, read_only=True) as s:
+        hs = load_features(s, PBP, "AND s.outcome <> 'BLOCK' AND g.source = 'hockey_scraper'")
+    ours, _ = fit(hs, PBP, seed=seed, progress=progress)
+    hr_db = Path("data/bench_hockeyr.duckdb")
+    out["ingest_hockeyr"] = _ensure(hr_db, "hockeyr", [shared_data() / HR / "hockeyr_pbp_2023_24_lite_first168games.csv.gz"], progress)
+    with Store(hr_db, read_only=True) as s:
+        hr = load_features(s, PBP, "AND s.outcome <> 'BLOCK'")
+        keys = s.query("SELECT s.shot_id, s.game_id, s.period, s.game_seconds, s.shooter_id, x.xg AS xg_hockeyr "
+                       "FROM shots s JOIN public_xg x ON x.shot_id = s.shot_id AND x.model = 'hockeyr'")
+    mp = pd.read_csv(d / "moneypuck_shots_2023.csv.gz", usecols=["game_id", "period", "time", "shooterPlayerId", "xGoal", "season"])
+    mp["game_id"] = mp["season"] * 1_000_000 + mp["game_id"]
+    mp = mp.rename(columns={"time": "game_seconds", "shooterPlayerId": "shooter_id", "xGoal": "xg_moneypuck"})
+    keys["game_seconds"] = keys["game_seconds"].round().astype("int64")
+    mp = mp.drop_duplicates(["game_id", "period", "game_seconds", "shooter_id"], keep=False)   # same second, same shooter: ambiguous
+    keys = keys.drop_duplicates(["game_id", "period", "game_seconds", "shooter_id"], keep=False)
+    j = keys.merge(mp[["game_id", "period", "game_seconds", "shooter_id", "xg_moneypuck"]],
+                   on=["game_id", "period", "game_seconds", "shooter_id"], how="inner")
+    three = hr.merge(j[["shot_id", "xg_hockeyr", "xg_moneypuck"]], on="shot_id", how="inner")
+    y = three["is_goal"].to_numpy(dtype=float)
+    out["three_way_2023_24"] = {
+        "n": len(three), "goals": int(y.sum()), "hockeyr_shots": len(hr), "joined": len(j),
+        "ours_trained_on": "hockey_scraper 2018-19 + 2019-20",
+        "ours": _four(y, ours.predict(ours.matrix(three))),
+        "hockeyr_xg": _four(y, three["xg_hockeyr"].to_numpy(dtype=float)),
+        "moneypuck_xgoal": _four(y, three["xg_moneypuck"].to_numpy(dtype=float))}
+    return out
