@@ -44,10 +44,19 @@ def ingest(store: Store, source: str, paths: list[Path], progress: Progress | No
             report.failed.append((path, e))
             continue
         codes = sorted({t for b in games for t in (b.tables["games"]["home_team"].iloc[0], b.tables["games"]["away_team"].iloc[0])})
+        unnamed = players["name"].isna() | (players["name"].astype(str).str.strip() == "")
+        if unnamed.any():
+            report.reject("player without a name (named by id)", int(unnamed.sum()),
+                          f"{Path(path).name}, player {int(players.loc[unnamed, 'player_id'].iloc[0])}, field name")
+            players = players.assign(name=players["name"].where(~unnamed, "Player #" + players["player_id"].astype(str)))
         shared = {"players": _new_players(store, players)}
         if codes:
             shared["teams"] = moneypuck_teams() if source == "moneypuck" else teams_table(codes, source)
-        store.upsert(shared)
+        try:
+            store.upsert(shared)
+        except schema.ValidationError as e:
+            report.failed.append((path, e))
+            continue
         report.players += len(players)
         for i, b in enumerate(games):
             if len(b.tables["shots"]) == 0:

@@ -128,3 +128,17 @@ def test_cli_ingest_reports_and_rejects_bad_arguments(shared, good_csv, tmp_path
     assert r.exit_code == 2 and "unknown source" in r.output
     r = runner.invoke(app, ["ingest", "hockey_scraper", str(tmp_path / "nope.csv"), "--db", str(db)])
     assert r.exit_code == 2 and "no such file" in r.output
+
+
+def test_player_without_a_name_is_named_by_id_and_counted(shared, tmp_path):
+    small = first_games(shared / "moneypuck-shots-bobby-king3/moneypuck_shots_2023.csv.gz", tmp_path / "mp.csv", "game_id", 1)
+    df = pd.read_csv(small, dtype=str, keep_default_na=False)
+    pid = df.loc[0, "shooterPlayerId"]
+    df.loc[df["shooterPlayerId"] == pid, "shooterName"] = ""
+    bad = tmp_path / "noname.csv"
+    df.to_csv(bad, index=False)
+    with Store(tmp_path / "s.duckdb") as s:
+        r = ingest(s, "moneypuck", [bad])
+        name = s.query("SELECT name FROM players WHERE player_id = ?", [int(pid)])["name"].iloc[0]
+    assert r.games == 1 and r.rejected["player without a name (named by id)"] == 1
+    assert name == f"Player #{pid}"
