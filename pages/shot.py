@@ -144,7 +144,12 @@ def what_if(s: dict, factors: pd.DataFrame) -> None:
         cur = row["shot_type"] if row["shot_type"] in cats else cats[0]
         row["shot_type"] = cc.selectbox("Shot type", cats, index=cats.index(cur), key=f"wi_type_{sid}",
                                         format_func=lambda t: SHOT_TYPE_LABELS.get(t, t.title()))
-    extra = [n for n in factors["factor"] if n in row and n not in LOCATION | {"shot_type"}][:WHATIF_EXTRA]
+    def known(val: object) -> bool:
+        return val is not None and not (isinstance(val, float) and np.isnan(val))
+
+    # the shot's strongest other factors that have a value (an empty net has no goalie to move)
+    extra = [n for n in factors["factor"]
+             if n in row and n not in LOCATION | {"shot_type"} and known(row[n])][:WHATIF_EXTRA]
     cols = st.columns(max(len(extra), 1))
     for col, name in zip(cols, extra):
         fa = REGISTRY[name]
@@ -158,7 +163,7 @@ def what_if(s: dict, factors: pd.DataFrame) -> None:
                                       key=f"wi_{name}_{sid}", help=fa.doc)
         else:
             lo, hi = q.factor_range(f.db, v, name)
-            cur = float(val) if val is not None and not pd.isna(val) else lo
+            cur = float(val)
             lo, hi = min(lo, cur), max(hi, cur)
             if hi <= lo:
                 hi = lo + 1.0

@@ -124,7 +124,9 @@ def _from_url() -> None:
         if name not in qp:
             continue
         if key in ("f_tier", "f_outcome"):
-            st.session_state[key] = [v for v in qp[name].split(",") if v]
+            given = [v for v in qp[name].split(",") if v]
+            order = list(TIERS if key == "f_tier" else OUTCOMES)
+            st.session_state[key] = [v for v in order if v in given]
         elif key in ("f_game", "f_shooter", "f_goalie"):
             try:
                 st.session_state[key] = int(qp[name])
