@@ -22,6 +22,31 @@ LANE_LINE = "#b8860b"
 TRAIL_S = 0.5
 
 
+class AnimatedFigure(go.Figure):
+    """A figure whose animation frames stay plain dicts.
+
+    Building ~60 `go.Frame` objects (validating every trace) takes most of a second;
+    the frames are made here from checked data, so they skip that. `to_dict` (what
+    Streamlit and `to_json` serialise) puts them back.
+    """
+
+    def __init__(self, *args, raw_frames: list[dict] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._raw_frames = raw_frames or []
+
+    @property
+    def raw_frames(self) -> list[dict]:
+        return self._raw_frames
+
+    def to_dict(self) -> dict:
+        out = super().to_dict()
+        out["frames"] = self._raw_frames
+        return out
+
+    def to_plotly_json(self) -> dict:
+        return self.to_dict()
+
+
 def square_point(goalie: tuple[float, float], puck: tuple[float, float]) -> tuple[float, float]:
     """The spot on the goalie's arc (his depth) square to the puck, as the goalie_travel factor uses."""
     gx, gy = goalie
@@ -48,46 +73,54 @@ def replay_figure(rows: pd.DataFrame, shot: dict, fps: float, step: int = 3, hei
         c_opp = "#ffffff"
     goalie_id = shot.get("goalie_id")
     shooter_id = shot.get("shooter_id")
-    is_goalie = (d["position"] == "G") | (d["entity_id"] == goalie_id)
+    d["is_goalie"] = ((d["position"] == "G") | (d["entity_id"] == goalie_id)).to_numpy()
+    d["num"] = d["number"].map(lambda n: "" if pd.isna(n) else f"{int(n)}")
+    d["label"] = d["name"].fillna("")
+    d["is_shooter"] = (d["entity_id"] == shooter_id).to_numpy()
+    is_goalie = d["is_goalie"]
     puck = d[d["entity_id"] == PUCK_ID].set_index("frame_idx")[["x", "y"]]
     f0, f1 = int(d["frame_idx"].min()), int(d["frame_idx"].max())
     shown = sorted((set(range(f0, f1 + 1, step)) | {rel}) & set(d["frame_idx"].unique().tolist()))
     trail_n = max(int(TRAIL_S * fps), 2)
 
-    def state(fi: int) -> list[go.Scatter]:
-        fr = d[d["frame_idx"] == fi]
-        sk = fr[(fr["entity_id"] != PUCK_ID) & ~is_goalie.loc[fr.index]]
-        gk = fr[(fr["entity_id"] != PUCK_ID) & is_goalie.loc[fr.index]]
+    players = d[d["entity_id"] != PUCK_ID]
+    by_frame = {int(k): g for k, g in players.groupby("frame_idx", sort=False)}
+    empty = players.iloc[:0]
+    px_all, py_all, pidx = puck["x"].to_numpy(), puck["y"].to_numpy(), puck.index.to_numpy()
+
+    def state(fi: int) -> list[dict]:
+        fr = by_frame.get(fi, empty)
+        g_mask = fr["is_goalie"].to_numpy()
+        sk, gk = fr[~g_mask], fr[g_mask]
         out = []
         for side, color, name in ((team, c_for, f"{team} (shooting)"), (opp, c_opp, f"{opp} (defending)")):
-            s = sk[sk["team"] == side]
-            num = s["number"].map(lambda n: "" if pd.isna(n) else f"{int(n)}")
-            shooter = (s["entity_id"] == shooter_id).to_numpy()
-            out.append(go.Scatter(
-                x=s["x"], y=s["y"], mode="markers+text", name=name, text=num,
+            s = sk[sk["team"].to_numpy() == side]
+            num = s["num"]
+            shooter = s["is_shooter"].to_numpy()
+            out.append(dict(
+                type="scatter", x=s["x"].to_numpy(), y=s["y"].to_numpy(), mode="markers+text", name=name, text=num.to_numpy(),
                 textfont=dict(size=9, color="#1f2933" if color.lower() in ("#ffffff", "#dddddd") else "white"),
                 marker=dict(size=np.where(shooter, 20, 16), color=color,
                             line=dict(color=np.where(shooter, "#000000", "#1f2933"), width=np.where(shooter, 3, 1))),
-                customdata=s["name"].fillna("").to_numpy(), hovertemplate="%{customdata} #%{text}<extra>" + side + "</extra>"))
+                customdata=s["label"].to_numpy(), hovertemplate="%{customdata} #%{text}<extra>" + side + "</extra>"))
         gcol = [c_for if t == team else c_opp for t in gk["team"]]
-        out.append(go.Scatter(
-            x=gk["x"], y=gk["y"], mode="markers+text", name="Goalies", text=["G"] * len(gk),
+        out.append(dict(
+            type="scatter", x=gk["x"].to_numpy(), y=gk["y"].to_numpy(), mode="markers+text", name="Goalies", text=["G"] * len(gk),
             textfont=dict(size=9, color="#000000"),
             marker=dict(size=19, symbol="square", color="#f2f2f2", line=dict(color=gcol, width=4)),
-            customdata=gk["name"].fillna("").to_numpy(), hovertemplate="%{customdata} (goalie)<extra></extra>"))
-        tr = puck.loc[(puck.index <= fi) & (puck.index > fi - trail_n)]
-        out.append(go.Scatter(x=tr["x"], y=tr["y"], mode="lines", name="Puck trail",
+            customdata=gk["label"].to_numpy(), hovertemplate="%{customdata} (goalie)<extra></extra>"))
+        w = (pidx <= fi) & (pidx > fi - trail_n)
+        out.append(dict(type="scatter", x=px_all[w], y=py_all[w], mode="lines", name="Puck trail",
                               line=dict(color="#1f2933", width=3), opacity=0.55, hoverinfo="skip"))
-        pk = puck.loc[puck.index == fi]
-        out.append(go.Scatter(x=pk["x"], y=pk["y"], mode="markers", name="Puck",
+        w = pidx == fi
+        out.append(dict(type="scatter", x=px_all[w], y=py_all[w], mode="markers", name="Puck",
                               marker=dict(size=9, color="#000000", line=dict(color="white", width=1.5)),
                               hovertemplate="puck<extra></extra>"))
         return out
 
     fig = rink_figure(half=False, height=height)
-    for tr in state(rel):
-        fig.add_trace(tr)
-    n_dyn = len(fig.data)
+    dyn = state(rel)
+    n_dyn = len(dyn)
 
     # the release: lane to the posts, goalie's square-up point and travel
     on_stick = rel - 1 if (rel - 1) in puck.index else rel
@@ -114,11 +147,10 @@ def replay_figure(rows: pd.DataFrame, shot: dict, fps: float, step: int = 3, hei
     for fi in shown:
         t = (fi - rel) / fps
         name = f"{t:+.1f} s" if fi != rel else "release"
-        frames.append(go.Frame(data=state(fi), name=name, traces=list(range(n_dyn))))
+        frames.append(dict(data=state(fi), name=name, traces=list(range(n_dyn))))
         steps.append(dict(method="animate", label=name,
                           args=[[name], dict(mode="immediate", frame=dict(duration=0, redraw=False),
                                              transition=dict(duration=0))]))
-    fig.frames = frames
     ms = int(1000 * step / fps)
     # show the part of the rink the play used (always the attacked net)
     skaters = d[(d["entity_id"] == PUCK_ID) | ~is_goalie]
@@ -140,7 +172,10 @@ def replay_figure(rows: pd.DataFrame, shot: dict, fps: float, step: int = 3, hei
                       transition=dict(duration=0))],
     )
     fig.update_layout(height=height + 90)
-    return fig
+    d = fig.to_dict()
+    return AnimatedFigure(data=dyn + list(d["data"]), layout=d["layout"], raw_frames=frames)
+
+
 
 
 EVENT_SYMBOLS = {"FACEOFF": "circle-open", "PASS": "triangle-right", "ZONE_ENTRY": "square-open", "SHOT": "circle",

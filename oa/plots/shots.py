@@ -142,7 +142,8 @@ def heat_figure(z: np.ndarray, cell: float, title: str, colorbar: str, diverging
     inner = "M" + " L".join(f"{a:.2f},{b:.2f}" for a, b in zip(bx, by)) + " Z"
     mask = dict(type="path", path=outer + " " + inner, fillcolor="white", line=dict(width=0), layer="above",
                 xref="x", yref="y", name="outside", fillrule="evenodd")
-    fig.update_layout(shapes=[mask] + shapes, showlegend=False, margin=dict(l=8, r=8, t=40, b=8),
+    fig.layout.shapes = [mask] + shapes          # replace (update_layout would merge shape by shape)
+    fig.update_layout(showlegend=False, margin=dict(l=8, r=8, t=40, b=8),
                       title=dict(text=title, x=0.0, y=0.98, font=dict(size=15)))
     return fig
 
