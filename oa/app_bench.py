@@ -6,7 +6,9 @@ memory (`VmHWM`) is the app's alone. For each store it reports:
 
 - `start_s`: the app's very first run in a fresh process (imports, opening the store);
 - `first_render_s[page]`: each page's first render with the data cache cleared (the
-  shared connection and the model files stay loaded, as in a running server);
+  shared connection and the model files stay loaded, as in a running server), with
+  the default filters (the latest season); `first_render_all_seasons_s` the same with
+  every season of a multi-season store at once;
 - `filter_change_s`: the explorer re-rendering after a sidebar filter changes to values
   not seen before (team, strength, tier, season);
 - `shot_detail_s`: opening a shot never opened before (`?shot=`), with its replay (a
@@ -169,6 +171,15 @@ def measure(db: Path, n_shots: int = 5) -> dict:
         at.switch_page(page)
         out["first_render_s"][Path(page).stem] = timed(at)
 
+    if len(seasons) > 1:                     # the whole store at once, not just the latest season
+        at.selectbox(key="f_season").set_value("All")
+        out["first_render_all_seasons_s"] = {}
+        for page in PAGES:
+            st.cache_data.clear()
+            at.switch_page(page)
+            out["first_render_all_seasons_s"][Path(page).stem] = timed(at)
+        at.selectbox(key="f_season").set_value(seasons[0])
+
     at.switch_page("pages/explorer.py")
     timed(at)
     changes = {}
@@ -219,7 +230,7 @@ def run(db: Path, million: bool = False, season_db: Path | None = None, target: 
             raise RuntimeError(f"measuring {s} failed: {proc.stderr[-3000:]}")
         results["stores"].append(json.loads(proc.stdout.strip().splitlines()[-1]))
     for r in results["stores"]:
-        worst_page = max(r["first_render_s"].values())
+        worst_page = max([*r["first_render_s"].values(), *r.get("first_render_all_seasons_s", {}).values()])
         worst_filter = max(r["filter_change_s"].values())
         r["meets"] = {"first_render": worst_page <= TARGETS["first_render_s"],
                       "filter_change": worst_filter <= TARGETS["filter_change_s"],

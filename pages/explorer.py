@@ -36,7 +36,8 @@ m[5].metric("High-danger goal rate", pct(s["high_goals"] / s["high"]) if s["high
 left, right = st.columns([1, 1], gap="medium")
 with left:
     full = st.toggle("Full rink", key="explorer_full", help="Also show shots from behind centre ice.")
-    df, total = q.shot_sample(f.db, v, f, n=MAX_MARKERS, xmin=-100.0 if full else 0.0)
+    df = q.shot_sample(f.db, v, f, n=MAX_MARKERS, xmin=-100.0 if full else 0.0)
+    total = s["shots"] if full else s["front"]
     fig = shot_map(df, half=not full, height=380 if full else 560)
     c.clickable_chart(fig, key="explorer_map")
     note = f"{len(df):,} shots drawn" + (f" (a fixed random sample of {total:,}; the heat maps use them all)"

@@ -33,7 +33,9 @@ else:
     st.info("Real data: " + "; ".join(names.get(s, s) for s in sources["source"]) + ".", icon=":material/database:")
 st.dataframe(sources.rename(columns={"source": "Source", "games": "Games", "tracked": "With tracking",
                                      "first": "First game", "last": "Last game"}),
-             hide_index=True, key="model_sources")
+             hide_index=True, key="model_sources",
+             column_config={"First game": st.column_config.DateColumn(format="YYYY-MM-DD"),
+                            "Last game": st.column_config.DateColumn(format="YYYY-MM-DD")})
 
 if models.empty:
     st.info(f"No model has been trained on this store. Run `python -m oa train --db {f.db}` then "
@@ -59,7 +61,7 @@ for row in active.itertuples():
     m[2].metric("Brier", f"{cv.get('brier', float('nan')):.4f}", help="Mean squared error of the probability.")
     m[3].metric("Calibration error (ECE)", f"{cv.get('ece', float('nan')):.4f}",
                 help="Average gap between predicted and observed goal rates.")
-    m[4].metric("Shots / goals", f"{cv.get('n', 0):,} / {cv.get('goals', 0):,}")
+    m[4].metric("Training shots", f"{cv.get('n', 0):,}", help=f"{cv.get('goals', 0):,} goals among them.")
     comp = [dict(model="Our model (cross-validated)", **{k: cv.get(k) for k in ("auc", "log_loss", "brier", "ece")})]
     if base:
         comp.append(dict(model="Baseline: logistic on distance + angle",

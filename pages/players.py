@@ -43,7 +43,7 @@ if role == "shooter":
     m[4].metric("High-danger shots", f"{int(r['high']):,}")
     left, right = st.columns(2, gap="medium")
     with left:
-        df, total = q.shot_sample(f.db, v, me, n=2000, xmin=0.0)
+        df = q.shot_sample(f.db, v, me, n=2000, xmin=0.0)
         st.markdown("**Shot map** (click a shot to open it)")
         c.clickable_chart(shot_map(df, height=520), key="player_map")
     with right:
@@ -124,7 +124,7 @@ else:
         st.plotly_chart(heat_layer(h, "ga_vs_x", height=520), key="goalie_heat", theme=None, config=c.CHART_CONFIG)
         st.caption("Blue: fewer goals allowed than the chances were worth (good); red: more.")
     goals = replace(me, outcomes=("GOAL",))
-    df, _ = q.shot_sample(f.db, v, goals, n=1000, xmin=-100.0)
+    df = q.shot_sample(f.db, v, goals, n=1000, xmin=-100.0)
     if len(df):
         st.markdown("**Goals allowed** (click one to open it)")
         c.clickable_chart(shot_map(df, height=460), key="goalie_goals")

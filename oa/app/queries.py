@@ -29,6 +29,23 @@ UNBLOCKED = "s.outcome <> 'BLOCK'"
 CACHE = dict(show_spinner=False, max_entries=128)
 
 
+@st.cache_data(show_spinner=False, max_entries=16)
+def _scores(db: str, v: float) -> str:
+    """The active model's scores: the plain table when it holds nothing else (one scan less)."""
+    try:
+        stale = run(db, "SELECT EXISTS (SELECT 1 FROM shot_scores WHERE model_id NOT IN "
+                        "(SELECT model_id FROM models WHERE active)) AS x")["x"].iloc[0]
+    except Exception:  # noqa: BLE001 - a store without the model tables
+        return SCORES
+    return SCORES if bool(stale) else "shot_scores"
+
+
+def _from(db: str, v: float, games: bool = True) -> str:
+    """Shots with their active scores, and their games (skip them when nothing needs g.*)."""
+    g = "JOIN games g ON g.game_id = s.game_id " if games else ""
+    return f"shots s {g}LEFT JOIN {_scores(db, v)} sc ON sc.shot_id = s.shot_id"
+
+
 def version(db: str) -> float:
     try:
         return os.path.getmtime(db)
@@ -132,15 +149,16 @@ def summary(db: str, v: float, f: "Filters") -> dict:
     w, p = where(f)
     r = run(db, f"""
         SELECT count(*) AS shots, count(*) FILTER (WHERE s.is_goal) AS goals,
+               count(*) FILTER (WHERE s.x >= 0) AS front,
                count(DISTINCT s.game_id) AS games,
                sum(sc.p_goal) FILTER (WHERE {UNBLOCKED}) AS xg,
                count(sc.p_goal) FILTER (WHERE {UNBLOCKED}) AS rated,
                count(*) FILTER (WHERE sc.tier = 'high') AS high,
                count(*) FILTER (WHERE sc.tier = 'high' AND s.is_goal) AS high_goals,
                sum(s.is_goal::INT) FILTER (WHERE {UNBLOCKED} AND sc.p_goal IS NOT NULL) AS rated_goals
-        FROM {FROM} WHERE {w}""", p).iloc[0]
+        FROM {_from(db, v, f.season is not None)} WHERE {w}""", p).iloc[0]
     out = {k: (None if pd.isna(r[k]) else float(r[k])) for k in r.index}
-    for k in ("shots", "goals", "games", "rated", "high", "high_goals"):
+    for k in ("shots", "goals", "front", "games", "rated", "high", "high_goals"):
         out[k] = int(out[k] or 0)
     return out
 
@@ -152,26 +170,43 @@ PLAYER_JOINS = ("LEFT JOIN players sh ON sh.player_id = s.shooter_id "
                 "LEFT JOIN players gk ON gk.player_id = s.goalie_id")
 
 
+PICK_COLUMNS = """s.shot_id, s.game_id, s.x, s.y, s.outcome, s.shot_type, s.strength, s.team, s.opponent,
+       s.period, s.period_seconds, s.game_seconds, s.is_goal, s.is_home, sc.p_goal, sc.tier, g.date,
+       s.shooter_id, s.goalie_id"""
+
+
+def _picked(db: str, v: float, where_sql: str, params: dict, order: str) -> pd.DataFrame:
+    """One pass over the filtered shots (order, limit), then the players' names for the few kept."""
+    return run(db, f"""
+        WITH pick AS (SELECT {PICK_COLUMNS} FROM {_from(db, v)} WHERE {where_sql} ORDER BY {order} LIMIT $n)
+        SELECT pick.* EXCLUDE (shooter_id, goalie_id), coalesce(sh.name, 'Unknown shooter') AS shooter,
+               coalesce(gk.name, 'empty net') AS goalie
+        FROM pick LEFT JOIN players sh ON sh.player_id = pick.shooter_id
+        LEFT JOIN players gk ON gk.player_id = pick.goalie_id
+        ORDER BY {order.replace("s.", "pick.").replace("sc.", "pick.").replace("g.", "pick.")}""", params)
+
+
 @st.cache_data(**CACHE)
-def shot_sample(db: str, v: float, f: "Filters", n: int = 4000, xmin: float = -100.0) -> tuple[pd.DataFrame, int]:
-    """Up to n shots (a fixed pseudo-random sample; all goals first) and how many matched."""
+def shot_sample(db: str, v: float, f: "Filters", n: int = 4000, xmin: float = -100.0) -> pd.DataFrame:
+    """About n shots with x >= xmin: a fixed pseudo-random sample (every shot if fewer).
+
+    Sampling is a filter on the shot id's hash (keep one in k), not a sort of every
+    matching shot, so it costs one scan however many shots match.
+    """
     w, p = where(f)
-    p = {**p, "xmin": xmin}
-    total = int(run(db, f"SELECT count(*) AS n FROM {FROM} WHERE {w} AND s.x >= $xmin", p)["n"].iloc[0])
-    df = run(db, f"""
-        SELECT {SHOT_COLUMNS} FROM {FROM} {PLAYER_JOINS}
-        WHERE {w} AND s.x >= $xmin
-        ORDER BY hash(s.shot_id) LIMIT $n""", {**p, "n": n})
-    return df, total
+    s = summary(db, v, f)
+    total = s["front"] if xmin >= 0 else s["shots"]
+    k = int(max(1, -(-total // n)))   # an int we computed, inlined: as a parameter it stops the pushdown
+    return _picked(db, v, f"{w} AND s.x >= $xmin AND hash(s.shot_id) % {k} = 0",
+                   {**p, "xmin": xmin, "n": n}, "s.shot_id")
 
 
 @st.cache_data(**CACHE)
 def shot_table(db: str, v: float, f: "Filters", order: str = "p_desc", n: int = 500) -> pd.DataFrame:
     w, p = where(f)
-    by = {"p_desc": "sc.p_goal DESC NULLS LAST", "p_asc": "sc.p_goal ASC NULLS LAST",
-          "recent": "g.date DESC, s.game_seconds DESC"}[order]
-    return run(db, f"SELECT {SHOT_COLUMNS} FROM {FROM} {PLAYER_JOINS} WHERE {w} ORDER BY {by}, s.shot_id LIMIT $n",
-               {**p, "n": n})
+    by = {"p_desc": "sc.p_goal DESC NULLS LAST, s.shot_id", "p_asc": "sc.p_goal ASC NULLS LAST, s.shot_id",
+          "recent": "g.date DESC, s.game_seconds DESC, s.shot_id"}[order]
+    return _picked(db, v, w, {**p, "n": n}, by)
 
 
 @st.cache_data(**CACHE)
@@ -190,7 +225,7 @@ def heat(db: str, v: float, f: "Filters", cell: float = 5.0, against_league: boo
                    count(*) AS shots, coalesce(sum(sc.p_goal) FILTER (WHERE {UNBLOCKED}), 0) AS xg,
                    count(*) FILTER (WHERE s.is_goal) AS goals,
                    coalesce(sum(s.is_goal::INT - sc.p_goal) FILTER (WHERE {UNBLOCKED}), 0) AS gax
-            FROM {FROM} WHERE {w} AND s.x >= 0
+            FROM {_from(db, v, ff.season is not None)} WHERE {w} AND s.x >= 0
             GROUP BY ALL""", {**p, "c": cell, "nx": nx, "ny": ny, "hw": RINK.half_width})
         out = {}
         for k in ("shots", "xg", "goals", "gax"):
@@ -221,7 +256,7 @@ def shot(db: str, v: float, shot_id: int) -> dict | None:
                sh.position AS shooter_position, coalesce(gk.name, 'empty net') AS goalie,
                coalesce(tf.name, s.team) AS team_name, coalesce(ta.name, s.opponent) AS opponent_name,
                tf.color AS team_color, ta.color AS opponent_color
-        FROM shots s JOIN games g ON g.game_id = s.game_id LEFT JOIN {SCORES} sc ON sc.shot_id = s.shot_id
+        FROM shots s JOIN games g ON g.game_id = s.game_id LEFT JOIN {_scores(db, v)} sc ON sc.shot_id = s.shot_id
         {PLAYER_JOINS}
         LEFT JOIN teams tf ON tf.team = s.team LEFT JOIN teams ta ON ta.team = s.opponent
         WHERE s.shot_id = $id""", {"id": int(shot_id)})
@@ -305,7 +340,7 @@ def leaderboard(db: str, v: float, f: "Filters", kind: str, n: int = 25) -> pd.D
     cond, order = {"best_goals": ("s.is_goal", "sc.p_goal ASC"),
                    "best_saves": ("s.outcome = 'SAVE'", "sc.p_goal DESC"),
                    "missed": ("s.outcome IN ('MISS', 'BLOCK')", "sc.p_goal DESC")}[kind]
-    return run(db, f"""SELECT {SHOT_COLUMNS} FROM {FROM} {PLAYER_JOINS}
+    return run(db, f"""SELECT {SHOT_COLUMNS} FROM {_from(db, v)} {PLAYER_JOINS}
                        WHERE {w} AND {cond} AND sc.p_goal IS NOT NULL AND NOT s.empty_net
                        ORDER BY {order}, s.shot_id LIMIT $n""", {**p, "n": n})
 
@@ -318,7 +353,7 @@ def shooter_table(db: str, v: float, f: "Filters", min_shots: int = 1) -> pd.Dat
                any_value(s.team) AS team, count(*) AS shots, count(*) FILTER (WHERE s.is_goal) AS goals,
                sum(sc.p_goal) FILTER (WHERE {UNBLOCKED}) AS xg,
                count(*) FILTER (WHERE sc.tier = 'high') AS high
-        FROM {FROM} LEFT JOIN players sh ON sh.player_id = s.shooter_id
+        FROM {_from(db, v)} LEFT JOIN players sh ON sh.player_id = s.shooter_id
         WHERE {w} AND s.shooter_id IS NOT NULL
         GROUP BY s.shooter_id HAVING count(*) >= $m
         ORDER BY goals - coalesce(xg, 0) DESC""", {**p, "m": min_shots})
@@ -333,7 +368,7 @@ def goalie_table(db: str, v: float, f: "Filters", min_shots: int = 1) -> pd.Data
                count(*) FILTER (WHERE s.outcome IN ('GOAL', 'SAVE')) AS on_goal,
                count(*) FILTER (WHERE s.is_goal) AS goals_against,
                sum(sc.p_goal) FILTER (WHERE {UNBLOCKED}) AS xga
-        FROM {FROM} LEFT JOIN players gk ON gk.player_id = s.goalie_id
+        FROM {_from(db, v)} LEFT JOIN players gk ON gk.player_id = s.goalie_id
         WHERE {w} AND s.goalie_id IS NOT NULL
         GROUP BY s.goalie_id HAVING count(*) >= $m
         ORDER BY coalesce(xga, 0) - goals_against DESC""", {**p, "m": min_shots})
@@ -347,7 +382,7 @@ def mix(db: str, v: float, f: "Filters", by: str) -> pd.DataFrame:
     return run(db, f"""SELECT {col} AS key, count(*) AS shots, count(*) FILTER (WHERE s.is_goal) AS goals,
                               sum(sc.p_goal) FILTER (WHERE {UNBLOCKED}) AS xg,
                               count(*) FILTER (WHERE s.outcome IN ('GOAL', 'SAVE')) AS on_goal
-                       FROM {FROM} WHERE {w} GROUP BY 1 ORDER BY shots DESC""", p)
+                       FROM {_from(db, v)} WHERE {w} GROUP BY 1 ORDER BY shots DESC""", p)
 
 
 @st.cache_data(**CACHE)
@@ -374,7 +409,7 @@ def high_danger_sources(db: str, v: float, f: "Filters") -> pd.DataFrame:
     return run(db, f"""
         SELECT CASE {' '.join(cases)} ELSE 'Own play / other' END AS source,
                count(*) AS shots, count(*) FILTER (WHERE s.is_goal) AS goals
-        FROM {FROM} JOIN shot_features fe ON fe.shot_id = s.shot_id
+        FROM {_from(db, v)} JOIN shot_features fe ON fe.shot_id = s.shot_id
         WHERE {w} AND sc.tier = 'high' GROUP BY 1 ORDER BY shots DESC""", p)
 
 
@@ -391,7 +426,7 @@ def game(db: str, v: float, game_id: int) -> dict | None:
 
 @st.cache_data(**CACHE)
 def game_shots(db: str, v: float, game_id: int) -> pd.DataFrame:
-    return run(db, f"SELECT {SHOT_COLUMNS} FROM {FROM} {PLAYER_JOINS} WHERE s.game_id = $g ORDER BY s.game_seconds, "
+    return run(db, f"SELECT {SHOT_COLUMNS} FROM {_from(db, v)} {PLAYER_JOINS} WHERE s.game_id = $g ORDER BY s.game_seconds, "
                    "s.event_idx", {"g": int(game_id)})
 
 
@@ -403,10 +438,10 @@ def team_table(db: str, v: float, f: "Filters") -> pd.DataFrame:
         WITH t AS (
             SELECT s.team AS team, s.game_id, s.is_goal::INT AS gf, 0 AS ga,
                    CASE WHEN {UNBLOCKED} THEN sc.p_goal END AS xgf, NULL::DOUBLE AS xga
-            FROM {FROM} WHERE {w}
+            FROM {_from(db, v)} WHERE {w}
             UNION ALL
             SELECT s.opponent, s.game_id, 0, s.is_goal::INT, NULL, CASE WHEN {UNBLOCKED} THEN sc.p_goal END
-            FROM {FROM} WHERE {w})
+            FROM {_from(db, v)} WHERE {w})
         SELECT t.team, coalesce(any_value(n.name), t.team) AS name, count(DISTINCT t.game_id) AS games,
                sum(gf) AS gf, sum(ga) AS ga, sum(xgf) AS xgf, sum(xga) AS xga
         FROM t LEFT JOIN teams n ON n.team = t.team GROUP BY t.team
@@ -426,7 +461,7 @@ def model_on_store(db: str, v: float, f: "Filters") -> dict:
                    avg(-(s.is_goal::INT * ln(greatest({expr}, 1e-9)) +
                          (1 - s.is_goal::INT) * ln(greatest(1 - {expr}, 1e-9)))) AS log_loss,
                    avg(power({expr} - s.is_goal::INT, 2)) AS brier
-            FROM {FROM} {extra_join} WHERE {w} AND {UNBLOCKED} AND {expr} IS NOT NULL AND {extra_where}""", p).iloc[0]
+            FROM {_from(db, v)} {extra_join} WHERE {w} AND {UNBLOCKED} AND {expr} IS NOT NULL AND {extra_where}""", p).iloc[0]
         return {k: (None if pd.isna(r[k]) else float(r[k])) for k in r.index}
 
     out = {"model": agg("sc.p_goal")}
@@ -449,7 +484,7 @@ def reliability(db: str, v: float, f: "Filters", bins: int = 12) -> pd.DataFrame
     w, p = where(f)
     return run(db, f"""
         WITH b AS (SELECT ntile($k) OVER (ORDER BY sc.p_goal) AS bin, sc.p_goal AS p, s.is_goal::INT AS y
-                   FROM {FROM} WHERE {w} AND {UNBLOCKED} AND sc.p_goal IS NOT NULL)
+                   FROM {_from(db, v)} WHERE {w} AND {UNBLOCKED} AND sc.p_goal IS NOT NULL)
         SELECT bin, avg(p) AS p_mean, avg(y) AS goal_rate, count(*) AS shots FROM b GROUP BY bin ORDER BY bin""",
                {**p, "k": bins})
 

@@ -279,7 +279,7 @@ def reliability_figure(bins: pd.DataFrame, title: str = "Reliability") -> go.Fig
                                          color=TIER_COLORS["low"]),
                              customdata=bins["shots"], line=dict(color=TIER_COLORS["low"]),
                              hovertemplate="predicted %{x:.1%}<br>observed %{y:.1%}<br>%{customdata:,} shots<extra></extra>"))
-    fig.update_layout(height=380, title=dict(text=title, x=0), margin=dict(l=8, r=8, t=40, b=40),
+    fig.update_layout(height=380, title=dict(text=title, x=0), margin=dict(l=60, r=8, t=40, b=40),
                       xaxis=dict(title="predicted chance of a goal", tickformat=".0%", range=[0, hi], gridcolor="#eef1f4"),
                       yaxis=dict(title="observed goal rate", tickformat=".0%", range=[0, hi], gridcolor="#eef1f4"),
                       plot_bgcolor="white", paper_bgcolor="white", legend=dict(x=0.02, y=0.98),

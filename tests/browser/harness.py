@@ -86,7 +86,7 @@ def wait_idle(page, timeout: float = 60.0, quiet: float = 0.8) -> None:
 
 
 @contextmanager
-def browser(width: int = 1500, height: int = 1100) -> Iterator:
+def browser(width: int = 1500, height: int = 2400) -> Iterator:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
