@@ -111,8 +111,8 @@ def heat_figure(z: np.ndarray, cell: float, title: str, colorbar: str, diverging
     zs = _smooth(np.asarray(z, float), smooth)
     xs = (np.arange(nx) + 0.5) * cell
     ys = (np.arange(ny) + 0.5) * cell - RINK.half_width
-    X, Y = np.meshgrid(xs, ys)
-    zs = np.where(RINK.inside(X, Y), zs, np.nan)           # nothing outside the boards
+    # cells are not cut at the boards (that leaves white steps in the corners): a mask
+    # shape over everything outside the ice hides them instead
     fig = rink_figure(half=True, height=height)
     if diverging:
         m = zmax if zmax is not None else float(np.nanmax(np.abs(zs))) if np.isfinite(zs).any() else 1.0
@@ -134,9 +134,12 @@ def heat_figure(z: np.ndarray, cell: float, title: str, colorbar: str, diverging
         if d.get("name") in ("boards", "crease"):
             d["fillcolor"] = "rgba(0,0,0,0)"
         shapes.append(d)
-    bx, by = RINK.boards(n_per_corner=32)
-    keep = bx >= -0.01
-    bx, by = bx[keep], by[keep]
+    # the ice of the offensive half: the two rounded corners joined along the boards and centre ice
+    a = np.radians(np.linspace(0.0, 90.0, 24))
+    cx, cy, r, hw = RINK.half_length - RINK.corner_radius, RINK.half_width - RINK.corner_radius, \
+        RINK.corner_radius, RINK.half_width
+    bx = np.concatenate([cx + r * np.cos(a), [0.0, 0.0], cx + r * np.sin(a)])
+    by = np.concatenate([cy + r * np.sin(a), [hw, -hw], -cy - r * np.cos(a)])
     x0, x1, y0, y1 = -2.0, RINK.half_length + 3, -RINK.half_width - 3, RINK.half_width + 3
     outer = f"M{x0},{y0} L{x0},{y1} L{x1},{y1} L{x1},{y0} Z"
     inner = "M" + " L".join(f"{a:.2f},{b:.2f}" for a, b in zip(bx, by)) + " Z"

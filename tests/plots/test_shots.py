@@ -52,16 +52,19 @@ def test_markers_shape_by_outcome_colour_by_tier_with_shot_id_first():
     assert all("%" in t.hovertemplate for t in real)
 
 
-def test_heat_map_masks_outside_the_boards_and_keeps_lines_on_top():
+def test_heat_map_is_masked_outside_the_boards_with_lines_on_top():
     z = np.ones((17, 20))
     fig = heat_figure(z, 5.0, "t", "shots", smooth=0)
     hm = fig.data[0]
-    zz = np.array(hm.z, dtype=float)
-    xs, ys = np.meshgrid(hm.x, hm.y)
-    inside = RINK.inside(xs, ys)
-    assert np.isnan(zz[~inside]).all() and np.isfinite(zz[inside]).all()
+    assert np.isfinite(np.array(hm.z, dtype=float)).all()
     assert all(s.layer == "above" for s in fig.layout.shapes)
-    assert fig.layout.shapes[0].name == "outside"
+    mask = fig.layout.shapes[0]
+    assert mask.name == "outside" and mask.fillrule == "evenodd"
+    # the hole is the whole offensive half: it reaches centre ice and both boards
+    inner = mask.path.split("Z")[1]
+    pts = np.array([[float(v) for v in p.strip(" ML").split(",")] for p in inner.split("L") if p.strip(" M")])
+    assert pts[:, 0].min() == 0.0 and pts[:, 1].max() == RINK.half_width and pts[:, 1].min() == -RINK.half_width
+    assert abs(pts[:, 0].max() - RINK.half_length) < 1e-6
     div = heat_figure(np.array([[-2.0, 1.0]]), 50.0, "t", "x", diverging=True, smooth=0)
     assert div.data[0].zmin == -div.data[0].zmax
 
