@@ -387,3 +387,19 @@ def bench_public(seed: int = typer.Option(0, "--seed", min=0), as_json: bool = t
 
 def main() -> None:
     app()
+
+
+@bench_app.command("app")
+def bench_dashboard(
+    db: Path = typer.Option(DEFAULT_DB, "--db", callback=_check_db, help="store to measure (a full season for the figures)"),
+    million: bool = typer.Option(False, "--million", help="also build (once) and measure a ~1,000,000-shot copy of it"),
+    target: int = typer.Option(1_000_000, "--target", min=1, help="shots in the --million store"),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Dashboard speed and memory: first render per page, filter change, shot detail with replay, peak RSS."""
+    from oa.app_bench import run
+
+    if not db.exists():
+        _fail(StoreError(f"no store at {db}; build one with `python -m oa demo --db {db}`"))
+    out = run(db, million=million, target=target, progress=lambda s: bars.print(s))
+    typer.echo(json.dumps(out) if as_json else json.dumps(out, indent=1))

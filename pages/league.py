@@ -6,7 +6,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from oa.app_data import db_path, open_store
+from oa.app.filters import current
+from oa.app_data import open_store
 from oa.plots.rink import rink_figure
 from oa.rink import distance_to_net
 
@@ -24,7 +25,7 @@ DRAW_ORDER = ("MISS", "BLOCK", "SAVE", "GOAL")  # goals on top
 # customdata of every shot marker; shot_id first so a click can find the shot
 HOVER_COLUMNS = ["shot_id", "shooter", "team", "opponent", "type_label", "distance", "strength", "clock", "date"]
 
-store = open_store(str(db_path()))
+store = open_store(current().db)
 meta = store.meta()
 
 st.title("League")
@@ -32,7 +33,7 @@ st.title("League")
 n_games = int(store.query("SELECT count(*) AS n FROM games")["n"].iloc[0])
 if n_games == 0:
     st.info(
-        f"This store has no games yet ({db_path()}). Build the demo league with "
+        f"This store has no games yet ({current().db}). Build the demo league with "
         "`python -m oa demo`, or load a data source, then reload this page.",
         icon=":material/info:",
     )
@@ -50,11 +51,8 @@ else:
     st.caption(f"{league_name} · source: {meta.get('source', 'unknown')}")
 
 seasons = store.query("SELECT DISTINCT season FROM games ORDER BY season DESC")["season"].tolist()
-if len(seasons) > 1:
-    season = st.sidebar.selectbox("Season", seasons, key="season")
-else:
-    season = seasons[0]
-    st.caption(f"Season {season}")
+season = current().season or seasons[0]   # the sidebar's season ("All" shows the latest)
+st.caption(f"Season {season}")
 P = {"season": season}
 
 # -- headline numbers ----------------------------------------------------------------

@@ -1,0 +1,115 @@
+"""Page building blocks: the store banner, friendly empty states, clickable shot maps and tables."""
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from oa.app import queries as q
+from oa.app.filters import Filters, current
+from oa.app.style import OUTCOME_LABELS, SHOT_TYPE_LABELS, TIER_LABELS, clock
+
+CHART_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
+SHOT_PAGE = "pages/shot.py"
+
+
+def page_start(title: str, caption: str | None = None) -> tuple[Filters, float] | None:
+    """Title, data-source banner and the shared filters; None (with a message) if the store is empty."""
+    st.title(title)
+    f = current()
+    v = q.version(f.db)
+    if q.n_games(f.db, v) == 0:
+        st.info(f"This store has no games yet ({f.db}). Build the demo league with `python -m oa demo`, "
+                "or load a data source, then reload this page.", icon=":material/info:")
+        return None
+    meta = q.meta(f.db, v)
+    league = meta.get("league") or "League"
+    if meta.get("source") == "demo":
+        st.caption(f":material/science: **{league}**: a fictional, simulated league, not real NHL data.")
+    else:
+        st.caption(f"{league} · source: {meta.get('source', 'unknown')}")
+    if caption:
+        st.caption(caption)
+    return f, v
+
+
+def empty(message: str = "No shots match these filters.") -> None:
+    st.info(f"{message} Widen the filters in the sidebar (season, team, player, strength, tier, outcome).",
+            icon=":material/filter_alt_off:")
+
+
+def no_model_note(db: str, v: float) -> bool:
+    """True if the store has scores; otherwise says how to get them."""
+    if q.has_scores(db, v):
+        return True
+    st.info(f"No shot in this store has a model rating yet, so shots are not coloured by danger. "
+            f"Train and score with `python -m oa train --db {db}` and `python -m oa score --db {db}`.",
+            icon=":material/model_training:")
+    return False
+
+
+def open_shot(shot_id: int) -> None:
+    st.switch_page(SHOT_PAGE, query_params={"shot": str(int(shot_id))})
+
+
+def clickable_chart(fig: go.Figure, key: str, height: int | None = None) -> None:
+    """A Plotly chart whose shot markers (shot id first in customdata) open the shot when clicked."""
+    event = st.plotly_chart(fig, key=key, on_select="rerun", selection_mode="points", theme=None,
+                            config=CHART_CONFIG)
+    try:
+        pts = event["selection"]["points"] if event else []
+    except (KeyError, TypeError):
+        pts = []
+    for pt in pts:
+        cd = pt.get("customdata") if isinstance(pt, dict) else None
+        if cd:
+            try:
+                sid = int(str(cd[0]))
+            except (TypeError, ValueError):
+                continue
+            if st.session_state.get(f"_handled_{key}") == sid:
+                return
+            st.session_state[f"_handled_{key}"] = sid
+            open_shot(sid)
+
+
+def shot_rows(df: pd.DataFrame) -> pd.DataFrame:
+    """A shot list in words, for tables."""
+    if df.empty:
+        return pd.DataFrame()
+    out = pd.DataFrame({
+        "Chance": df["p_goal"].astype(float) * 100,
+        "Tier": df["tier"].map(lambda t: TIER_LABELS.get(t, "–")),
+        "Outcome": df["outcome"].map(OUTCOME_LABELS),
+        "Shooter": df["shooter"], "Team": df["team"], "Goalie": df["goalie"], "Opp": df["opponent"],
+        "Type": df["shot_type"].map(lambda t: SHOT_TYPE_LABELS.get(t, t)),
+        "Strength": df["strength"],
+        "Date": pd.to_datetime(df["date"]),
+        "Time": [clock(p, s) for p, s in zip(df["period"], df["period_seconds"])],
+        "Shot": df["shot_id"].astype("int64"),
+    })
+    return out
+
+
+SHOT_COLUMNS_CONFIG = {
+    "Chance": st.column_config.ProgressColumn("Chance", format="%.1f%%", min_value=0, max_value=100,
+                                              help="The model's probability of a goal", width="small"),
+    "Date": st.column_config.DateColumn("Date", format="YYYY-MM-DD"),
+    "Shot": st.column_config.NumberColumn("Shot", format="%d", help="Shot id (select a row to open the shot)"),
+}
+
+
+def shot_table(df: pd.DataFrame, key: str, height: int | None = None) -> None:
+    """A sortable shot table; selecting a row opens the shot."""
+    rows = shot_rows(df)
+    if rows.empty:
+        empty()
+        return
+    ev = st.dataframe(rows, key=key, hide_index=True, on_select="rerun", selection_mode="single-row",
+                      column_config=SHOT_COLUMNS_CONFIG, height=height or "auto")
+    sel = ev.selection.rows if ev is not None else []
+    if sel:
+        sid = int(rows["Shot"].iloc[sel[0]])
+        if st.session_state.get(f"_handled_{key}") != sid:
+            st.session_state[f"_handled_{key}"] = sid
+            open_shot(sid)

@@ -1,0 +1,247 @@
+"""The sidebar filters shared by every page, kept in the URL so a view can be shared.
+
+`sidebar()` runs in app.py before the page, so the widgets (and their values) persist
+across pages. It returns a frozen `Filters`, which is also stored in session state for
+the pages (`current()`). `shot_where()` turns it into a parameterised WHERE clause over
+`shots s JOIN games g` (+ the active scores `sc`).
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import duckdb
+import streamlit as st
+
+from oa.app import queries as q
+from oa.app.style import OUTCOME_LABELS, OUTCOMES, SHOT_TYPE_LABELS, STRENGTHS, TIER_LABELS, TIERS
+from oa.app_data import ENV_VAR, db_path
+from oa.store import DEFAULT_DB
+
+ALL = "All"
+STATE_KEY = "oa_filters"
+# widget key -> query parameter
+PARAMS = {"f_season": "season", "f_game": "game", "f_team": "team", "f_shooter": "shooter", "f_goalie": "goalie",
+          "f_strength": "strength", "f_tier": "tier", "f_type": "type", "f_outcome": "outcome"}
+
+
+@dataclass(frozen=True)
+class Filters:
+    db: str
+    season: str | None = None
+    game: int | None = None
+    team: str | None = None
+    shooter: int | None = None
+    goalie: int | None = None
+    strength: str | None = None
+    tiers: tuple[str, ...] = ()       # empty: all
+    shot_type: str | None = None
+    outcomes: tuple[str, ...] = ()    # empty: all
+    opponent: str | None = None       # the defending team (pages only; not in the sidebar)
+
+    def without(self, *names: str) -> "Filters":
+        """The same filters with some cleared (a page that picks its own player or game)."""
+        blank = {"tiers": (), "outcomes": ()}
+        return replace(self, **{n: blank.get(n) for n in names})
+
+
+def shot_where(f: Filters, unscored_ok: bool = True) -> tuple[str, dict]:
+    """WHERE clause (without the keyword) and parameters for shots s / games g / scores sc."""
+    clauses, params = ["TRUE"], {}
+    for col, name in (("g.season", "season"), ("s.game_id", "game"), ("s.team", "team"),
+                      ("s.shooter_id", "shooter"), ("s.goalie_id", "goalie"), ("s.shot_type", "shot_type"),
+                      ("s.opponent", "opponent")):
+        v = getattr(f, name)
+        if v is not None:
+            clauses.append(f"{col} = ${name}")
+            params[name] = v
+    if f.strength in STRENGTHS:
+        clauses.append(f"({STRENGTHS[f.strength]})")
+    if f.tiers and set(f.tiers) != set(TIERS):
+        clauses.append("list_contains($tiers, sc.tier)")
+        params["tiers"] = list(f.tiers)
+    if f.outcomes and set(f.outcomes) != set(OUTCOMES):
+        clauses.append("list_contains($outcomes, s.outcome)")
+        params["outcomes"] = list(f.outcomes)
+    return " AND ".join(clauses), params
+
+
+# -- data sources ------------------------------------------------------------------------
+
+def list_stores() -> list[str]:
+    """data/*.duckdb (not bench_*, not half-built), plus $OA_DB; the default first."""
+    default = db_path()
+    found = [default]
+    data_dir = DEFAULT_DB.parent
+    if data_dir.is_dir():
+        for p in sorted(data_dir.glob("*.duckdb")):
+            if p.name.startswith("bench_") or ".building" in p.name:
+                continue
+            if p.resolve() not in found:
+                found.append(p.resolve())
+    return [str(p) for p in found]
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _store_label(path: str, mtime: float) -> str:
+    """'Demo Hockey League (fictional) · demo · oa.duckdb', read with a short-lived connection.
+
+    The connection is closed at once: holding other stores open would lock out whoever
+    is building them.
+    """
+    name = Path(path).name
+    try:
+        con = duckdb.connect(path, read_only=True)
+        try:
+            meta = dict(con.execute("SELECT key, value FROM meta").fetchall())
+        finally:
+            con.close()
+    except Exception:  # noqa: BLE001 - a store being written, or not a store
+        return f"{name} (unavailable)"
+    league = meta.get("league") or "League"
+    source = meta.get("source") or "unknown source"
+    return f"{league} · {source} · {name}"
+
+
+def store_label(path: str) -> str:
+    try:
+        mtime = os.path.getmtime(path)
+    except OSError:
+        return f"{Path(path).name} (missing)"
+    return _store_label(path, mtime)
+
+
+# -- the sidebar -------------------------------------------------------------------------
+
+def _from_url() -> None:
+    """On a session's first run, seed the widgets from the URL's query parameters."""
+    if st.session_state.get("_oa_seeded"):
+        return
+    st.session_state["_oa_seeded"] = True
+    qp = st.query_params
+    for key, name in PARAMS.items():
+        if name not in qp:
+            continue
+        if key in ("f_tier", "f_outcome"):
+            given = [v for v in qp[name].split(",") if v]
+            order = list(TIERS if key == "f_tier" else OUTCOMES)
+            st.session_state[key] = [v for v in order if v in given]
+        elif key in ("f_game", "f_shooter", "f_goalie"):
+            try:
+                st.session_state[key] = int(qp[name])
+            except ValueError:
+                pass
+        else:
+            st.session_state[key] = qp[name]
+    if "src" in qp:
+        st.session_state["f_src"] = qp["src"]
+
+
+def _valid(key: str, options: list, default: object) -> None:
+    """Keep a widget's state among its options (the data source or season may have changed)."""
+    if key not in st.session_state:
+        st.session_state[key] = default
+        return
+    v = st.session_state[key]
+    if isinstance(v, list):
+        st.session_state[key] = [x for x in v if x in options]
+    elif v not in options:
+        st.session_state[key] = default
+
+
+def _to_url(f: Filters, src_default: str) -> None:
+    want = {
+        "season": f.season, "game": f.game, "team": f.team, "shooter": f.shooter, "goalie": f.goalie,
+        "strength": f.strength, "type": f.shot_type,
+        "tier": ",".join(f.tiers) if f.tiers else None, "outcome": ",".join(f.outcomes) if f.outcomes else None,
+        "src": Path(f.db).name if f.db != src_default else None,
+    }
+    qp = st.query_params
+    for k, v in want.items():
+        if v is None:
+            if k in qp:
+                del qp[k]
+        elif qp.get(k) != str(v):
+            qp[k] = str(v)
+
+
+def sidebar() -> Filters:
+    """Draw the shared filters in the sidebar and return them."""
+    _from_url()
+    sb = st.sidebar
+    stores = list_stores()
+    default_db = stores[0]
+    by_name = {Path(p).name: p for p in stores}
+    if st.session_state.get("f_src") in by_name:       # from the URL: a file name
+        st.session_state["f_src"] = by_name[st.session_state["f_src"]]
+    _valid("f_src", stores, default_db)
+    db = sb.selectbox("Data source", stores, key="f_src", format_func=store_label,
+                      help="Stores in data/ (and $OA_DB). The demo league is fictional.")
+    f = Filters(db=db)
+    opts = q.filter_options(db, q.version(db))
+    if opts is None:   # empty or unreadable store: the page explains
+        st.session_state[STATE_KEY] = f
+        return f
+
+    seasons = [ALL, *opts["seasons"]]
+    _valid("f_season", seasons, opts["seasons"][0] if opts["seasons"] else ALL)
+    season = sb.selectbox("Season", seasons, key="f_season")
+    f = replace(f, season=None if season == ALL else season)
+
+    teams = [ALL, *opts["teams"]]
+    _valid("f_team", teams, ALL)
+    team = sb.selectbox("Team", teams, key="f_team", format_func=lambda t: opts["team_names"].get(t, t),
+                        help="The shooting team.")
+    f = replace(f, team=None if team == ALL else team)
+
+    games = q.game_options(db, q.version(db), f.season, f.team)
+    game_ids = [0, *games]
+    _valid("f_game", game_ids, 0)
+    game = sb.selectbox("Game", game_ids, key="f_game",
+                        format_func=lambda g: f"All games ({len(games):,})" if g == 0 else games[g],
+                        disabled=f.season is None and len(games) == 0,
+                        help="Pick a season to list its games." if f.season is None else None)
+    f = replace(f, game=game or None)
+
+    shooters = q.player_options(db, q.version(db), "shooter", f.season, f.team)
+    ids = [0, *shooters]
+    _valid("f_shooter", ids, 0)
+    f = replace(f, shooter=sb.selectbox("Shooter", ids, key="f_shooter",
+                                        format_func=lambda i: "All shooters" if i == 0 else shooters[i]) or None)
+    goalies = q.player_options(db, q.version(db), "goalie", f.season, None)
+    ids = [0, *goalies]
+    _valid("f_goalie", ids, 0)
+    f = replace(f, goalie=sb.selectbox("Goalie", ids, key="f_goalie",
+                                       format_func=lambda i: "All goalies" if i == 0 else goalies[i]) or None)
+
+    strengths = [ALL, *STRENGTHS]
+    _valid("f_strength", strengths, ALL)
+    strength = sb.selectbox("Strength", strengths, key="f_strength", help="Skaters on the ice, shooter's view.")
+    f = replace(f, strength=None if strength == ALL else strength)
+
+    types = [ALL, *opts["shot_types"]]
+    _valid("f_type", types, ALL)
+    stype = sb.selectbox("Shot type", types, key="f_type", format_func=lambda t: SHOT_TYPE_LABELS.get(t, t))
+    f = replace(f, shot_type=None if stype == ALL else stype)
+
+    _valid("f_tier", list(TIERS), [])
+    tiers = sb.multiselect("Tier", list(TIERS), key="f_tier", format_func=lambda t: TIER_LABELS[t],
+                           placeholder="All tiers", help="The model's danger rating of the chance.")
+    _valid("f_outcome", list(OUTCOMES), [])
+    outcomes = sb.multiselect("Outcome", list(OUTCOMES), key="f_outcome", format_func=lambda o: OUTCOME_LABELS[o],
+                              placeholder="All outcomes")
+    f = replace(f, tiers=tuple(t for t in TIERS if t in tiers), outcomes=tuple(o for o in OUTCOMES if o in outcomes))
+
+    _to_url(f, default_db)
+    st.session_state[STATE_KEY] = f
+    return f
+
+
+def current() -> Filters:
+    """The filters app.py's sidebar set for this run."""
+    f = st.session_state.get(STATE_KEY)
+    return f if f is not None else Filters(db=str(db_path()))
+
+
+__all__ = ["Filters", "sidebar", "current", "shot_where", "list_stores", "store_label", "ENV_VAR"]

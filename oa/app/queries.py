@@ -1,0 +1,496 @@
+"""Cached, parameterised queries for the dashboard.
+
+Every function takes the store path and its version (modification time) first, so a
+rebuilt store is never served from a stale cache, then plain hashable arguments
+(`Filters` is a frozen dataclass). Aggregation happens in DuckDB; only what a chart
+draws comes back to pandas.
+"""
+from __future__ import annotations
+
+import json
+import os
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from oa.app_data import open_store
+from oa.rink import RINK
+
+if TYPE_CHECKING:
+    from oa.app.filters import Filters
+
+# scores of the active model(s); a shot is scored by one model (its feature set's)
+SCORES = ("(SELECT shot_id, p_goal, tier, base_logit, model_id FROM shot_scores "
+          "WHERE model_id IN (SELECT model_id FROM models WHERE active))")
+FROM = f"shots s JOIN games g ON g.game_id = s.game_id LEFT JOIN {SCORES} sc ON sc.shot_id = s.shot_id"
+UNBLOCKED = "s.outcome <> 'BLOCK'"
+CACHE = dict(show_spinner=False, max_entries=128)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _scores(db: str, v: float) -> str:
+    """The active model's scores: the plain table when it holds nothing else (one scan less)."""
+    try:
+        stale = run(db, "SELECT EXISTS (SELECT 1 FROM shot_scores WHERE model_id NOT IN "
+                        "(SELECT model_id FROM models WHERE active)) AS x")["x"].iloc[0]
+    except Exception:  # noqa: BLE001 - a store without the model tables
+        return SCORES
+    return SCORES if bool(stale) else "shot_scores"
+
+
+def _from(db: str, v: float, games: bool = True) -> str:
+    """Shots with their active scores, and their games (skip them when nothing needs g.*)."""
+    g = "JOIN games g ON g.game_id = s.game_id " if games else ""
+    return f"shots s {g}LEFT JOIN {_scores(db, v)} sc ON sc.shot_id = s.shot_id"
+
+
+def version(db: str) -> float:
+    try:
+        return os.path.getmtime(db)
+    except OSError:
+        return 0.0
+
+
+def run(db: str, sql: str, params: dict | list | None = None) -> pd.DataFrame:
+    return open_store(db).query(sql, params)
+
+
+def where(f: "Filters") -> tuple[str, dict]:
+    from oa.app.filters import shot_where
+
+    return shot_where(f)
+
+
+# -- options for the sidebar -------------------------------------------------------------
+
+@st.cache_data(**CACHE)
+def filter_options(db: str, v: float) -> dict | None:
+    try:
+        seasons = run(db, "SELECT DISTINCT season FROM games ORDER BY season DESC")["season"].tolist()
+    except Exception:  # noqa: BLE001 - an empty or foreign file: the page says so
+        return None
+    if not seasons:
+        return None
+    teams = run(db, "SELECT t.team, coalesce(n.name, t.team) AS name FROM "
+                    "(SELECT home_team AS team FROM games UNION SELECT away_team FROM games) t "
+                    "LEFT JOIN teams n ON n.team = t.team ORDER BY name")
+    types = run(db, "SELECT DISTINCT shot_type FROM shots ORDER BY 1")["shot_type"].tolist()
+    return {"seasons": seasons, "teams": teams["team"].tolist(),
+            "team_names": dict(zip(teams["team"], teams["name"])), "shot_types": types}
+
+
+@st.cache_data(**CACHE)
+def game_options(db: str, v: float, season: str | None, team: str | None, limit: int = 3000) -> dict[int, str]:
+    """{game_id: '2025-10-04 · AWY 2 @ HOM 3'}, newest first (none for all seasons of a big store)."""
+    df = run(db, """
+        SELECT game_id, date, home_team, away_team, home_score, away_score FROM games
+        WHERE ($season IS NULL OR season = $season) AND ($team IS NULL OR home_team = $team OR away_team = $team)
+        ORDER BY date DESC, game_id DESC LIMIT $n""", {"season": season, "team": team, "n": limit + 1})
+    if len(df) > limit:
+        return {}
+    out = {}
+    for r in df.itertuples():
+        score = f" {r.away_score:.0f}-{r.home_score:.0f}" if pd.notna(r.home_score) else ""
+        out[int(r.game_id)] = f"{pd.Timestamp(r.date):%Y-%m-%d} · {r.away_team} @ {r.home_team}{score}"
+    return out
+
+
+@st.cache_data(**CACHE)
+def player_options(db: str, v: float, role: str, season: str | None, team: str | None) -> dict[int, str]:
+    """Shooters (or goalies) with at least one shot (faced) in the season, by name."""
+    col, team_col = ("shooter_id", "team") if role == "shooter" else ("goalie_id", "opponent")
+    df = run(db, f"""
+        WITH ids AS (SELECT DISTINCT s.{col} AS pid FROM shots s JOIN games g ON g.game_id = s.game_id
+                     WHERE s.{col} IS NOT NULL AND ($season IS NULL OR g.season = $season)
+                       AND ($team IS NULL OR s.{team_col} = $team))
+        SELECT ids.pid, coalesce(p.name, 'Player ' || ids.pid::VARCHAR) AS name, p.team
+        FROM ids LEFT JOIN players p ON p.player_id = ids.pid ORDER BY name""",
+             {"season": season, "team": team})
+    return {int(r.pid): f"{r.name} ({r.team})" if isinstance(r.team, str) else r.name for r in df.itertuples()}
+
+
+# -- the store as a whole -----------------------------------------------------------------
+
+@st.cache_data(**CACHE)
+def meta(db: str, v: float) -> dict[str, str]:
+    return open_store(db).meta()
+
+
+@st.cache_data(**CACHE)
+def n_games(db: str, v: float) -> int:
+    try:
+        return int(run(db, "SELECT count(*) AS n FROM games")["n"].iloc[0])
+    except Exception:  # noqa: BLE001
+        return 0
+
+
+@st.cache_data(**CACHE)
+def has_scores(db: str, v: float) -> bool:
+    return bool(run(db, f"SELECT EXISTS (SELECT 1 FROM {SCORES}) AS x")["x"].iloc[0])
+
+
+@st.cache_data(**CACHE)
+def models(db: str, v: float) -> pd.DataFrame:
+    return run(db, "SELECT model_id, trained_at, source, feature_set, metrics_json, thresholds_json, path, active "
+                   "FROM models ORDER BY active DESC, trained_at DESC")
+
+
+@st.cache_data(**CACHE)
+def teams(db: str, v: float) -> pd.DataFrame:
+    return run(db, "SELECT team, name, city, color FROM teams ORDER BY name")
+
+
+# -- filtered shots ------------------------------------------------------------------------
+
+@st.cache_data(**CACHE)
+def summary(db: str, v: float, f: "Filters") -> dict:
+    w, p = where(f)
+    r = run(db, f"""
+        SELECT count(*) AS shots, count(*) FILTER (WHERE s.is_goal) AS goals,
+               count(*) FILTER (WHERE s.x >= 0) AS front,
+               count(DISTINCT s.game_id) AS games,
+               sum(sc.p_goal) FILTER (WHERE {UNBLOCKED}) AS xg,
+               count(sc.p_goal) FILTER (WHERE {UNBLOCKED}) AS rated,
+               count(*) FILTER (WHERE sc.tier = 'high') AS high,
+               count(*) FILTER (WHERE sc.tier = 'high' AND s.is_goal) AS high_goals,
+               sum(s.is_goal::INT) FILTER (WHERE {UNBLOCKED} AND sc.p_goal IS NOT NULL) AS rated_goals
+        FROM {_from(db, v, f.season is not None)} WHERE {w}""", p).iloc[0]
+    out = {k: (None if pd.isna(r[k]) else float(r[k])) for k in r.index}
+    for k in ("shots", "goals", "front", "games", "rated", "high", "high_goals"):
+        out[k] = int(out[k] or 0)
+    return out
+
+
+SHOT_COLUMNS = """s.shot_id, s.game_id, s.x, s.y, s.outcome, s.shot_type, s.strength, s.team, s.opponent,
+       s.period, s.period_seconds, s.game_seconds, s.is_goal, s.is_home, sc.p_goal, sc.tier,
+       coalesce(sh.name, 'Unknown shooter') AS shooter, coalesce(gk.name, 'empty net') AS goalie, g.date"""
+PLAYER_JOINS = ("LEFT JOIN players sh ON sh.player_id = s.shooter_id "
+                "LEFT JOIN players gk ON gk.player_id = s.goalie_id")
+
+
+PICK_COLUMNS = """s.shot_id, s.game_id, s.x, s.y, s.outcome, s.shot_type, s.strength, s.team, s.opponent,
+       s.period, s.period_seconds, s.game_seconds, s.is_goal, s.is_home, sc.p_goal, sc.tier, g.date,
+       s.shooter_id, s.goalie_id"""
+
+
+def _picked(db: str, v: float, where_sql: str, params: dict, order: str) -> pd.DataFrame:
+    """One pass over the filtered shots (order, limit), then the players' names for the few kept."""
+    return run(db, f"""
+        WITH pick AS (SELECT {PICK_COLUMNS} FROM {_from(db, v)} WHERE {where_sql} ORDER BY {order} LIMIT $n)
+        SELECT pick.* EXCLUDE (shooter_id, goalie_id), coalesce(sh.name, 'Unknown shooter') AS shooter,
+               coalesce(gk.name, 'empty net') AS goalie
+        FROM pick LEFT JOIN players sh ON sh.player_id = pick.shooter_id
+        LEFT JOIN players gk ON gk.player_id = pick.goalie_id
+        ORDER BY {order.replace("s.", "pick.").replace("sc.", "pick.").replace("g.", "pick.")}""", params)
+
+
+@st.cache_data(**CACHE)
+def shot_sample(db: str, v: float, f: "Filters", n: int = 4000, xmin: float = -100.0) -> pd.DataFrame:
+    """About n shots with x >= xmin: a fixed pseudo-random sample (every shot if fewer).
+
+    Sampling is a filter on the shot id's hash (keep one in k), not a sort of every
+    matching shot, so it costs one scan however many shots match.
+    """
+    w, p = where(f)
+    s = summary(db, v, f)
+    total = s["front"] if xmin >= 0 else s["shots"]
+    k = int(max(1, -(-total // n)))   # an int we computed, inlined: as a parameter it stops the pushdown
+    return _picked(db, v, f"{w} AND s.x >= $xmin AND hash(s.shot_id) % {k} = 0",
+                   {**p, "xmin": xmin, "n": n}, "s.shot_id")
+
+
+@st.cache_data(**CACHE)
+def shot_table(db: str, v: float, f: "Filters", order: str = "p_desc", n: int = 500) -> pd.DataFrame:
+    w, p = where(f)
+    by = {"p_desc": "sc.p_goal DESC NULLS LAST, s.shot_id", "p_asc": "sc.p_goal ASC NULLS LAST, s.shot_id",
+          "recent": "g.date DESC, s.game_seconds DESC, s.shot_id"}[order]
+    return _picked(db, v, w, {**p, "n": n}, by)
+
+
+@st.cache_data(**CACHE)
+def heat(db: str, v: float, f: "Filters", cell: float = 5.0, against_league: bool = False) -> dict:
+    """Per-cell totals on the offensive half: shots, expected goals (unblocked), goals.
+
+    Returns grids (ny, nx) and the number of games, for per-game rates. With
+    `against_league`, also the league's grids under the same filters without the
+    shooter / goalie / team / game.
+    """
+    def grids(ff: "Filters") -> dict:
+        w, p = where(ff)
+        df = run(db, f"""
+            SELECT least(floor(s.x / $c), $nx - 1)::INT AS bx,
+                   least(floor((s.y + $hw) / $c), $ny - 1)::INT AS by,
+                   count(*) AS shots, coalesce(sum(sc.p_goal) FILTER (WHERE {UNBLOCKED}), 0) AS xg,
+                   count(*) FILTER (WHERE s.is_goal) AS goals,
+                   coalesce(sum(s.is_goal::INT - sc.p_goal) FILTER (WHERE {UNBLOCKED}), 0) AS gax
+            FROM {_from(db, v, ff.season is not None)} WHERE {w} AND s.x >= 0
+            GROUP BY ALL""", {**p, "c": cell, "nx": nx, "ny": ny, "hw": RINK.half_width})
+        out = {}
+        for k in ("shots", "xg", "goals", "gax"):
+            g = np.zeros((ny, nx))
+            if len(df):
+                g[df["by"].to_numpy().clip(0, ny - 1), df["bx"].to_numpy().clip(0, nx - 1)] = df[k].to_numpy(float)
+            out[k] = g
+        s = summary(db, v, ff)
+        out["games"], out["n"] = max(s["games"], 1), s["shots"]
+        return out
+
+    nx = int(np.ceil(RINK.half_length / cell))
+    ny = int(np.ceil(RINK.width / cell))
+    res = {"cell": cell, "me": grids(f)}
+    if against_league:
+        res["league"] = grids(f.without("shooter", "goalie", "team", "game", "opponent"))
+    return res
+
+
+# -- one shot ----------------------------------------------------------------------------------
+
+@st.cache_data(**CACHE)
+def shot(db: str, v: float, shot_id: int) -> dict | None:
+    df = run(db, f"""
+        SELECT s.*, sc.p_goal, sc.tier, sc.base_logit, sc.model_id, g.date, g.season, g.home_team, g.away_team,
+               g.home_score, g.away_score, g.has_tracking, g.fps, g.source,
+               coalesce(sh.name, 'Unknown shooter') AS shooter, sh.shoots, sh.number AS shooter_number,
+               sh.position AS shooter_position, coalesce(gk.name, 'empty net') AS goalie,
+               coalesce(tf.name, s.team) AS team_name, coalesce(ta.name, s.opponent) AS opponent_name,
+               tf.color AS team_color, ta.color AS opponent_color
+        FROM shots s JOIN games g ON g.game_id = s.game_id LEFT JOIN {_scores(db, v)} sc ON sc.shot_id = s.shot_id
+        {PLAYER_JOINS}
+        LEFT JOIN teams tf ON tf.team = s.team LEFT JOIN teams ta ON ta.team = s.opponent
+        WHERE s.shot_id = $id""", {"id": int(shot_id)})
+    if df.empty:
+        return None
+    r = df.iloc[0].to_dict()
+    return {k: (None if (not isinstance(val, (list, dict)) and pd.isna(val)) else val) for k, val in r.items()}
+
+
+@st.cache_data(**CACHE)
+def shot_factors(db: str, v: float, shot_id: int, model_id: str | None) -> pd.DataFrame:
+    return run(db, """SELECT factor, value_label, contribution, contribution_pp FROM shot_factors
+                      WHERE shot_id = $id AND model_id = $m ORDER BY abs(contribution) DESC""",
+               {"id": int(shot_id), "m": model_id or ""})
+
+
+@st.cache_data(**CACHE)
+def public_xg(db: str, v: float, shot_id: int) -> dict[str, float]:
+    df = run(db, "SELECT model, xg FROM public_xg WHERE shot_id = $id", {"id": int(shot_id)})
+    return dict(zip(df["model"], df["xg"].astype(float)))
+
+
+@st.cache_data(**CACHE)
+def shot_features(db: str, v: float, shot_id: int) -> dict | None:
+    df = run(db, "SELECT * FROM shot_features WHERE shot_id = $id", {"id": int(shot_id)})
+    return None if df.empty else df.iloc[0].to_dict()
+
+
+@st.cache_data(**CACHE)
+def oracle(db: str, v: float, shot_id: int) -> float | None:
+    try:
+        df = run(db, "SELECT p_true FROM sim_truth WHERE shot_id = $id", {"id": int(shot_id)})
+    except Exception:  # noqa: BLE001
+        return None
+    return None if df.empty else float(df["p_true"].iloc[0])
+
+
+@st.cache_data(**CACHE)
+def frames(db: str, v: float, game_id: int, f0: int, f1: int, step: int) -> pd.DataFrame:
+    """Tracking rows of one game between two frames (every `step`-th frame, plus f1)."""
+    return run(db, """
+        SELECT f.frame_idx, f.entity_id, f.team, f.x::DOUBLE AS x, f.y::DOUBLE AS y,
+               p.number, p.position, p.name
+        FROM frames f LEFT JOIN players p ON p.player_id = f.entity_id
+        WHERE f.game_id = $g AND f.frame_idx BETWEEN $f0 AND $f1
+        ORDER BY f.frame_idx, f.entity_id""", {"g": int(game_id), "f0": int(f0), "f1": int(f1)})
+
+
+@st.cache_data(**CACHE)
+def events_before(db: str, v: float, game_id: int, event_idx: int, n: int = 6) -> pd.DataFrame:
+    """The shot's event and up to n events before it in the same period (rink coordinates)."""
+    return run(db, """
+        WITH me AS (SELECT period FROM events WHERE game_id = $g AND event_idx = $e)
+        SELECT e.event_idx, e.type, e.team, e.x, e.y, e.period_seconds, e.detail, p.name AS player
+        FROM events e LEFT JOIN players p ON p.player_id = e.player_id
+        WHERE e.game_id = $g AND e.event_idx <= $e AND e.event_idx >= $e - $n
+          AND e.period = (SELECT period FROM me)
+        ORDER BY e.event_idx""", {"g": int(game_id), "e": int(event_idx), "n": int(n)})
+
+
+@st.cache_data(**CACHE)
+def factor_range(db: str, v: float, factor: str) -> tuple[float, float]:
+    """1st and 99th percentile of a numeric factor over the stored shots (slider ranges)."""
+    from oa.features.registry import REGISTRY
+
+    if factor not in REGISTRY:  # only registry names reach SQL
+        return 0.0, 1.0
+    df = run(db, f'SELECT quantile_cont("{factor}", 0.01) AS lo, quantile_cont("{factor}", 0.99) AS hi '
+                 f'FROM (SELECT "{factor}" FROM shot_features USING SAMPLE 50000 ROWS)')
+    lo, hi = df["lo"].iloc[0], df["hi"].iloc[0]
+    return (0.0 if pd.isna(lo) else float(lo)), (1.0 if pd.isna(hi) else float(hi))
+
+
+# -- leaderboards and profiles ---------------------------------------------------------------
+
+@st.cache_data(**CACHE)
+def leaderboard(db: str, v: float, f: "Filters", kind: str, n: int = 25) -> pd.DataFrame:
+    """best_goals: lowest probability scored; best_saves: highest probability saved;
+    missed: highest probability that missed the net or was blocked."""
+    w, p = where(f)
+    cond, order = {"best_goals": ("s.is_goal", "sc.p_goal ASC"),
+                   "best_saves": ("s.outcome = 'SAVE'", "sc.p_goal DESC"),
+                   "missed": ("s.outcome IN ('MISS', 'BLOCK')", "sc.p_goal DESC")}[kind]
+    return run(db, f"""SELECT {SHOT_COLUMNS} FROM {_from(db, v)} {PLAYER_JOINS}
+                       WHERE {w} AND {cond} AND sc.p_goal IS NOT NULL AND NOT s.empty_net
+                       ORDER BY {order}, s.shot_id LIMIT $n""", {**p, "n": n})
+
+
+@st.cache_data(**CACHE)
+def shooter_table(db: str, v: float, f: "Filters", min_shots: int = 1) -> pd.DataFrame:
+    w, p = where(f)
+    return run(db, f"""
+        SELECT s.shooter_id AS player_id, any_value(coalesce(sh.name, 'Unknown')) AS name,
+               any_value(s.team) AS team, count(*) AS shots, count(*) FILTER (WHERE s.is_goal) AS goals,
+               sum(sc.p_goal) FILTER (WHERE {UNBLOCKED}) AS xg,
+               count(*) FILTER (WHERE sc.tier = 'high') AS high
+        FROM {_from(db, v)} LEFT JOIN players sh ON sh.player_id = s.shooter_id
+        WHERE {w} AND s.shooter_id IS NOT NULL
+        GROUP BY s.shooter_id HAVING count(*) >= $m
+        ORDER BY goals - coalesce(xg, 0) DESC""", {**p, "m": min_shots})
+
+
+@st.cache_data(**CACHE)
+def goalie_table(db: str, v: float, f: "Filters", min_shots: int = 1) -> pd.DataFrame:
+    w, p = where(f)
+    return run(db, f"""
+        SELECT s.goalie_id AS player_id, any_value(coalesce(gk.name, 'Unknown')) AS name,
+               any_value(s.opponent) AS team,
+               count(*) FILTER (WHERE s.outcome IN ('GOAL', 'SAVE')) AS on_goal,
+               count(*) FILTER (WHERE s.is_goal) AS goals_against,
+               sum(sc.p_goal) FILTER (WHERE {UNBLOCKED}) AS xga
+        FROM {_from(db, v)} LEFT JOIN players gk ON gk.player_id = s.goalie_id
+        WHERE {w} AND s.goalie_id IS NOT NULL
+        GROUP BY s.goalie_id HAVING count(*) >= $m
+        ORDER BY coalesce(xga, 0) - goals_against DESC""", {**p, "m": min_shots})
+
+
+@st.cache_data(**CACHE)
+def mix(db: str, v: float, f: "Filters", by: str) -> pd.DataFrame:
+    """Shots, goals and xG grouped by shot type, tier or outcome."""
+    col = {"shot_type": "s.shot_type", "tier": "coalesce(sc.tier, 'unrated')", "outcome": "s.outcome"}[by]
+    w, p = where(f)
+    return run(db, f"""SELECT {col} AS key, count(*) AS shots, count(*) FILTER (WHERE s.is_goal) AS goals,
+                              sum(sc.p_goal) FILTER (WHERE {UNBLOCKED}) AS xg,
+                              count(*) FILTER (WHERE s.outcome IN ('GOAL', 'SAVE')) AS on_goal
+                       FROM {_from(db, v)} WHERE {w} GROUP BY 1 ORDER BY shots DESC""", p)
+
+
+@st.cache_data(**CACHE)
+def high_danger_sources(db: str, v: float, f: "Filters") -> pd.DataFrame:
+    """Where a player's high-tier chances come from: the play before them, from the factors."""
+    w, p = where(f)
+    cols = set(run(db, "SELECT column_name FROM information_schema.columns "
+                       "WHERE table_name = 'shot_features'")["column_name"])
+    cases = []
+    if "rebound" in cols:
+        cases.append("WHEN fe.rebound = 1 THEN 'Rebound'")
+    if "one_timer" in cols:
+        cases.append("WHEN fe.one_timer = 1 THEN 'One-timer'")
+    if "cross_middle" in cols:
+        cases.append("WHEN fe.cross_middle = 1 THEN 'Pass across the middle'")
+    if "rush" in cols:
+        cases.append("WHEN fe.rush = 1 THEN 'Rush'")
+    if "rush_pbp" in cols:
+        cases.append("WHEN fe.rush_pbp = 1 THEN 'Rush'")
+    if "since_pass_s" in cols:
+        cases.append("WHEN fe.since_pass_s <= 2 THEN 'Off a pass'")
+    if not cases or "shot_id" not in cols:
+        return pd.DataFrame(columns=["source", "shots", "goals"])
+    return run(db, f"""
+        SELECT CASE {' '.join(cases)} ELSE 'Own play / other' END AS source,
+               count(*) AS shots, count(*) FILTER (WHERE s.is_goal) AS goals
+        FROM {_from(db, v)} JOIN shot_features fe ON fe.shot_id = s.shot_id
+        WHERE {w} AND sc.tier = 'high' GROUP BY 1 ORDER BY shots DESC""", p)
+
+
+# -- games and teams ----------------------------------------------------------------------------
+
+@st.cache_data(**CACHE)
+def game(db: str, v: float, game_id: int) -> dict | None:
+    df = run(db, """SELECT g.*, coalesce(h.name, g.home_team) AS home_name, coalesce(a.name, g.away_team) AS away_name,
+                           h.color AS home_color, a.color AS away_color
+                    FROM games g LEFT JOIN teams h ON h.team = g.home_team LEFT JOIN teams a ON a.team = g.away_team
+                    WHERE g.game_id = $g""", {"g": int(game_id)})
+    return None if df.empty else df.iloc[0].to_dict()
+
+
+@st.cache_data(**CACHE)
+def game_shots(db: str, v: float, game_id: int) -> pd.DataFrame:
+    return run(db, f"SELECT {SHOT_COLUMNS} FROM {_from(db, v)} {PLAYER_JOINS} WHERE s.game_id = $g ORDER BY s.game_seconds, "
+                   "s.event_idx", {"g": int(game_id)})
+
+
+@st.cache_data(**CACHE)
+def team_table(db: str, v: float, f: "Filters") -> pd.DataFrame:
+    """Per team: games, goals and expected goals for and against (unblocked shots)."""
+    w, p = where(f.without("team", "shooter", "goalie", "game", "opponent"))
+    return run(db, f"""
+        WITH t AS (
+            SELECT s.team AS team, s.game_id, s.is_goal::INT AS gf, 0 AS ga,
+                   CASE WHEN {UNBLOCKED} THEN sc.p_goal END AS xgf, NULL::DOUBLE AS xga
+            FROM {_from(db, v)} WHERE {w}
+            UNION ALL
+            SELECT s.opponent, s.game_id, 0, s.is_goal::INT, NULL, CASE WHEN {UNBLOCKED} THEN sc.p_goal END
+            FROM {_from(db, v)} WHERE {w})
+        SELECT t.team, coalesce(any_value(n.name), t.team) AS name, count(DISTINCT t.game_id) AS games,
+               sum(gf) AS gf, sum(ga) AS ga, sum(xgf) AS xgf, sum(xga) AS xga
+        FROM t LEFT JOIN teams n ON n.team = t.team GROUP BY t.team
+        ORDER BY sum(xgf) - sum(xga) DESC NULLS LAST""", p)
+
+
+# -- the model page -------------------------------------------------------------------------------
+
+@st.cache_data(**CACHE)
+def model_on_store(db: str, v: float, f: "Filters") -> dict:
+    """Our model (and the oracle / public models where present) on the filtered unblocked shots."""
+    w, p = where(f)
+
+    def agg(expr: str, extra_join: str = "", extra_where: str = "TRUE") -> dict:
+        r = run(db, f"""
+            SELECT count(*) AS n, sum(s.is_goal::INT) AS goals, avg({expr}) AS mean_p,
+                   avg(-(s.is_goal::INT * ln(greatest({expr}, 1e-9)) +
+                         (1 - s.is_goal::INT) * ln(greatest(1 - {expr}, 1e-9)))) AS log_loss,
+                   avg(power({expr} - s.is_goal::INT, 2)) AS brier
+            FROM {_from(db, v)} {extra_join} WHERE {w} AND {UNBLOCKED} AND {expr} IS NOT NULL AND {extra_where}""", p).iloc[0]
+        return {k: (None if pd.isna(r[k]) else float(r[k])) for k in r.index}
+
+    out = {"model": agg("sc.p_goal")}
+    try:
+        out["oracle"] = agg("st.p_true", "JOIN sim_truth st ON st.shot_id = s.shot_id")
+    except Exception:  # noqa: BLE001
+        pass
+    pub = run(db, "SELECT DISTINCT model FROM public_xg")["model"].tolist()
+    for m in pub:
+        out[m] = agg("px.xg", "JOIN public_xg px ON px.shot_id = s.shot_id AND px.model = '"
+                     + ("moneypuck" if m == "moneypuck" else "hockeyr") + "'")
+        out[f"model_on_{m}"] = agg("sc.p_goal", "JOIN public_xg px ON px.shot_id = s.shot_id AND px.model = '"
+                                   + ("moneypuck" if m == "moneypuck" else "hockeyr") + "'")
+    return out
+
+
+@st.cache_data(**CACHE)
+def reliability(db: str, v: float, f: "Filters", bins: int = 12) -> pd.DataFrame:
+    """Observed goal rate by predicted-probability bin (quantile bins) on the filtered shots."""
+    w, p = where(f)
+    return run(db, f"""
+        WITH b AS (SELECT ntile($k) OVER (ORDER BY sc.p_goal) AS bin, sc.p_goal AS p, s.is_goal::INT AS y
+                   FROM {_from(db, v)} WHERE {w} AND {UNBLOCKED} AND sc.p_goal IS NOT NULL)
+        SELECT bin, avg(p) AS p_mean, avg(y) AS goal_rate, count(*) AS shots FROM b GROUP BY bin ORDER BY bin""",
+               {**p, "k": bins})
+
+
+def parse_json(s: object) -> dict:
+    try:
+        return json.loads(str(s))
+    except (TypeError, ValueError):
+        return {}

@@ -1,0 +1,247 @@
+"""`python -m oa bench app`: how fast the dashboard renders, and how much memory it holds.
+
+The app is driven in-process with `streamlit.testing.v1.AppTest` (the same script runs
+as under `streamlit run`), in a fresh child process per store so the peak resident
+memory (`VmHWM`) is the app's alone. For each store it reports:
+
+- `start_s`: the app's very first run in a fresh process (imports, opening the store);
+- `first_render_s[page]`: each page's first render with the data cache cleared (the
+  shared connection and the model files stay loaded, as in a running server), with
+  the default filters (the latest season); `first_render_all_seasons_s` the same with
+  every season of a multi-season store at once;
+- `filter_change_s`: the explorer re-rendering after a sidebar filter changes to values
+  not seen before (team, strength, tier, season);
+- `shot_detail_s`: opening a shot never opened before (`?shot=`), with its replay (a
+  tracking clip where the store has frames, else the play-by-play path) and what-if;
+- `peak_rss_mb`: peak resident memory of that process.
+
+`--million` also builds (once) and measures a store of about 1,000,000 shots made from
+a season store without simulating 11,000 games: the season's games, events, shots,
+scores, factor breakdowns and factor values are copied N times with new ids. Copy k
+moves every game id by k * 10**6, which in the demo's `9YYYY02NNNN` ids is k seasons
+later (shot ids keep `game_id * 10000 + event_idx`), and its season label and dates
+move k years. Frames are not copied: replays are measured on the season store.
+"""
+from __future__ import annotations
+
+import json
+import math
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+APP = ROOT / "app.py"
+PAGES = ["pages/league.py", "pages/explorer.py", "pages/shot.py", "pages/debates.py", "pages/players.py",
+         "pages/games.py", "pages/model.py"]
+COPIED = ("games", "events", "shots", "shot_scores", "shot_factors", "shot_features")
+TARGETS = {"first_render_s": 2.0, "filter_change_s": 0.5, "shot_detail_s": 1.0, "peak_rss_mb": 1500}
+
+
+# -- the million-shot store ---------------------------------------------------------------
+
+def build_million(season_db: Path, out: Path, target: int = 1_000_000, progress=print) -> dict:
+    """Copy `season_db`'s games..shot_features N times with shifted ids until about `target` shots."""
+    import duckdb
+
+    from oa.store import Store
+
+    src = duckdb.connect(str(season_db), read_only=True)
+    n_shots = src.execute("SELECT count(*) FROM shots").fetchone()[0]
+    season = src.execute("SELECT min(season) FROM games").fetchone()[0]
+    src.close()
+    if n_shots == 0:
+        raise ValueError(f"{season_db} has no shots")
+    copies = max(1, math.ceil(target / n_shots))
+    stamp = f"{season_db.resolve()}|{os.path.getmtime(season_db)}|{copies}"
+    if out.exists():
+        try:
+            con = duckdb.connect(str(out), read_only=True)
+            meta = dict(con.execute("SELECT key, value FROM meta").fetchall())
+            shots = con.execute("SELECT count(*) FROM shots").fetchone()[0]
+            con.close()
+            if meta.get("bench_from") == stamp:
+                return {"path": str(out), "copies": copies, "shots": shots, "reused": True}
+        except Exception:  # noqa: BLE001 - rebuild anything unreadable
+            pass
+    for p in (out, out.with_name(out.name + ".wal")):
+        p.unlink(missing_ok=True)
+    t0 = time.perf_counter()
+    Store(out).close()                                # the canonical schema, with its keys
+    con = duckdb.connect(str(out))
+    con.execute(f"ATTACH '{season_db.resolve()}' AS src (READ_ONLY)")
+    feat_cols = [r[0] for r in con.execute(
+        "SELECT column_name FROM duckdb_columns() WHERE database_name = 'src' AND table_name = 'shot_features' "
+        "ORDER BY column_index").fetchall()]
+    have = {r[0] for r in con.execute("SELECT column_name FROM duckdb_columns() WHERE table_name = 'shot_features' "
+                                      "AND database_name = current_database()").fetchall()}
+    for col in feat_cols:
+        if col not in have:
+            typ = con.execute("SELECT data_type FROM duckdb_columns() WHERE database_name = 'src' AND "
+                              "table_name = 'shot_features' AND column_name = ?", [col]).fetchone()[0]
+            con.execute(f'ALTER TABLE shot_features ADD COLUMN "{col}" {typ}')
+    for t in ("teams", "players", "models", "meta"):
+        con.execute(f"INSERT OR REPLACE INTO {t} SELECT * FROM src.{t}")
+    y0 = int(season[:4])
+    for k in range(copies):
+        g = k * 10**6
+        s = g * 10000
+        label = f"{y0 + k}-{(y0 + k + 1) % 100:02d}"
+        con.execute("BEGIN")
+        con.execute(f"INSERT INTO games SELECT * REPLACE (game_id + {g} AS game_id, '{label}' AS season, "
+                    f"date + INTERVAL {k} YEAR AS date, false AS has_tracking, NULL AS fps) FROM src.games")
+        con.execute(f"INSERT INTO events SELECT * REPLACE (game_id + {g} AS game_id) FROM src.events")
+        con.execute(f"INSERT INTO shots SELECT * REPLACE (shot_id + {s} AS shot_id, game_id + {g} AS game_id) "
+                    "FROM src.shots")
+        con.execute(f"INSERT INTO shot_scores SELECT * REPLACE (shot_id + {s} AS shot_id) FROM src.shot_scores")
+        con.execute(f"INSERT INTO shot_factors SELECT * REPLACE (shot_id + {s} AS shot_id) FROM src.shot_factors")
+        cols = ", ".join(f'"{c}"' for c in feat_cols)
+        con.execute(f"INSERT INTO shot_features ({cols}) SELECT * REPLACE (shot_id + {s} AS shot_id, "
+                    f"game_id + {g} AS game_id) FROM src.shot_features")
+        con.execute("COMMIT")
+        progress(f"copy {k + 1}/{copies} ({label}) done at {time.perf_counter() - t0:.0f} s")
+    con.execute("INSERT OR REPLACE INTO meta VALUES ('bench_from', ?), ('league', ?)",
+                [stamp, f"Benchmark: {copies} copies of {season_db.name} (fictional)"])
+    con.execute("DETACH src")
+    con.execute("CHECKPOINT")
+    shots = con.execute("SELECT count(*) FROM shots").fetchone()[0]
+    con.close()
+    return {"path": str(out), "copies": copies, "shots": shots, "reused": False,
+            "build_s": round(time.perf_counter() - t0, 1)}
+
+
+# -- measuring (in a child process) ----------------------------------------------------------
+
+def _hwm_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def measure(db: Path, n_shots: int = 5) -> dict:
+    """Drive the app on `db` and time it (run in a fresh process: see `run`)."""
+    os.environ["OA_DB"] = str(db)
+    sys.path.insert(0, str(ROOT))
+    import duckdb
+    import streamlit as st
+    from streamlit.runtime.pages_manager import PagesManager
+    from streamlit.testing.v1 import AppTest
+
+    # a server keeps st.navigation's pages once set; AppTest resets that flag every run
+    orig = PagesManager.__init__
+
+    def init(self, *a, **k):
+        orig(self, *a, **k)
+        PagesManager.uses_pages_directory = False
+
+    PagesManager.__init__ = init
+
+    def timed(at: AppTest) -> float:
+        t = time.perf_counter()
+        at.run(timeout=300)
+        dt = time.perf_counter() - t
+        if at.exception:
+            raise RuntimeError(f"app raised: {at.exception[0].value}")
+        return round(dt, 3)
+
+    out: dict = {"db": str(db)}
+    con = duckdb.connect(str(db), read_only=True)
+    out["shots"] = con.execute("SELECT count(*) FROM shots").fetchone()[0]
+    out["games"] = con.execute("SELECT count(*) FROM games").fetchone()[0]
+    teams = [r[0] for r in con.execute("SELECT DISTINCT team FROM shots ORDER BY 1 LIMIT 3").fetchall()]
+    seasons = [r[0] for r in con.execute("SELECT DISTINCT season FROM games ORDER BY 1 DESC").fetchall()]
+    tracked = con.execute("SELECT count(*) FROM shots s JOIN games g USING (game_id) WHERE g.has_tracking").fetchone()[0]
+    picks = [r[0] for r in con.execute(
+        f"SELECT s.shot_id FROM shots s JOIN games g USING (game_id) "
+        f"WHERE {'g.has_tracking AND s.release_frame IS NOT NULL' if tracked else 'TRUE'} "
+        f"ORDER BY hash(s.shot_id) LIMIT {n_shots}").fetchall()]
+    con.close()
+
+    at = AppTest.from_file(str(APP), default_timeout=300)
+    out["start_s"] = timed(at)
+    out["first_render_s"] = {}
+    for page in PAGES:
+        st.cache_data.clear()
+        at.switch_page(page)
+        out["first_render_s"][Path(page).stem] = timed(at)
+
+    if len(seasons) > 1:                     # the whole store at once, not just the latest season
+        at.selectbox(key="f_season").set_value("All")
+        out["first_render_all_seasons_s"] = {}
+        for page in PAGES:
+            st.cache_data.clear()
+            at.switch_page(page)
+            out["first_render_all_seasons_s"][Path(page).stem] = timed(at)
+        at.selectbox(key="f_season").set_value(seasons[0])
+
+    at.switch_page("pages/explorer.py")
+    timed(at)
+    changes = {}
+    at.selectbox(key="f_team").set_value(teams[0])
+    changes["team"] = timed(at)
+    at.selectbox(key="f_strength").set_value("Power play")
+    changes["strength"] = timed(at)
+    at.multiselect(key="f_tier").set_value(["high"])
+    changes["tier"] = timed(at)
+    at.selectbox(key="f_team").set_value("All")
+    at.selectbox(key="f_strength").set_value("All")
+    at.multiselect(key="f_tier").set_value([])
+    changes["clear"] = timed(at)
+    if len(seasons) > 1:
+        at.selectbox(key="f_season").set_value("All")
+        changes["all_seasons"] = timed(at)
+        at.selectbox(key="f_season").set_value(seasons[-1])
+        changes["other_season"] = timed(at)
+    out["filter_change_s"] = changes
+
+    # a shot never opened before, in a running session (the sidebar's options are cached, the shot is not)
+    cold = []
+    for sid in picks:
+        at.query_params["shot"] = str(sid)
+        at.switch_page("pages/shot.py")
+        cold.append(timed(at))
+    out["shot_detail_s"] = {"cold_median": statistics.median(cold), "cold_max": max(cold),
+                            "replay": "tracking clip" if tracked else "play-by-play path"}
+    out["peak_rss_mb"] = round(_hwm_mb())
+    return out
+
+
+def run(db: Path, million: bool = False, season_db: Path | None = None, target: int = 1_000_000,
+        progress=lambda s: print(s, file=sys.stderr)) -> dict:
+    """Measure `db` (and with `million`, a ~1M-shot store built from it) in fresh processes."""
+    results = {"targets": TARGETS, "stores": []}
+    stores = [db]
+    if million:
+        big = (season_db or db).with_name("bench_app_million.duckdb")
+        info = build_million(season_db or db, big, target, progress)
+        results["million"] = info
+        stores.append(big)
+    for s in stores:
+        progress(f"measuring {s}")
+        proc = subprocess.run([sys.executable, "-m", "oa.app_bench", "--measure", str(s)], cwd=ROOT,
+                              capture_output=True, text=True)
+        if proc.returncode != 0:
+            raise RuntimeError(f"measuring {s} failed: {proc.stderr[-3000:]}")
+        results["stores"].append(json.loads(proc.stdout.strip().splitlines()[-1]))
+    for r in results["stores"]:
+        worst_page = max([*r["first_render_s"].values(), *r.get("first_render_all_seasons_s", {}).values()])
+        worst_filter = max(r["filter_change_s"].values())
+        r["meets"] = {"first_render": worst_page <= TARGETS["first_render_s"],
+                      "filter_change": worst_filter <= TARGETS["filter_change_s"],
+                      "shot_detail": r["shot_detail_s"]["cold_max"] <= TARGETS["shot_detail_s"],
+                      "memory": r["peak_rss_mb"] <= TARGETS["peak_rss_mb"]}
+    return results
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 3 and sys.argv[1] == "--measure":
+        import logging
+
+        logging.disable(logging.WARNING)
+        print(json.dumps(measure(Path(sys.argv[2]))))

@@ -1,0 +1,304 @@
+"""Shot charts on the rink: markers by tier and outcome, heat maps, waterfalls, game flow.
+
+Pure functions of data frames / arrays returning Plotly figures, so they can be tested
+without Streamlit. Every chart has units in its titles, a legend and hover text.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from oa.app.style import (DIVERGING, OUTCOME_LABELS, OUTCOME_SIZES, OUTCOME_SYMBOLS, OUTCOMES, SEQUENTIAL,
+                          SHOT_TYPE_LABELS, TIER_COLORS, TIER_LABELS, TIERS, UNRATED_COLOR, clock, pct)
+from oa.plots.rink import rink_figure
+from oa.rink import RINK, distance_to_net
+
+# customdata of every shot marker: shot_id first, so a click finds the shot
+HOVER = ["shot_id", "shooter", "team", "opponent", "type_label", "distance", "strength", "clock", "date",
+         "p_label", "tier_label", "outcome_label", "goalie"]
+HOVER_TEMPLATE = ("<b>%{customdata[11]}</b> · %{customdata[4]} · <b>%{customdata[9]}</b> (%{customdata[10]})<br>"
+                  "%{customdata[1]} (%{customdata[2]}) vs %{customdata[12]} (%{customdata[3]})<br>"
+                  "%{customdata[5]} ft · %{customdata[6]} · %{customdata[7]} · %{customdata[8]}<extra></extra>")
+
+
+def hover_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """Add the text columns the hover template and tables use."""
+    d = df.copy()
+    d["distance"] = np.round(distance_to_net(d["x"].to_numpy(float), d["y"].to_numpy(float))).astype(int).astype(str)
+    d["clock"] = [clock(p, s) for p, s in zip(d["period"], d["period_seconds"])]
+    d["type_label"] = d["shot_type"].map(lambda t: SHOT_TYPE_LABELS.get(t, str(t).title()))
+    d["date"] = pd.to_datetime(d["date"]).dt.strftime("%Y-%m-%d")
+    d["p_label"] = [pct(p) for p in d["p_goal"]]
+    d["tier_label"] = [f"{TIER_LABELS[t]} danger" if t in TIER_LABELS else "not rated" for t in d["tier"]]
+    d["outcome_label"] = d["outcome"].map(OUTCOME_LABELS)
+    d["goalie"] = d["goalie"].fillna("empty net") if "goalie" in d else "?"
+    return d
+
+
+def add_shot_markers(fig: go.Figure, df: pd.DataFrame, shrink: float = 1.0, legend: bool = True,
+                     mirror: pd.Series | None = None) -> go.Figure:
+    """One trace per outcome (marker shape), coloured per shot by tier; tier legend entries too.
+
+    `mirror` (boolean per row) draws those shots at (-x, -y): the away team attacking left.
+    """
+    if df.empty:
+        return fig
+    d = hover_frame(df)
+    if mirror is not None:
+        m = mirror.to_numpy(bool)
+        d.loc[m, "x"] = -d.loc[m, "x"]
+        d.loc[m, "y"] = -d.loc[m, "y"]
+    colors = d["tier"].map(lambda t: TIER_COLORS.get(t, UNRATED_COLOR))
+    for outcome in ("MISS", "BLOCK", "SAVE", "GOAL"):  # goals on top
+        sel = d["outcome"] == outcome
+        if not sel.any():
+            continue
+        s = d[sel]
+        fig.add_trace(go.Scatter(
+            x=s["x"], y=s["y"], mode="markers", name=OUTCOME_LABELS[outcome],
+            legendgroup="outcome", legendgrouptitle_text="Outcome (shape)" if legend else None,
+            legendrank=10 + OUTCOMES.index(outcome), showlegend=False,
+            marker=dict(color=colors[sel], symbol=OUTCOME_SYMBOLS[outcome], size=OUTCOME_SIZES[outcome] * shrink,
+                        opacity=1.0 if outcome == "GOAL" else 0.8,
+                        line=dict(color="#1f2933", width=1.0 if outcome == "GOAL" else 0.5)),
+            customdata=d.loc[sel, HOVER].astype(str).to_numpy(), hovertemplate=HOVER_TEMPLATE,
+        ))
+    if legend:
+        # legend: shapes in neutral grey, tier colours as circles (markers show both at once)
+        present = [o for o in OUTCOMES if (d["outcome"] == o).any()]
+        for o in present:
+            fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=OUTCOME_LABELS[o],
+                                     legendgroup="outcome", legendgrouptitle_text="Outcome",
+                                     marker=dict(symbol=OUTCOME_SYMBOLS[o], size=11, color="#d9dee3",
+                                                 line=dict(color="#1f2933", width=1)),
+                                     hoverinfo="skip", legendrank=10 + OUTCOMES.index(o)))
+        tiers = [t for t in TIERS if (d["tier"] == t).any()] + (["unrated"] if d["tier"].isna().any() else [])
+        for t in tiers:
+            fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers",
+                                     name=f"{TIER_LABELS[t]}" if t in TIER_LABELS else "Not rated",
+                                     legendgroup="tier", legendgrouptitle_text="Danger (colour)",
+                                     marker=dict(symbol="circle", size=11, color=TIER_COLORS.get(t, UNRATED_COLOR),
+                                                 line=dict(color="#1f2933", width=0.5)),
+                                     hoverinfo="skip", legendrank=1 + (TIERS.index(t) if t in TIERS else 3)))
+    return fig
+
+
+def shot_map(df: pd.DataFrame, half: bool = True, height: int | None = None, title: str | None = None) -> go.Figure:
+    fig = rink_figure(half=half, height=height)
+    shrink = 0.75 if len(df) > 1500 else 1.0
+    add_shot_markers(fig, df, shrink=shrink)
+    fig.update_layout(legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="left", x=0.0,
+                                  groupclick="toggleitem", font=dict(size=12)),
+                      margin=dict(l=8, r=8, t=70 if title else 48, b=8), clickmode="event+select",
+                      title=dict(text=title, x=0.0, y=0.98, font=dict(size=15)) if title else None)
+    return fig
+
+
+def _smooth(g: np.ndarray, sigma: float) -> np.ndarray:
+    if sigma <= 0:
+        return g
+    from scipy.ndimage import gaussian_filter
+
+    return gaussian_filter(g, sigma=sigma, mode="constant")
+
+
+def heat_figure(z: np.ndarray, cell: float, title: str, colorbar: str, diverging: bool = False,
+                hover: str = "%{z:.3f}", height: int | None = None, smooth: float = 0.8,
+                zmax: float | None = None) -> go.Figure:
+    """A heat map of per-cell values on the offensive half, the rink's lines drawn on top."""
+    ny, nx = z.shape
+    zs = _smooth(np.asarray(z, float), smooth)
+    xs = (np.arange(nx) + 0.5) * cell
+    ys = (np.arange(ny) + 0.5) * cell - RINK.half_width
+    # cells are not cut at the boards (that leaves white steps in the corners): a mask
+    # shape over everything outside the ice hides them instead
+    fig = rink_figure(half=True, height=height)
+    if diverging:
+        m = zmax if zmax is not None else float(np.nanmax(np.abs(zs))) if np.isfinite(zs).any() else 1.0
+        m = m or 1.0
+        scale, zmin, zmx = DIVERGING, -m, m
+    else:
+        scale, zmin = SEQUENTIAL, 0.0
+        zmx = zmax if zmax is not None else (float(np.nanmax(zs)) if np.isfinite(zs).any() else 1.0) or 1.0
+    fig.add_trace(go.Heatmap(x=xs, y=ys, z=zs, colorscale=scale, zmin=zmin, zmax=zmx, zsmooth="best",
+                             opacity=0.85 if not diverging else 0.9, hoverongaps=False, showscale=True,
+                             colorbar=dict(title=dict(text=colorbar, side="right"), thickness=12, len=0.8),
+                             hovertemplate=f"x %{{x:.0f}} ft, y %{{y:.0f}} ft<br>{hover}<extra></extra>",
+                             name=colorbar, showlegend=False))
+    # rink lines over the colour: outlines only, no ice fill
+    shapes = []
+    for s in fig.layout.shapes:
+        d = s.to_plotly_json()
+        d["layer"] = "above"
+        if d.get("name") in ("boards", "crease"):
+            d["fillcolor"] = "rgba(0,0,0,0)"
+        shapes.append(d)
+    # the ice of the offensive half: the two rounded corners joined along the boards and centre ice
+    a = np.radians(np.linspace(0.0, 90.0, 24))
+    cx, cy, r, hw = RINK.half_length - RINK.corner_radius, RINK.half_width - RINK.corner_radius, \
+        RINK.corner_radius, RINK.half_width
+    bx = np.concatenate([cx + r * np.cos(a), [0.0, 0.0], cx + r * np.sin(a)])
+    by = np.concatenate([cy + r * np.sin(a), [hw, -hw], -cy - r * np.cos(a)])
+    x0, x1, y0, y1 = -2.0, RINK.half_length + 3, -RINK.half_width - 3, RINK.half_width + 3
+    outer = f"M{x0},{y0} L{x0},{y1} L{x1},{y1} L{x1},{y0} Z"
+    inner = "M" + " L".join(f"{a:.2f},{b:.2f}" for a, b in zip(bx, by)) + " Z"
+    mask = dict(type="path", path=outer + " " + inner, fillcolor="white", line=dict(width=0), layer="above",
+                xref="x", yref="y", name="outside", fillrule="evenodd")
+    fig.layout.shapes = [mask] + shapes          # replace (update_layout would merge shape by shape)
+    fig.update_layout(showlegend=False, margin=dict(l=8, r=8, t=40, b=8),
+                      title=dict(text=title, x=0.0, y=0.98, font=dict(size=15)))
+    return fig
+
+
+def heat_layer(h: dict, kind: str, per_game: bool = True, height: int | None = None) -> go.Figure:
+    """One of the explorer's heat maps from `queries.heat` output."""
+    me, cell = h["me"], h["cell"]
+    games = me["games"] if per_game else 1
+    area = f"per {cell:g}×{cell:g} ft"
+    if kind == "density":
+        return heat_figure(me["shots"] / games, cell, f"Shot density ({area}, per game)",
+                           "shots / game", hover="%{z:.2f} shots per game", height=height)
+    if kind == "xg":
+        return heat_figure(me["xg"] / games, cell, f"Expected goals ({area}, per game)",
+                           "xG / game", hover="%{z:.3f} expected goals per game", height=height)
+    if kind == "gax":
+        return heat_figure(me["gax"], cell, f"Goals above expected ({area}, total)", "goals − xG",
+                           diverging=True, hover="%{z:+.2f} goals above expected", height=height, smooth=1.2)
+    if kind == "vs_league":
+        lg = h["league"]
+        mine = me["shots"] / max(me["shots"].sum(), 1)
+        theirs = lg["shots"] / max(lg["shots"].sum(), 1)
+        return heat_figure(100 * (mine - theirs), cell, f"Shot share vs league average ({area})",
+                           "pct points", diverging=True, hover="%{z:+.2f} points of shots vs league",
+                           height=height, smooth=1.2)
+    if kind == "ga_vs_x":
+        return heat_figure(-me["gax"], cell, f"Goals saved above expected ({area}, total)", "xG − goals",
+                           diverging=True, hover="%{z:+.2f} goals saved above expected", height=height, smooth=1.2)
+    raise ValueError(kind)
+
+
+def waterfall(factors: pd.DataFrame, p: float, base_logit: float, k: int = 8, height: int = 420,
+              title: str | None = None, labels: dict[str, str] | None = None) -> go.Figure:
+    """Average shot -> top k factors (signed, approximate points, in words) -> this shot's probability."""
+    from oa.model.artifact import sigmoid
+
+    base = 100 * float(sigmoid(base_logit))
+    f = factors.sort_values("contribution", key=np.abs, ascending=False)
+    top, rest = f.head(k), f.iloc[k:]
+    names = [("<b>League-average attempt</b>")]
+    values, measures, texts, hovers = [base], ["absolute"], [f"{base:.1f}%"], [f"Average unblocked attempt: {base:.1f}%"]
+    for r in top.itertuples():
+        label = str(r.value_label or r.factor)
+        label = label if len(label) <= 46 else label[:44] + "…"
+        names.append(f"{label}  <b>{r.contribution_pp:+.1f} pts</b>")
+        values.append(float(r.contribution_pp))
+        measures.append("relative")
+        texts.append("")
+        fname = (labels or {}).get(r.factor, r.factor)
+        hovers.append(f"<b>{fname}</b>: {r.value_label}<br>{r.contribution_pp:+.2f} points (approximate)"
+                      f"<br>{r.contribution:+.3f} log-odds")
+    if len(rest):
+        other = float(rest["contribution_pp"].sum())
+        names.append(f"{len(rest)} other factors  <b>{other:+.1f} pts</b>")
+        values.append(other)
+        measures.append("relative")
+        texts.append("")
+        hovers.append(f"{len(rest)} smaller factors together: {other:+.2f} points (approximate)")
+    names.append("<b>This shot</b>")
+    values.append(100 * p)
+    measures.append("total")
+    texts.append(f"{100 * p:.1f}%")
+    hovers.append(f"Model probability: {100 * p:.1f}%")
+    fig = go.Figure(go.Waterfall(
+        orientation="h", y=names, x=values, measure=measures, text=texts, textposition="outside",
+        hovertext=hovers, hoverinfo="text", cliponaxis=False,
+        increasing=dict(marker=dict(color=TIER_COLORS["high"])), decreasing=dict(marker=dict(color=TIER_COLORS["low"])),
+        totals=dict(marker=dict(color="#5f6b7a")), connector=dict(line=dict(color="#9aa5b1", width=1, dash="dot")),
+    ))
+    hi = max(np.cumsum([v if m != "total" else 0 for v, m in zip(values, measures)]).max(), 100 * p, base)
+    fig.update_layout(height=height, margin=dict(l=8, r=30, t=40 if title else 10, b=40), showlegend=False,
+                      yaxis=dict(autorange="reversed", automargin=True),
+                      xaxis=dict(title="chance of a goal (%)",
+                                 range=[0, hi * 1.25 + 1], ticksuffix="%"),
+                      title=dict(text=title, x=0.0, font=dict(size=15)) if title else None,
+                      plot_bgcolor="white", paper_bgcolor="white", font=dict(color="#1f2933"))
+    return fig
+
+
+def _rgb(c: str) -> tuple[int, int, int] | None:
+    if not isinstance(c, str) or not c.startswith("#") or len(c) != 7:
+        return None
+    return int(c[1:3], 16), int(c[3:5], 16), int(c[5:7], 16)
+
+
+def _close(a: str, b: str, limit: float = 120.0) -> bool:
+    """Two team colours too alike to tell apart on one chart."""
+    ra, rb = _rgb(a), _rgb(b)
+    return ra is None or rb is None or float(np.linalg.norm(np.subtract(ra, rb))) < limit
+
+
+def game_flow(shots: pd.DataFrame, home: str, away: str, home_color: str, away_color: str,
+              home_name: str, away_name: str) -> go.Figure:
+    """Cumulative expected goals for both teams over game time, goals marked."""
+    if _close(home_color, away_color):
+        away_color = "#E69F00" if not _close(home_color, "#E69F00") else "#56B4E9"
+    fig = go.Figure()
+    end = max(3600.0, float(shots["game_seconds"].max()) if len(shots) else 3600.0)
+    for team, color, name in ((away, away_color, away_name), (home, home_color, home_name)):
+        d = shots[(shots["team"] == team) & (shots["outcome"] != "BLOCK")].sort_values("game_seconds")
+        xg = d["p_goal"].fillna(0).cumsum()
+        t = np.concatenate([[0.0], d["game_seconds"].to_numpy(float), [end]]) / 60
+        y = np.concatenate([[0.0], xg.to_numpy(), [xg.iloc[-1] if len(xg) else 0.0]])
+        fig.add_trace(go.Scatter(x=t, y=y, mode="lines", line=dict(shape="hv", color=color, width=3),
+                                 name=f"{name} xG", hovertemplate="%{x:.1f} min: %{y:.2f} xG<extra>" + team + "</extra>"))
+        g = d[d["is_goal"]]
+        if len(g):
+            gy = xg[d["is_goal"].to_numpy()]
+            fig.add_trace(go.Scatter(
+                x=g["game_seconds"] / 60, y=gy, mode="markers", name=f"{team} goal",
+                marker=dict(symbol="star", size=16, color=color, line=dict(color="#1f2933", width=1)),
+                customdata=np.stack([g["shot_id"].astype(str), g["shooter"], [pct(p) for p in g["p_goal"]]], axis=1),
+                hovertemplate="<b>Goal</b> %{customdata[1]}<br>%{x:.1f} min · chance %{customdata[2]}<extra>" + team
+                + "</extra>"))
+    for m in (20, 40, 60):
+        if m < end / 60 + 0.1:
+            fig.add_vline(x=m, line=dict(color="#9aa5b1", width=1, dash="dot"))
+    fig.update_layout(height=360, margin=dict(l=60, r=8, t=30, b=40), plot_bgcolor="white", paper_bgcolor="white",
+                      xaxis=dict(title="game time (minutes)", gridcolor="#eef1f4", range=[0, end / 60]),
+                      yaxis=dict(title="cumulative expected goals", gridcolor="#eef1f4", rangemode="tozero"),
+                      legend=dict(orientation="h", y=1.02, yanchor="bottom", x=0), hovermode="closest",
+                      font=dict(color="#1f2933"))
+    return fig
+
+
+def reliability_figure(bins: pd.DataFrame, title: str = "Reliability") -> go.Figure:
+    hi = float(max(bins["p_mean"].max(), bins["goal_rate"].max(), 0.05)) * 1.1 if len(bins) else 1.0
+    fig = go.Figure()
+    fig.add_trace(go.Scatter(x=[0, hi], y=[0, hi], mode="lines", name="perfect calibration",
+                             line=dict(color="#9aa5b1", dash="dash")))
+    fig.add_trace(go.Scatter(x=bins["p_mean"], y=bins["goal_rate"], mode="lines+markers", name="model",
+                             marker=dict(size=np.clip(np.sqrt(bins["shots"].to_numpy(float)) / 3, 6, 18),
+                                         color=TIER_COLORS["low"]),
+                             customdata=bins["shots"], line=dict(color=TIER_COLORS["low"]),
+                             hovertemplate="predicted %{x:.1%}<br>observed %{y:.1%}<br>%{customdata:,} shots<extra></extra>"))
+    fig.update_layout(height=380, title=dict(text=title, x=0), margin=dict(l=60, r=8, t=40, b=40),
+                      xaxis=dict(title="predicted chance of a goal", tickformat=".0%", range=[0, hi], gridcolor="#eef1f4"),
+                      yaxis=dict(title="observed goal rate", tickformat=".0%", range=[0, hi], gridcolor="#eef1f4"),
+                      plot_bgcolor="white", paper_bgcolor="white", legend=dict(x=0.02, y=0.98),
+                      font=dict(color="#1f2933"))
+    return fig
+
+
+def bar(df: pd.DataFrame, x: str, y: str, title: str, xaxis: str, yaxis: str, colors: list[str] | None = None,
+        text: list[str] | None = None, height: int = 300, horizontal: bool = False, hover: str | None = None) -> go.Figure:
+    kw = dict(x=df[y], y=df[x], orientation="h") if horizontal else dict(x=df[x], y=df[y])
+    fig = go.Figure(go.Bar(**kw, marker=dict(color=colors or TIER_COLORS["low"]), text=text,
+                           textposition="auto", hovertemplate=hover))
+    fig.update_layout(height=height, title=dict(text=title, x=0, font=dict(size=15)),
+                      margin=dict(l=8, r=8, t=40, b=40), plot_bgcolor="white", paper_bgcolor="white",
+                      xaxis=dict(title=yaxis if horizontal else xaxis, gridcolor="#eef1f4"),
+                      yaxis=dict(title=xaxis if horizontal else yaxis, gridcolor="#eef1f4",
+                                 autorange="reversed" if horizontal else None, automargin=True),
+                      font=dict(color="#1f2933"), showlegend=False)
+    return fig

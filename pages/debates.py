@@ -1,0 +1,108 @@
+"""Debates and leaderboards: two shots side by side; best goals, best saves, biggest chances missed."""
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from oa.app import components as c
+from oa.app import queries as q
+from oa.app.style import OUTCOME_LABELS, SHOT_TYPE_LABELS, clock, pct, tier_badge
+from oa.features.registry import REGISTRY
+from oa.plots.rink import rink_figure
+from oa.plots.shots import add_shot_markers, waterfall
+
+start = c.page_start("Debates & leaderboards", "Settle it: which was the better chance? Pick two shots, or send "
+                     "them here from the leaderboards below.")
+if start is None:
+    st.stop()
+f, v = start
+if not c.no_model_note(f.db, v):
+    st.stop()
+
+boards = {k: q.leaderboard(f.db, v, f, k, n=25) for k in ("best_goals", "best_saves", "missed")}
+
+
+def _param(name: str, fallback: pd.DataFrame) -> int | None:
+    raw = st.query_params.get(name)
+    if raw is not None:
+        try:
+            return int(raw)
+        except ValueError:
+            pass
+    return int(fallback["shot_id"].iloc[0]) if len(fallback) else None
+
+
+a_id = _param("a", boards["best_goals"])
+b_id = _param("b", boards["best_saves"])
+if a_id is None or b_id is None:
+    c.empty("Not enough rated shots for a debate.")
+    st.stop()
+
+labels = {k: fa.label for k, fa in REGISTRY.items()}
+
+
+def side(col, key: str, sid: int) -> None:
+    with col:
+        new = st.number_input("Shot id", value=int(sid), step=1, format="%d", key=f"debate_{key}_{sid}")
+        if int(new) != int(sid):
+            st.query_params[key] = str(int(new))
+            st.rerun()
+        s = q.shot(f.db, v, int(sid))
+        if s is None:
+            st.warning(f"No shot {sid} in this store.")
+            return
+        st.markdown(f"**{OUTCOME_LABELS[s['outcome']]}**: {s['shooter']} ({s['team']}) vs {s['goalie']} "
+                    f"({s['opponent']})<br>{pd.Timestamp(s['date']):%Y-%m-%d} · {clock(s['period'], s['period_seconds'])}"
+                    f" · {s['strength']} · {SHOT_TYPE_LABELS.get(s['shot_type'], s['shot_type'])}",
+                    unsafe_allow_html=True)
+        st.markdown(tier_badge(s["tier"], s["p_goal"]), unsafe_allow_html=True)
+        fig = rink_figure(half=True, height=300)
+        add_shot_markers(fig, pd.DataFrame([{k: s[k] for k in ("shot_id", "x", "y", "outcome", "shot_type", "strength",
+                                                                "team", "opponent", "period", "period_seconds",
+                                                                "p_goal", "tier", "shooter", "goalie", "date")}]),
+                         shrink=1.8, legend=False)
+        fig.update_layout(showlegend=False, margin=dict(l=4, r=4, t=8, b=4))
+        st.plotly_chart(fig, key=f"debate_rink_{key}", theme=None, config=c.CHART_CONFIG)
+        fa = q.shot_factors(f.db, v, int(sid), s.get("model_id"))
+        if len(fa) and s.get("p_goal") is not None:
+            st.plotly_chart(waterfall(fa, float(s["p_goal"]), float(s["base_logit"]), k=6, labels=labels, height=360),
+                            key=f"debate_wf_{key}", theme=None, config=c.CHART_CONFIG)
+        st.page_link("pages/shot.py", label="Open the shot with its replay", icon=":material/play_circle:",
+                     query_params={"shot": str(sid)})
+
+
+la, lb = st.columns(2, gap="large")
+side(la, "a", a_id)
+side(lb, "b", b_id)
+sa, sb = q.shot(f.db, v, a_id), q.shot(f.db, v, b_id)
+if sa and sb and sa.get("p_goal") is not None and sb.get("p_goal") is not None:
+    d = 100 * (float(sa["p_goal"]) - float(sb["p_goal"]))
+    better = "left" if d > 0 else "right"
+    st.success(f"The model rates the **{better}** shot the better chance by {abs(d):.1f} percentage points "
+               f"({pct(sa['p_goal'])} vs {pct(sb['p_goal'])}).", icon=":material/balance:")
+
+st.divider()
+st.subheader("Leaderboards")
+st.caption("Filtered by the sidebar. Select a row, then choose which side of the debate it goes to. "
+           "Empty-net shots are left out.")
+target = st.segmented_control("Send a selected row to", ["a", "b"], default="a", key="debate_target",
+                              format_func={"a": "Left shot", "b": "Right shot"}.get) or "a"
+titles = {"best_goals": ("Best goals", "lowest chance that went in"),
+          "best_saves": ("Best saves", "highest chance that was stopped"),
+          "missed": ("Biggest chances missed", "highest chance that missed the net or was blocked")}
+tabs = st.tabs([t for t, _ in titles.values()])
+for tab, (kind, (title, sub)) in zip(tabs, titles.items()):
+    with tab:
+        st.caption(f"{title}: the {sub}.")
+        df = boards[kind]
+        rows = c.shot_rows(df)
+        if rows.empty:
+            c.empty()
+            continue
+        ev = st.dataframe(rows, key=f"board_{kind}", hide_index=True, on_select="rerun", selection_mode="single-row",
+                          column_config=c.SHOT_COLUMNS_CONFIG)
+        if ev is not None and ev.selection.rows:
+            sid = int(rows["Shot"].iloc[ev.selection.rows[0]])
+            if st.query_params.get(target) != str(sid):
+                st.query_params[target] = str(sid)
+                st.rerun()

@@ -1,0 +1,138 @@
+"""Players: a shooter's or a goalie's profile against expected goals."""
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pandas as pd
+import streamlit as st
+
+from oa.app import components as c
+from oa.app import queries as q
+from oa.app.style import SHOT_TYPE_LABELS, TIER_COLORS, TIER_LABELS, TIERS, pct
+from oa.plots.shots import bar, heat_layer, shot_map
+
+start = c.page_start("Players")
+if start is None:
+    st.stop()
+f, v = start
+scored = c.no_model_note(f.db, v)
+
+role = st.segmented_control("Profile", ["shooter", "goalie"], key="players_role",
+                            default="goalie" if f.goalie and not f.shooter else "shooter",
+                            format_func={"shooter": "Shooters", "goalie": "Goalies"}.get) or "shooter"
+scope = f.without("shooter", "goalie")
+
+if role == "shooter":
+    table = q.shooter_table(f.db, v, scope)
+    if table.empty:
+        c.empty()
+        st.stop()
+    table["gax"] = table["goals"] - table["xg"].fillna(0)
+    ids = table["player_id"].astype(int).tolist()
+    default = f.shooter if f.shooter in ids else ids[0]
+    names = dict(zip(ids, table["name"] + " (" + table["team"] + ")"))
+    pid = st.selectbox("Shooter", ids, index=ids.index(default), format_func=names.get, key=f"players_shooter_{default}",
+                       help="Ordered by goals above expected under the sidebar filters.")
+    me = replace(scope, shooter=pid)
+    r = table[table["player_id"] == pid].iloc[0]
+    m = st.columns(5)
+    m[0].metric("Shots", f"{int(r['shots']):,}")
+    m[1].metric("Goals", f"{int(r['goals']):,}")
+    m[2].metric("Expected goals", f"{r['xg']:.1f}" if pd.notna(r["xg"]) else "–", help="Sum of the model's probabilities.")
+    m[3].metric("Finishing above expected", f"{r['gax']:+.1f}", help="Goals minus expected goals.")
+    m[4].metric("High-danger shots", f"{int(r['high']):,}")
+    left, right = st.columns(2, gap="medium")
+    with left:
+        df = q.shot_sample(f.db, v, me, n=2000, xmin=0.0)
+        st.markdown("**Shot map** (click a shot to open it)")
+        c.clickable_chart(shot_map(df, height=520), key="player_map")
+    with right:
+        h = q.heat(f.db, v, me, against_league=True)
+        st.plotly_chart(heat_layer(h, "vs_league", height=520), key="player_heat", theme=None, config=c.CHART_CONFIG)
+        st.caption("Red: where this shooter takes a bigger share of his shots than the league does; blue: smaller.")
+    a, b, cc = st.columns(3, gap="medium")
+    with a:
+        mx = q.mix(f.db, v, me, "shot_type")
+        if len(mx):
+            st.plotly_chart(bar(mx, "key", "shots", "Shot types", "shot type", "shots",
+                                text=[f"{g} goals" for g in mx["goals"]], horizontal=True,
+                                hover="%{y}: %{x} shots<extra></extra>").update_yaxes(
+                                    ticktext=[SHOT_TYPE_LABELS.get(t, t) for t in mx["key"]], tickvals=mx["key"]),
+                            key="player_types", theme=None, config=c.CHART_CONFIG)
+    with b:
+        mt = q.mix(f.db, v, me, "tier")
+        mt = mt[mt["key"].isin(TIERS)].set_index("key").reindex(list(TIERS)).fillna(0).reset_index()
+        if scored and mt["shots"].sum() > 0:
+            st.plotly_chart(bar(mt, "key", "shots", "Danger mix", "tier", "shots",
+                                colors=[TIER_COLORS[t] for t in mt["key"]],
+                                text=[f"{int(s)} shots · {int(g)} goals" for s, g in zip(mt["shots"], mt["goals"])],
+                                hover="%{x}: %{y} shots<extra></extra>").update_xaxes(
+                                    ticktext=[TIER_LABELS[t] for t in mt["key"]], tickvals=mt["key"]),
+                            key="player_tiers", theme=None, config=c.CHART_CONFIG)
+    with cc:
+        src = q.high_danger_sources(f.db, v, me)
+        if len(src):
+            st.plotly_chart(bar(src, "source", "shots", "Where his high-danger chances come from", "play", "shots",
+                                colors=[TIER_COLORS["high"]] * len(src), horizontal=True,
+                                text=[f"{g} goals" for g in src["goals"]], hover="%{y}: %{x} shots<extra></extra>"),
+                            key="player_sources", theme=None, config=c.CHART_CONFIG)
+        else:
+            st.caption("No high-danger chances under these filters.")
+    st.subheader("Shooters")
+    show = table.rename(columns={"name": "Shooter", "team": "Team", "shots": "Shots", "goals": "Goals", "xg": "xG",
+                                 "gax": "Goals − xG", "high": "High-danger"})
+    st.dataframe(show[["Shooter", "Team", "Shots", "Goals", "xG", "Goals − xG", "High-danger"]], hide_index=True,
+                 key="shooter_table", height=320,
+                 column_config={"xG": st.column_config.NumberColumn(format="%.1f"),
+                                "Goals − xG": st.column_config.NumberColumn(format="%+.1f")})
+else:
+    table = q.goalie_table(f.db, v, scope)
+    if table.empty:
+        c.empty()
+        st.stop()
+    table["gsax"] = table["xga"].fillna(0) - table["goals_against"]
+    table["sv"] = 1 - table["goals_against"] / table["on_goal"].where(table["on_goal"] > 0)
+    ids = table["player_id"].astype(int).tolist()
+    default = f.goalie if f.goalie in ids else ids[0]
+    names = dict(zip(ids, table["name"] + " (" + table["team"] + ")"))
+    pid = st.selectbox("Goalie", ids, index=ids.index(default), format_func=names.get, key=f"players_goalie_{default}",
+                       help="Ordered by goals saved above expected under the sidebar filters.")
+    me = replace(scope, goalie=pid)
+    r = table[table["player_id"] == pid].iloc[0]
+    m = st.columns(5)
+    m[0].metric("Shots on goal faced", f"{int(r['on_goal']):,}")
+    m[1].metric("Goals against", f"{int(r['goals_against']):,}")
+    m[2].metric("Expected goals against", f"{r['xga']:.1f}" if pd.notna(r["xga"]) else "–",
+                help="Sum of the model's probabilities over the unblocked shots he faced.")
+    m[3].metric("Goals saved above expected", f"{r['gsax']:+.1f}", help="Expected goals against minus goals against.")
+    m[4].metric("Save rate", pct(r["sv"]))
+    left, right = st.columns(2, gap="medium")
+    with left:
+        mt = q.mix(f.db, v, me, "tier")
+        mt = mt[mt["key"].isin(TIERS)].set_index("key").reindex(list(TIERS)).fillna(0).reset_index()
+        mt["sv"] = 1 - mt["goals"] / mt["on_goal"].where(mt["on_goal"] > 0)
+        if scored and mt["on_goal"].sum() > 0:
+            st.plotly_chart(bar(mt, "key", "sv", "Save rate by danger tier (shots on goal)", "tier", "save rate",
+                                colors=[TIER_COLORS[t] for t in mt["key"]],
+                                text=[f"{pct(s)} of {int(n)}" for s, n in zip(mt["sv"], mt["on_goal"])],
+                                hover="%{x}: %{y:.1%}<extra></extra>", height=520).update_yaxes(
+                                    tickformat=".0%", range=[0, 1]).update_xaxes(
+                                    ticktext=[TIER_LABELS[t] for t in mt["key"]], tickvals=mt["key"]),
+                            key="goalie_tiers", theme=None, config=c.CHART_CONFIG)
+    with right:
+        h = q.heat(f.db, v, me)
+        st.plotly_chart(heat_layer(h, "ga_vs_x", height=520), key="goalie_heat", theme=None, config=c.CHART_CONFIG)
+        st.caption("Blue: fewer goals allowed than the chances were worth (good); red: more.")
+    goals = replace(me, outcomes=("GOAL",))
+    df = q.shot_sample(f.db, v, goals, n=1000, xmin=-100.0)
+    if len(df):
+        st.markdown("**Goals allowed** (click one to open it)")
+        c.clickable_chart(shot_map(df, height=460), key="goalie_goals")
+    st.subheader("Goalies")
+    show = table.rename(columns={"name": "Goalie", "team": "Team", "on_goal": "Shots on goal",
+                                 "goals_against": "Goals against", "xga": "xGA", "gsax": "GSAx", "sv": "Save rate"})
+    st.dataframe(show[["Goalie", "Team", "Shots on goal", "Goals against", "xGA", "GSAx", "Save rate"]],
+                 hide_index=True, key="goalie_table", height=320,
+                 column_config={"xGA": st.column_config.NumberColumn(format="%.1f"),
+                                "GSAx": st.column_config.NumberColumn(format="%+.1f", help="Goals saved above expected"),
+                                "Save rate": st.column_config.NumberColumn(format="%.3f")})

@@ -1,0 +1,143 @@
+"""Start `streamlit run app.py` on loopback and drive Debian's Chromium with Playwright.
+
+Used by the browser test and by hand (`python -m tests.browser.harness STORE OUTDIR`) to
+take screenshots of every page.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = "/usr/bin/chromium"
+PAGES = ["", "explorer", "shot", "debates", "players", "games", "model"]
+
+
+def chromium_path() -> str | None:
+    for p in (CHROMIUM, shutil.which("chromium"), shutil.which("chromium-browser")):
+        if p and Path(p).exists():
+            return p
+    return None
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def streamlit_server(db: Path, port: int | None = None, timeout: float = 90.0) -> Iterator[str]:
+    """A headless Streamlit server showing store `db`; yields its base URL."""
+    port = port or free_port()
+    env = {**os.environ, "OA_DB": str(db), "PYTHONUNBUFFERED": "1"}
+    cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
+           "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
+           "--server.fileWatcherType", "none"]
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        t0 = time.time()
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError(f"streamlit exited: {proc.stdout.read().decode(errors='replace')[-2000:]}")
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.time() - t0 > timeout:
+                raise TimeoutError("streamlit did not become healthy")
+            time.sleep(0.3)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def wait_idle(page, timeout: float = 60.0, quiet: float = 0.8) -> None:
+    """Wait until the app has rendered and no script run is in progress for `quiet` seconds."""
+    page.wait_for_selector("[data-testid='stApp']", timeout=timeout * 1000)
+    t0 = time.time()
+    calm_since = None
+    while time.time() - t0 < timeout:
+        running = page.locator("[data-testid='stStatusWidget']").count() > 0 or \
+            page.locator("[data-testid='stSkeleton']").count() > 0
+        if running:
+            calm_since = None
+        elif calm_since is None:
+            calm_since = time.time()
+        elif time.time() - calm_since >= quiet:
+            return
+        time.sleep(0.1)
+    raise TimeoutError("the app did not become idle")
+
+
+@contextmanager
+def browser(width: int = 1500, height: int = 2400) -> Iterator:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=chromium_path(), args=["--no-sandbox"], headless=True)
+        try:
+            ctx = b.new_context(viewport={"width": width, "height": height})
+            yield ctx.new_page()
+        finally:
+            b.close()
+
+
+def click_first_marker(page, chart_index: int = 0) -> None:
+    """Click a shot marker (a scatter point) of the chart_index-th Plotly chart."""
+    chart = page.locator(".js-plotly-plot").nth(chart_index)
+    chart.scroll_into_view_if_needed()
+    pts = chart.locator(".scatterlayer .trace .points path")
+    n = pts.count()
+    if n == 0:
+        raise AssertionError("no shot markers on the chart")
+    for i in range(n):
+        box = pts.nth(i).bounding_box()
+        if box and box["width"] > 0:
+            page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+            return
+    raise AssertionError("no visible shot marker")
+
+
+def screenshots(db: Path, out: Path) -> dict:
+    """Visit every page, screenshot it, click a marker, screenshot the shot. Returns what was seen."""
+    out.mkdir(parents=True, exist_ok=True)
+    seen: dict = {}
+    with streamlit_server(db) as url, browser() as page:
+        for name in PAGES:
+            page.goto(f"{url}/{name}")
+            wait_idle(page)
+            seen[name or "league"] = {"exceptions": page.locator("[data-testid='stException']").count(),
+                                      "charts": page.locator(".js-plotly-plot").count()}
+            page.screenshot(path=str(out / f"page_{name or 'league'}.png"), full_page=True)
+        page.goto(f"{url}/explorer")
+        wait_idle(page)
+        click_first_marker(page)
+        page.wait_for_url("**/shot?shot=*", timeout=30000)
+        wait_idle(page)
+        seen["clicked"] = {"url": page.url, "exceptions": page.locator("[data-testid='stException']").count(),
+                           "play": page.locator(".updatemenu-button").count(),
+                           "slider": page.locator(".slider-container").count()}
+        page.screenshot(path=str(out / "shot_clicked.png"), full_page=True)
+    return seen
+
+
+if __name__ == "__main__":
+    import json
+
+    print(json.dumps(screenshots(Path(sys.argv[1]).resolve(), Path(sys.argv[2])), indent=1))

@@ -1,0 +1,42 @@
+"""The dashboard in a real browser: `streamlit run app.py` on loopback, Debian's Chromium via Playwright.
+
+Visits every page, checks there is no Streamlit exception, clicks a shot marker on the
+explorer's rink and checks the shot detail opens with the replay's play button and
+frame slider. Screenshots go to artifacts/browser/ (git-ignored). In CI (CI=true) a
+missing Chromium is a failure; locally the test is skipped without it.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.browser.harness import PAGES, chromium_path, screenshots
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "browser"
+
+
+@pytest.fixture(scope="module")
+def chromium() -> str:
+    path = chromium_path()
+    if path is None:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail("Chromium is missing (CI must install Debian's chromium)")
+        pytest.skip("Chromium is not installed")
+    return path
+
+
+def test_every_page_and_a_shot_click_in_chromium(chromium, model_store):
+    seen = screenshots(model_store, ARTIFACTS)
+    for name in PAGES:
+        page = seen[name or "league"]
+        assert page["exceptions"] == 0, (name, page)
+        assert page["charts"] >= 1, (name, page)
+    clicked = seen["clicked"]
+    assert "/shot?shot=" in clicked["url"]
+    assert clicked["exceptions"] == 0
+    assert clicked["play"] >= 2, "play and pause buttons"
+    assert clicked["slider"] >= 1, "frame slider"
+    shots = sorted(p.name for p in ARTIFACTS.glob("*.png"))
+    assert "shot_clicked.png" in shots and len(shots) >= len(PAGES) + 1
