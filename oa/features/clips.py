@@ -139,6 +139,10 @@ def cut_clips(index: FrameIndex, ctx: Ctx, goalie_ids: set[int], fps: float) -> 
         goalie = ctx["goalie_id"][i]
         side = 1 if ctx["is_home"][i] else 0
         index.cut(PUCK_ID, first, R, c.puck[i], sign)
+        if np.isnan(c.puck[i, T - 2, 0]):
+            # puck not tracked (broadcast tracking is players only): at release it was where the
+            # play-by-play put the shot; earlier and later puck positions stay unknown
+            c.puck[i, T - 2] = (ctx["x"][i], ctx["y"][i])
         if shooter == shooter:                   # not NaN
             index.cut(int(shooter), first, R, c.shooter[i], sign)
         if goalie == goalie:

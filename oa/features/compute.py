@@ -66,7 +66,14 @@ def game_features(store: Store, game_id: int, players: pd.DataFrame, goalie_ids:
         else:
             tracked = False
     out = pd.DataFrame(compute_factors(ctx, clips))
-    out.insert(0, "feature_set", TRACKING if tracked else PBP)
+    if tracked:   # shots without a clip in a tracked game (outside the tracked windows) are play-by-play only
+        has_clip = np.isfinite(ctx["release_frame"])
+        blank = {f.name: (None if f.kind == "cat" else np.nan) for f in all_factors() if f.needs_clip}
+        for name, v in blank.items():
+            out.loc[~has_clip, name] = v
+        out.insert(0, "feature_set", np.where(has_clip, TRACKING, PBP))
+    else:
+        out.insert(0, "feature_set", PBP)
     out.insert(0, "game_id", game_id)
     out.insert(0, "shot_id", shots["shot_id"].to_numpy())
     return out

@@ -186,12 +186,12 @@ def game_bundle(source: str, game: dict, ev: pd.DataFrame, report: IngestReport)
         "skaters_for": sf, "skaters_against": sa, "empty_net": _empty_net(a, goalie),
         "score_for": np.where(is_home, hsc, asc), "score_against": np.where(is_home, asc, hsc),
         "outcome": a["type"].map(OUTCOME).to_numpy(), "is_goal": (a["type"] == "GOAL").to_numpy(),
-        "release_frame": None,
+        "release_frame": a["release_frame"].to_numpy(dtype=float) if "release_frame" in a.columns else None,
     })
     for c in ("skaters_for", "skaters_against", "score_for", "score_against"):
         shots[c] = pd.array(np.where(np.isfinite(shots[c].to_numpy(dtype=float)), shots[c], np.nan), dtype="Float64").round().astype("Int64")
-    for c in ("shooter_id", "goalie_id"):
-        shots[c] = pd.array(shots[c].to_numpy(dtype=float), dtype="Float64").round().astype("Int64")
+    for c in ("shooter_id", "goalie_id", "release_frame"):
+        shots[c] = pd.array(pd.to_numeric(shots[c], errors="coerce").to_numpy(dtype=float), dtype="Float64").round().astype("Int64")
     tables = {"games": pd.DataFrame([{c: game.get(c) for c in schema.GAMES.column_names}]),
               "events": schema.ordered(schema.EVENTS, ev), "shots": schema.ordered(schema.SHOTS, shots)}
     if "xg_public" in ev.columns:

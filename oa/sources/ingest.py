@@ -23,9 +23,9 @@ Progress = Callable[[str, int, int], None]
 
 
 def adapters() -> dict[str, Callable]:
-    from oa.sources import hockey_scraper, hockeyr, moneypuck, nhl_api, nhl_edge
+    from oa.sources import bigdatacup, hockey_scraper, hockeyr, moneypuck, nhl_api, nhl_edge
     return {"hockey_scraper": hockey_scraper.read, "nhl_api": nhl_api.read, "moneypuck": moneypuck.read,
-            "hockeyr": hockeyr.read, "nhl_edge": nhl_edge.read}
+            "hockeyr": hockeyr.read, "nhl_edge": nhl_edge.read, "bigdatacup": bigdatacup.read}
 
 
 def ingest(store: Store, source: str, paths: list[Path], progress: Progress | None = None,

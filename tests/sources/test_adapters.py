@@ -104,3 +104,25 @@ def test_hockeyr_keeps_xg_and_empty_net_from_on_ice_goalies(shared, tmp_path):
 @pytest.mark.parametrize("source", ["hockey_scraper", "moneypuck", "hockeyr", "nhl_api"])
 def test_report_names_the_source(source):
     assert IngestReport(source).as_dict()["source"] == source
+
+
+def test_bigdatacup_play_by_play_with_tracking_clips(shared, tmp_path):
+    pxp = shared / "bigdatacup-2022-olympic-tracking/pxp_womens_oly_2022_v2.csv.gz"
+    with Store(tmp_path / "bdc.duckdb") as s:
+        r = ingest(s, "bigdatacup", [pxp])
+        games = s.query("SELECT * FROM games ORDER BY game_id")
+        shots = s.query("SELECT * FROM shots")
+        tracked = s.query("SELECT s.shot_id, s.release_frame, (SELECT count(*) FROM frames f WHERE f.game_id = s.game_id "
+                          "AND f.frame_idx = s.release_frame - 1) AS on_ice FROM shots s WHERE release_frame IS NOT NULL")
+        feats = s.query("SELECT feature_set, count(*) AS n, count(screens) AS screens FROM shot_features GROUP BY 1")
+    assert r.games == 6 and not r.failed and len(shots) == 709 and int(shots["is_goal"].sum()) == 38
+    assert games["has_tracking"].sum() == 5, "pp_info.csv has power plays for five of the six games"
+    # scores from the goals: Finland 5 ROC 0, Canada 3 USA 2 on 8 February
+    g = games.set_index(["home_team", "away_team"])
+    assert tuple(g.loc[("FIN", "ROC"), ["home_score", "away_score"]]) == (5, 0)
+    assert tuple(g.loc[("USA", "CAN"), ["home_score", "away_score"]]) == (2, 3)
+    # shots inside tracked power plays get a release frame with players on the ice
+    assert len(tracked) > 50 and (tracked["on_ice"] >= 3).mean() > 0.9
+    f = feats.set_index("feature_set")
+    assert f.loc["tracking", "n"] == len(tracked) and f.loc["tracking", "screens"] == len(tracked)
+    assert f.loc["pbp", "screens"] == 0, "shots outside the tracked windows have no tracking factors"

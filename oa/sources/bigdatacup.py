@@ -1,0 +1,289 @@
+"""Big Data Cup 2022 (Stathletes): Olympic women's play-by-play plus broadcast player tracking.
+
+Input: the play-by-play CSV (`pxp_womens_oly_2022_v2.csv[.gz]`); if a `tracking/` folder
+sits beside it (`pp_info.csv`, per-game folders with power-play clips and rosters), its
+frames are stored too and joined to the shots through the game clock.
+
+How the pieces fit:
+- Play-by-play coordinates are in feet on a 200 x 85 rink from the eventing team's view
+  (it attacks x = 200); centred, they are our normalised coordinates.
+- Tracking is players only (no puck), 30 fps, in fixed rink coordinates, for the power
+  plays of `pp_info.csv`. A clip's frame 1 is the power play's start: game clock
+  `start_game_clock - (frame_id - 1) / 30` (clock stoppages inside a power play are not
+  in the files, so times drift there). Our `frame_idx` is elapsed game time x 30.
+- Which end a team attacks in a tracked period comes from where its own goalie stands.
+- Players have no ids in the files: ids are made from names (stable across runs);
+  tracked players are matched to the roster by team and jersey; unread jerseys (100)
+  get a per-clip track id.
+- The defending goalie is the roster goalie if her jersey was read, else the defending
+  track nearest the attacked goal line (within 6 ft) at release.
+- A shot inside a tracked power play gets `release_frame` = its game-clock second x 30
+  (the play-by-play clock has 1 s resolution; factors that need the puck's path are
+  unknown here, since the puck is not tracked).
+- Goals are shots with `event_successful == 't'`; game ids are 7YYYYMMDDNN.
+"""
+from __future__ import annotations
+
+import zlib
+from pathlib import Path
+from typing import Iterator
+
+import numpy as np
+import pandas as pd
+
+from oa import schema
+from oa.schema import GameBundle
+from oa.sources.common import IngestReport, SourceError, game_bundle, to_num
+
+SOURCE = "bigdatacup"
+FPS = 30.0
+REQUIRED = ("game_date", "team_name", "opp_team_name", "venue", "period", "clock_seconds", "situation_type",
+            "goals_for", "goals_against", "player_name", "event", "event_successful", "x_coord", "y_coord",
+            "event_type", "player_name_2", "event_detail_1")
+TEAMS = {"Canada": "CAN", "United States": "USA", "USA": "USA", "Finland": "FIN", "Switzerland": "SUI",
+         "Olympic Athletes from Russia": "ROC", "ROC": "ROC", "Sweden": "SWE", "Japan": "JPN", "Czechia": "CZE",
+         "Denmark": "DEN", "China": "CHN"}
+NAMES = {"CAN": "Canada", "USA": "United States", "FIN": "Finland", "SUI": "Switzerland", "ROC": "ROC",
+         "SWE": "Sweden", "JPN": "Japan", "CZE": "Czechia", "DEN": "Denmark", "CHN": "China"}
+EVENTS = {"Play": "PASS", "Puck Recovery": "OTHER", "Dump In/Out": "OTHER", "Zone Entry": "ZONE_ENTRY",
+          "Faceoff Win": "FACEOFF", "Takeaway": "TAKEAWAY", "Penalty Taken": "PENALTY", "Shot": "SHOT"}
+SHOT_TYPES = {"Snapshot": "SNAP", "Wristshot": "WRIST", "Slapshot": "SLAP", "Deflection": "DEFLECTION",
+              "Wrap Around": "WRAP", "Fan": "UNKNOWN"}
+POSITIONS = {"Center": "C", "Left Wing": "LW", "Right Wing": "RW", "Defense": "D", "Goalie": "G"}
+
+
+def team_code(name: object) -> str | None:
+    if not isinstance(name, str):
+        return None
+    short = name.split(" - ", 1)[-1].strip()
+    return TEAMS.get(short, short[:3].upper())
+
+
+def player_id(name: object) -> float:
+    """A stable id from a name (7xxxxxx): the files carry names only."""
+    if not isinstance(name, str) or not name.strip():
+        return np.nan
+    return float(7_000_000 + zlib.crc32(name.strip().lower().encode()) % 1_000_000)
+
+
+def read(path: str | Path, report: IngestReport) -> tuple[Iterator[GameBundle], pd.DataFrame]:
+    path = Path(path)
+    try:
+        df = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""], low_memory=False)
+    except (OSError, EOFError, pd.errors.ParserError, UnicodeDecodeError, ValueError) as e:
+        raise SourceError(path, f"cannot be read as CSV ({type(e).__name__}: {e})") from e
+    missing = [c for c in REQUIRED if c not in df.columns]
+    if missing:
+        raise SourceError(path, f"is not a Big Data Cup play-by-play file: column {missing[0]} is missing", field=missing[0])
+    df.index = np.arange(2, len(df) + 2)
+    report.files += 1
+    dates = pd.to_datetime(df["game_date"], format="%d/%m/%Y", errors="coerce")
+    bad = dates.isna()
+    if bad.any():
+        report.reject("bad game_date", int(bad.sum()), f"{path}, row {df.index[np.flatnonzero(bad.to_numpy())[0]]}, field game_date")
+        df, dates = df[~bad], dates[~bad]
+    df = df.assign(_date=dates, _team=df["team_name"].map(team_code), _opp=df["opp_team_name"].map(team_code))
+    df["_home"] = np.where(df["venue"] == "home", df["_team"], df["_opp"])
+    df["_away"] = np.where(df["venue"] == "home", df["_opp"], df["_team"])
+    tracking = path.parent / "tracking"
+    rosters = _rosters(tracking) if tracking.exists() else {}
+    players = _players(df, rosters)
+    return _games(path, df, tracking if tracking.exists() else None, rosters, report), players
+
+
+def _game_folder(day: pd.Timestamp, home: str, away: str, folders: list[str]) -> str:
+    """The tracking folder of a game: same date and both teams (the files disagree on who was home once)."""
+    names = {NAMES.get(t, t).replace("United States", "USA") for t in (home, away)}
+    for f in folders:
+        if f.startswith(f"{day:%Y-%m-%d} ") and set(f[11:].split(" at ")) == names:
+            return f
+    return f"{day:%Y-%m-%d} {NAMES.get(away, away)} at {NAMES.get(home, home)}".replace("United States", "USA")
+
+
+def roster_team(folder: str, side: str) -> str | None:
+    """A roster row's team: the folder is named '<date> <away> at <home>'."""
+    away_name, home_name = folder[11:].split(" at ")
+    return TEAMS.get(home_name if side == "home" else away_name)
+
+
+def _rosters(tracking: Path) -> dict[str, pd.DataFrame]:
+    out = {}
+    for f in tracking.glob("*/* roster.csv*"):
+        r = pd.read_csv(f, dtype=str)
+        out[f.parent.name] = r
+    return out
+
+
+def _players(df: pd.DataFrame, rosters: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    rows = {}
+    for name, team in list(zip(df["player_name"], df["_team"])) + list(zip(df["player_name_2"], df["_team"])):
+        if isinstance(name, str) and name.strip():
+            rows.setdefault(name.strip(), dict(name=name.strip(), team=team, position=None, number=None))
+    for folder, r in rosters.items():
+        for _, p in r.iterrows():
+            code = roster_team(folder, p["team"])
+            d = rows.setdefault(p["player"].strip(), dict(name=p["player"].strip(), team=code))
+            d.update(position=POSITIONS.get(p["position"]), number=pd.to_numeric(p["jn"], errors="coerce"))
+    out = pd.DataFrame(list(rows.values()))
+    out["player_id"] = out["name"].map(player_id).astype("int64")
+    if out["player_id"].duplicated().any():
+        raise SourceError("players", f"two names share an id: {out[out['player_id'].duplicated()]['name'].tolist()}")
+    return schema.ordered(schema.PLAYERS, out.assign(source=SOURCE, shoots=None, height_in=None))
+
+
+def _games(path: Path, df: pd.DataFrame, tracking: Path | None, rosters: dict, report: IngestReport) -> Iterator[GameBundle]:
+    pp = pd.read_csv(tracking / "pp_info.csv") if tracking is not None and (tracking / "pp_info.csv").exists() else None
+    keys = df[["_date", "_home", "_away"]].drop_duplicates().sort_values(["_date", "_home"]).reset_index(drop=True)
+    folders = sorted(p.name for p in tracking.iterdir() if p.is_dir()) if tracking is not None else []
+    per_day: dict = {}
+    for _, k in keys.iterrows():
+        n = per_day[k["_date"]] = per_day.get(k["_date"], 0) + 1
+        gid = int(f"7{k['_date']:%Y%m%d}{n:02d}")
+        rows = df[(df["_date"] == k["_date"]) & (df["_home"] == k["_home"]) & (df["_away"] == k["_away"])]
+        folder = _game_folder(k["_date"], k["_home"], k["_away"], folders)
+        try:
+            yield _game(path, gid, k, rows, tracking / folder if tracking is not None else None,
+                        pp[pp["game_name"] == folder] if pp is not None else None, rosters.get(folder), report)
+        except Exception as e:  # noqa: BLE001 - one broken game must not stop the file
+            report.failed.append((f"{path.name} game {gid}", e))
+
+
+def _frames(folder: Path, pp: pd.DataFrame, roster: pd.DataFrame | None, home: str, away: str,
+            report: IngestReport) -> pd.DataFrame:
+    """All power-play clips of a game as canonical frames (rink coordinates, our frame_idx)."""
+    jersey = {}
+    if roster is not None:
+        for _, p in roster.iterrows():
+            jersey[(roster_team(folder.name, p["team"]), str(p["jn"]).strip())] = player_id(p["player"])
+    parts = []
+    for _, info in pp.iterrows():
+        files = [f for f in folder.glob(f"* PP{int(info['penalty_number'])}.csv*") if not f.name.startswith("videoShotsInfo")]
+        if not files:
+            continue
+        f = pd.read_csv(files[0])
+        per = int(info["start_period"])
+        base = int(round(((per - 1) * 1200 + 1200 - float(info["start_game_clock_seconds"])) * FPS))
+        team = f["team_name"].map(lambda t: TEAMS.get(t, t))
+        jn = f["jersey_number"].astype(str).str.replace(r"\.0$", "", regex=True)
+        ent = [jersey.get((t, j), np.nan) for t, j in zip(team, jn)]
+        ent = np.where(np.isnan(ent), 7_900_000 + int(info["penalty_number"]) * 10_000 + f["track_id"].to_numpy(), ent)
+        x, y = f["x_ft"].to_numpy(dtype=float) - 100.0, f["y_ft"].to_numpy(dtype=float) - 42.5
+        out = (np.abs(x) > 100) | (np.abs(y) > 42.5)
+        report.reject("tracked position off the ice (clamped to the boards)", int(out.sum()),
+                      f"{files[0].name}, row {int(np.flatnonzero(out)[0]) + 2}, field x_ft/y_ft" if out.any() else None)
+        parts.append(pd.DataFrame({"frame_idx": base + f["frame_id"].to_numpy(dtype=np.int64) - 1,
+                                   "entity_id": ent.astype(np.int64), "team": team.to_numpy(),
+                                   "x": np.clip(x, -100, 100).round(1), "y": np.clip(y, -42.5, 42.5).round(1)}))
+    if not parts:
+        return pd.DataFrame(columns=["frame_idx", "entity_id", "team", "x", "y"])
+    fr = pd.concat(parts, ignore_index=True)
+    dup = fr.duplicated(["frame_idx", "entity_id"])
+    report.reject("two tracks of one player in a frame (first kept)", int(dup.sum()))
+    fr = fr[~dup]
+    # entity by entity, frames in order (how clips are stored)
+    return fr.sort_values(["entity_id", "frame_idx"], kind="stable").reset_index(drop=True)
+
+
+def _directions(fr: pd.DataFrame, goalies: dict[str, set], periods: dict) -> dict:
+    """(period, team) -> +1 if the team attacks +x in rink coordinates: away from its own goalie."""
+    out = {}
+    for team, ids in goalies.items():
+        g = fr[fr["entity_id"].isin(list(ids))]
+        if len(g) == 0:
+            continue
+        per = (g["frame_idx"] // int(1200 * FPS)) + 1
+        for p, gx in g.groupby(per)["x"]:
+            out[(int(p), team)] = -1.0 if gx.median() > 0 else 1.0
+    return out
+
+
+CREASE_FT = 6.0
+
+
+def _goalie(frames: pd.DataFrame, release: float, defending: str, roster_goalies: set, attack_sign: float) -> float:
+    """The defending goalie's entity at release: the roster goalie if tracked, else the defending
+    track nearest the attacked goal line within 6 ft of it (goalie jerseys are often unread)."""
+    if not np.isfinite(release):
+        return np.nan
+    on = frames[(frames["frame_idx"] == int(release) - 1) & (frames["team"] == defending)]
+    known = on[on["entity_id"].isin(list(roster_goalies))]
+    if len(known):
+        return float(known["entity_id"].iloc[0])
+    d = np.hypot(on["x"].to_numpy(dtype=float) - attack_sign * 89.0, on["y"].to_numpy(dtype=float))
+    if len(d) and d.min() <= CREASE_FT:
+        return float(on["entity_id"].iloc[int(np.argmin(d))])
+    return np.nan
+
+
+def _game(path: Path, gid: int, k: pd.Series, r: pd.DataFrame, folder: Path | None, pp: pd.DataFrame | None,
+          roster: pd.DataFrame | None, report: IngestReport) -> GameBundle:
+    home, away = k["_home"], k["_away"]
+    period = to_num(r, "period", report, path, integer=True, required=True)
+    clock = to_num(r, "clock_seconds", report, path, required=True)
+    ok = period.notna() & clock.notna() & clock.between(0, 1200)
+    r, period, clock = r[ok], period[ok], clock[ok]
+    raw = r["event"]
+    typ = raw.map(EVENTS)
+    for t, n in raw[typ.isna()].value_counts().items():
+        report.unknown_types[t] += int(n)
+    typ = typ.fillna("OTHER")
+    shot = typ == "SHOT"
+    dest = r["event_detail_1"].str.lower()
+    typ = np.where(shot & (r["event_successful"] == "t"), "GOAL",
+                   np.where(shot & (dest == "missed"), "MISS", np.where(shot & (dest == "blocked"), "BLOCK", typ)))
+    sit = r["situation_type"].str.extract(r"(\d) on (\d)").astype(float)
+    is_home = (r["_team"] == home).to_numpy()
+    frames = pd.DataFrame(columns=["frame_idx", "entity_id", "team", "x", "y"])
+    if folder is not None and folder.exists() and pp is not None and len(pp):
+        frames = _frames(folder, pp, roster, home, away, report)
+    goalie_ids: dict[str, set] = {t: set() for t in (home, away)}
+    if roster is not None and folder is not None:
+        for _, p in roster[roster["position"] == "Goalie"].iterrows():
+            goalie_ids.setdefault(roster_team(folder.name, p["team"]), set()).add(int(player_id(p["player"])))
+    dirs = _directions(frames, goalie_ids, {}) if len(frames) else {}
+    team = r["_team"].to_numpy()
+    sign = np.array([dirs.get((int(p), t), 1.0) for p, t in zip(period, team)])
+    # a tracked period where only one goalie was seen: the other team attacks the other way
+    secs = 1200.0 - clock.to_numpy(dtype=float)
+    gsec = (period.to_numpy(dtype=float) - 1) * 1200.0 + secs
+    tracked = set(frames["frame_idx"].to_numpy().tolist()) if len(frames) else set()
+    release = np.array([float(round(t * FPS)) + 1 if (round(t * FPS) in tracked and s_) else np.nan
+                        for t, s_ in zip(gsec, np.isin(typ, ("SHOT", "MISS", "GOAL", "BLOCK")))])
+    defending = np.where(is_home, away, home)
+    goalie = [_goalie(frames, t_rel, d, goalie_ids.get(d, set()), sg) for t_rel, d, sg in zip(release, defending, sign)]
+    sk_for, sk_against = sit[0].to_numpy(), sit[1].to_numpy()
+    ev = pd.DataFrame({
+        "period": period.astype(int).to_numpy(), "period_seconds": secs, "type": typ, "team": team,
+        "player_id": pd.array(r["player_name"].map(player_id), dtype="Float64").round().astype("Int64"),
+        "player2_id": pd.array(r["player_name_2"].map(player_id), dtype="Float64").round().astype("Int64"),
+        "x": sign * (to_num(r, "x_coord", report, path).to_numpy() - 100.0),
+        "y": sign * (to_num(r, "y_coord", report, path).to_numpy() - 42.5),
+        "detail": np.where(shot, r["event_type"].map(SHOT_TYPES).fillna("UNKNOWN"),
+                           np.where(typ == "ZONE_ENTRY", r["event_type"].str.upper(), None)),
+        "home_skaters": np.where(is_home, sk_for, sk_against), "away_skaters": np.where(is_home, sk_against, sk_for),
+        "home_score": 0, "away_score": 0,
+        "shooter_id": r["player_name"].map(player_id).to_numpy(dtype=float), "goalie_id": goalie,
+        "attack_sign": sign, "empty_net": pd.array(sk_against >= 6, dtype="boolean"),
+        "release_frame": release,
+    })
+    ev["x"], ev["y"] = ev["x"].clip(-100, 100), ev["y"].clip(-42.5, 42.5)
+    for c in ("home_skaters", "away_skaters", "home_score", "away_score"):
+        ev[c] = pd.array(pd.to_numeric(ev[c], errors="coerce"), dtype="Float64").round().astype("Int64")
+    order = np.lexsort((np.arange(len(ev)), ev["period_seconds"].to_numpy(), ev["period"].to_numpy()))
+    ev = ev.iloc[order].reset_index(drop=True)
+    # the score before each event from the goals themselves: the file's goals_for/against
+    # are from the other team's view on zone entries
+    g_home = ((ev["type"] == "GOAL") & (ev["team"] == home)).to_numpy()
+    g_away = ((ev["type"] == "GOAL") & (ev["team"] == away)).to_numpy()
+    ev["home_score"] = pd.array(np.cumsum(g_home) - g_home, dtype="Int64")
+    ev["away_score"] = pd.array(np.cumsum(g_away) - g_away, dtype="Int64")
+    game = dict(game_id=gid, source=SOURCE, season="2021-22", game_type="O", date=k["_date"], home_team=home,
+                away_team=away, home_score=int(g_home.sum()), away_score=int(g_away.sum()),
+                periods=int(ev["period"].max()), shootout=False, has_tracking=len(frames) > 0,
+                fps=FPS if len(frames) else None)
+    b = game_bundle(SOURCE, game, ev, report)
+    if len(frames):
+        fr = frames.copy()
+        fr.insert(0, "game_id", gid)
+        b.tables["frames"] = schema.ordered(schema.FRAMES, fr)
+    return b
