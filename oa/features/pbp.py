@@ -41,8 +41,14 @@ def angle(ctx: Ctx) -> np.ndarray:
                                                                  "WRAP": "wraparound", "UNKNOWN": "shot type unknown"}),
         categories=SHOT_TYPES)
 def shot_type(ctx: Ctx) -> np.ndarray:
-    """Wrist, snap, slap, backhand, tip, deflection or wraparound."""
-    return ctx["shot_type"].astype(object)
+    """Wrist, snap, slap, backhand, tip, deflection or wraparound; missing when the source does not say.
+
+    An unknown type is missing, not a category: sources differ in which shots lack a type
+    (hockeyR 2023-24 leaves most misses blank, hockey_scraper a handful of goals), so
+    "unknown" would teach the model a source's habit instead of a shot's quality.
+    """
+    t = ctx["shot_type"].astype(object)
+    return np.where(t == "UNKNOWN", None, t).astype(object)
 
 
 @factor("off_wing", "Off wing", "", "bool", "location", BOTH,

@@ -106,6 +106,11 @@ def roster_team(folder: str, side: str) -> str | None:
     return TEAMS.get(home_name if side == "home" else away_name)
 
 
+def _same_game(a: str, b: str) -> bool:
+    """Two '<date> <team> at <team>' names of one game (pp_info and the folders disagree on home once)."""
+    return a[:10] == b[:10] and set(a[11:].split(" at ")) == set(b[11:].split(" at "))
+
+
 def _rosters(tracking: Path) -> dict[str, pd.DataFrame]:
     out = {}
     for f in tracking.glob("*/* roster.csv*"):
@@ -142,8 +147,9 @@ def _games(path: Path, df: pd.DataFrame, tracking: Path | None, rosters: dict, r
         rows = df[(df["_date"] == k["_date"]) & (df["_home"] == k["_home"]) & (df["_away"] == k["_away"])]
         folder = _game_folder(k["_date"], k["_home"], k["_away"], folders)
         try:
+            same = pp["game_name"].map(lambda n: _same_game(n, folder)) if pp is not None else None
             yield _game(path, gid, k, rows, tracking / folder if tracking is not None else None,
-                        pp[pp["game_name"] == folder] if pp is not None else None, rosters.get(folder), report)
+                        pp[same] if pp is not None else None, rosters.get(folder), report)
         except Exception as e:  # noqa: BLE001 - one broken game must not stop the file
             report.failed.append((f"{path.name} game {gid}", e))
 
