@@ -38,6 +38,11 @@ BASE_PARAMS = dict(objective="binary", learning_rate=0.05, feature_fraction=0.8,
 GRID = tuple(dict(num_leaves=nl, min_data_in_leaf=md) for nl in (7, 15, 31) for md in (50, 200))
 MAX_ROUNDS = 3000
 PATIENCE = 60
+# Factors some sources leave blank for whole groups of shots (hockeyR 2023-24 has no shot type on
+# most misses). If training never saw them missing, the booster's missing branch is arbitrary and a
+# blank becomes a signal. Hiding them on a fixed random share of training shots teaches the model
+# what a shot of unknown type is worth: about an average one.
+MASK_SHARE = {"shot_type": 0.05}
 
 Progress = Callable[[str, int, int], None]
 
@@ -79,13 +84,23 @@ def check_data(df: pd.DataFrame, what: str) -> None:
         raise TrainError(f"{what}: every shot is a goal; the outcomes look wrong")
 
 
+def mask_some(X: np.ndarray, factors: list[Factor], seed: int) -> np.ndarray:
+    """Blank MASK_SHARE of each listed factor's values (fixed seed) so the model learns 'unknown'."""
+    rng = np.random.default_rng([seed, 4242])
+    for j, f in enumerate(factors):
+        share = MASK_SHARE.get(f.name)
+        if share:
+            X[rng.random(len(X)) < share, j] = np.nan
+    return X
+
+
 def fit(df: pd.DataFrame, feature_set: str, seed: int = 0, n_folds: int = 5, grid: tuple[dict, ...] = GRID,
         progress: Progress | None = None) -> tuple[Model, dict]:
     """Fit the calibrated model on `df` (rows of `load_features`); returns it and its CV report."""
     check_data(df, "the training data")
     t0 = time.perf_counter()
     factors = factors_of(feature_set)
-    X = encode(factors, df)
+    X = mask_some(encode(factors, df), factors, seed)
     y = df["is_goal"].to_numpy(dtype=float)
     groups = df["game_id"].to_numpy()
     n_folds = min(n_folds, len(np.unique(groups)))
