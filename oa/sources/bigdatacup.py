@@ -33,7 +33,7 @@ import pandas as pd
 
 from oa import schema
 from oa.schema import GameBundle
-from oa.sources.common import IngestReport, SourceError, game_bundle, to_num
+from oa.sources.common import IngestReport, SourceError, game_bundle, read_csv, to_num
 
 SOURCE = "bigdatacup"
 FPS = 30.0
@@ -68,14 +68,7 @@ def player_id(name: object) -> float:
 
 def read(path: str | Path, report: IngestReport) -> tuple[Iterator[GameBundle], pd.DataFrame]:
     path = Path(path)
-    try:
-        df = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""], low_memory=False)
-    except (OSError, EOFError, pd.errors.ParserError, UnicodeDecodeError, ValueError) as e:
-        raise SourceError(path, f"cannot be read as CSV ({type(e).__name__}: {e})") from e
-    missing = [c for c in REQUIRED if c not in df.columns]
-    if missing:
-        raise SourceError(path, f"is not a Big Data Cup play-by-play file: column {missing[0]} is missing", field=missing[0])
-    df.index = np.arange(2, len(df) + 2)
+    df = read_csv(path, REQUIRED, "Big Data Cup play-by-play", ("",))
     report.files += 1
     dates = pd.to_datetime(df["game_date"], format="%d/%m/%Y", errors="coerce")
     bad = dates.isna()
@@ -147,7 +140,7 @@ def _games(path: Path, df: pd.DataFrame, tracking: Path | None, rosters: dict, r
         rows = df[(df["_date"] == k["_date"]) & (df["_home"] == k["_home"]) & (df["_away"] == k["_away"])]
         folder = _game_folder(k["_date"], k["_home"], k["_away"], folders)
         try:
-            same = pp["game_name"].map(lambda n: _same_game(n, folder)) if pp is not None else None
+            same = pp["game_name"].map(lambda n, f=folder: _same_game(n, f)) if pp is not None else None
             yield _game(path, gid, k, rows, tracking / folder if tracking is not None else None,
                         pp[same] if pp is not None else None, rosters.get(folder), report)
         except Exception as e:  # noqa: BLE001 - one broken game must not stop the file

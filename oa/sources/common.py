@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -72,6 +73,21 @@ class IngestReport:
                 "attempts_without_coordinates": self.missing_coords, "shots_flipped": self.flipped,
                 "shootout_attempts_skipped": self.shootout_skipped,
                 "players": self.players, "failed": [f"{w}: {e}" for w, e in self.failed], "seconds": self.seconds}
+
+
+def read_csv(path: Path, required: tuple[str, ...], what: str, na_values: tuple[str, ...] = ("",)) -> pd.DataFrame:
+    """A source CSV as text columns (the adapter decides every type), indexed by file line number
+    (the header is line 1) so messages can name rows; a clear error if unreadable or a column is missing."""
+    try:
+        df = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=list(na_values), low_memory=False)
+    except (OSError, EOFError, pd.errors.ParserError, UnicodeDecodeError, ValueError) as e:
+        raise SourceError(path, f"cannot be read as CSV ({type(e).__name__}: {e})") from e
+    missing = [c for c in required if c not in df.columns]
+    if missing:
+        raise SourceError(path, f"is not a {what} file: column {missing[0]} is missing"
+                          + (f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""), field=missing[0])
+    df.index = np.arange(2, len(df) + 2)
+    return df
 
 
 def to_num(df: pd.DataFrame, col: str, report: IngestReport, file: object, integer: bool = False,

@@ -18,7 +18,8 @@ import pandas as pd
 
 from oa import schema
 from oa.schema import GameBundle
-from oa.sources.common import IngestReport, SourceError, game_bundle, to_num
+from oa.sources.common import IngestReport, game_bundle, to_num
+from oa.sources.common import read_csv as common_read_csv
 from oa.sources.nhl_teams import code
 
 SOURCE = "hockey_scraper"
@@ -38,17 +39,7 @@ def season_of(date: pd.Timestamp) -> tuple[int, str]:
 
 
 def read_csv(path: Path) -> pd.DataFrame:
-    """The raw file as text columns (the adapter decides every type), with clear errors."""
-    try:
-        df = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=["", "NA"], low_memory=False)
-    except (OSError, EOFError, pd.errors.ParserError, UnicodeDecodeError, ValueError) as e:
-        raise SourceError(path, f"cannot be read as CSV ({type(e).__name__}: {e})") from e
-    missing = [c for c in REQUIRED if c not in df.columns]
-    if missing:
-        raise SourceError(path, f"is not a hockey_scraper play-by-play file: column {missing[0]} is missing"
-                          + (f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""), field=missing[0])
-    df.index = np.arange(2, len(df) + 2)        # file line numbers (header is line 1) for messages
-    return df
+    return common_read_csv(path, REQUIRED, "hockey_scraper play-by-play", ("", "NA"))
 
 
 def read(path: str | Path, report: IngestReport) -> tuple[Iterator[GameBundle], pd.DataFrame]:

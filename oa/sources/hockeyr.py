@@ -18,7 +18,7 @@ import pandas as pd
 
 from oa import schema
 from oa.schema import GameBundle
-from oa.sources.common import IngestReport, SourceError, game_bundle, to_num
+from oa.sources.common import IngestReport, game_bundle, read_csv, to_num
 from oa.sources.nhl_teams import code
 
 SOURCE = "hockeyr"
@@ -37,14 +37,7 @@ REQUIRED = ("game_id", "game_date", "season_type", "event_type", "event_team_abb
 
 def read(path: str | Path, report: IngestReport) -> tuple[Iterator[GameBundle], pd.DataFrame]:
     path = Path(path)
-    try:
-        df = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=["", "NA"], low_memory=False)
-    except (OSError, EOFError, pd.errors.ParserError, UnicodeDecodeError, ValueError) as e:
-        raise SourceError(path, f"cannot be read as CSV ({type(e).__name__}: {e})") from e
-    missing = [c for c in REQUIRED if c not in df.columns]
-    if missing:
-        raise SourceError(path, f"is not a hockeyR play-by-play file: column {missing[0]} is missing", field=missing[0])
-    df.index = np.arange(2, len(df) + 2)
+    df = read_csv(path, REQUIRED, "hockeyR play-by-play", ("", "NA"))
     report.files += 1
     return _games(path, df, report), _players(df)
 

@@ -17,7 +17,7 @@ import pandas as pd
 
 from oa import schema
 from oa.schema import GameBundle
-from oa.sources.common import IngestReport, SourceError, game_bundle, to_num
+from oa.sources.common import IngestReport, game_bundle, read_csv, to_num
 
 SOURCE = "moneypuck"
 REQUIRED = ("game_id", "shotID", "shooterPlayerId", "shooterName", "period", "time", "xCordAdjusted",
@@ -29,14 +29,7 @@ EVENTS = {"SHOT": "SHOT", "MISS": "MISS", "GOAL": "GOAL"}
 
 def read(path: str | Path, report: IngestReport) -> tuple[Iterator[GameBundle], pd.DataFrame]:
     path = Path(path)
-    try:
-        df = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""], low_memory=False)
-    except (OSError, EOFError, pd.errors.ParserError, UnicodeDecodeError, ValueError) as e:
-        raise SourceError(path, f"cannot be read as CSV ({type(e).__name__}: {e})") from e
-    missing = [c for c in REQUIRED if c not in df.columns]
-    if missing:
-        raise SourceError(path, f"is not a MoneyPuck shot file: column {missing[0]} is missing", field=missing[0])
-    df.index = np.arange(2, len(df) + 2)
+    df = read_csv(path, REQUIRED, "MoneyPuck shot", ("",))
     report.files += 1
     players = df[["shooterPlayerId", "shooterName"]].drop_duplicates("shooterPlayerId")
     players = pd.DataFrame({"player_id": pd.to_numeric(players["shooterPlayerId"], errors="coerce"), "source": SOURCE,
