@@ -138,11 +138,16 @@ def public(seed: int = 0, progress: Progress | None = None) -> dict:
     j = keys.merge(mp[["game_id", "period", "game_seconds", "shooter_id", "xg_moneypuck"]],
                    on=["game_id", "period", "game_seconds", "shooter_id"], how="inner")
     three = hr.merge(j[["shot_id", "xg_hockeyr", "xg_moneypuck"]], on="shot_id", how="inner")
-    y = three["is_goal"].to_numpy(dtype=float)
-    out["three_way_2023_24"] = {
-        "n": len(three), "goals": int(y.sum()), "hockeyr_shots": len(hr), "joined": len(j),
-        "ours_trained_on": "hockey_scraper 2018-19 + 2019-20",
-        "ours": _four(y, ours.predict(ours.matrix(three))),
-        "hockeyr_xg": _four(y, three["xg_hockeyr"].to_numpy(dtype=float)),
-        "moneypuck_xgoal": _four(y, three["xg_moneypuck"].to_numpy(dtype=float))}
+    p_ours = ours.predict(ours.matrix(three))
+    for key, m in (("three_way_2023_24", np.ones(len(three), bool)),
+                   # hockeyR leaves the shot type blank on most misses, so "no type" almost means "missed":
+                   # the same comparison on the shots whose type the file gives
+                   ("three_way_2023_24_type_known", three["shot_type"].notna().to_numpy())):
+        y = three["is_goal"].to_numpy(dtype=float)[m]
+        out[key] = {
+            "n": int(m.sum()), "goals": int(y.sum()), "hockeyr_shots": len(hr), "joined": len(j),
+            "ours_trained_on": "hockey_scraper 2018-19 + 2019-20",
+            "ours": _four(y, p_ours[m]),
+            "hockeyr_xg": _four(y, three["xg_hockeyr"].to_numpy(dtype=float)[m]),
+            "moneypuck_xgoal": _four(y, three["xg_moneypuck"].to_numpy(dtype=float)[m])}
     return out
