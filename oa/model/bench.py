@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from oa.features.compute import build_features, load_features
-from oa.features.registry import PBP, TRACKING
+from oa.features.registry import PBP, TRACKING, all_factors
 from oa.model import metrics, tiers
 from oa.model.score import score_batch, score_store
 from oa.model.train import fit, fit_baseline, model_dir, register
@@ -26,30 +26,39 @@ Progress = Callable[[str, int, int], None]
 SINGLE_SHOT_RUNS = 2000
 
 
-def _ready(db: Path, games: int, seed: int) -> bool:
-    """True if `db` already holds this demo league with factors (benchmarks reuse it)."""
+def _state(db: Path, games: int, seed: int) -> str:
+    """'ready' if `db` holds this demo league with every current factor, 'stale' if only the
+    factors are missing or out of date, else 'build' (benchmarks reuse what they can)."""
     if not db.exists():
-        return False
+        return "build"
     with Store(db, read_only=True) as s:
         meta = s.meta()
         if meta.get("games") != str(games) or meta.get("seed") != str(seed):
-            return False
-        n_feat = s.query("SELECT count(*) FROM shot_features").iloc[0, 0]
-        return int(n_feat) == int(s.query("SELECT count(*) FROM shots").iloc[0, 0]) > 0
+            return "build"
+        have = set(s.query("SELECT column_name FROM information_schema.columns "
+                           "WHERE table_name = 'shot_features'")["column_name"])
+        n_feat = int(s.query("SELECT count(*) FROM shot_features").iloc[0, 0])
+        n_shots = int(s.query("SELECT count(*) FROM shots").iloc[0, 0])
+    if n_shots == 0:
+        return "build"
+    return "ready" if n_feat == n_shots and {f.name for f in all_factors()} <= have else "stale"
 
 
 def prepare(db: Path, games: int, seed: int, workers: int | None, progress: Progress | None) -> dict:
-    """Build the benchmark league (or reuse it); returns how long each step took."""
-    if _ready(db, games, seed):
+    """Build the benchmark league (or reuse it, recomputing factors if they are out of date)."""
+    state = _state(db, games, seed)
+    if state == "ready":
         return {"reused_store": True}
     stage = (lambda name: (lambda i, n: progress(name, i, n))) if progress else (lambda name: None)
-    sim = build_demo(db, games, seed, progress=stage("simulating games"), workers=workers)
+    out: dict = {"reused_store": state == "stale"}
+    if state == "build":
+        out["simulate_seconds"] = build_demo(db, games, seed, progress=stage("simulating games"), workers=workers)["seconds"]
     with Store(db) as s:
         t0 = time.perf_counter()
         f = build_features(s, progress=stage("computing factors"))
         s.checkpoint()
-    return {"reused_store": False, "simulate_seconds": sim["seconds"], "features_seconds": f["seconds"],
-            "features_shots_per_s": round(f["shots"] / max(time.perf_counter() - t0, 1e-9))}
+    out.update(features_seconds=f["seconds"], features_shots_per_s=round(f["shots"] / max(time.perf_counter() - t0, 1e-9)))
+    return out
 
 
 def _metrics(y: np.ndarray, p: np.ndarray) -> dict:

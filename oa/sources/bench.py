@@ -19,8 +19,8 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 
-from oa.features.compute import load_features
-from oa.features.registry import PBP
+from oa.features.compute import build_features, load_features
+from oa.features.registry import PBP, all_factors
 from oa.model import metrics
 from oa.model.train import fit, fit_baseline
 from oa.sources.ingest import ingest
@@ -53,6 +53,11 @@ def _ensure(db: Path, source: str, files: list[Path], progress: Progress | None)
     with Store(db) as s:
         have = set(s.query("SELECT DISTINCT source FROM games")["source"])
         if source in have:
+            cols = set(s.query("SELECT column_name FROM information_schema.columns "
+                               "WHERE table_name = 'shot_features'")["column_name"])
+            if not {f.name for f in all_factors()} <= cols:     # factors added since: recompute them
+                build_features(s, progress=(lambda i, n: progress("computing factors", i, n)) if progress else None)
+                return {"reused": True, "factors_recomputed": True}
             return {"reused": True}
         for f in files:
             t0 = time.perf_counter()
