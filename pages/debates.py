@@ -10,6 +10,9 @@ from oa.app.style import OUTCOME_LABELS, SHOT_TYPE_LABELS, clock, pct, tier_badg
 from oa.features.registry import REGISTRY
 from oa.plots.rink import rink_figure
 from oa.plots.shots import add_shot_markers, waterfall
+from oa.app.nav import guard
+
+guard()  # a deep link on a fresh server runs the whole app first (see oa.app.nav)
 
 start = c.page_start("Debates & leaderboards", "Settle it: which was the better chance? Pick two shots, or send "
                      "them here from the leaderboards below.")

@@ -7,6 +7,9 @@ from oa.app import components as c
 from oa.app import queries as q
 from oa.app.style import pct
 from oa.plots.shots import heat_layer, shot_map
+from oa.app.nav import guard
+
+guard()  # a deep link on a fresh server runs the whole app first (see oa.app.nav)
 
 MAX_MARKERS = 4000
 

@@ -11,6 +11,9 @@ from oa.app import queries as q
 from oa.app.style import pct
 from oa.plots.rink import rink_figure
 from oa.plots.shots import add_shot_markers, game_flow, heat_layer
+from oa.app.nav import guard
+
+guard()  # a deep link on a fresh server runs the whole app first (see oa.app.nav)
 
 start = c.page_start("Games & teams")
 if start is None:

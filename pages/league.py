@@ -10,6 +10,9 @@ from oa.app.filters import current
 from oa.app_data import open_store
 from oa.plots.rink import rink_figure
 from oa.rink import distance_to_net
+from oa.app.nav import guard
+
+guard()  # a deep link on a fresh server runs the whole app first (see oa.app.nav)
 
 SHOT_SAMPLE = 3000
 RECENT_GAMES = 15

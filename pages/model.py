@@ -10,6 +10,9 @@ from oa.app import queries as q
 from oa.app.style import TIER_COLORS, TIER_LABELS
 from oa.features.registry import REGISTRY
 from oa.plots.shots import reliability_figure
+from oa.app.nav import guard
+
+guard()  # a deep link on a fresh server runs the whole app first (see oa.app.nav)
 
 start = c.page_start("Model")
 if start is None:

@@ -10,6 +10,9 @@ from oa.app import components as c
 from oa.app import queries as q
 from oa.app.style import SHOT_TYPE_LABELS, TIER_COLORS, TIER_LABELS, TIERS, pct
 from oa.plots.shots import bar, heat_layer, shot_map
+from oa.app.nav import guard
+
+guard()  # a deep link on a fresh server runs the whole app first (see oa.app.nav)
 
 start = c.page_start("Players")
 if start is None:

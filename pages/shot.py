@@ -8,11 +8,14 @@ import streamlit as st
 from oa.app import components as c
 from oa.app import queries as q
 from oa.app.models import model_for
-from oa.app.style import OUTCOME_LABELS, SHOT_TYPE_LABELS, TIER_LABELS, clock, pct, tier_badge
+from oa.app.style import OUTCOME_LABELS, SHOT_TYPE_LABELS, clock, pct, tier_badge
 from oa.features.registry import REGISTRY
 from oa.plots.replay import event_path_figure, replay_figure
 from oa.plots.shots import waterfall
-from oa.rink import RINK, angle_to_net, distance_to_net
+from oa.rink import angle_to_net, distance_to_net
+from oa.app.nav import guard
+
+guard()  # a deep link on a fresh server runs the whole app first (see oa.app.nav)
 
 REPLAY_BEFORE_S, REPLAY_AFTER_S = 5.0, 1.0
 WHATIF_EXTRA = 4          # factors offered beside location and shot type

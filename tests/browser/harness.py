@@ -114,6 +114,18 @@ def click_first_marker(page, chart_index: int = 0) -> None:
     raise AssertionError("no visible shot marker")
 
 
+def first_visit(db: Path, path: str, out: Path) -> dict:
+    """A fresh server whose very first request is a deep link: what the sidebar shows."""
+    out.mkdir(parents=True, exist_ok=True)
+    with streamlit_server(db) as url, browser() as page:
+        page.goto(f"{url}/{path}")
+        wait_idle(page)
+        page.screenshot(path=str(out / "first_visit_deep_link.png"))
+        return {"nav": page.locator("[data-testid='stSidebarNav'] a").all_inner_texts(),
+                "data_source": page.get_by_text("Data source").count(),
+                "exceptions": page.locator("[data-testid='stException']").count()}
+
+
 def screenshots(db: Path, out: Path) -> dict:
     """Visit every page, screenshot it, click a marker, screenshot the shot. Returns what was seen."""
     out.mkdir(parents=True, exist_ok=True)

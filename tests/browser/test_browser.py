@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.harness import PAGES, chromium_path, screenshots
+from tests.browser.harness import PAGES, chromium_path, first_visit, screenshots
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "browser"
 
@@ -40,3 +40,12 @@ def test_every_page_and_a_shot_click_in_chromium(chromium, model_store):
     assert clicked["slider"] >= 1, "frame slider"
     shots = sorted(p.name for p in ARTIFACTS.glob("*.png"))
     assert "shot_clicked.png" in shots and len(shots) >= len(PAGES) + 1
+
+
+def test_a_deep_link_as_the_first_request_gets_the_whole_app(chromium, model_store):
+    """Streamlit serves a fresh server's first deep link straight from pages/; the guard runs app.py."""
+    seen = first_visit(model_store, "explorer?tier=high", ARTIFACTS)
+    assert seen["exceptions"] == 0
+    assert any("Shot explorer" in t for t in seen["nav"]), seen["nav"]
+    assert not any(t.strip() == "explorer" for t in seen["nav"]), "raw file names mean app.py did not run"
+    assert seen["data_source"] >= 1, "the shared sidebar filters are there"
