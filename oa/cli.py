@@ -385,8 +385,6 @@ def bench_public(seed: int = typer.Option(0, "--seed", min=0), as_json: bool = t
     typer.echo(json.dumps(out, default=str) if as_json else json.dumps(out, indent=1, default=str))
 
 
-def main() -> None:
-    app()
 
 
 @bench_app.command("app")
@@ -403,3 +401,7 @@ def bench_dashboard(
         _fail(StoreError(f"no store at {db}; build one with `python -m oa demo --db {db}`"))
     out = run(db, million=million, target=target, progress=lambda s: bars.print(s))
     typer.echo(json.dumps(out) if as_json else json.dumps(out, indent=1))
+
+
+def main() -> None:
+    app()
