@@ -11,13 +11,12 @@ from typing import Callable
 
 from oa.features.compute import build_features
 from oa.model.score import score_store
-from oa.model.train import MIN_GOALS, TrainError, train
+from oa.model.train import TrainError, train
 from oa.sim.run import build_demo
 from oa.store import Store
 
 StageProgress = Callable[[str, int, int], None]
 
-STAGES = ("simulating games", "computing factors", "cross-validating", "training final model", "scoring shots")
 
 
 def run_demo(db: str | Path, n_games: int, seed: int = 0, workers: int | None = None, model: bool = True,
@@ -46,5 +45,3 @@ def run_demo(db: str | Path, n_games: int, seed: int = 0, workers: int | None = 
     out["seconds"] = round(time.perf_counter() - t0, 2)
     return out
 
-
-__all__ = ["run_demo", "STAGES", "MIN_GOALS"]

@@ -385,25 +385,19 @@ def mix(db: str, v: float, f: "Filters", by: str) -> pd.DataFrame:
                        FROM {_from(db, v)} WHERE {w} GROUP BY 1 ORDER BY shots DESC""", p)
 
 
+# where a high-danger chance came from, first match wins: (factor column, test, label)
+HIGH_DANGER_SOURCES = (("rebound", "= 1", "Rebound"), ("one_timer", "= 1", "One-timer"),
+                       ("cross_middle", "= 1", "Pass across the middle"), ("rush", "= 1", "Rush"),
+                       ("rush_pbp", "= 1", "Rush"), ("since_pass_s", "<= 2", "Off a pass"))
+
+
 @st.cache_data(**CACHE)
 def high_danger_sources(db: str, v: float, f: "Filters") -> pd.DataFrame:
     """Where a player's high-tier chances come from: the play before them, from the factors."""
     w, p = where(f)
     cols = set(run(db, "SELECT column_name FROM information_schema.columns "
                        "WHERE table_name = 'shot_features'")["column_name"])
-    cases = []
-    if "rebound" in cols:
-        cases.append("WHEN fe.rebound = 1 THEN 'Rebound'")
-    if "one_timer" in cols:
-        cases.append("WHEN fe.one_timer = 1 THEN 'One-timer'")
-    if "cross_middle" in cols:
-        cases.append("WHEN fe.cross_middle = 1 THEN 'Pass across the middle'")
-    if "rush" in cols:
-        cases.append("WHEN fe.rush = 1 THEN 'Rush'")
-    if "rush_pbp" in cols:
-        cases.append("WHEN fe.rush_pbp = 1 THEN 'Rush'")
-    if "since_pass_s" in cols:
-        cases.append("WHEN fe.since_pass_s <= 2 THEN 'Off a pass'")
+    cases = [f"WHEN fe.{col} {test} THEN '{label}'" for col, test, label in HIGH_DANGER_SOURCES if col in cols]
     if not cases or "shot_id" not in cols:
         return pd.DataFrame(columns=["source", "shots", "goals"])
     return run(db, f"""

@@ -159,10 +159,3 @@ def cut_clips(index: FrameIndex, ctx: Ctx, goalie_ids: set[int], fps: float) -> 
                 index.cut(e, first, R, c.opps[i, :, o], sign)
                 o += 1
     return c
-
-
-def concat_clips(parts: list[Clips]) -> Clips:
-    if len({p.fps for p in parts}) != 1:
-        raise ValueError("clips with different frame rates cannot be stacked")
-    return Clips(parts[0].fps, *(np.concatenate([getattr(p, a) for p in parts])
-                                 for a in ("puck", "shooter", "goalie", "mates", "opps")))

@@ -103,8 +103,7 @@ def write_features(store: Store, df: pd.DataFrame, game_ids: list[int]) -> None:
     """Replace the feature rows of `game_ids` with `df`, in one transaction."""
     table = features_table()
     with store.transaction() as con:
-        have = {r[0] for r in con.execute(
-            "SELECT column_name FROM information_schema.columns WHERE table_name = 'shot_features'").fetchall()}
+        have = factor_columns(store)
         for col in table.columns:
             if col.name not in have:
                 con.execute(f"ALTER TABLE shot_features ADD COLUMN {col.name} {col.sql}")
@@ -115,10 +114,20 @@ def write_features(store: Store, df: pd.DataFrame, game_ids: list[int]) -> None:
         store._insert(table, df)
 
 
+def factor_columns(store: Store) -> set[str]:
+    """The columns `shot_features` has in this store (factors are added as the registry grows)."""
+    return set(store.query("SELECT column_name FROM information_schema.columns "
+                           "WHERE table_name = 'shot_features'")["column_name"])
+
+
+def factors_current(store: Store) -> bool:
+    """True if the store has a column for every registered factor."""
+    return {f.name for f in all_factors()} <= factor_columns(store)
+
+
 def load_features(store: Store, feature_set: str, where: str = "", params: list | None = None) -> pd.DataFrame:
     """Stored features of the shots that have `feature_set`'s factors, with their outcome."""
-    have = store.query("SELECT column_name FROM information_schema.columns WHERE table_name = 'shot_features'")
-    if len(have) <= len(schema.SHOT_FEATURES_KEY.columns):
+    if len(factor_columns(store)) <= len(schema.SHOT_FEATURES_KEY.columns):
         raise StoreError(f"store {store.path} has no factors yet; run `python -m oa features --db {store.path}`")
     sets = (TRACKING,) if feature_set == TRACKING else (PBP, TRACKING)
     sql = ("SELECT f.*, s.outcome, s.is_goal, g.source, g.season FROM shot_features f "

@@ -69,7 +69,3 @@ def shot_context(shots: pd.DataFrame, events: pd.DataFrame, players: pd.DataFram
 def take(ctx: Ctx, idx: np.ndarray | slice) -> Ctx:
     """The context of a subset of shots."""
     return {k: v[idx] for k, v in ctx.items()}
-
-
-def concat(parts: list[Ctx]) -> Ctx:
-    return {k: np.concatenate([p[k] for p in parts]) for k in parts[0]} if parts else {}

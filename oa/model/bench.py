@@ -14,8 +14,8 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 
-from oa.features.compute import build_features, load_features
-from oa.features.registry import PBP, TRACKING, all_factors
+from oa.features.compute import build_features, factors_current, load_features
+from oa.features.registry import PBP, TRACKING
 from oa.model import metrics, tiers
 from oa.model.score import score_batch, score_store
 from oa.model.train import fit, fit_baseline, model_dir, register
@@ -35,13 +35,12 @@ def _state(db: Path, games: int, seed: int) -> str:
         meta = s.meta()
         if meta.get("games") != str(games) or meta.get("seed") != str(seed):
             return "build"
-        have = set(s.query("SELECT column_name FROM information_schema.columns "
-                           "WHERE table_name = 'shot_features'")["column_name"])
+        current = factors_current(s)
         n_feat = int(s.query("SELECT count(*) FROM shot_features").iloc[0, 0])
         n_shots = int(s.query("SELECT count(*) FROM shots").iloc[0, 0])
     if n_shots == 0:
         return "build"
-    return "ready" if n_feat == n_shots and {f.name for f in all_factors()} <= have else "stale"
+    return "ready" if n_feat == n_shots and current else "stale"
 
 
 def prepare(db: Path, games: int, seed: int, workers: int | None, progress: Progress | None) -> dict:

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from oa import schema
+from oa.features.compute import factor_columns
 from oa.features.registry import PBP, TRACKING
 from oa.model.artifact import Model, ModelError, load_model, sigmoid
 from oa.model.train import resolve_path
@@ -76,17 +77,12 @@ def active_models(store: Store) -> list[Model]:
     return [load_model(resolve_path(store, p)) for p in rows["path"]]
 
 
-def _feature_columns(store: Store) -> set[str]:
-    return set(store.query("SELECT column_name FROM information_schema.columns "
-                           "WHERE table_name = 'shot_features'")["column_name"])
-
-
 def score_store(store: Store, models: list[Model] | None = None, progress: Progress | None = None) -> dict:
     """Score every shot that has factors with the active model of its feature set; one transaction."""
     t0 = time.perf_counter()
     models = active_models(store) if models is None else models
     by_set = {m.feature_set: m for m in models}
-    have = _feature_columns(store)
+    have = factor_columns(store)
     plan = []
     for fs, m in by_set.items():
         missing = [n for n in m.meta["features"] if n not in have]
@@ -102,12 +98,15 @@ def score_store(store: Store, models: list[Model] | None = None, progress: Progr
         raise StoreError(f"store {store.path} has no shots with factors; run `python -m oa features --db {store.path}`")
     scores, factors = [], []
     done = 0
-    for m, sets, n in plan:
+    for m, sets, _ in plan:
         cols = ", ".join(["shot_id"] + m.meta["features"])
         ph = ", ".join("?" * len(sets))
-        for off in range(0, n, CHUNK):
-            df = store.query(f"SELECT {cols} FROM shot_features WHERE feature_set IN ({ph}) "
-                             f"ORDER BY shot_id LIMIT {CHUNK} OFFSET {off}", sets)
+        # one query, streamed in batches (paging with OFFSET would sort the table again per page)
+        cur = store.con.cursor()
+        batches = cur.sql(f"SELECT {cols} FROM shot_features WHERE feature_set IN ({ph}) ORDER BY shot_id",
+                          params=sets).to_arrow_reader(CHUNK)
+        for batch in batches:
+            df = batch.to_pandas()
             if m.feature_set == TRACKING:
                 _require_tracking(m, df)
             s = score_batch(m, df)
@@ -121,6 +120,7 @@ def score_store(store: Store, models: list[Model] | None = None, progress: Progr
             done += len(df)
             if progress:
                 progress(done, total)
+        cur.close()
     sc = pd.concat(scores, ignore_index=True)
     fa = pd.concat(factors, ignore_index=True)
     scored_s = time.perf_counter() - t0

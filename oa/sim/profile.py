@@ -18,10 +18,13 @@ ANGLE_LABELS = ["0-15", "15-30", "30-45", "45-60", "60-90", "90-180"]
 TYPE_MAP = {"BACKHAND": "BACK", "DEFLECTION": "DEFL"}
 
 
+def shared_root() -> Path:
+    """The shared folder (third-party data, real profile): $OA_SHARED, else ../shared beside the project."""
+    return Path(os.environ.get("OA_SHARED", Path(__file__).resolve().parents[3] / "shared"))
+
+
 def real_profile_path() -> Path:
-    """Where the real profile lives: $OA_SHARED, else ../shared beside the project."""
-    root = Path(os.environ.get("OA_SHARED", Path(__file__).resolve().parents[3] / "shared"))
-    return root / "realism" / "real_nhl_profile.json"
+    return shared_root() / "realism" / "real_nhl_profile.json"
 
 
 def load_real_profile(path: Path | None = None) -> dict:

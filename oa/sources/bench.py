@@ -11,7 +11,6 @@ Stores are built under data/ (bench_*.duckdb) from ../shared/data and reused.
 """
 from __future__ import annotations
 
-import os
 import time
 from pathlib import Path
 from typing import Callable
@@ -19,10 +18,11 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 
-from oa.features.compute import build_features, load_features
-from oa.features.registry import PBP, all_factors
+from oa.features.compute import build_features, factors_current, load_features
+from oa.features.registry import PBP
 from oa.model import metrics
 from oa.model.train import fit, fit_baseline
+from oa.sim.profile import shared_root
 from oa.sources.ingest import ingest
 from oa.store import Store
 
@@ -35,8 +35,7 @@ STRENGTHS = {"5v5": ["5v5"], "PP": ["PP"], "PK": ["SH"], "empty net": ["vsEA"]}
 
 
 def shared_data() -> Path:
-    base = Path(os.environ["OA_SHARED"]) if os.environ.get("OA_SHARED") else Path(__file__).resolve().parents[2].parent / "shared"
-    d = base / "data"
+    d = shared_root() / "data"
     if not d.exists():
         raise FileNotFoundError(f"no shared data at {d}; set OA_SHARED to the folder holding data/")
     return d
@@ -53,9 +52,7 @@ def _ensure(db: Path, source: str, files: list[Path], progress: Progress | None)
     with Store(db) as s:
         have = set(s.query("SELECT DISTINCT source FROM games")["source"])
         if source in have:
-            cols = set(s.query("SELECT column_name FROM information_schema.columns "
-                               "WHERE table_name = 'shot_features'")["column_name"])
-            if not {f.name for f in all_factors()} <= cols:     # factors added since: recompute them
+            if not factors_current(s):     # factors added since: recompute them
                 build_features(s, progress=(lambda i, n: progress("computing factors", i, n)) if progress else None)
                 return {"reused": True, "factors_recomputed": True}
             return {"reused": True}

@@ -27,7 +27,6 @@ from oa.schema import GameBundle
 
 ATTEMPTS = ("SHOT", "MISS", "GOAL", "BLOCK")
 OUTCOME = {"SHOT": "SAVE", "MISS": "MISS", "GOAL": "GOAL", "BLOCK": "BLOCK"}
-HELPERS = ("shooter_id", "goalie_id", "attack_sign", "empty_net", "zone", "xg_public", "xg_model", "shootout")
 RINK_BLUE = 25.0
 
 

@@ -18,8 +18,7 @@ import pandas as pd
 
 from oa import schema
 from oa.schema import GameBundle
-from oa.sources.common import IngestReport, game_bundle, to_num
-from oa.sources.common import read_csv as common_read_csv
+from oa.sources.common import IngestReport, game_bundle, read_csv, to_num
 from oa.sources.nhl_teams import code
 
 SOURCE = "hockey_scraper"
@@ -38,14 +37,10 @@ def season_of(date: pd.Timestamp) -> tuple[int, str]:
     return start, f"{start}-{str(start + 1)[-2:]}"
 
 
-def read_csv(path: Path) -> pd.DataFrame:
-    return common_read_csv(path, REQUIRED, "hockey_scraper play-by-play", ("", "NA"))
-
-
 def read(path: str | Path, report: IngestReport) -> tuple[Iterator[GameBundle], pd.DataFrame]:
     """(bundles of every game in the file, players seen) from one season CSV."""
     path = Path(path)
-    df = read_csv(path)
+    df = read_csv(path, REQUIRED, "hockey_scraper play-by-play", ("", "NA"))
     report.files += 1
     players = _players(df)
     return _games(path, df, report), players

@@ -15,7 +15,6 @@ import pandas as pd
 from oa import schema
 from oa.features.compute import build_features
 from oa.sources.common import IngestReport, SourceError
-from oa.sources.moneypuck import teams as moneypuck_teams
 from oa.sources.nhl_teams import teams_table
 from oa.store import Store
 
@@ -51,7 +50,7 @@ def ingest(store: Store, source: str, paths: list[Path], progress: Progress | No
             players = players.assign(name=players["name"].where(~unnamed, "Player #" + players["player_id"].astype(str)))
         shared = {"players": _new_players(store, players)}
         if codes:
-            shared["teams"] = moneypuck_teams() if source == "moneypuck" else teams_table(codes, source)
+            shared["teams"] = teams_table(codes, source)
         try:
             store.upsert(shared)
         except schema.ValidationError as e:

@@ -99,9 +99,3 @@ def _game(path: Path, gid: int, season: int, r: pd.DataFrame, report: IngestRepo
                 away_score=int(as_[-1] + (goals & ~home)[-1]) if len(r) else 0,
                 periods=int(period.max()) if len(r) else None, shootout=None, has_tracking=False, fps=None)
     return game_bundle(SOURCE, game, ev, report)
-
-
-def teams() -> pd.DataFrame:
-    return schema.ordered(schema.TEAMS, pd.DataFrame([
-        dict(team="HOME", source=SOURCE, name="Home team (MoneyPuck extract has no team names)", city=None, color="#0072B2"),
-        dict(team="AWAY", source=SOURCE, name="Away team (MoneyPuck extract has no team names)", city=None, color="#D55E00")]))

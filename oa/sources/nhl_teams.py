@@ -25,6 +25,9 @@ TEAMS = {
     "VGK": ("Vegas Golden Knights", "Vegas", "#B4975A"), "WPG": ("Winnipeg Jets", "Winnipeg", "#041E42"),
     "WSH": ("Washington Capitals", "Washington", "#C8102E"),
 }
+# sources without team names (the MoneyPuck extract) store the shooting side instead
+PLACEHOLDERS = {"HOME": ("Home team (the source gives no team names)", None, "#0072B2"),
+                "AWAY": ("Away team (the source gives no team names)", None, "#D55E00")}
 ALIASES = {"L.A": "LAK", "N.J": "NJD", "S.J": "SJS", "T.B": "TBL", "PHX": "ARI", "LA": "LAK", "NJ": "NJD",
            "SJ": "SJS", "TB": "TBL"}
 
@@ -37,6 +40,6 @@ def code(team: object) -> object:
 def teams_table(codes: list[str], source: str) -> pd.DataFrame:
     rows = []
     for c in sorted({code(c) for c in codes if isinstance(c, str)}):
-        name, city, colour = TEAMS.get(c, (c, None, None))
+        name, city, colour = TEAMS.get(c) or PLACEHOLDERS.get(c, (c, None, None))
         rows.append(dict(team=c, source=source, name=name, city=city, color=colour))
     return schema.ordered(schema.TEAMS, pd.DataFrame(rows, columns=schema.TEAMS.column_names))
