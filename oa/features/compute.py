@@ -52,31 +52,46 @@ def game_features(store: Store, game_id: int, players: pd.DataFrame, goalie_ids:
     events = q("SELECT * FROM events WHERE game_id = ? ORDER BY event_idx", [game_id])
     if len(shots) == 0:
         return pd.DataFrame(columns=features_table().column_names)
-    ctx = shot_context(shots, events, players, games)
-    clips = None
-    tracked = bool(games["has_tracking"].iloc[0]) and shots["release_frame"].notna().any()
-    if tracked:
+    index = None
+    if bool(games["has_tracking"].iloc[0]) and shots["release_frame"].notna().any():
         fr = store.con.cursor().execute(
             "SELECT frame_idx, entity_id, CASE WHEN team IS NULL THEN -1 WHEN team = ? THEN 1 ELSE 0 END::TINYINT AS side, "
             "x::DOUBLE AS x, y::DOUBLE AS y FROM frames WHERE game_id = ?",
             [str(games["home_team"].iloc[0]), game_id]).fetchnumpy()
         if len(fr["x"]):
-            idx = FrameIndex(fr["frame_idx"], fr["entity_id"], fr["side"], fr["x"], fr["y"])
-            clips = cut_clips(idx, ctx, goalie_ids, float(games["fps"].iloc[0]))
-        else:
-            tracked = False
-    out = pd.DataFrame(compute_factors(ctx, clips))
-    if tracked:   # shots without a clip in a tracked game (outside the tracked windows) are play-by-play only
+            index = FrameIndex(fr["frame_idx"], fr["entity_id"], fr["side"], fr["x"], fr["y"])
+    return shot_features(shots, events, players, games, index, goalie_ids)
+
+
+def shot_features(shots: pd.DataFrame, events: pd.DataFrame, players: pd.DataFrame, games: pd.DataFrame,
+                  index: FrameIndex | None, goalie_ids: set[int]) -> pd.DataFrame:
+    """Feature rows of `shots` (all from one game), as a table; see `shot_factor_arrays`."""
+    return pd.DataFrame(shot_factor_arrays(shots, events, players, games, index, goalie_ids))
+
+
+def shot_factor_arrays(shots: pd.DataFrame, events: pd.DataFrame, players: pd.DataFrame, games: pd.DataFrame,
+                       index: FrameIndex | None, goalie_ids: set[int]) -> dict[str, np.ndarray]:
+    """Feature columns of `shots` (all from one game): the one factor path, shared by batch, live and the API.
+
+    `events` must hold the game's events up to (and including) each shot's own event;
+    `index` the game's tracking (None for play-by-play only). Shots without a release frame
+    get only the play-by-play factors.
+    """
+    ctx = shot_context(shots, events, players, games)
+    clips = cut_clips(index, ctx, goalie_ids, float(games["fps"].iloc[0])) if index is not None else None
+    factors = compute_factors(ctx, clips)
+    if clips is not None:
+        # shots without a clip in a tracked game (outside the tracked windows) are play-by-play only
         has_clip = np.isfinite(ctx["release_frame"])
-        blank = {f.name: (None if f.kind == "cat" else np.nan) for f in all_factors() if f.needs_clip}
-        for name, v in blank.items():
-            out.loc[~has_clip, name] = v
-        out.insert(0, "feature_set", np.where(has_clip, TRACKING, PBP))
+        if not has_clip.all():
+            for f in all_factors():
+                if f.needs_clip:
+                    factors[f.name][~has_clip] = None if f.kind == "cat" else np.nan
+        feature_set = np.where(has_clip, TRACKING, PBP).astype(object)
     else:
-        out.insert(0, "feature_set", PBP)
-    out.insert(0, "game_id", game_id)
-    out.insert(0, "shot_id", shots["shot_id"].to_numpy())
-    return out
+        feature_set = np.full(len(ctx["shot_id"]), PBP, dtype=object)
+    return {"shot_id": shots["shot_id"].to_numpy(), "game_id": shots["game_id"].to_numpy(),
+            "feature_set": feature_set, **factors}
 
 
 def build_features(store: Store, game_ids: list[int] | None = None, progress: Progress | None = None) -> dict:

@@ -43,27 +43,82 @@ def shot_context(shots: pd.DataFrame, events: pd.DataFrame, players: pd.DataFram
     ctx["game_type"] = s["game_id"].map(gtype).to_numpy(dtype=object) if n else np.array([], dtype=object)
     sign = np.where(s["flipped"].to_numpy(dtype=bool), -1.0, 1.0)
 
-    ev = events[["game_id", "event_idx", "period", "game_seconds", "type", "team", "x", "y"]]
-    key = pd.MultiIndex.from_arrays([s["game_id"], s["event_idx"]])
+    gs = s["game_seconds"].to_numpy(dtype=float)
+    sk = _key(s["game_id"].to_numpy(dtype=np.int64), s["event_idx"].to_numpy(dtype=np.int64))
+    e_type = events["type"].to_numpy(dtype=object)
+    e_game, e_idx = events["game_id"].to_numpy(dtype=np.int64), events["event_idx"].to_numpy(dtype=np.int64)
+    e_period = events["period"].to_numpy(dtype=np.int64)
+    e_team = events["team"].to_numpy(dtype=object)
+    e_gs = events["game_seconds"].to_numpy(dtype=float, na_value=np.nan)
+    e_x = events["x"].to_numpy(dtype=float, na_value=np.nan)
+    e_y = events["y"].to_numpy(dtype=float, na_value=np.nan)
 
     # previous play event (any team) in the same period
-    play = ev[~ev["type"].isin(NOT_PLAY)].sort_values(["game_id", "event_idx"]).reset_index(drop=True)
-    prev = play.groupby(["game_id", "period"], sort=False).shift(1)
-    prev = prev.set_index(pd.MultiIndex.from_arrays([play["game_id"], play["event_idx"]])).reindex(key)
-    ctx["prev_type"] = prev["type"].to_numpy(dtype=object)
-    ctx["prev_dt"] = s["game_seconds"].to_numpy(dtype=float) - prev["game_seconds"].to_numpy(dtype=float, na_value=np.nan)
-    ctx["prev_x"] = sign * prev["x"].to_numpy(dtype=float, na_value=np.nan)
-    ctx["prev_y"] = sign * prev["y"].to_numpy(dtype=float, na_value=np.nan)
-    ctx["prev_team"] = prev["team"].astype(object).fillna("").to_numpy(dtype=object)
+    play = np.flatnonzero(~events["type"].isin(NOT_PLAY).to_numpy())
+    r = _previous(sk, e_game[play], e_idx[play], (e_period[play],))
+    r = np.where(r >= 0, play[np.maximum(r, 0)], -1)
+    ctx["prev_type"] = _pick(e_type, r, np.nan)
+    ctx["prev_dt"] = gs - _pick(e_gs, r, np.nan)
+    ctx["prev_x"] = sign * _pick(e_x, r, np.nan)
+    ctx["prev_y"] = sign * _pick(e_y, r, np.nan)
+    prev_team = _pick(e_team, r, "")
+    ctx["prev_team"] = np.array(["" if t is None or t != t else t for t in prev_team.tolist()], dtype=object)
 
     # the shooting team's previous attempt in the same period
-    att = ev[ev["type"].isin(ATTEMPTS)].sort_values(["game_id", "event_idx"]).reset_index(drop=True)
-    pa = att.groupby(["game_id", "period", "team"], sort=False).shift(1)
-    pa = pa.set_index(pd.MultiIndex.from_arrays([att["game_id"], att["event_idx"]])).reindex(key)
-    ctx["prev_att_dt"] = s["game_seconds"].to_numpy(dtype=float) - pa["game_seconds"].to_numpy(dtype=float, na_value=np.nan)
-    ctx["prev_att_x"] = sign * pa["x"].to_numpy(dtype=float, na_value=np.nan)
-    ctx["prev_att_y"] = sign * pa["y"].to_numpy(dtype=float, na_value=np.nan)
+    att = np.flatnonzero(events["type"].isin(ATTEMPTS).to_numpy())
+    team_code = pd.factorize(pd.Series(e_team[att], dtype=object), use_na_sentinel=True)[0]
+    r = _previous(sk, e_game[att], e_idx[att], (e_period[att], team_code), valid=team_code >= 0)
+    r = np.where(r >= 0, att[np.maximum(r, 0)], -1)
+    ctx["prev_att_dt"] = gs - _pick(e_gs, r, np.nan)
+    ctx["prev_att_x"] = sign * _pick(e_x, r, np.nan)
+    ctx["prev_att_y"] = sign * _pick(e_y, r, np.nan)
     return ctx
+
+
+def _key(game: np.ndarray, idx: np.ndarray) -> np.ndarray:
+    """One sortable integer per (game, event_idx): game ids fit 37 bits, event indices 21."""
+    return game.astype(np.int64) * (1 << 21) + idx.astype(np.int64)
+
+
+def _previous(shot_keys: np.ndarray, game: np.ndarray, idx: np.ndarray, groups: tuple[np.ndarray, ...],
+              valid: np.ndarray | None = None) -> np.ndarray:
+    """For each shot, the row (of these events) of the event before its own within the same game and
+    group, ordered by event_idx; -1 if none or if the shot's own event is not among them.
+
+    The numpy form of `groupby([game, *groups]).shift(1)` looked up at the shot's event,
+    cheap enough to run per shot in the live scorer.
+    """
+    n = len(game)
+    out = np.full(len(shot_keys), -1, dtype=np.int64)
+    if n == 0 or len(shot_keys) == 0:
+        return out
+    valid = np.ones(n, dtype=bool) if valid is None else valid
+    order = np.lexsort((idx,) + tuple(reversed(groups)) + (game,))
+    same = np.ones(n - 1, dtype=bool)
+    for col in (game,) + groups:
+        c = col[order]
+        same &= c[1:] == c[:-1]
+    ok = same & valid[order][1:] & valid[order][:-1]
+    prev_sorted = np.full(n, -1, dtype=np.int64)
+    prev_sorted[1:] = np.where(ok, order[:-1], -1)
+    prev = np.empty(n, dtype=np.int64)
+    prev[order] = prev_sorted                      # prev[row] = row of the previous event in its group
+    keys = _key(game, idx)
+    by_key = np.argsort(keys, kind="stable")
+    pos = np.clip(np.searchsorted(keys[by_key], shot_keys), 0, n - 1)
+    row = by_key[pos]
+    found = keys[row] == shot_keys
+    out[found] = prev[row[found]]
+    return out
+
+
+def _pick(values: np.ndarray, rows: np.ndarray, missing: object) -> np.ndarray:
+    """values[rows], with `missing` where rows is -1."""
+    if values.dtype == object:
+        out = np.empty(len(rows), dtype=object)
+        out[:] = [values[r] if r >= 0 else missing for r in rows.tolist()]
+        return out
+    return np.where(rows >= 0, values[np.maximum(rows, 0)] if len(values) else missing, missing)
 
 
 def take(ctx: Ctx, idx: np.ndarray | slice) -> Ctx:

@@ -1,0 +1,108 @@
+"""The live feed: stored games replayed as an arena would send them, many games interleaved.
+
+Each game becomes a time-ordered stream: a start message (the game row and rosters),
+then per tracked frame one `Frames` message with every entity's position, the
+play-by-play events at their times, and for each shot a `ShotTag` right after its
+release frame, followed by the shot's own event (with its outcome). All games start
+together and are merged by game clock; `pace` plays them at real time times `speed`.
+"""
+from __future__ import annotations
+
+import heapq
+import time
+from pathlib import Path
+from typing import Iterable, Iterator
+
+import numpy as np
+import pandas as pd
+
+from oa.live.messages import EVENT_FIELDS, SHOT_FIELDS, Event, Frames, GameEnd, GameStart, Message, ShotTag
+from oa.store import Store, StoreError
+
+# order of messages that share a frame: earlier events, the frame's records, shot tags, the shots' own events
+EVENT, FRAME, TAG, SHOT_EVENT = 0, 1, 2, 3
+
+
+def _records(df: pd.DataFrame) -> list[dict]:
+    return [{k: (None if (isinstance(v, float) and v != v) or v is pd.NA else v) for k, v in r.items()}
+            for r in df.astype(object).to_dict("records")]
+
+
+def game_stream(store: Store, game_id: int) -> Iterator[tuple[float, Message]]:
+    """(game seconds, message) for one stored game, in the order the arena would send them."""
+    q = store.query
+    game = q("SELECT * FROM games WHERE game_id = ?", [game_id])
+    if game.empty:
+        raise StoreError(f"store {store.path} has no game {game_id}")
+    g = _records(game)[0]
+    fps = float(g["fps"] or 30.0)
+    g["fps"] = fps
+    roster = q("SELECT player_id, team, position, shoots, height_in FROM players WHERE team IN (?, ?) "
+               "OR player_id IN (SELECT shooter_id FROM shots WHERE game_id = ?) "
+               "OR player_id IN (SELECT goalie_id FROM shots WHERE game_id = ?)",
+               [g["home_team"], g["away_team"], game_id, game_id])
+    shots = q(f"SELECT {', '.join(SHOT_FIELDS)} FROM shots WHERE game_id = ? ORDER BY event_idx", [game_id])
+    events = q(f"SELECT {', '.join(EVENT_FIELDS)}, player_id FROM events WHERE game_id = ? ORDER BY event_idx", [game_id])
+    items: list[tuple[int, int, int, Message]] = []
+    shot_events = {}
+    for s in _records(shots):
+        s["game_id"] = game_id
+        r = s["release_frame"]
+        frame = int(r) if r is not None else int(round(float(s["game_seconds"]) * fps))
+        items.append((frame, TAG, int(s["event_idx"]), ShotTag(game_id, s)))
+        shot_events[int(s["event_idx"])] = frame
+    for e in _records(events):
+        idx = int(e["event_idx"])
+        if idx in shot_events:
+            items.append((shot_events[idx], SHOT_EVENT, idx, Event(game_id, e)))
+        else:
+            items.append((int(round(float(e["game_seconds"]) * fps)), EVENT, idx, Event(game_id, e)))
+    if g["has_tracking"]:
+        fr = store.con.cursor().execute(
+            "SELECT frame_idx, entity_id, team, x::DOUBLE AS x, y::DOUBLE AS y FROM frames WHERE game_id = ? "
+            "ORDER BY frame_idx, entity_id", [game_id]).fetchnumpy()
+        f = np.asarray(fr["frame_idx"])
+        if len(f):
+            cuts = np.flatnonzero(np.diff(f)) + 1
+            starts, ends = np.r_[0, cuts], np.r_[cuts, len(f)]
+            ent, team = np.asarray(fr["entity_id"], dtype=np.int64), np.asarray(fr["team"], dtype=object)
+            x, y = np.asarray(fr["x"], dtype=float), np.asarray(fr["y"], dtype=float)
+            for a, b in zip(starts.tolist(), ends.tolist()):
+                items.append((int(f[a]), FRAME, 0, Frames(game_id, int(f[a]), ent[a:b], team[a:b], x[a:b], y[a:b])))
+    items.sort(key=lambda t: t[:3])
+    yield 0.0, GameStart(game_id, g, _records(roster))
+    last = 0.0
+    for frame, _, _, m in items:
+        last = frame / fps
+        yield last, m
+    yield last, GameEnd(game_id)
+
+
+def feed(store_path: str | Path, game_ids: Iterable[int]) -> Iterator[tuple[float, Message]]:
+    """All the games' streams merged by game clock (each game starting at 0)."""
+    with Store(store_path, read_only=True) as store:
+        streams = [list(game_stream(store, int(g))) for g in game_ids]
+    return heapq.merge(*streams, key=lambda t: t[0])
+
+
+def pick_games(store_path: str | Path, n: int, tracked: bool = True) -> list[int]:
+    """The first `n` games of a store (tracked ones first), for the live demo and benchmark."""
+    with Store(store_path, read_only=True) as store:
+        ids = store.query("SELECT game_id FROM games ORDER BY has_tracking DESC, game_id LIMIT ?", [n])["game_id"]
+    if len(ids) == 0:
+        raise StoreError(f"store {store_path} has no games; build one with `python -m oa demo`")
+    return [int(g) for g in ids]
+
+
+def pace(stream: Iterable[tuple[float, Message]], speed: float) -> Iterator[Message]:
+    """Messages at game time / `speed` (speed <= 0 or inf: as fast as they can be taken)."""
+    if not speed or speed <= 0 or speed == float("inf"):
+        for _, m in stream:
+            yield m
+        return
+    t0 = time.perf_counter()
+    for t, m in stream:
+        wait = t / speed - (time.perf_counter() - t0)
+        if wait > 0.0005:
+            time.sleep(wait)
+        yield m

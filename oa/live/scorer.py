@@ -1,0 +1,191 @@
+"""The live scorer: keeps a window per game, rates each shot at its tag, publishes it.
+
+Bad input never stops it: a malformed message, an out-of-order frame, records for a
+game it was never told about, a game that goes quiet mid-stream are each logged and
+counted, and only that message (or that game) is affected.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from oa.features.registry import PBP, REGISTRY, TRACKING
+from oa.live.messages import Event, Frames, GameEnd, GameStart, Message, MessageError, ShotTag, check_event, check_frames, check_shot
+from oa.live.publish import Publisher
+from oa.live.window import GameWindow
+from oa.model.artifact import Model
+from oa.model.score import score_batch
+
+log = logging.getLogger("oa.live")
+TOP = 5
+
+
+@dataclass
+class Stats:
+    """What the scorer has seen; every kind of bad input has its own counter."""
+
+    messages: int = 0
+    records: int = 0
+    shots: int = 0
+    malformed: int = 0          # messages or records that failed validation
+    out_of_order: int = 0       # frames not newer than the game's last frame (dropped)
+    unknown_game: int = 0       # messages for a game with no start (or already closed)
+    games_started: int = 0
+    games_ended: int = 0
+    games_stalled: int = 0      # games closed because they went quiet mid-stream
+    errors: int = 0             # shots that could not be scored (logged with the reason)
+    latency_ms: list = field(default_factory=list)
+
+    def summary(self) -> dict:
+        lat = np.asarray(self.latency_ms, dtype=float)
+        out = {k: v for k, v in self.__dict__.items() if k != "latency_ms"}
+        out["latency_ms_p50"] = round(float(np.percentile(lat, 50)), 2) if len(lat) else None
+        out["latency_ms_p99"] = round(float(np.percentile(lat, 99)), 2) if len(lat) else None
+        return out
+
+
+class Scorer:
+    """Consumes messages of many interleaved games and publishes a rating per shot."""
+
+    def __init__(self, models: list[Model], publisher: Publisher | None = None, name: str = "scorer",
+                 stale_after_s: float = 60.0):
+        self.models = {m.feature_set: m for m in models}
+        if not self.models:
+            raise ValueError("the live scorer needs a trained model; run `python -m oa train` first")
+        self.publisher = publisher
+        self.name = name
+        self.stale_after_s = stale_after_s
+        self.games: dict[int, GameWindow] = {}
+        self.closed: set[int] = set()
+        self.stats = Stats()
+
+    # -- messages ----------------------------------------------------------------------
+    def handle(self, m: Message, replay: bool = False) -> dict | None:
+        """Apply one message; returns the published rating for a shot tag. `replay` rebuilds state only."""
+        s = self.stats
+        s.messages += 1
+        now = time.time()
+        try:
+            if isinstance(m, Frames):
+                s.records += m.records
+                g = self._game(m.game_id)
+                if g is None:
+                    return None
+                ok = check_frames(m)
+                if not ok.all():
+                    s.malformed += int((~ok).sum())
+                    log.warning("game %s frame %s: %d malformed record(s) dropped", m.game_id, m.frame_idx, int((~ok).sum()))
+                if not g.add_frames(m, ok):
+                    s.out_of_order += 1
+                    log.warning("game %s: frame %s arrived after frame %s; dropped", m.game_id, m.frame_idx, g.last_frame)
+                g.last_seen = now
+                return None
+            s.records += 1
+            if isinstance(m, GameStart):
+                return self._start(m, now)
+            g = self._game(m.game_id)
+            if g is None:
+                return None
+            g.last_seen = now
+            if isinstance(m, Event):
+                check_event(m.row)
+                g.add_event(m.row)
+            elif isinstance(m, ShotTag):
+                check_shot(m.shot)
+                if replay:
+                    g.add_event({**m.shot, "type": "SHOT"})
+                    return None
+                return self._score(g, m)
+            elif isinstance(m, GameEnd):
+                self._close(m.game_id, ended=True)
+        except MessageError as e:
+            s.malformed += 1
+            log.warning("game %s: malformed %s message: %s", getattr(m, "game_id", "?"), type(m).__name__, e)
+        return None
+
+    def _start(self, m: GameStart, now: float) -> None:
+        try:
+            g = GameWindow(m)
+        except (KeyError, ValueError, TypeError) as e:
+            self.stats.malformed += 1
+            log.warning("game %s: malformed start message (%s)", m.game_id, e)
+            return None
+        if m.game_id not in self.games:
+            self.stats.games_started += 1
+        g.last_seen = now
+        self.games[int(m.game_id)] = g
+        self.closed.discard(int(m.game_id))
+        return None
+
+    def _game(self, game_id: int) -> GameWindow | None:
+        g = self.games.get(int(game_id))
+        if g is None:
+            self.stats.unknown_game += 1
+            if self.stats.unknown_game <= 10 or self.stats.unknown_game % 1000 == 0:
+                log.warning("message for unknown or closed game %s ignored (%d so far)", game_id, self.stats.unknown_game)
+        return g
+
+    def _close(self, game_id: int, ended: bool) -> None:
+        if self.games.pop(int(game_id), None) is None:
+            return
+        self.closed.add(int(game_id))
+        if ended:
+            self.stats.games_ended += 1
+        else:
+            self.stats.games_stalled += 1
+            log.warning("game %s sent nothing for %.0f s; closed", game_id, self.stale_after_s)
+        if self.publisher:
+            self.publisher.close_game(game_id)
+
+    def check_stalled(self, now: float | None = None) -> list[int]:
+        """Close games that have been silent longer than `stale_after_s`; returns their ids."""
+        now = time.time() if now is None else now
+        quiet = [gid for gid, g in self.games.items() if now - g.last_seen > self.stale_after_s]
+        for gid in quiet:
+            self._close(gid, ended=False)
+        return quiet
+
+    # -- scoring -----------------------------------------------------------------------
+    def model_for(self, feature_set: str) -> Model:
+        if feature_set == TRACKING and TRACKING in self.models:
+            return self.models[TRACKING]
+        return self.models.get(PBP) or self.models[TRACKING]
+
+    def rate(self, g: GameWindow, shot: dict) -> tuple[dict, dict]:
+        """(rating row, factor values) of a shot from the game's window."""
+        feats = g.features(shot)
+        fs = str(feats["feature_set"][0])
+        model = self.model_for(fs)
+        sc = score_batch(model, feats)
+        top = [{"factor": t["factor"], "label": REGISTRY[t["factor"]].label, "value": t["value"],
+                "pp": round(t["pp"], 2), "logit": round(t["logit"], 4)} for t in sc.top(0, TOP)]
+        row = {k: shot.get(k) for k in ("shot_id", "game_id", "event_idx", "period", "period_seconds", "game_seconds",
+                                        "team", "opponent", "is_home", "shooter_id", "goalie_id", "x", "y",
+                                        "shot_type", "strength")}
+        row.update(feature_set=fs, model_id=model.model_id, p_goal=float(sc.p[0]), tier=str(sc.tier[0]),
+                   base_logit=float(sc.base[0]), top_factors=json.dumps(top), scorer=self.name)
+        return row, {k: v[0] for k, v in feats.items()}
+
+    def _score(self, g: GameWindow, m: ShotTag) -> dict | None:
+        try:
+            row, _ = self.rate(g, m.shot)
+        except Exception as e:  # noqa: BLE001 - one bad shot must not stop the other games
+            self.stats.errors += 1
+            log.error("game %s: shot %s could not be scored: %s", m.game_id, m.shot.get("shot_id"), e)
+            return None
+        row["tagged_at"] = m.sent_at
+        if self.publisher:
+            self.publisher.shot(row)
+        g.shots += 1
+        self.stats.shots += 1
+        if m.sent_at:
+            self.stats.latency_ms.append((time.time() - m.sent_at) * 1000.0)
+        return row
+
+    def close_all(self) -> None:
+        for gid in list(self.games):
+            self._close(gid, ended=True)

@@ -1,0 +1,90 @@
+"""One game's short memory in the live scorer: the last seconds of tracking and this period's events.
+
+A shot is turned into factors by `oa.features.compute.shot_features`, the same function
+batch runs over a stored game, fed with what the window holds at the shot tag. Since
+every factor only reads frames up to the release and events before the shot, the
+window gives the same numbers batch does (tested shot by shot).
+"""
+from __future__ import annotations
+
+from collections import deque
+
+import numpy as np
+import pandas as pd
+
+from oa.features.clips import FrameIndex, window_frames
+from oa.features.compute import shot_factor_arrays
+from oa.live.messages import EVENT_FIELDS, Frames, GameStart
+
+KEEP_S = 1.0   # frames kept beyond the factor window, for slack
+
+
+class GameWindow:
+    """The state kept for one live game."""
+
+    def __init__(self, start: GameStart):
+        g = start.game
+        self.game_id = int(start.game_id)
+        self.home = str(g["home_team"])
+        self.away = str(g["away_team"])
+        self.fps = float(g.get("fps") or 30.0)
+        self.tracked = bool(g.get("has_tracking"))
+        self.games = pd.DataFrame([{"game_id": self.game_id, "game_type": g.get("game_type", "R"), "fps": self.fps}])
+        roster = pd.DataFrame(start.roster, columns=["player_id", "team", "position", "shoots", "height_in"])
+        roster["player_id"] = pd.to_numeric(roster["player_id"]).astype("int64")
+        roster["height_in"] = pd.to_numeric(roster["height_in"], errors="coerce")
+        self.players = roster
+        self.goalie_ids = set(roster.loc[roster["position"] == "G", "player_id"].astype(int))
+        self.keep = window_frames(self.fps) + int(round(KEEP_S * self.fps))
+        self.frames: deque[tuple[int, np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = deque()
+        self.last_frame = -1
+        self.period = 0
+        self.events: dict[int, dict] = {}     # this period's events by event_idx
+        self.last_seen = 0.0                 # wall clock of the last message, to notice a stalled game
+        self.shots = 0
+
+    def add_frames(self, m: Frames, ok: np.ndarray) -> bool:
+        """Keep a frame's valid records; False (and nothing kept) if it is not newer than the last frame."""
+        if m.frame_idx <= self.last_frame:
+            return False
+        self.last_frame = int(m.frame_idx)
+        team = m.team[ok] if not ok.all() else m.team
+        side = np.full(len(team), -1, dtype=np.int8)
+        side[team == self.home] = 1
+        side[team == self.away] = 0
+        ent = np.asarray(m.entity_id, dtype=np.int64)
+        x, y = np.asarray(m.x, dtype=float), np.asarray(m.y, dtype=float)
+        if not ok.all():
+            ent, x, y = ent[ok], x[ok], y[ok]
+        self.frames.append((self.last_frame, ent, side, x, y))
+        while self.frames and self.frames[0][0] <= self.last_frame - self.keep:
+            self.frames.popleft()
+        return True
+
+    def add_event(self, row: dict) -> None:
+        """Remember an event (replacing a shot tag's stand-in with the real event)."""
+        period = int(row["period"])
+        if period != self.period:          # factors only look back within the period
+            self.period = period
+            self.events.clear()
+        self.events[int(row["event_idx"])] = {k: row.get(k) for k in EVENT_FIELDS}
+
+    def index(self) -> FrameIndex:
+        if not self.frames:
+            e = np.zeros(0)
+            return FrameIndex(e, e, e, e, e)
+        _, ent, side, x, y = zip(*self.frames)
+        n = [len(e) for e in ent]
+        fr = np.repeat(np.fromiter((f[0] for f in self.frames), dtype=np.int64, count=len(n)), n)
+        return FrameIndex(fr, np.concatenate(ent), np.concatenate(side), np.concatenate(x), np.concatenate(y))
+
+    def features(self, shot: dict) -> dict[str, np.ndarray]:
+        """The shot's factor columns (length 1), computed from what the window holds now."""
+        if int(shot["event_idx"]) not in self.events:   # stand-in for the shot's own event until it arrives
+            self.add_event({**shot, "type": "SHOT"})
+        events = pd.DataFrame(list(self.events.values()), columns=list(EVENT_FIELDS))
+        events.insert(0, "game_id", self.game_id)
+        events = events.sort_values("event_idx", kind="stable")
+        shots = pd.DataFrame([shot])
+        index = self.index() if self.tracked and shot.get("release_frame") is not None else None
+        return shot_factor_arrays(shots, events, self.players, self.games, index, self.goalie_ids)
