@@ -24,26 +24,29 @@ SHOT_COLUMNS = ("shot_id", "game_id", "event_idx", "period", "period_seconds", "
 
 def shot_context(shots: pd.DataFrame, events: pd.DataFrame, players: pd.DataFrame,
                  games: pd.DataFrame) -> Ctx:
-    """Context arrays for `shots`, reading their games' events (only up to each shot)."""
-    s = shots[list(SHOT_COLUMNS)].reset_index(drop=True)
-    n = len(s)
-    hand = players.set_index("player_id")["shoots"] if len(players) else pd.Series(dtype=object)
-    height = players.set_index("player_id")["height_in"] if len(players) else pd.Series(dtype=float)
+    """Context arrays for `shots`, reading their games' events (only up to each shot).
+
+    Plain numpy after the column reads, so one shot (the live path) costs about a millisecond.
+    """
+    s = shots
     ctx: Ctx = {c: s[c].to_numpy() for c in SHOT_COLUMNS}
     ctx["x"] = s["x"].to_numpy(dtype=float)
     ctx["y"] = s["y"].to_numpy(dtype=float)
     for c in ("release_frame", "shooter_id", "goalie_id", "skaters_for", "skaters_against",
-              "score_for", "score_against"):                      # nullable numbers as float with NaN
-        ctx[c] = pd.to_numeric(s[c], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-    ctx["empty_net"] = s["empty_net"].map({True: 1.0, False: 0.0}).to_numpy(dtype=float, na_value=np.nan)
-    ctx["shoots"] = (s["shooter_id"].map(hand).astype(object).fillna("").to_numpy(dtype=object)
-                     if n else np.array([], dtype=object))
-    ctx["goalie_height"] = s["goalie_id"].map(height).to_numpy(dtype=float, na_value=np.nan) if n else np.zeros(0)
-    gtype = games.set_index("game_id")["game_type"] if len(games) else pd.Series(dtype=object)
-    ctx["game_type"] = s["game_id"].map(gtype).to_numpy(dtype=object) if n else np.array([], dtype=object)
+              "score_for", "score_against", "empty_net"):       # nullable numbers as float with NaN
+        ctx[c] = _floats(s[c])
+    pid = players["player_id"].to_numpy(dtype=np.int64) if len(players) else np.zeros(0, np.int64)
+    hand = _lookup(ctx["shooter_id"], pid, players["shoots"].to_numpy(dtype=object) if len(players) else None, None)
+    ctx["shoots"] = np.array(["" if h is None or h != h else h for h in hand.tolist()], dtype=object)  # noqa: PLR0124
+    height = players["height_in"].to_numpy(dtype=float, na_value=np.nan) if len(players) else None
+    ctx["goalie_height"] = _lookup(ctx["goalie_id"], pid, height, np.nan).astype(float)
+    gid = games["game_id"].to_numpy(dtype=np.int64) if len(games) else np.zeros(0, np.int64)
+    gtype = games["game_type"].to_numpy(dtype=object) if len(games) else None
+    ctx["game_type"] = _lookup(s["game_id"].to_numpy(dtype=float), gid, gtype, np.nan)
     sign = np.where(s["flipped"].to_numpy(dtype=bool), -1.0, 1.0)
+    s = {"game_seconds": ctx["game_seconds"], "game_id": s["game_id"], "event_idx": s["event_idx"]}
 
-    gs = s["game_seconds"].to_numpy(dtype=float)
+    gs = np.asarray(s["game_seconds"], dtype=float)
     sk = _key(s["game_id"].to_numpy(dtype=np.int64), s["event_idx"].to_numpy(dtype=np.int64))
     e_type = events["type"].to_numpy(dtype=object)
     e_game, e_idx = events["game_id"].to_numpy(dtype=np.int64), events["event_idx"].to_numpy(dtype=np.int64)
@@ -54,9 +57,9 @@ def shot_context(shots: pd.DataFrame, events: pd.DataFrame, players: pd.DataFram
     e_y = events["y"].to_numpy(dtype=float, na_value=np.nan)
 
     # previous play event (any team) in the same period
-    play = np.flatnonzero(~events["type"].isin(NOT_PLAY).to_numpy())
+    play = np.flatnonzero(~_isin(e_type, NOT_PLAY))
     r = _previous(sk, e_game[play], e_idx[play], (e_period[play],))
-    r = np.where(r >= 0, play[np.maximum(r, 0)], -1)
+    r = np.where(r >= 0, play[np.maximum(r, 0)], -1) if len(play) else r
     ctx["prev_type"] = _pick(e_type, r, np.nan)
     ctx["prev_dt"] = gs - _pick(e_gs, r, np.nan)
     ctx["prev_x"] = sign * _pick(e_x, r, np.nan)
@@ -65,14 +68,44 @@ def shot_context(shots: pd.DataFrame, events: pd.DataFrame, players: pd.DataFram
     ctx["prev_team"] = np.array(["" if t is None or t != t else t for t in prev_team.tolist()], dtype=object)
 
     # the shooting team's previous attempt in the same period
-    att = np.flatnonzero(events["type"].isin(ATTEMPTS).to_numpy())
+    att = np.flatnonzero(_isin(e_type, ATTEMPTS))
     team_code = pd.factorize(pd.Series(e_team[att], dtype=object), use_na_sentinel=True)[0]
     r = _previous(sk, e_game[att], e_idx[att], (e_period[att], team_code), valid=team_code >= 0)
-    r = np.where(r >= 0, att[np.maximum(r, 0)], -1)
+    r = np.where(r >= 0, att[np.maximum(r, 0)], -1) if len(att) else r
     ctx["prev_att_dt"] = gs - _pick(e_gs, r, np.nan)
     ctx["prev_att_x"] = sign * _pick(e_x, r, np.nan)
     ctx["prev_att_y"] = sign * _pick(e_y, r, np.nan)
     return ctx
+
+
+def _floats(col: pd.Series) -> np.ndarray:
+    """A nullable numeric or boolean column as floats with NaN for missing."""
+    try:
+        return col.to_numpy(dtype=float, na_value=np.nan)
+    except (TypeError, ValueError):
+        return pd.to_numeric(col, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+
+
+def _lookup(keys: np.ndarray, ids: np.ndarray, values: np.ndarray | None, missing: object) -> np.ndarray:
+    """values[ids == key] for each key (NaN keys and unknown ids give `missing`); ids are unique."""
+    out = np.full(len(keys), missing, dtype=object if values is None or values.dtype == object else float)
+    if values is None or len(ids) == 0 or len(keys) == 0:
+        return out
+    order = np.argsort(ids, kind="stable")
+    sid = ids[order]
+    ok = np.isfinite(keys)
+    k = keys[ok].astype(np.int64)
+    pos = np.clip(np.searchsorted(sid, k), 0, len(sid) - 1)
+    hit = sid[pos] == k
+    vals = out[ok]
+    vals[hit] = values[order[pos[hit]]]
+    out[ok] = vals
+    return out
+
+
+def _isin(values: np.ndarray, options: tuple[str, ...]) -> np.ndarray:
+    allowed = frozenset(options)
+    return np.fromiter((v in allowed for v in values.tolist()), dtype=bool, count=len(values))
 
 
 def _key(game: np.ndarray, idx: np.ndarray) -> np.ndarray:

@@ -82,9 +82,11 @@ class GameWindow:
         """The shot's factor columns (length 1), computed from what the window holds now."""
         if int(shot["event_idx"]) not in self.events:   # stand-in for the shot's own event until it arrives
             self.add_event({**shot, "type": "SHOT"})
-        events = pd.DataFrame(list(self.events.values()), columns=list(EVENT_FIELDS))
-        events.insert(0, "game_id", self.game_id)
-        events = events.sort_values("event_idx", kind="stable")
-        shots = pd.DataFrame([shot])
+        rows = [self.events[k] for k in sorted(self.events)]
+        cols = {"game_id": np.full(len(rows), self.game_id, dtype=np.int64)}
+        for c in EVENT_FIELDS:
+            cols[c] = np.array([r[c] for r in rows], dtype=object if c in ("type", "team") else float)
+        events = pd.DataFrame(cols)
+        shots = pd.DataFrame({k: [v] for k, v in shot.items()})
         index = self.index() if self.tracked and shot.get("release_frame") is not None else None
         return shot_factor_arrays(shots, events, self.players, self.games, index, self.goalie_ids)

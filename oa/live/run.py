@@ -1,0 +1,133 @@
+"""Run the live path: a feed thread playing stored games and a scorer rating their shots.
+
+`run_local` is what `python -m oa live` and `python -m oa bench live` run without a broker
+URL: the feed and the scorer are two threads of one process joined by `LocalBroker`.
+"""
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from oa.live.broker import LocalBroker
+from oa.live.feed import feed, pace
+from oa.live.messages import Message, ShotTag, records
+from oa.live.publish import Publisher
+from oa.live.scorer import Scorer
+
+CHUNK = 32          # messages per publish when playing as fast as possible
+
+
+@dataclass
+class FeedStats:
+    messages: int = 0
+    records: int = 0
+    shots: int = 0
+    started: float = 0.0
+    finished: float = 0.0
+
+
+def play(messages: Iterable[Message], publish: Callable[[list[Message]], None], speed: float = 0.0,
+         rate: float = 0.0, stop: threading.Event | None = None) -> FeedStats:
+    """Publish messages in order, stamping each shot tag with the wall clock as it goes out.
+
+    `speed` (game clock) or `rate` (records per second) paces the feed; neither: as fast as
+    the broker takes them. A shot tag is published at once (never held in a chunk), so
+    latency is measured from the moment the release could first be known.
+    """
+    st = FeedStats(started=time.time())
+    t0 = time.perf_counter()
+    chunk: list[Message] = []
+    paced = bool(speed and 0 < speed < float("inf"))
+    size = 1 if paced else CHUNK
+    for m in messages:
+        if stop is not None and stop.is_set():
+            break
+        st.messages += 1
+        st.records += records(m)
+        if rate > 0:
+            ahead = st.records / rate - (time.perf_counter() - t0)
+            if ahead > 0.002:
+                if chunk:
+                    publish(chunk)
+                    chunk = []
+                time.sleep(ahead)
+        if isinstance(m, ShotTag):
+            st.shots += 1
+            m.sent_at = time.time()
+            chunk.append(m)
+            publish(chunk)
+            chunk = []
+            continue
+        chunk.append(m)
+        if len(chunk) >= size:
+            publish(chunk)
+            chunk = []
+    if chunk:
+        publish(chunk)
+    st.finished = time.time()
+    return st
+
+
+def consume(broker: LocalBroker, scorer: Scorer, on_shot: Callable[[dict], None] | None = None,
+            stale_check_s: float = 1.0) -> None:
+    """Score until the broker is closed and drained."""
+    last_check = time.time()
+    while True:
+        batch = broker.poll(0.25)
+        if batch is None:
+            break
+        for m in batch:
+            row = scorer.handle(m)
+            if row is not None and on_shot is not None:
+                on_shot(row)
+        now = time.time()
+        if now - last_check > stale_check_s:
+            scorer.check_stalled(now)
+            last_check = now
+
+
+def run_local(store: str | Path, game_ids: list[int], scorer: Scorer, speed: float = 0.0, rate: float = 0.0,
+              on_shot: Callable[[dict], None] | None = None, capacity: int = 256) -> dict:
+    """Play `game_ids` from `store` into `scorer` through an in-process broker; returns the figures."""
+    messages = pace(feed(store, game_ids), speed)
+    broker = LocalBroker(capacity)
+    out: dict = {}
+    stop = threading.Event()
+
+    def producer() -> None:
+        try:
+            out["feed"] = play(messages, broker.publish, speed, rate, stop)
+        finally:
+            broker.close()
+
+    t = threading.Thread(target=producer, name="oa-live-feed", daemon=True)
+    t0 = time.time()
+    t.start()
+    try:
+        consume(broker, scorer, on_shot)
+    except BaseException:
+        stop.set()
+        broker.close()
+        raise
+    finally:
+        t.join(timeout=5)
+    scorer.close_all()
+    t1 = time.time()
+    fs: FeedStats = out.get("feed", FeedStats())
+    took = max(t1 - (fs.started or t0), 1e-9)
+    return {"games": len(game_ids), "speed": speed or None, "rate": rate or None, "seconds": round(took, 2),
+            "records": scorer.stats.records, "records_per_s": round(scorer.stats.records / took),
+            **{k: v for k, v in scorer.stats.summary().items() if k != "records"}}
+
+
+def local_scorer(store: str | Path, publish_to: str | Path | None, name: str = "scorer") -> Scorer:
+    """A scorer with the store's active models, publishing under `publish_to` (None: nowhere)."""
+    from oa.model.score import active_models
+    from oa.store import Store
+
+    with Store(store, read_only=True) as st:
+        models = active_models(st)
+    return Scorer(models, Publisher(publish_to) if publish_to is not None else None, name=name)
