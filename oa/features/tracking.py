@@ -194,7 +194,8 @@ def _square(c: Clips) -> tuple[np.ndarray, np.ndarray]:
 
 
 @clip_factor("goalie_travel", "Goalie's distance to square up", "ft", "num", "goalie",
-             say_small(0.5, "goalie already square to the puck", "goalie had to move {:g} ft to square up", missing="no goalie"),
+             say_small(0.5, "goalie already square to the puck", "goalie had to move {:g} ft to square up",
+                       missing="no goalie to move (empty net)"),
              step=0.5)
 def goalie_travel(ctx: Ctx, c: Clips) -> np.ndarray:
     """How far the goalie was, at release, from the spot on his arc square to the puck."""
@@ -203,7 +204,7 @@ def goalie_travel(ctx: Ctx, c: Clips) -> np.ndarray:
 
 
 @clip_factor("goalie_depth", "Goalie depth", "ft", "num", "goalie",
-             say_num("goalie {:.0f} ft out from the goal line", missing="no goalie"), step=0.5)
+             say_num("goalie {:.0f} ft out from the goal line", missing="no goalie depth (empty net)"), step=0.5)
 def goalie_depth(ctx: Ctx, c: Clips) -> np.ndarray:
     """Goalie's distance from the centre of the goal line at release."""
     g = c.goalie[:, c.i0]
@@ -211,7 +212,7 @@ def goalie_depth(ctx: Ctx, c: Clips) -> np.ndarray:
 
 
 @clip_factor("goalie_speed", "Goalie movement", "ft/s", "num", "goalie",
-             say_small(1.0, "goalie still", "goalie moving {:.0f} ft/s", missing="no goalie"))
+             say_small(1.0, "goalie still", "goalie moving {:.0f} ft/s", missing="no goalie movement (empty net)"))
 def goalie_speed(ctx: Ctx, c: Clips) -> np.ndarray:
     """Goalie's speed over the last 0.2 s: a goalie still sliding cannot set his angle."""
     k = c.frames(0.2)
@@ -219,7 +220,7 @@ def goalie_speed(ctx: Ctx, c: Clips) -> np.ndarray:
 
 
 @clip_factor("goalie_set", "Goalie set", "", "bool", "goalie",
-             say_bool("goalie set", "goalie still moving", missing="no goalie"))
+             say_bool("goalie set", "goalie still moving", missing="no goalie to set (empty net)"))
 def goalie_set(ctx: Ctx, c: Clips) -> np.ndarray:
     """The goalie moved less than a foot in the last half second."""
     moved = np.hypot(*(c.goalie[:, c.i0] - _at(c.goalie, c.i0 - c.frames(0.5))).T)

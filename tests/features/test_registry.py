@@ -40,7 +40,11 @@ def test_values_are_said_in_words():
     by = {f.name: f for f in all_factors()}
     assert by["distance"].labels(np.array([12.2]))[0] == "12 ft from the net"
     assert by["goalie_travel"].labels(np.array([9.0]))[0] == "goalie had to move 9 ft to square up"
-    assert by["goalie_travel"].labels(np.array([np.nan]))[0] == "no goalie"
+    # an empty net: each goalie factor says so in its own words (a waterfall shows them side by side)
+    goalie = ("goalie_travel", "goalie_depth", "goalie_speed", "goalie_set")
+    said = [by[n].labels(np.array([np.nan]))[0] for n in goalie]
+    assert said[0] == "no goalie to move (empty net)"
+    assert len(set(said)) == len(goalie) and all("empty net" in s for s in said), said
     assert by["score_diff"].labels(np.array([0.0, -2.0, 3.0])).tolist() == ["tied", "trailing by 2", "leading by 3+"]
     assert by["shot_type"].labels(np.array(["WRAP", None], dtype=object)).tolist() == ["wraparound", "unknown"]
     assert by["rebound"].labels(np.array([1.0, 0.0])).tolist() == ["a rebound", "not a rebound"]
