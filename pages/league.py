@@ -6,6 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from oa.app.components import clickable_chart
 from oa.app.filters import current
 from oa.app_data import open_store
 from oa.plots.rink import rink_figure
@@ -195,11 +196,11 @@ with right:
                                "%{customdata[5]} ft · %{customdata[6]}<br>"
                                "%{customdata[7]} · %{customdata[8]}<extra></extra>"),
             ))
-    st.plotly_chart(fig, key="league_shot_map", theme=None,
-                    config={"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]})
+    fig.update_layout(clickmode="event+select")
+    clickable_chart(fig, key="league_shot_map")   # a click on a marker opens that shot
     shown = len(sample)
     note = f"{shown:,} shots shown" + (f" (a fixed random sample of {total:,})" if shown < total else "")
-    note += ". All shots are drawn attacking the net on the right."
+    note += ". All shots are drawn attacking the net on the right; click one to open it."
     if hidden:
         note += f" {hidden:,} shot{'s' if hidden != 1 else ''} from behind centre ice: switch on *Full rink*."
     st.caption(note)
