@@ -190,6 +190,26 @@ def score(
 
 
 @app.command()
+def serve(
+    db: Path = typer.Option(DEFAULT_DB, "--db", callback=_check_db, help="store whose active models rate the shots (read once at start)"),
+    host: str = typer.Option("127.0.0.1", "--host", help="address to listen on (127.0.0.1: this machine only)"),
+    port: int = typer.Option(8000, "--port", min=1, max=65535, help="TCP port"),
+) -> None:
+    """Serve the scoring API: POST one shot to /score, get p(goal), tier and factors (docs at /docs)."""
+    import uvicorn
+
+    from oa.live.api import create_app
+    from oa.model.artifact import ModelError
+
+    try:
+        api = create_app(db)
+    except (StoreError, ModelError) as e:
+        _fail(e)
+    console.print(f"Scoring API for {db} on http://{host}:{port} (try /health, /docs); Ctrl+C to stop")
+    uvicorn.run(api, host=host, port=port, log_level="info")
+
+
+@app.command()
 def profile(
     db: Path = typer.Option(DEFAULT_DB, "--db", callback=_check_db, help="store to profile"),
     as_json: bool = typer.Option(False, "--json", help="print JSON instead of a table"),
