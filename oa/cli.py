@@ -423,5 +423,98 @@ def bench_dashboard(
     typer.echo(json.dumps(out) if as_json else json.dumps(out, indent=1))
 
 
+@app.command()
+def live(
+    games: int = typer.Option(4, "--games", "-n", min=1, max=64, help="games played at once"),
+    speed: float = typer.Option(1.0, "--speed", min=0.0, help="game clock x this (0: as fast as it goes)"),
+    rate: float = typer.Option(0.0, "--rate", min=0.0, help="or pace by tracking records per second"),
+    db: Path = typer.Option(DEFAULT_DB, "--db", callback=_check_db, help="store with the games and the trained model"),
+    out: Optional[Path] = typer.Option(None, "--out", help="where ratings are published (default: data/live/<store>/)"),
+    broker: Optional[str] = typer.Option(None, "--broker", help="redis://host:port to scale out (default: in-process)"),
+    role: str = typer.Option("all", "--role", help="all, feed or scorer (feed/scorer need --broker)"),
+    name: str = typer.Option("s1", "--name", help="scorer name in the consumer group (restart with the same name)"),
+    prefix: str = typer.Option("oa-live", "--prefix", help="Redis key prefix"),
+    until_s: Optional[float] = typer.Option(None, "--until", min=1, help="stop each game after this much game clock (s)"),
+    quiet: bool = typer.Option(False, "--quiet", help="no line per shot"),
+) -> None:
+    """Stream demo games (tracking and events) and rate each shot at release, live."""
+    from oa.live.feed import pick_games
+    from oa.live.publish import live_dir
+    from oa.live.run import local_scorer, run_local, run_redis_feed, run_redis_scorer
+
+    if role not in ("all", "feed", "scorer"):
+        raise typer.BadParameter("--role must be all, feed or scorer")
+    if role != "all" and not broker:
+        raise typer.BadParameter(f"--role {role} needs --broker redis://...")
+    target = out or live_dir(db)
+    names = {}
+
+    def show(row: dict) -> None:
+        if quiet:
+            return
+        top = json.loads(row["top_factors"])[:2]
+        who = names.get(row.get("shooter_id"), "") if names else ""
+        clock = f"P{row['period']} {int(row['period_seconds'] // 60):02d}:{int(row['period_seconds'] % 60):02d}"
+        console.print(f"{clock}  {row['team']} {who:<22} [bold]{100 * row['p_goal']:5.1f}%[/bold] {row['tier']:<6} "
+                      + "; ".join(f"{t['value']} ({t['pp']:+.1f} pts)" for t in top))
+
+    try:
+        if not quiet and role != "feed":
+            with Store(db, read_only=True) as st:
+                names.update(st.query("SELECT player_id, name FROM players").set_index("player_id")["name"].to_dict())
+        if role == "scorer":
+            r = run_redis_scorer(db, broker, prefix, name, target, on_shot=show)
+            r.pop("latency_ms", None)
+            console.print(json.dumps(r))
+            return
+        ids = pick_games(db, games)
+        if role == "feed":
+            fs = run_redis_feed(db, ids, broker, prefix, speed=speed, rate=rate, until_s=until_s)
+            console.print(f"fed {len(ids)} games: {fs.records:,} records, {fs.shots} shots in {fs.finished - fs.started:.1f} s")
+            return
+        if broker:
+            import threading
+
+            from oa.live.redis_broker import connect, drained
+
+            r0 = connect(broker)
+            t = threading.Thread(target=run_redis_feed, args=(db, ids, broker, prefix), daemon=True,
+                                 kwargs=dict(speed=speed, rate=rate, until_s=until_s))
+            t.start()
+            res = run_redis_scorer(db, broker, prefix, name, target, on_shot=show,
+                                   until=lambda: not t.is_alive() and drained(r0, prefix, len(ids)))
+            res.pop("latency_ms", None)
+        else:
+            console.print(f"[bold]{len(ids)} games live[/bold] at {'max speed' if not (speed or rate) else (f'{rate:,.0f} records/s' if rate else f'{speed:g}x')}; "
+                          f"ratings published to {target} (open the dashboard's Live page)")
+            res = run_local(db, ids, local_scorer(db, target), speed=0.0 if rate else speed, rate=rate,
+                            on_shot=show, until_s=until_s)
+    except (StoreError, ConnectionError, ValueError) as e:
+        _fail(e)
+    console.print(json.dumps(res))
+
+
+@bench_app.command("live")
+def bench_live(
+    games: int = typer.Option(16, "--games", "-n", min=1, max=64),
+    rate: float = typer.Option(60_000, "--rate", min=0.0, help="records/s for the sustained in-process run"),
+    redis_rate: float = typer.Option(30_000, "--redis-rate", min=0.0, help="records/s for the sustained Redis run"),
+    until_s: float = typer.Option(1200.0, "--until", min=1, help="game clock played per game (s); 1200 = a period"),
+    broker: Optional[str] = typer.Option(None, "--broker", help="redis://host:port: also measure scale-out"),
+    scorers: int = typer.Option(2, "--scorers", min=1, max=16),
+    db: Path = typer.Option(Path("data/bench_live.duckdb"), "--db", callback=_check_db, help="built (60 games) if missing"),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Live scoring: records/s and release-to-rating latency (p50/p99), in-process and over Redis."""
+    from oa.live.bench import run
+
+    try:
+        with _progress() as bar:
+            out = run(db, games, rate, until_s, broker, redis_rate, scorers, progress=StageBars(bar))
+    except (StoreError, ConnectionError, RuntimeError) as e:
+        _fail(e)
+    typer.echo(json.dumps(out) if as_json else json.dumps(out, indent=1))
+
+
 def main() -> None:
     app()

@@ -28,8 +28,11 @@ def _records(df: pd.DataFrame) -> list[dict]:
             for r in df.astype(object).to_dict("records")]
 
 
-def game_stream(store: Store, game_id: int) -> Iterator[tuple[float, Message]]:
-    """(game seconds, message) for one stored game, in the order the arena would send them."""
+def game_stream(store: Store, game_id: int, until_s: float | None = None) -> Iterator[tuple[float, Message]]:
+    """(game seconds, message) for one stored game, in the order the arena would send them.
+
+    `until_s` ends the game early (after that much game clock), for short benchmarks.
+    """
     q = store.query
     game = q("SELECT * FROM games WHERE game_id = ?", [game_id])
     if game.empty:
@@ -73,15 +76,17 @@ def game_stream(store: Store, game_id: int) -> Iterator[tuple[float, Message]]:
     yield 0.0, GameStart(game_id, g, _records(roster))
     last = 0.0
     for frame, _, _, m in items:
+        if until_s is not None and frame / fps > until_s:
+            break
         last = frame / fps
         yield last, m
     yield last, GameEnd(game_id)
 
 
-def feed(store_path: str | Path, game_ids: Iterable[int]) -> Iterator[tuple[float, Message]]:
+def feed(store_path: str | Path, game_ids: Iterable[int], until_s: float | None = None) -> Iterator[tuple[float, Message]]:
     """All the games' streams merged by game clock (each game starting at 0)."""
     with Store(store_path, read_only=True) as store:
-        streams = [list(game_stream(store, int(g))) for g in game_ids]
+        streams = [list(game_stream(store, int(g), until_s)) for g in game_ids]
     return heapq.merge(*streams, key=lambda t: t[0])
 
 

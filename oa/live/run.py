@@ -5,6 +5,7 @@ URL: the feed and the scorer are two threads of one process joined by `LocalBrok
 """
 from __future__ import annotations
 
+import os
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -90,9 +91,9 @@ def consume(broker: LocalBroker, scorer: Scorer, on_shot: Callable[[dict], None]
 
 
 def run_local(store: str | Path, game_ids: list[int], scorer: Scorer, speed: float = 0.0, rate: float = 0.0,
-              on_shot: Callable[[dict], None] | None = None, capacity: int = 256) -> dict:
+              on_shot: Callable[[dict], None] | None = None, capacity: int = 256, until_s: float | None = None) -> dict:
     """Play `game_ids` from `store` into `scorer` through an in-process broker; returns the figures."""
-    messages = pace(feed(store, game_ids), speed)
+    messages = pace(feed(store, game_ids, until_s), speed)
     broker = LocalBroker(capacity)
     out: dict = {}
     stop = threading.Event()
@@ -131,3 +132,40 @@ def local_scorer(store: str | Path, publish_to: str | Path | None, name: str = "
     with Store(store, read_only=True) as st:
         models = active_models(st)
     return Scorer(models, Publisher(publish_to) if publish_to is not None else None, name=name)
+
+
+def run_redis_feed(store: str | Path, game_ids: list[int], url: str, prefix: str, speed: float = 0.0,
+                   rate: float = 0.0, until_s: float | None = None) -> FeedStats:
+    """Publish games into Redis Streams under `prefix` (the feed side of scale-out)."""
+    from oa.live.redis_broker import RedisFeed, connect
+
+    return play(pace(feed(store, game_ids, until_s), speed), RedisFeed(connect(url), prefix).publish, speed, rate)
+
+
+def run_redis_scorer(store: str | Path, url: str, prefix: str, name: str, publish_to: str | Path,
+                     claim_idle_ms: int = 30_000, until: Callable[[], bool] | None = None,
+                     on_shot: Callable[[dict], None] | None = None) -> dict:
+    """One scorer process of the consumer group; stops on SIGTERM/SIGINT or when `until()`.
+
+    Marks itself ready in `publish_to/ready/<name>` once connected, and leaves its figures in
+    `publish_to/stats/<name>.json` when it stops.
+    """
+    import json
+    import signal
+
+    from oa.live.redis_broker import RedisScorer, connect
+
+    rs = RedisScorer(connect(url), prefix, local_scorer(store, publish_to, name=name), name, claim_idle_ms, on_shot)
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: rs.stop())
+    ready = Path(publish_to) / "ready" / name
+    ready.parent.mkdir(parents=True, exist_ok=True)
+    ready.write_text(str(os.getpid()))
+    rs.run(until)
+    out = {"name": name, **rs.scorer.stats.summary(), "latency_ms": [round(v, 3) for v in rs.scorer.stats.latency_ms]}
+    stats_to = Path(publish_to) / "stats" / f"{name}.json"
+    stats_to.parent.mkdir(parents=True, exist_ok=True)
+    tmp = stats_to.with_suffix(".tmp")
+    tmp.write_text(json.dumps(out))
+    tmp.replace(stats_to)
+    return out

@@ -1,0 +1,234 @@
+"""Scale-out over Redis Streams: one stream per game, games shared out by a consumer group.
+
+Layout under a key prefix P:
+- `P:games`: one entry per game start; the consumer group `scorers` hands each game to
+  exactly one scorer, which owns it until the game ends (then acknowledges the entry).
+- `P:game:<id>`: the game's messages in order (start, frames, events, shot tags, end),
+  read by its owner through the same group.
+
+A scorer acknowledges entries only after it has handled them, and a shot is published
+(idempotently, one file per shot id) while it is handled: acknowledge after the write.
+A scorer restarted under the same name, or another scorer claiming the games of one that
+has been silent too long, rebuilds each game's window by replaying the game's acknowledged
+entries without scoring, then handles the pending ones for real. So a crash loses no shot,
+and a shot scored twice is written to the same file: no duplicate.
+"""
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import redis
+
+from oa.live.messages import GameEnd, GameStart, Message, MessageError, ShotTag, decode, encode
+from oa.live.scorer import Scorer
+
+log = logging.getLogger("oa.live.redis")
+GROUP = "scorers"
+PIPELINE = 64
+
+
+def connect(url: str) -> redis.Redis:
+    """A client for `url` (redis://host:port/db); fails fast with a clear message."""
+    try:
+        r = redis.Redis.from_url(url, socket_connect_timeout=3)
+        r.ping()
+    except (redis.RedisError, ValueError) as e:
+        raise ConnectionError(f"cannot reach Redis at {url}: {e} (start one with `redis-server --port 6379`)") from e
+    return r
+
+
+def _ensure_group(r: redis.Redis, stream: str) -> None:
+    try:
+        r.xgroup_create(stream, GROUP, id="0", mkstream=True)
+    except redis.ResponseError as e:
+        if "BUSYGROUP" not in str(e):
+            raise
+
+
+class RedisFeed:
+    """Publishes games into Redis: `publish` is the `play` callback of the feed."""
+
+    def __init__(self, r: redis.Redis, prefix: str):
+        self.r, self.prefix = r, prefix
+        self.games_key = f"{prefix}:games"
+        _ensure_group(r, self.games_key)
+        self.pipe = r.pipeline(transaction=False)
+        self.pending = 0
+
+    def publish(self, batch: list[Message]) -> None:
+        for m in batch:
+            key = f"{self.prefix}:game:{m.game_id}"
+            if isinstance(m, GameStart):
+                self._flush()
+                _ensure_group(self.r, key)
+                self.pipe.xadd(key, encode(m))
+                self.pipe.xadd(self.games_key, {"g": str(m.game_id)})
+            else:
+                self.pipe.xadd(key, encode(m))
+            self.pending += 1
+            if isinstance(m, ShotTag) or self.pending >= PIPELINE:
+                self._flush()
+        self._flush()
+
+    def _flush(self) -> None:
+        if self.pending:
+            self.pipe.execute()
+            self.pending = 0
+
+
+@dataclass
+class Owned:
+    key: str           # the game's stream
+    games_entry: str   # its entry in P:games, acknowledged when the game ends
+
+
+class RedisScorer:
+    """Runs a `Scorer` as one consumer of the group; `run` until `stop()` says so."""
+
+    def __init__(self, r: redis.Redis, prefix: str, scorer: Scorer, name: str, claim_idle_ms: int = 30_000,
+                 on_shot: Callable[[dict], None] | None = None):
+        self.r, self.prefix, self.scorer, self.name = r, prefix, scorer, name
+        self.games_key = f"{prefix}:games"
+        self.claim_idle_ms = claim_idle_ms
+        self.on_shot = on_shot
+        self.owned: dict[int, Owned] = {}
+        self.stopping = False
+        _ensure_group(r, self.games_key)
+
+    # -- ownership -----------------------------------------------------------------------
+    def _take(self, entries: list) -> None:
+        for entry_id, fields in entries:
+            if not fields:          # deleted meanwhile
+                self.r.xack(self.games_key, GROUP, entry_id)
+                continue
+            gid = int(fields[b"g"])
+            eid = entry_id.decode() if isinstance(entry_id, bytes) else entry_id
+            if gid not in self.owned:
+                self.owned[gid] = Owned(f"{self.prefix}:game:{gid}", eid)
+                self._recover(gid)
+
+    def _recover(self, gid: int) -> None:
+        """Rebuild the game's window from its acknowledged entries, then handle its pending ones."""
+        key = self.owned[gid].key
+        pend = self.r.xpending(key, GROUP)
+        groups = {g["name"].decode(): g for g in self.r.xinfo_groups(key)}
+        last = groups[GROUP]["last-delivered-id"].decode() if GROUP in groups else "0-0"
+        first_pending = pend["min"].decode() if pend and pend.get("pending") else None
+        if last == "0-0":
+            return                   # nothing delivered yet: the normal read starts at the beginning
+        n_replayed = self._replay(key, "-", ("(" + first_pending) if first_pending else last, replay=True)
+        n_redone = self._replay(key, first_pending, last, replay=False) if first_pending else 0
+        log.info("%s: recovered game %s (%d entries replayed, %d handled again)", self.name, gid, n_replayed, n_redone)
+
+    def _replay(self, key: str, start: str, end: str, replay: bool) -> int:
+        """Handle the entries start..end of a game stream (state only if `replay`; else for real, then ack)."""
+        n = 0
+        while True:
+            rows = self.r.xrange(key, start, end, count=2000)
+            for entry_id, fields in rows:
+                self._handle(entry_id, fields, replay=replay)
+            if rows and not replay:
+                self.r.xack(key, GROUP, *[i for i, _ in rows])
+            n += len(rows)
+            if len(rows) < 2000:
+                return n
+            start = "(" + rows[-1][0].decode()
+
+    def _heartbeat(self) -> None:
+        """Reset the idle time of this scorer's game entries, so nobody claims a game that is alive."""
+        ids = [o.games_entry for o in self.owned.values()]
+        if ids:
+            self.r.xclaim(self.games_key, GROUP, self.name, 0, ids, justid=True)
+
+    def _claim(self) -> None:
+        """Take over games whose scorer has gone silent (their entries idle past the limit)."""
+        try:
+            res = self.r.xautoclaim(self.games_key, GROUP, self.name, self.claim_idle_ms, "0-0", count=16)
+        except redis.ResponseError:
+            return
+        claimed = res[1] if len(res) > 1 else []
+        if claimed:
+            log.warning("%s: claimed %d game(s) from a silent scorer", self.name, len(claimed))
+            self._take(claimed)
+
+    # -- messages --------------------------------------------------------------------------
+    def _handle(self, entry_id: bytes, fields: dict, replay: bool = False) -> None:
+        try:
+            m = decode(fields)
+        except MessageError as e:
+            self.scorer.stats.malformed += 1
+            log.warning("%s: malformed entry %s: %s", self.name, entry_id, e)
+            return
+        row = self.scorer.handle(m, replay=replay)
+        if row is not None and self.on_shot is not None:
+            self.on_shot(row)
+        if isinstance(m, GameEnd):
+            own = self.owned.pop(int(m.game_id), None)
+            if own is not None:
+                self.r.xack(self.games_key, GROUP, own.games_entry)
+
+    def step(self, block_ms: int = 100, count: int = 500) -> int:
+        """Take new games, read and handle a batch from the owned games; returns entries handled."""
+        new = self.r.xreadgroup(GROUP, self.name, {self.games_key: ">"}, count=1)   # one at a time: spread games
+        for _, entries in new or []:
+            self._take(entries)
+        if not self.owned:
+            time.sleep(block_ms / 1000)
+            return 0
+        streams = {o.key: ">" for o in self.owned.values()}
+        got = self.r.xreadgroup(GROUP, self.name, streams, count=count, block=block_ms)
+        n = 0
+        for key, entries in got or []:
+            ids = []
+            for entry_id, fields in entries:
+                self._handle(entry_id, fields)
+                ids.append(entry_id)
+            if ids:
+                self.r.xack(key, GROUP, *ids)       # after the handling (and any shot's write)
+            n += len(ids)
+        return n
+
+    def run(self, until: Callable[[], bool] | None = None, claim_every_s: float = 5.0) -> None:
+        """Recover this consumer's games, then consume until `until()` is true or `stop()`."""
+        mine = self.r.xreadgroup(GROUP, self.name, {self.games_key: "0"}, count=10_000)
+        for _, entries in mine or []:
+            self._take(entries)
+        last_claim = last_stale = time.time()
+        while not self.stopping and not (until and until()):
+            self.step()
+            now = time.time()
+            if now - last_claim > claim_every_s:
+                self._heartbeat()
+                self._claim()
+                last_claim = now
+            if now - last_stale > 1.0:
+                for gid in self.scorer.check_stalled(now):
+                    own = self.owned.pop(gid, None)
+                    if own is not None:
+                        self.r.xack(self.games_key, GROUP, own.games_entry)
+                last_stale = now
+
+    def stop(self) -> None:
+        self.stopping = True
+
+
+def drained(r: redis.Redis, prefix: str, n_games: int) -> bool:
+    """True when `n_games` games were handed out and every one has ended (its entry acknowledged)."""
+    try:
+        info = {g["name"].decode(): g for g in r.xinfo_groups(f"{prefix}:games")}
+    except redis.ResponseError:
+        return False
+    g = info.get(GROUP)
+    if g is None:
+        return False
+    delivered = r.xlen(f"{prefix}:games")
+    return delivered >= n_games and g["pending"] == 0 and g.get("entries-read", delivered) >= n_games
+
+
+def clear(r: redis.Redis, prefix: str) -> int:
+    """Delete every stream under `prefix`; returns how many keys went."""
+    keys = list(r.scan_iter(f"{prefix}:*", count=1000))
+    return r.delete(*keys) if keys else 0

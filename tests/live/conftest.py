@@ -1,0 +1,23 @@
+"""A real redis-server for the scale-out tests: CI's (OA_REDIS_URL, started by .ci/run) or our own."""
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+
+
+@pytest.fixture(scope="session")
+def redis_url():
+    url = os.environ.get("OA_REDIS_URL")
+    if url:
+        yield url
+        return
+    if not shutil.which("redis-server"):
+        if os.environ.get("CI"):
+            pytest.fail("redis-server is missing in CI; .ci/run installs it (apt-get install redis-server)")
+        pytest.skip("redis-server is not installed (apt-get install redis-server)")
+    from oa.live.redis_server import RedisServer
+
+    with RedisServer() as server:
+        yield server.url

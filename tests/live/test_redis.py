@@ -1,0 +1,95 @@
+"""Scale-out over a real Redis: two scorer processes share the games; one is killed and restarted."""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from pathlib import Path
+
+import numpy as np
+import pyarrow.parquet as pq
+
+from oa.live.feed import feed, pick_games
+from oa.live.messages import ShotTag
+from oa.live.publish import read_live
+from oa.live.redis_broker import clear, connect, drained
+from oa.live.run import run_redis_feed
+from oa.store import Store
+
+ROOT = Path(__file__).resolve().parents[2]
+UNTIL_S = 900.0
+
+
+def _scorer(url: str, prefix: str, name: str, db: Path, out: Path) -> subprocess.Popen:
+    cmd = [sys.executable, "-m", "oa", "live", "--role", "scorer", "--broker", url, "--prefix", prefix,
+           "--name", name, "--db", str(db), "--out", str(out), "--quiet"]
+    return subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            env={**os.environ, "PYTHONPATH": str(ROOT)})
+
+
+def _wait(cond, timeout: float, what: str) -> None:
+    deadline = time.time() + timeout
+    while not cond():
+        if time.time() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.05)
+
+
+def test_kill_and_restart_loses_nothing_and_duplicates_nothing(redis_url, model_store, tmp_path):
+    r = connect(redis_url)
+    games = pick_games(model_store, 4)
+    expected = {int(m.shot["shot_id"]) for _, m in feed(model_store, games, UNTIL_S) if isinstance(m, ShotTag)}
+    assert len(expected) > 40
+    prefix = f"oa-test-{uuid.uuid4().hex[:8]}"
+    out = tmp_path / "live"
+    procs = {n: _scorer(redis_url, prefix, n, model_store, out) for n in ("s1", "s2")}
+    try:
+        _wait(lambda: len(list((out / "ready").glob("*"))) == 2, 60, "both scorers to start")
+        fed = {}
+        t = threading.Thread(target=lambda: fed.update(
+            stats=run_redis_feed(model_store, games, redis_url, prefix, rate=25_000, until_s=UNTIL_S)))
+        t.start()
+        # a malformed entry in a game's stream: counted, the game goes on
+        _wait(lambda: r.exists(f"{prefix}:game:{games[0]}"), 30, "the first game's stream")
+        r.xadd(f"{prefix}:game:{games[0]}", {"k": "frames", "g": str(games[0]), "b": "{not json"})
+
+        def s1_published() -> int:
+            df = read_live(out)
+            return int((df["scorer"] == "s1").sum())
+        _wait(lambda: s1_published() >= 3, 60, "s1 to publish some shots")
+        assert t.is_alive(), "the feed finished before the kill: slow it down"
+        procs["s1"].send_signal(signal.SIGKILL)           # mid-stream, no goodbye
+        procs["s1"].wait(10)
+        killed_at = len(read_live(out))
+        assert killed_at < len(expected)
+        procs["s1"] = _scorer(redis_url, prefix, "s1", model_store, out)    # same name: takes its games back
+        t.join(120)
+        _wait(lambda: drained(r, prefix, len(games)), 120, "every game to end")
+    finally:
+        for p in procs.values():
+            if p.poll() is None:
+                p.send_signal(signal.SIGTERM)
+        for p in procs.values():
+            try:
+                p.wait(20)
+            except subprocess.TimeoutExpired:
+                p.kill()
+        clear(r, prefix)
+
+    pub = read_live(out)
+    assert set(pub["shot_id"]) == expected                 # nothing lost
+    rows = sum(pq.read_metadata(f).num_rows for f in (out / "games").glob("*.parquet"))
+    leftovers = list((out / "shots").glob("*/*.parquet"))
+    assert rows == len(expected) and not leftovers         # nothing duplicated
+    with Store(model_store, read_only=True) as st:
+        batch = st.query("SELECT shot_id, p_goal FROM shot_scores").set_index("shot_id")["p_goal"]
+    assert np.allclose(pub.set_index("shot_id")["p_goal"], batch.loc[pub["shot_id"]].to_numpy(), atol=1e-12)
+    stats = {f.stem: json.loads(f.read_text()) for f in (out / "stats").glob("*.json")}
+    assert set(stats) == {"s1", "s2"}
+    assert sum(s["malformed"] for s in stats.values()) >= 1
+    assert stats["s1"]["shots"] > 0 and stats["s2"]["shots"] > 0
