@@ -1,6 +1,8 @@
 """Page building blocks: the store banner, friendly empty states, clickable shot maps and tables."""
 from __future__ import annotations
 
+from typing import Callable
+
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
@@ -52,8 +54,12 @@ def open_shot(shot_id: int) -> None:
     st.switch_page(SHOT_PAGE, query_params={"shot": str(int(shot_id))})
 
 
-def clickable_chart(fig: go.Figure, key: str, height: int | None = None) -> None:
-    """A Plotly chart whose shot markers (shot id first in customdata) open the shot when clicked."""
+def clickable_chart(fig: go.Figure, key: str, height: int | None = None,
+                    on_pick: Callable[[int], None] | None = None) -> None:
+    """A Plotly chart whose shot markers (shot id first in customdata) open the shot when clicked.
+
+    `on_pick(shot_id)` replaces opening the shot page (the Live page shows live-only shots inline).
+    """
     event = st.plotly_chart(fig, key=key, on_select="rerun", selection_mode="points", theme=None,
                             config=CHART_CONFIG)
     try:
@@ -70,7 +76,8 @@ def clickable_chart(fig: go.Figure, key: str, height: int | None = None) -> None
             if st.session_state.get(f"_handled_{key}") == sid:
                 return
             st.session_state[f"_handled_{key}"] = sid
-            open_shot(sid)
+            (on_pick or open_shot)(sid)
+            return
 
 
 def shot_rows(df: pd.DataFrame) -> pd.DataFrame:

@@ -17,6 +17,7 @@ _local = threading.local()     # Streamlit runs each session's script in its own
 def _pages() -> dict:
     return {
         "league": st.Page("pages/league.py", title="League", icon=":material/leaderboard:", default=True),
+        "live": st.Page("pages/live.py", title="Live", icon=":material/sensors:", url_path="live"),
         "explorer": st.Page("pages/explorer.py", title="Shot explorer", icon=":material/scatter_plot:",
                             url_path="explorer"),
         "shot": st.Page("pages/shot.py", title="Shot detail", icon=":material/sports_hockey:", url_path="shot"),

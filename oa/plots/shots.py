@@ -95,6 +95,57 @@ def shot_map(df: pd.DataFrame, half: bool = True, height: int | None = None, tit
     return fig
 
 
+# customdata of a live shot marker: shot_id first, so a click finds the shot
+LIVE_HOVER = ["shot_id", "shooter", "team", "opponent", "type_label", "distance", "strength", "clock", "p_label",
+              "tier_label", "game"]
+LIVE_TEMPLATE = ("<b>%{customdata[8]}</b> (%{customdata[9]}) · %{customdata[4]}<br>"
+                 "%{customdata[1]} (%{customdata[2]}) vs %{customdata[3]}<br>"
+                 "%{customdata[5]} ft · %{customdata[6]} · %{customdata[7]} · %{customdata[10]}<extra></extra>")
+
+
+def live_map(df: pd.DataFrame, half: bool = True, height: int | None = None, newest: object = None,
+             title: str | None = None) -> go.Figure:
+    """Live shots, whose outcome is not known yet: circles coloured by tier, the newest one ringed.
+
+    `df` needs shot_id, x, y, tier, p_goal, shooter, team, opponent, shot_type, strength,
+    period, period_seconds and game (a label); one trace per tier, so the legend is the tiers.
+    """
+    fig = rink_figure(half=half, height=height)
+    fig.update_layout(legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="left", x=0.0,
+                                  title=dict(text="Danger"), font=dict(size=12)),
+                      margin=dict(l=8, r=8, t=70 if title else 40, b=8), clickmode="event+select",
+                      title=dict(text=title, x=0.0, y=0.98, font=dict(size=15)) if title else None)
+    if df.empty:
+        return fig
+    d = df.copy()
+    d["distance"] = np.round(distance_to_net(d["x"].to_numpy(float), d["y"].to_numpy(float))).astype(int).astype(str)
+    d["clock"] = [clock(p, s) for p, s in zip(d["period"], d["period_seconds"])]
+    d["type_label"] = d["shot_type"].map(lambda t: SHOT_TYPE_LABELS.get(t, str(t).title()))
+    d["p_label"] = [pct(p) for p in d["p_goal"]]
+    d["tier_label"] = [f"{TIER_LABELS[t]} danger" if t in TIER_LABELS else "not rated" for t in d["tier"]]
+    tiers = d["tier"].where(d["tier"].isin(TIERS), "unrated")
+    for t in (*TIERS, "unrated"):          # high danger drawn last, on top
+        sel = (tiers == t).to_numpy()
+        if not sel.any():
+            continue
+        s = d[sel]
+        fig.add_trace(go.Scatter(
+            x=s["x"], y=s["y"], mode="markers", name=TIER_LABELS.get(t, "Not rated"),
+            legendrank=1 + (TIERS.index(t) if t in TIERS else 3),
+            marker=dict(color=TIER_COLORS.get(t, UNRATED_COLOR), symbol="circle", size=10, opacity=0.85,
+                        line=dict(color="#1f2933", width=0.6)),
+            customdata=s[LIVE_HOVER].astype(str).to_numpy(), hovertemplate=LIVE_TEMPLATE,
+        ))
+    if newest is not None and (d["shot_id"] == newest).any():
+        r = d[d["shot_id"] == newest]
+        fig.add_trace(go.Scatter(
+            x=r["x"], y=r["y"], mode="markers", name="Newest shot", legendrank=5,
+            marker=dict(color="rgba(0,0,0,0)", symbol="circle", size=22, line=dict(color="#1f2933", width=2.5)),
+            customdata=r[LIVE_HOVER].astype(str).to_numpy(), hovertemplate=LIVE_TEMPLATE,
+        ))
+    return fig
+
+
 def _smooth(g: np.ndarray, sigma: float) -> np.ndarray:
     if sigma <= 0:
         return g

@@ -10,7 +10,7 @@ import plotly.io as pio
 from oa.app.style import TIER_COLORS
 from oa.model.artifact import sigmoid
 from oa.plots.replay import event_path_figure, replay_figure, square_point
-from oa.plots.shots import add_shot_markers, game_flow, heat_figure, shot_map, waterfall
+from oa.plots.shots import add_shot_markers, game_flow, heat_figure, live_map, shot_map, waterfall
 from oa.plots.rink import rink_figure
 from oa.rink import RINK
 from oa.schema import PUCK_ID
@@ -50,6 +50,21 @@ def test_markers_shape_by_outcome_colour_by_tier_with_shot_id_first():
     legend = {t.name for t in fig.data if t.x is not None and len(t.x) and t.x[0] is None}
     assert {"Low", "Medium", "High", "Not rated", "Goal"} <= legend
     assert all("%" in t.hovertemplate for t in real)
+
+
+def test_live_map_colours_by_tier_rings_the_newest_and_keeps_shot_id_first():
+    df = shots_frame().drop(columns=["outcome", "is_goal", "goalie", "date"]).assign(game="B @ A")
+    newest = int(df["shot_id"].iloc[2])
+    fig = live_map(df, newest=newest)
+    tiers = {t.name: t for t in fig.data if t.name in ("Low", "Medium", "High", "Not rated")}
+    assert set(tiers) == {"Low", "Medium", "High", "Not rated"}
+    assert tiers["High"].marker.color == TIER_COLORS["high"] and tiers["High"].marker.symbol == "circle"
+    ids = {int(row[0]) for t in tiers.values() for row in t.customdata}
+    assert ids == set(df["shot_id"])
+    ring = next(t for t in fig.data if t.name == "Newest shot")
+    assert int(ring.customdata[0][0]) == newest and ring.marker.size > tiers["Low"].marker.size
+    assert fig.layout.clickmode == "event+select"
+    assert len(live_map(df.iloc[:0]).data) == 0
 
 
 def test_heat_map_is_masked_outside_the_boards_with_lines_on_top():

@@ -1,0 +1,195 @@
+"""Live: the live scorer's newest rated shots, refreshed every second.
+
+The scorer (`python -m oa live`) publishes each rated shot as a Parquet part beside the
+store (`oa.live.publish`); this page polls that folder in a fragment that reruns
+itself every second, so the rest of the dashboard (sidebar, other widgets) is untouched.
+A shot the store holds too opens its detail page; a live-only one shows its published
+factors here.
+"""
+from __future__ import annotations
+
+import time
+
+import pandas as pd
+import streamlit as st
+
+from oa.app import components as c
+from oa.app import live as L
+from oa.app import queries as q
+from oa.app.filters import current
+from oa.app.style import SHOT_TYPE_LABELS, clock, tier_badge
+from oa.plots.shots import live_map, waterfall
+from oa.app.nav import guard
+
+guard()  # a deep link on a fresh server runs the whole app first (see oa.app.nav)
+
+REFRESH_S = 1.0
+CARDS = 10
+PER_ROW = 5
+CARD_FACTORS = 3
+MAP_MAX = 2000
+ALL_GAMES = 0
+OPEN_KEY = "live_open"      # the live-only shot whose factors are shown inline
+START = "start one with `python -m oa live --games 4`"
+
+st.title("Live")
+f = current()
+st.caption(f"Shots rated by the live scorer as they are taken, newest first, refreshed every second, from "
+           f"`{L.folder(f.db)}` (beside the sidebar's data source; its other filters do not apply here). "
+           "Click a card's button or a marker to open the shot. Chances are approximate percentage points.")
+
+
+def _open(sid: int, stored: bool) -> None:
+    """A shot the store holds opens its page; a live-only one opens inline."""
+    if stored:
+        c.open_shot(sid)        # switches page: the whole app reruns
+    else:
+        st.session_state[OPEN_KEY] = int(sid)
+
+
+def _factor_lines(top: object, k: int) -> str:
+    return "\n".join(f"- {fa['words']} **{L.points(fa['pp'])}**" for fa in L.factors(top)[:k])
+
+
+def _card(r: pd.Series, names: dict, stored: bool) -> None:
+    sid = int(r["shot_id"])
+    with st.container(border=True, key=f"live_card_{sid}"):
+        st.markdown(tier_badge(r["tier"], r["p_goal"]), unsafe_allow_html=True)
+        shot_type = SHOT_TYPE_LABELS.get(r["shot_type"], str(r["shot_type"]).title())
+        st.markdown(f"**{L.name(names, r['shooter_id'])}** ({r['team']}) vs {r['opponent']}  \n"
+                    f"{clock(r['period'], r['period_seconds'])} · {shot_type} · {r['strength'] or ''}")
+        lines = _factor_lines(r["top_factors"], CARD_FACTORS)
+        st.markdown(lines or "_no factors published_")
+        if st.button("Open shot" if stored else "Factors", key=f"live_btn_{sid}", icon=":material/open_in_new:"
+                     if stored else ":material/list:", help="Open the shot's page" if stored else
+                     "Live only (not in the store yet): show its factors here"):
+            _open(sid, stored)
+
+
+def _inline(df: pd.DataFrame, names: dict) -> None:
+    """The factors of a live-only shot, below the cards."""
+    sid = st.session_state.get(OPEN_KEY)
+    if sid is None:
+        return
+    hit = df[df["shot_id"] == sid]
+    if hit.empty:
+        st.session_state.pop(OPEN_KEY, None)
+        return
+    r = hit.iloc[0]
+    with st.container(border=True, key="live_inline"):
+        head, close = st.columns([6, 1], vertical_alignment="center")
+        head.markdown(f"#### Shot {sid} · live only (not in the store yet)")
+        close.button("Close", key="live_close", icon=":material/close:", on_click=st.session_state.pop,
+                     args=(OPEN_KEY, None))
+        left, right = st.columns([2, 3], gap="medium")
+        with left:
+            st.markdown(tier_badge(r["tier"], r["p_goal"]), unsafe_allow_html=True)
+            shot_type = SHOT_TYPE_LABELS.get(r["shot_type"], str(r["shot_type"]).title())
+            st.markdown(f"**{L.name(names, r['shooter_id'])}** ({r['team']}) vs "
+                        f"{L.name(names, r['goalie_id'], 'empty net')} ({r['opponent']})  \n"
+                        f"Game {int(r['game_id'])} · {clock(r['period'], r['period_seconds'])} · {shot_type} · "
+                        f"{r['strength'] or ''} · model `{r['model_id']}`")
+            st.markdown(_factor_lines(r["top_factors"], 99) or "_no factors published_")
+            st.caption("The scorer publishes each shot's strongest factors; the rest are summed in the chart.")
+        with right:
+            fr = L.factor_frame(r.to_dict())
+            if len(fr) and pd.notna(r["base_logit"]):
+                from oa.features.registry import REGISTRY
+
+                st.plotly_chart(waterfall(fr, float(r["p_goal"]), float(r["base_logit"]), k=len(fr), height=320,
+                                          labels={k: fa.label for k, fa in REGISTRY.items()}),
+                                key=f"live_waterfall_{sid}", theme=None, config=c.CHART_CONFIG)
+
+
+def _games(df: pd.DataFrame, summ: pd.DataFrame) -> int:
+    """The game picker: all live games or one; returns the game id (0: all)."""
+    ids = summ["Id"].tolist()
+    labels = {int(r["Id"]): f"{r['Game']} · {r['Status']} · {int(r['Away shots']) + int(r['Home shots'])} shots"
+              for _, r in summ.iterrows()}
+    options = [ALL_GAMES, *ids]
+    if st.session_state.get("live_game") not in options:
+        st.session_state["live_game"] = f.game if f.game in ids else ALL_GAMES
+    return st.selectbox("Game", options, key="live_game",
+                        format_func=lambda g: f"All live games ({len(ids)})" if g == ALL_GAMES else labels[g])
+
+
+@st.fragment(run_every=REFRESH_S)
+def live() -> None:
+    """Reruns itself every second; a failure shows as a note and the next second tries again."""
+    try:
+        _live(time.time())
+    except Exception as e:  # noqa: BLE001 - a part being written, a folder being cleaned, an odd row
+        st.warning(f"Could not show the live ratings just now ({type(e).__name__}: {e}); trying again every "
+                   "second.", icon=":material/sync_problem:")
+
+
+def _live(now: float) -> None:
+    df, parts = L.shots(f.db, now)
+    if df.empty:
+        when = "" if parts == 0 else f" in the last {L.RECENT_HOURS:g} hours"
+        st.info(f"No live games{when} — {START}. This page refreshes by itself.", icon=":material/sensors_off:")
+        st.session_state.pop(OPEN_KEY, None)
+        return
+    v = q.version(f.db)
+    names = L.player_names(f.db, v)
+    summ = L.summary(df, L.finished(f.db, df["game_id"].unique().tolist()), now)
+
+    top, pick = st.columns([3, 2], vertical_alignment="bottom")
+    with pick:
+        game = _games(df, summ)
+    shown = df if game == ALL_GAMES else df[df["game_id"] == game]
+    newest = float(shown["published_at"].iloc[0])
+    on_now = (summ["Status"] == "live").sum()
+    dot = ":red[**●  LIVE**]" if now - newest < 60 and on_now else ":gray[**●  idle**]"
+    top.markdown(f"{dot} &nbsp; **{len(df):,}** rated shots in **{len(summ)}** game{'s' if len(summ) != 1 else ''} "
+                 f"({on_now} on now) · newest {L.ago(now - newest)} · refreshed {time.strftime('%H:%M:%S')}")
+
+    # -- the ticker: newest shots as cards ---------------------------------------------------
+    latest = shown.head(CARDS)
+    stored = L.in_store(f.db, v, tuple(int(i) for i in latest["shot_id"]))
+    for start in range(0, len(latest), PER_ROW):
+        cols = st.columns(PER_ROW)
+        for col, (_, r) in zip(cols, latest.iloc[start:start + PER_ROW].iterrows()):
+            with col:
+                _card(r, names, int(r["shot_id"]) in stored)
+    _inline(df, names)
+
+    # -- map and games ---------------------------------------------------------------------
+    left, right = st.columns([3, 2], gap="medium")
+    with left:
+        m = shown.head(MAP_MAX).copy()
+        m["shooter"] = [L.name(names, i) for i in m["shooter_id"]]
+        labels = dict(zip(summ["Id"], summ["Game"]))
+        m["game"] = [labels.get(int(g), str(g)) for g in m["game_id"]]
+        full = bool((m["x"] < 0).any())
+        title = ("All live games" if game == ALL_GAMES else labels.get(game, str(game))) + \
+            f" · {len(m):,} shots, attacking right"
+        fig = live_map(m, half=not full, height=380 if full else 520, newest=int(shown["shot_id"].iloc[0]),
+                       title=title)
+
+        def pick_marker(sid: int) -> None:
+            _open(sid, sid in L.in_store(f.db, v, (int(sid),)))
+
+        c.clickable_chart(fig, key="live_map", on_pick=pick_marker)
+        st.caption("Colour is the danger tier; the newest shot is ringed. Outcomes are not part of the live "
+                   "rating (it is made at the release).")
+    with right:
+        st.markdown("**Games**")
+        view = pd.DataFrame({
+            "Game": summ["Game"],
+            "Shots": [f"{a} – {h}" for a, h in zip(summ["Away shots"], summ["Home shots"])],
+            "xG": [f"{a:.2f} – {h:.2f}" for a, h in zip(summ["Away xG"], summ["Home xG"])],
+            "Last shot": summ["Last shot"], "Updated": summ["Updated"], "Status": summ["Status"]})
+        st.dataframe(view, key="live_games", hide_index=True, column_config={
+            "Shots": st.column_config.TextColumn("Shots", help="Rated attempts, away – home"),
+            "xG": st.column_config.TextColumn("xG", help="Expected goals, away – home: the sum of the live chances "
+                                              "of every attempt the scorer rated"),
+            "Last shot": st.column_config.TextColumn("Last shot", help="Period and elapsed time of the latest shot"),
+        })
+        xg = shown.groupby("team")["p_goal"].agg(["count", "sum"]).sort_values("sum", ascending=False)
+        st.caption(" · ".join(f"{t}: {int(r['count'])} shots, {r['sum']:.2f} xG" for t, r in xg.iterrows())
+                   + (" (all live games)." if game == ALL_GAMES else ".")
+                   + " Expected goals sum the live chances of every rated attempt.")
+
+
+live()
