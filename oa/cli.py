@@ -435,6 +435,9 @@ def live(
     name: str = typer.Option("s1", "--name", help="scorer name in the consumer group (restart with the same name)"),
     prefix: str = typer.Option("oa-live", "--prefix", help="Redis key prefix"),
     until_s: Optional[float] = typer.Option(None, "--until", min=1, help="stop each game after this much game clock (s)"),
+    stale_after: float = typer.Option(60.0, "--stale-after", min=0.1, help="close a game silent this long (s)"),
+    claim_after: float = typer.Option(30.0, "--claim-after", min=0.1,
+                                      help="take over a silent scorer's games after this long (s)"),
     quiet: bool = typer.Option(False, "--quiet", help="no line per shot"),
 ) -> None:
     """Stream demo games (tracking and events) and rate each shot at release, live."""
@@ -463,7 +466,8 @@ def live(
             with Store(db, read_only=True) as st:
                 names.update(st.query("SELECT player_id, name FROM players").set_index("player_id")["name"].to_dict())
         if role == "scorer":
-            r = run_redis_scorer(db, broker, prefix, name, target, on_shot=show)
+            r = run_redis_scorer(db, broker, prefix, name, target, int(claim_after * 1000), on_shot=show,
+                                 stale_after_s=stale_after)
             r.pop("latency_ms", None)
             console.print(json.dumps(r))
             return
@@ -481,13 +485,14 @@ def live(
             t = threading.Thread(target=run_redis_feed, args=(db, ids, broker, prefix), daemon=True,
                                  kwargs=dict(speed=speed, rate=rate, until_s=until_s))
             t.start()
-            res = run_redis_scorer(db, broker, prefix, name, target, on_shot=show,
-                                   until=lambda: not t.is_alive() and drained(r0, prefix, len(ids)))
+            res = run_redis_scorer(db, broker, prefix, name, target, int(claim_after * 1000), on_shot=show,
+                                   until=lambda: not t.is_alive() and drained(r0, prefix, len(ids)),
+                                   stale_after_s=stale_after)
             res.pop("latency_ms", None)
         else:
             console.print(f"[bold]{len(ids)} games live[/bold] at {'max speed' if not (speed or rate) else (f'{rate:,.0f} records/s' if rate else f'{speed:g}x')}; "
                           f"ratings published to {target} (open the dashboard's Live page)")
-            res = run_local(db, ids, local_scorer(db, target), speed=0.0 if rate else speed, rate=rate,
+            res = run_local(db, ids, local_scorer(db, target, stale_after_s=stale_after), speed=0.0 if rate else speed, rate=rate,
                             on_shot=show, until_s=until_s)
     except (StoreError, ConnectionError, ValueError) as e:
         _fail(e)

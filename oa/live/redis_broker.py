@@ -83,6 +83,7 @@ class RedisFeed:
 class Owned:
     key: str           # the game's stream
     games_entry: str   # its entry in P:games, acknowledged when the game ends
+    since: float = 0.0  # when this scorer took it
 
 
 class RedisScorer:
@@ -107,7 +108,8 @@ class RedisScorer:
             gid = int(fields[b"g"])
             eid = entry_id.decode() if isinstance(entry_id, bytes) else entry_id
             if gid not in self.owned:
-                self.owned[gid] = Owned(f"{self.prefix}:game:{gid}", eid)
+                self.owned[gid] = Owned(f"{self.prefix}:game:{gid}", eid, time.time())
+                _ensure_group(self.r, self.owned[gid].key)    # a game announced without a stream: empty one
                 self._recover(gid)
 
     def _recover(self, gid: int) -> None:
@@ -196,6 +198,7 @@ class RedisScorer:
         mine = self.r.xreadgroup(GROUP, self.name, {self.games_key: "0"}, count=10_000)
         for _, entries in mine or []:
             self._take(entries)
+        claim_every_s = min(claim_every_s, self.claim_idle_ms / 3000)   # heartbeats well inside the claim limit
         last_claim = last_stale = time.time()
         while not self.stopping and not (until and until()):
             self.step()
@@ -205,11 +208,21 @@ class RedisScorer:
                 self._claim()
                 last_claim = now
             if now - last_stale > 1.0:
-                for gid in self.scorer.check_stalled(now):
-                    own = self.owned.pop(gid, None)
-                    if own is not None:
-                        self.r.xack(self.games_key, GROUP, own.games_entry)
+                self._release_stale(now)
                 last_stale = now
+
+    def _release_stale(self, now: float) -> None:
+        """Let go of games that went quiet, and of announced games that never started."""
+        gone = self.scorer.check_stalled(now)
+        never = [gid for gid, o in self.owned.items()
+                 if gid not in self.scorer.games and now - o.since > self.scorer.stale_after_s]
+        for gid in never:
+            self.scorer.stats.unknown_game += 1
+            log.warning("%s: game %s was announced but never started; released", self.name, gid)
+        for gid in gone + never:
+            own = self.owned.pop(gid, None)
+            if own is not None:
+                self.r.xack(self.games_key, GROUP, own.games_entry)
 
     def stop(self) -> None:
         self.stopping = True

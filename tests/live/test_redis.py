@@ -25,9 +25,9 @@ ROOT = Path(__file__).resolve().parents[2]
 UNTIL_S = 900.0
 
 
-def _scorer(url: str, prefix: str, name: str, db: Path, out: Path) -> subprocess.Popen:
+def _scorer(url: str, prefix: str, name: str, db: Path, out: Path, *extra: str) -> subprocess.Popen:
     cmd = [sys.executable, "-m", "oa", "live", "--role", "scorer", "--broker", url, "--prefix", prefix,
-           "--name", name, "--db", str(db), "--out", str(out), "--quiet"]
+           "--name", name, "--db", str(db), "--out", str(out), "--quiet", *extra]
     return subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                             env={**os.environ, "PYTHONPATH": str(ROOT)})
 
@@ -93,3 +93,40 @@ def test_kill_and_restart_loses_nothing_and_duplicates_nothing(redis_url, model_
     assert set(stats) == {"s1", "s2"}
     assert sum(s["malformed"] for s in stats.values()) >= 1
     assert stats["s1"]["shots"] > 0 and stats["s2"]["shots"] > 0
+
+
+def test_a_dead_scorers_games_are_claimed_and_an_unknown_game_is_let_go(redis_url, model_store, tmp_path):
+    r = connect(redis_url)
+    games = pick_games(model_store, 3)
+    expected = {int(m.shot["shot_id"]) for _, m in feed(model_store, games, 600.0) if isinstance(m, ShotTag)}
+    prefix = f"oa-test-{uuid.uuid4().hex[:8]}"
+    out = tmp_path / "live"
+    quick = ("--claim-after", "2", "--stale-after", "3")
+    procs = {n: _scorer(redis_url, prefix, n, model_store, out, *quick) for n in ("s1", "s2")}
+    try:
+        _wait(lambda: len(list((out / "ready").glob("*"))) == 2, 60, "both scorers to start")
+        r.xadd(f"{prefix}:games", {"g": "424242"})          # announced, never started
+        t = threading.Thread(target=run_redis_feed, args=(model_store, games, redis_url, prefix),
+                             kwargs={"rate": 25_000, "until_s": 600.0})
+        t.start()
+        _wait(lambda: len(read_live(out)) >= 3, 60, "some shots to be published")
+        victim = str(read_live(out)["scorer"].iloc[0])       # the scorer that published the latest shot
+        survivor = "s2" if victim == "s1" else "s1"
+        assert t.is_alive(), "the feed finished before the kill: slow it down"
+        procs[victim].send_signal(signal.SIGKILL)            # and it never comes back
+        t.join(120)
+        _wait(lambda: drained(r, prefix, len(games) + 1), 120, "the survivor to finish every game")
+    finally:
+        for p in procs.values():
+            if p.poll() is None:
+                p.send_signal(signal.SIGTERM)
+        for p in procs.values():
+            try:
+                p.wait(20)
+            except subprocess.TimeoutExpired:
+                p.kill()
+        clear(r, prefix)
+    assert set(read_live(out)["shot_id"]) == expected
+    st = json.loads((out / "stats" / f"{survivor}.json").read_text())
+    assert st["unknown_game"] >= 1 and st["errors"] == 0
+    assert not (out / "stats" / f"{victim}.json").exists()
