@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Callable
 
 from oa.features.compute import build_features
+from oa.features.registry import PBP
 from oa.model.score import score_store
 from oa.model.train import TrainError, train
 from oa.sim.run import build_demo
@@ -40,7 +41,16 @@ def run_demo(db: str | Path, n_games: int, seed: int = 0, workers: int | None = 
         else:
             out["model"] = {"model_id": m.model_id, "path": str(path), "cv": m.meta["metrics"]["cv"],
                             "thresholds": m.thresholds}
-            out["score"] = score_store(store, [m], progress=stage("scoring shots"))
+            # a play-by-play model too: shots without tracking (API requests, live shots with no clip)
+            # are rated by it, never by the tracking model, which reads missing tracking as an empty net
+            try:
+                label = (lambda name, i, n: progress(f"{name} (play-by-play model)", i, n)) if progress else None
+                pm, _ = train(store, feature_set=PBP, seed=seed, progress=label)
+                out["pbp_model"] = {"model_id": pm.model_id, "cv": pm.meta["metrics"]["cv"]}
+            except TrainError as e:
+                out["pbp_model"] = None
+                out["pbp_skipped"] = f"no play-by-play model trained: {e}"
+            out["score"] = score_store(store, progress=stage("scoring shots"))
         store.checkpoint()
     out["seconds"] = round(time.perf_counter() - t0, 2)
     return out

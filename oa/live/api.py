@@ -45,6 +45,7 @@ from oa.live.messages import (
 )
 from oa.live.scorer import Scorer
 from oa.live.window import GameWindow
+from oa.model.artifact import ModelError
 from oa.model.score import active_models
 from oa.schema import EVENT_TYPES, POSITIONS, PUCK_ID, SHOT_TYPES, X, Y
 from oa.store import Store
@@ -413,13 +414,22 @@ def create_app(db: str | Path) -> FastAPI:
     lock = threading.Lock()          # one model, many request threads: score one shot at a time
     loaded = round(time.perf_counter() - t0, 2)
     if PBP not in scorer.models:
-        log.warning("store %s has no play-by-play model: play-by-play requests are scored by the tracking model, "
-                    "which reads missing tracking as an empty net; train one with `python -m oa train --db %s "
-                    "--features pbp`", store_path, store_path)
+        log.warning("store %s has no play-by-play model: play-by-play requests get 409; train one with "
+                    "`python -m oa train --db %s --features pbp`", store_path, store_path)
     app = FastAPI(title="Opportunity Analysis scoring API", version="1", max_body_size=MAX_BODY,
                   description="Rate one shot: p(goal), tier (low / medium / high) and the factors behind it, "
                               "from play-by-play or from tracking up to the release. Same factors and model as "
                               "the batch pipeline and the live scorer.")
+
+    def _model_id(feature_set: str) -> str | None:
+        try:
+            return scorer.model_for(feature_set).model_id
+        except ModelError:
+            return None
+
+    @app.exception_handler(ModelError)
+    def _no_model(request: Request, e: ModelError) -> JSONResponse:
+        return JSONResponse(status_code=409, content={"detail": [{"type": "no_model", "loc": ["body"], "msg": str(e)}]})
 
     @app.exception_handler(RequestError)
     def _bad_request(request: Request, e: RequestError) -> JSONResponse:
@@ -435,8 +445,8 @@ def create_app(db: str | Path) -> FastAPI:
                 "models": [{"model_id": m.model_id, "feature_set": m.feature_set, "factors": len(m.factors)}
                            for m in scorer.models.values()],
                 "feature_sets": sorted(scorer.models), "default_goalie_height_in": goalie_height,
-                "scores": {"tracking requests": scorer.model_for(TRACKING).model_id,
-                           "play-by-play requests": scorer.model_for(PBP).model_id}}
+                "scores": {"tracking requests": _model_id(TRACKING),
+                           "play-by-play requests": _model_id(PBP)}}
 
     @app.get("/factors", summary="The factor registry")
     def factors() -> list[dict]:

@@ -17,7 +17,7 @@ from oa.features.registry import PBP, REGISTRY, TRACKING
 from oa.live.messages import Event, Frames, GameEnd, GameStart, Message, MessageError, ShotTag, check_event, check_frames, check_shot
 from oa.live.publish import Publisher
 from oa.live.window import GameWindow
-from oa.model.artifact import Model
+from oa.model.artifact import Model, ModelError
 from oa.model.score import score_batch
 
 log = logging.getLogger("oa.live")
@@ -151,9 +151,15 @@ class Scorer:
 
     # -- scoring -----------------------------------------------------------------------
     def model_for(self, feature_set: str) -> Model:
+        """The model batch would use (`oa.model.score.score_store`): tracking shots by the tracking
+        model (else the play-by-play one); play-by-play shots only by a play-by-play model, since a
+        tracking model reads missing tracking as an empty net."""
         if feature_set == TRACKING and TRACKING in self.models:
             return self.models[TRACKING]
-        return self.models.get(PBP) or self.models[TRACKING]
+        if PBP in self.models:
+            return self.models[PBP]
+        raise ModelError("no play-by-play model to rate a shot without tracking; "
+                         "train one with `python -m oa train --features pbp`")
 
     def rate(self, g: GameWindow, shot: dict) -> tuple[dict, dict]:
         """(rating row, factor values) of a shot from the game's window."""

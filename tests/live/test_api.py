@@ -239,3 +239,20 @@ def test_bad_tracking_requests(api, tracked):
     big = {**req, "frames": [req["frames"][-1]] * 20_001}
     e = _error(c.post("/score", json=big), 422)
     assert e["loc"] == ["body", "frames"] and "20000" in e["msg"]
+
+
+def test_play_by_play_request_without_a_play_by_play_model_is_409(model_store, tmp_path):
+    """A tracking model never rates a shot without tracking (it would read it as an empty net)."""
+    from fastapi.testclient import TestClient
+
+    from oa.live.api import create_app
+
+    db = tmp_path / model_store.name
+    shutil.copy(model_store, db)
+    shutil.copytree(model_store.parent / "models", tmp_path / "models")
+    with Store(db) as st:
+        st.con.execute("UPDATE models SET active = false WHERE feature_set = 'pbp'")
+    with TestClient(create_app(db)) as c:
+        assert c.get("/health").json()["scores"]["play-by-play requests"] is None
+        r = c.post("/score", json={"x": 78.0, "y": -6.5})
+        assert r.status_code == 409 and "train one" in r.json()["detail"][0]["msg"]

@@ -58,16 +58,14 @@ def test_kill_and_restart_loses_nothing_and_duplicates_nothing(redis_url, model_
         _wait(lambda: r.exists(f"{prefix}:game:{games[0]}"), 30, "the first game's stream")
         r.xadd(f"{prefix}:game:{games[0]}", {"k": "frames", "g": str(games[0]), "b": "{not json"})
 
-        def s1_published() -> int:
-            df = read_live(out)
-            return int((df["scorer"] == "s1").sum())
-        _wait(lambda: s1_published() >= 3, 60, "s1 to publish some shots")
+        _wait(lambda: len(read_live(out)) >= 3, 60, "some shots to be published")
+        victim = str(read_live(out)["scorer"].iloc[0])      # the scorer that published the latest shot
         assert t.is_alive(), "the feed finished before the kill: slow it down"
-        procs["s1"].send_signal(signal.SIGKILL)           # mid-stream, no goodbye
-        procs["s1"].wait(10)
+        procs[victim].send_signal(signal.SIGKILL)           # mid-stream, no goodbye
+        procs[victim].wait(10)
         killed_at = len(read_live(out))
         assert killed_at < len(expected)
-        procs["s1"] = _scorer(redis_url, prefix, "s1", model_store, out)    # same name: takes its games back
+        procs[victim] = _scorer(redis_url, prefix, victim, model_store, out)    # same name: takes its games back
         t.join(120)
         _wait(lambda: drained(r, prefix, len(games)), 120, "every game to end")
     finally:
@@ -92,7 +90,8 @@ def test_kill_and_restart_loses_nothing_and_duplicates_nothing(redis_url, model_
     stats = {f.stem: json.loads(f.read_text()) for f in (out / "stats").glob("*.json")}
     assert set(stats) == {"s1", "s2"}
     assert sum(s["malformed"] for s in stats.values()) >= 1
-    assert stats["s1"]["shots"] > 0 and stats["s2"]["shots"] > 0
+    # the restarted scorer rated what its first life had not acknowledged (re-rating is harmless: same file)
+    assert sum(s["shots"] for s in stats.values()) + killed_at >= len(expected)
 
 
 def test_a_dead_scorers_games_are_claimed_and_an_unknown_game_is_let_go(redis_url, model_store, tmp_path):

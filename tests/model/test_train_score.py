@@ -34,8 +34,9 @@ def _snapshot(store: Store) -> dict:
 
 def test_model_files_are_text_and_json_and_registered(model_store):
     with Store(model_store, read_only=True) as s:
-        models = s.query("SELECT * FROM models")
-    assert len(models) == 1 and bool(models["active"].iloc[0])
+        models = s.query("SELECT * FROM models ORDER BY feature_set DESC")
+    # the demo trains a tracking model and a play-by-play one (for shots without tracking)
+    assert models["feature_set"].tolist() == ["tracking", "pbp"] and models["active"].all()
     assert models["path"].iloc[0] == f"models/{models['model_id'].iloc[0]}.txt", "relative: store and models/ move together"
     path = model_store.parent / models["path"].iloc[0]
     assert path.read_text().startswith("tree\n")                     # LightGBM text format
