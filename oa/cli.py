@@ -429,6 +429,8 @@ def live(
     speed: float = typer.Option(1.0, "--speed", min=0.0, help="game clock x this (0: as fast as it goes)"),
     rate: float = typer.Option(0.0, "--rate", min=0.0, help="or pace by tracking records per second"),
     db: Path = typer.Option(DEFAULT_DB, "--db", callback=_check_db, help="store with the games and the trained model"),
+    models: Optional[Path] = typer.Option(None, "--models", callback=lambda p: p and _check_db(p),
+                                          help="take the models from this store instead (e.g. the demo's, for Big Data Cup games)"),
     out: Optional[Path] = typer.Option(None, "--out", help="where ratings are published (default: data/live/<store>/)"),
     broker: Optional[str] = typer.Option(None, "--broker", help="redis://host:port to scale out (default: in-process)"),
     role: str = typer.Option("all", "--role", help="all, feed or scorer (feed/scorer need --broker)"),
@@ -467,7 +469,7 @@ def live(
                 names.update(st.query("SELECT player_id, name FROM players").set_index("player_id")["name"].to_dict())
         if role == "scorer":
             r = run_redis_scorer(db, broker, prefix, name, target, int(claim_after * 1000), on_shot=show,
-                                 stale_after_s=stale_after)
+                                 stale_after_s=stale_after, models_from=models)
             r.pop("latency_ms", None)
             console.print(json.dumps(r))
             return
@@ -487,12 +489,13 @@ def live(
             t.start()
             res = run_redis_scorer(db, broker, prefix, name, target, int(claim_after * 1000), on_shot=show,
                                    until=lambda: not t.is_alive() and drained(r0, prefix, len(ids)),
-                                   stale_after_s=stale_after)
+                                   stale_after_s=stale_after, models_from=models)
             res.pop("latency_ms", None)
         else:
             console.print(f"[bold]{len(ids)} games live[/bold] at {'max speed' if not (speed or rate) else (f'{rate:,.0f} records/s' if rate else f'{speed:g}x')}; "
                           f"ratings published to {target} (open the dashboard's Live page)")
-            res = run_local(db, ids, local_scorer(db, target, stale_after_s=stale_after), speed=0.0 if rate else speed, rate=rate,
+            res = run_local(db, ids, local_scorer(db, target, stale_after_s=stale_after, models_from=models),
+                            speed=0.0 if rate else speed, rate=rate,
                             on_shot=show, until_s=until_s)
     except (StoreError, ConnectionError, ValueError) as e:
         _fail(e)

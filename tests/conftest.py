@@ -181,3 +181,20 @@ def model_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = run_demo(path, n_games=40, seed=3, workers=2)
     assert out["model"] is not None, out.get("skipped")
     return path
+
+
+def shared_data() -> Path:
+    """Third-party data beside the project (../shared/data, or $OA_SHARED/data); never committed."""
+    base = Path(os.environ["OA_SHARED"]) if os.environ.get("OA_SHARED") else ROOT.parent / "shared"
+    return base / "data"
+
+
+@pytest.fixture(scope="session")
+def shared() -> Path:
+    """The shared data folder; tests that need it skip without it, except in CI where that fails."""
+    d = shared_data()
+    if not d.exists():
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"shared data folder {d} is missing in CI")
+        pytest.skip(f"shared data folder {d} is not here")
+    return d

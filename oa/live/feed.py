@@ -19,8 +19,9 @@ import pandas as pd
 from oa.live.messages import EVENT_FIELDS, SHOT_FIELDS, Event, Frames, GameEnd, GameStart, Message, ShotTag
 from oa.store import Store, StoreError
 
-# order of messages that share a frame: earlier events, the frame's records, shot tags, the shots' own events
-EVENT, FRAME, TAG, SHOT_EVENT = 0, 1, 2, 3
+# order of messages that share a frame: other events, the frame's records, then each shot's tag
+# followed at once by its own event (two shots in one frame: tag, event, tag, event, by event_idx)
+EVENT, FRAME, SHOT = 0, 1, 2
 
 
 def _records(df: pd.DataFrame) -> list[dict]:
@@ -46,20 +47,20 @@ def game_stream(store: Store, game_id: int, until_s: float | None = None) -> Ite
                [g["home_team"], g["away_team"], game_id, game_id])
     shots = q(f"SELECT {', '.join(SHOT_FIELDS)} FROM shots WHERE game_id = ? ORDER BY event_idx", [game_id])
     events = q(f"SELECT {', '.join(EVENT_FIELDS)}, player_id FROM events WHERE game_id = ? ORDER BY event_idx", [game_id])
-    items: list[tuple[int, int, int, Message]] = []
+    items: list[tuple[int, int, int, int, Message]] = []
     shot_events = {}
     for s in _records(shots):
         s["game_id"] = game_id
         r = s["release_frame"]
         frame = int(r) if r is not None else int(round(float(s["game_seconds"]) * fps))
-        items.append((frame, TAG, int(s["event_idx"]), ShotTag(game_id, s)))
+        items.append((frame, SHOT, int(s["event_idx"]), 0, ShotTag(game_id, s)))
         shot_events[int(s["event_idx"])] = frame
     for e in _records(events):
         idx = int(e["event_idx"])
         if idx in shot_events:
-            items.append((shot_events[idx], SHOT_EVENT, idx, Event(game_id, e)))
+            items.append((shot_events[idx], SHOT, idx, 1, Event(game_id, e)))
         else:
-            items.append((int(round(float(e["game_seconds"]) * fps)), EVENT, idx, Event(game_id, e)))
+            items.append((int(round(float(e["game_seconds"]) * fps)), EVENT, idx, 0, Event(game_id, e)))
     if g["has_tracking"]:
         fr = store.con.cursor().execute(
             "SELECT frame_idx, entity_id, team, x::DOUBLE AS x, y::DOUBLE AS y FROM frames WHERE game_id = ? "
@@ -71,11 +72,11 @@ def game_stream(store: Store, game_id: int, until_s: float | None = None) -> Ite
             ent, team = np.asarray(fr["entity_id"], dtype=np.int64), np.asarray(fr["team"], dtype=object)
             x, y = np.asarray(fr["x"], dtype=float), np.asarray(fr["y"], dtype=float)
             for a, b in zip(starts.tolist(), ends.tolist()):
-                items.append((int(f[a]), FRAME, 0, Frames(game_id, int(f[a]), ent[a:b], team[a:b], x[a:b], y[a:b])))
-    items.sort(key=lambda t: t[:3])
+                items.append((int(f[a]), FRAME, 0, 0, Frames(game_id, int(f[a]), ent[a:b], team[a:b], x[a:b], y[a:b])))
+    items.sort(key=lambda t: t[:4])
     yield 0.0, GameStart(game_id, g, _records(roster))
     last = 0.0
-    for frame, _, _, m in items:
+    for frame, _, _, _, m in items:
         if until_s is not None and frame / fps > until_s:
             break
         last = frame / fps

@@ -125,12 +125,13 @@ def run_local(store: str | Path, game_ids: list[int], scorer: Scorer, speed: flo
 
 
 def local_scorer(store: str | Path, publish_to: str | Path | None, name: str = "scorer",
-                 stale_after_s: float = 60.0) -> Scorer:
-    """A scorer with the store's active models, publishing under `publish_to` (None: nowhere)."""
+                 stale_after_s: float = 60.0, models_from: str | Path | None = None) -> Scorer:
+    """A scorer with the active models of `models_from` (default: the store), publishing under
+    `publish_to` (None: nowhere)."""
     from oa.model.score import active_models
     from oa.store import Store
 
-    with Store(store, read_only=True) as st:
+    with Store(models_from or store, read_only=True) as st:
         models = active_models(st)
     return Scorer(models, Publisher(publish_to) if publish_to is not None else None, name=name,
                   stale_after_s=stale_after_s)
@@ -146,7 +147,8 @@ def run_redis_feed(store: str | Path, game_ids: list[int], url: str, prefix: str
 
 def run_redis_scorer(store: str | Path, url: str, prefix: str, name: str, publish_to: str | Path,
                      claim_idle_ms: int = 30_000, until: Callable[[], bool] | None = None,
-                     on_shot: Callable[[dict], None] | None = None, stale_after_s: float = 60.0) -> dict:
+                     on_shot: Callable[[dict], None] | None = None, stale_after_s: float = 60.0,
+                     models_from: str | Path | None = None) -> dict:
     """One scorer process of the consumer group; stops on SIGTERM/SIGINT or when `until()`.
 
     Marks itself ready in `publish_to/ready/<name>` once connected, and leaves its figures in
@@ -157,7 +159,7 @@ def run_redis_scorer(store: str | Path, url: str, prefix: str, name: str, publis
 
     from oa.live.redis_broker import RedisScorer, connect
 
-    rs = RedisScorer(connect(url), prefix, local_scorer(store, publish_to, name, stale_after_s), name,
+    rs = RedisScorer(connect(url), prefix, local_scorer(store, publish_to, name, stale_after_s, models_from), name,
                      claim_idle_ms, on_shot)
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: rs.stop())

@@ -192,3 +192,18 @@ def test_bench_model_prints_the_figures_the_issue_asks_for(tmp_path):
     # a second run reuses the built league
     r = runner.invoke(app, ["bench", "model", "--games", "30", "--db", str(db), "--json"])
     assert r.exit_code == 0 and json.loads(r.stdout.strip().splitlines()[-1])["build"]["reused_store"] is True
+
+
+def test_unknown_goalie_height_is_not_read_as_an_empty_net(model_store):
+    """Height is blanked on a share of training shots, so 'unknown' means 'about average', not 'no goalie'."""
+    from oa.features.compute import load_features
+    from oa.model.score import active_models
+
+    with Store(model_store, read_only=True) as s:
+        m = next(m for m in active_models(s) if m.feature_set == "tracking")
+        df = load_features(s, "tracking")
+    with_goalie = df[df["goalie_height"].notna()].head(500).reset_index(drop=True)
+    blank = with_goalie.copy()
+    blank["goalie_height"] = np.nan
+    shift = m.logit(m.matrix(blank)) - m.logit(m.matrix(with_goalie))
+    assert np.abs(shift).mean() < 0.15, np.abs(shift).mean()

@@ -7,28 +7,11 @@ from __future__ import annotations
 
 import gzip
 import io
-import os
 from pathlib import Path
 
 import pandas as pd
-import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def shared_data() -> Path:
-    base = Path(os.environ["OA_SHARED"]) if os.environ.get("OA_SHARED") else ROOT.parent / "shared"
-    return base / "data"
-
-
-@pytest.fixture(scope="session")
-def shared() -> Path:
-    d = shared_data()
-    if not d.exists():
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(f"shared data folder {d} is missing in CI")
-        pytest.skip(f"shared data folder {d} is not here")
-    return d
 
 
 def first_games(src: Path, dst: Path, game_col: str, n: int) -> Path:
