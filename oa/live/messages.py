@@ -99,13 +99,19 @@ def check_frames(m: Frames) -> np.ndarray:
     return np.isfinite(x) & np.isfinite(y) & (np.abs(x) <= X["hi"]) & (np.abs(y) <= Y["hi"]) & (np.asarray(m.entity_id) >= 0)
 
 
-def check_shot(shot: dict) -> None:
-    missing = [f for f in SHOT_FIELDS if f not in shot]
+def _check_row(row: dict, kind: str, fields: tuple[str, ...]) -> None:
+    """Every field present; the ones every row kind shares in range."""
+    missing = [f for f in fields if f not in row]
     if missing:
-        raise MessageError(f"shot is missing field(s) {', '.join(missing)}")
+        raise MessageError(f"{kind} is missing field(s) {', '.join(missing)}")
+    _num(row["event_idx"], f"{kind}.event_idx", 0)
+    _num(row["period"], f"{kind}.period", 1, 9)
+    _num(row["game_seconds"], f"{kind}.game_seconds", 0)
+
+
+def check_shot(shot: dict) -> None:
+    _check_row(shot, "shot", SHOT_FIELDS)
     _num(shot["shot_id"], "shot.shot_id", 0)
-    _num(shot["period"], "shot.period", 1, 9)
-    _num(shot["game_seconds"], "shot.game_seconds", 0)
     _num(shot["x"], "shot.x", X["lo"], X["hi"])
     _num(shot["y"], "shot.y", Y["lo"], Y["hi"])
     _num(shot["release_frame"], "shot.release_frame", 0, null=True)
@@ -114,12 +120,7 @@ def check_shot(shot: dict) -> None:
 
 
 def check_event(row: dict) -> None:
-    missing = [f for f in EVENT_FIELDS if f not in row]
-    if missing:
-        raise MessageError(f"event is missing field(s) {', '.join(missing)}")
-    _num(row["event_idx"], "event.event_idx", 0)
-    _num(row["period"], "event.period", 1, 9)
-    _num(row["game_seconds"], "event.game_seconds", 0)
+    _check_row(row, "event", EVENT_FIELDS)
     if row["type"] not in EVENT_TYPES:
         raise MessageError(f"event.type {row['type']!r} is not a known event type")
 

@@ -32,6 +32,18 @@ def _scorer(url: str, prefix: str, name: str, db: Path, out: Path, *extra: str) 
                             env={**os.environ, "PYTHONPATH": str(ROOT)})
 
 
+def _stop(procs: dict[str, subprocess.Popen]) -> None:
+    """SIGTERM every scorer still running (they write their figures on the way out)."""
+    for p in procs.values():
+        if p.poll() is None:
+            p.send_signal(signal.SIGTERM)
+    for p in procs.values():
+        try:
+            p.wait(20)
+        except subprocess.TimeoutExpired:
+            p.kill()
+
+
 def _wait(cond, timeout: float, what: str) -> None:
     deadline = time.time() + timeout
     while not cond():
@@ -69,14 +81,7 @@ def test_kill_and_restart_loses_nothing_and_duplicates_nothing(redis_url, model_
         t.join(120)
         _wait(lambda: drained(r, prefix, len(games)), 120, "every game to end")
     finally:
-        for p in procs.values():
-            if p.poll() is None:
-                p.send_signal(signal.SIGTERM)
-        for p in procs.values():
-            try:
-                p.wait(20)
-            except subprocess.TimeoutExpired:
-                p.kill()
+        _stop(procs)
         clear(r, prefix)
 
     pub = read_live(out)
@@ -116,14 +121,7 @@ def test_a_dead_scorers_games_are_claimed_and_an_unknown_game_is_let_go(redis_ur
         t.join(120)
         _wait(lambda: drained(r, prefix, len(games) + 1), 120, "the survivor to finish every game")
     finally:
-        for p in procs.values():
-            if p.poll() is None:
-                p.send_signal(signal.SIGTERM)
-        for p in procs.values():
-            try:
-                p.wait(20)
-            except subprocess.TimeoutExpired:
-                p.kill()
+        _stop(procs)
         clear(r, prefix)
     assert set(read_live(out)["shot_id"]) == expected
     st = json.loads((out / "stats" / f"{survivor}.json").read_text())
