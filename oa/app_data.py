@@ -1,7 +1,8 @@
 """Store access for the Streamlit app: where the store lives, first-start build, cached opening.
 
-One read-only DuckDB connection per store file is shared by every session
-(`st.cache_resource`); `Store.query` takes a fresh cursor per query because a DuckDB
+One read-only view of each store file is shared by every session (`st.cache_resource`):
+an in-memory DuckDB with the file attached read-only (`ReadStore`), so the app can keep
+derived tables in memory. `Store.query` takes a fresh cursor per query because a DuckDB
 connection is not thread-safe and Streamlit sessions are threads.
 
 On first start, when there is no store yet, the fictional demo league is simulated,
@@ -16,9 +17,10 @@ import os
 import threading
 from pathlib import Path
 
+import duckdb
 import streamlit as st
 
-from oa.store import DEFAULT_DB, Store
+from oa.store import DEFAULT_DB, Store, StoreError
 
 ENV_VAR = "OA_DB"
 DEMO_GAMES = 200
@@ -34,10 +36,46 @@ def db_path() -> Path:
     return Path(env).expanduser().resolve() if env else DEFAULT_DB
 
 
+class ReadStore(Store):
+    """A store file read through an in-memory DuckDB: the file attached read-only, one view per table.
+
+    Reading is the same as a read-only `Store` (same SQL, same lock rules: the file is never
+    written), but the in-memory side can hold tables the app derives for speed, such as the
+    shots joined with their scores (`materialize`); a read-only database cannot hold them.
+    """
+
+    def __init__(self, path: str | Path):
+        self.path, self.read_only = str(path), True
+        if not Path(path).exists():
+            raise StoreError(f"no store at {path}; build one with `python -m oa demo --db {path}`")
+        self.con = duckdb.connect()
+        try:
+            self.con.execute(f"ATTACH '{str(path).replace(chr(39), chr(39) * 2)}' AS store (READ_ONLY)")
+        except duckdb.Error as e:
+            self.con.close()
+            raise StoreError(f"cannot open store {path}: {e}") from e
+        for (name,) in self.con.execute("SELECT table_name FROM duckdb_tables() WHERE database_name = 'store'").fetchall():
+            self.con.execute(f'CREATE VIEW main."{name}" AS SELECT * FROM store.main."{name}"')
+        self._lock = threading.Lock()
+
+    def materialize(self, name: str, sql: str) -> str:
+        """Create in-memory table `name` from `sql` once (dropping older `<prefix>_*` versions); returns name."""
+        prefix = name.rsplit("_", 1)[0]
+        with self._lock:
+            have = {r[0] for r in self.con.execute(
+                "SELECT table_name FROM duckdb_tables() WHERE database_name = 'memory'").fetchall()}
+            if name not in have:
+                for old in have:
+                    if old.startswith(prefix + "_"):
+                        self.con.execute(f'DROP TABLE "{old}"')
+                self.con.execute(f'CREATE TABLE "{name}" AS {sql}')
+        return name
+
+
 @st.cache_resource(show_spinner=False)
-def open_store(path: str | Path) -> Store:
-    """The shared read-only store at `path` (one connection per process)."""
-    return Store(Path(path), read_only=True)
+def open_store(path: str | Path) -> ReadStore:
+    """The shared read-only store at `path` (one in-memory DuckDB per process, the file attached)."""
+    return ReadStore(Path(path))
 
 
 def _discard(p: Path) -> None:

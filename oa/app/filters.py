@@ -47,9 +47,9 @@ class Filters:
 
 
 def shot_where(f: Filters, unscored_ok: bool = True) -> tuple[str, dict]:
-    """WHERE clause (without the keyword) and parameters for shots s / games g / scores sc."""
+    """WHERE clause (without the keyword) and parameters for the shot view s / scores sc (`queries._from`)."""
     clauses, params = ["TRUE"], {}
-    for col, name in (("g.season", "season"), ("s.game_id", "game"), ("s.team", "team"),
+    for col, name in (("s.season", "season"), ("s.game_id", "game"), ("s.team", "team"),
                       ("s.shooter_id", "shooter"), ("s.goalie_id", "goalie"), ("s.shot_type", "shot_type"),
                       ("s.opponent", "opponent")):
         v = getattr(f, name)
@@ -59,7 +59,7 @@ def shot_where(f: Filters, unscored_ok: bool = True) -> tuple[str, dict]:
     if f.strength in STRENGTHS:
         clauses.append(f"({STRENGTHS[f.strength]})")
     if f.tiers and set(f.tiers) != set(TIERS):
-        clauses.append("list_contains($tiers, sc.tier)")
+        clauses.append("list_contains($tiers, s.tier)")
         params["tiers"] = list(f.tiers)
     if f.outcomes and set(f.outcomes) != set(OUTCOMES):
         clauses.append("list_contains($outcomes, s.outcome)")

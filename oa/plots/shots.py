@@ -49,21 +49,25 @@ def add_shot_markers(fig: go.Figure, df: pd.DataFrame, shrink: float = 1.0, lege
         m = mirror.to_numpy(bool)
         d.loc[m, "x"] = -d.loc[m, "x"]
         d.loc[m, "y"] = -d.loc[m, "y"]
-    colors = d["tier"].map(lambda t: TIER_COLORS.get(t, UNRATED_COLOR))
+    tier = d["tier"].where(d["tier"].isin(TIERS), "unrated").to_numpy(object)
+    outcome_of = d["outcome"].to_numpy(object)
+    # fixed-width strings, not objects: Plotly copies and checks arrays, and these it copies at once
+    custom = d[HOVER].astype(str).to_numpy().astype(str)
+    xs, ys = d["x"].to_numpy(float), d["y"].to_numpy(float)
     for outcome in ("MISS", "BLOCK", "SAVE", "GOAL"):  # goals on top
-        sel = d["outcome"] == outcome
-        if not sel.any():
-            continue
-        s = d[sel]
-        fig.add_trace(go.Scatter(
-            x=s["x"], y=s["y"], mode="markers", name=OUTCOME_LABELS[outcome],
-            legendgroup="outcome", legendgrouptitle_text="Outcome (shape)" if legend else None,
-            legendrank=10 + OUTCOMES.index(outcome), showlegend=False,
-            marker=dict(color=colors[sel], symbol=OUTCOME_SYMBOLS[outcome], size=OUTCOME_SIZES[outcome] * shrink,
-                        opacity=1.0 if outcome == "GOAL" else 0.8,
-                        line=dict(color="#1f2933", width=1.0 if outcome == "GOAL" else 0.5)),
-            customdata=d.loc[sel, HOVER].astype(str).to_numpy(), hovertemplate=HOVER_TEMPLATE,
-        ))
+        for t in ("unrated", *TIERS):                   # one colour per trace: Plotly checks a colour
+            sel = (outcome_of == outcome) & (tier == t)  # array element by element (~100 ms for 4,000)
+            if not sel.any():
+                continue
+            fig.add_trace(go.Scatter(
+                x=xs[sel], y=ys[sel], mode="markers", name=OUTCOME_LABELS[outcome],
+                legendgroup="outcome", legendgrouptitle_text="Outcome (shape)" if legend else None,
+                legendrank=10 + OUTCOMES.index(outcome), showlegend=False,
+                marker=dict(color=TIER_COLORS.get(t, UNRATED_COLOR), symbol=OUTCOME_SYMBOLS[outcome],
+                            size=OUTCOME_SIZES[outcome] * shrink, opacity=1.0 if outcome == "GOAL" else 0.8,
+                            line=dict(color="#1f2933", width=1.0 if outcome == "GOAL" else 0.5)),
+                customdata=custom[sel], hovertemplate=HOVER_TEMPLATE,
+            ))
     if legend:
         # legend: shapes in neutral grey, tier colours as circles (markers show both at once)
         present = [o for o in OUTCOMES if (d["outcome"] == o).any()]

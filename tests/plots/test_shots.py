@@ -43,8 +43,10 @@ def test_markers_shape_by_outcome_colour_by_tier_with_shot_id_first():
     real = [t for t in fig.data if t.x is not None and len(t.x) and t.x[0] is not None]
     symbols = {t.name: t.marker.symbol for t in real}
     assert symbols == {"Goal": "star", "Save": "circle", "Miss": "diamond", "Blocked": "square"}
-    goals = next(t for t in real if t.name == "Goal")
-    assert list(goals.marker.color) == [TIER_COLORS["high"]] * 2
+    goals = [t for t in real if t.name == "Goal"]         # one trace per outcome and tier: one colour each
+    assert [g.marker.color for g in goals] == [TIER_COLORS["high"]] and len(goals[0].x) == 2
+    tiers_of = {(t.name, t.marker.color) for t in real}
+    assert len(tiers_of) == len(real), "each outcome-tier pair is drawn once"
     ids = {int(row[0]) for t in real for row in t.customdata}
     assert ids == set(df["shot_id"])
     legend = {t.name for t in fig.data if t.x is not None and len(t.x) and t.x[0] is None}
