@@ -2,7 +2,7 @@
 
 The scorer (`oa.live`) writes one file per rated shot under `live_dir(store)` and merges
 a game's files when it ends; `oa.live.publish.read_live` reads them back. The page polls
-every second, so reading is cached on the folder's *signature* (how many parts, the
+twice a second, so reading is cached on the folder's *signature* (how many parts, the
 newest modification): while nothing is published, a poll costs one directory listing.
 Names come from the store's players table (read-only, cached like every other query).
 """

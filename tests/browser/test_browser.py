@@ -90,7 +90,10 @@ def test_league_markers_open_shots_and_live_shots_appear_without_a_reload(chromi
                     page.wait_for_selector(f".st-key-live_card_{r['shot_id']}", timeout=2500)
                 waits.append(time.time() - t0)
             assert page.evaluate("window.__no_reload") == 1
-            assert max(waits) < 2.5, waits
+            print("live publish-to-screen seconds:", [round(w, 2) for w in waits])
+            # the first batch also loads plotly.js for the page's first chart; after that a shot
+            # shows within one refresh (0.5 s) plus a render (measured 0.46-0.52 s here)
+            assert waits[0] < 2.5 and waits[1] < 1.5, waits
             assert page.locator("[data-testid='stException']").count() == 0
             assert page.get_by_text("live only").count() == 0
             page.locator(".js-plotly-plot").first.wait_for(timeout=5000)
