@@ -74,6 +74,10 @@ class Publisher:
         _write(pa.Table.from_pandas(table, schema=SCHEMA, preserve_index=False), old)
         for f in files:
             f.unlink(missing_ok=True)
+        try:
+            folder.rmdir()              # no shot folder left: readers can tell the game is over
+        except OSError:
+            pass                        # a late shot of this game arrived meanwhile; it stays
         return len(table)
 
 

@@ -54,7 +54,7 @@ def test_live_scores_equal_batch(live, tmp_path):
     assert (pub["tier"] == b["tier"]).all()
     # games were merged into one part each when they ended
     assert sorted(p.stem for p in (tmp_path / "games").glob("*.parquet")) == sorted(map(str, live["games"]))
-    assert not list((tmp_path / "shots").glob("*/*.parquet"))
+    assert not list((tmp_path / "shots").glob("*")), "a finished game leaves no shot folder"
 
 
 def test_bad_input_is_counted_and_other_games_go_on(live, tmp_path):
