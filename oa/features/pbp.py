@@ -74,10 +74,13 @@ def prev_event(ctx: Ctx) -> np.ndarray:
 
 
 def _event_category(t: np.ndarray) -> np.ndarray:
-    """An event type as one of PREV_EVENTS: unknown types are OTHER, no event (None/NaN) is NONE."""
+    """An event type as one of PREV_EVENTS; anything else, including no event at all, is OTHER.
+
+    The context gives NaN (not None) for "no event", so NONE never comes out: that is how the
+    stored models were trained (an API request without events must keep its rating), so it stays.
+    """
     known = np.isin(t, PREV_EVENTS)
-    missing = np.array([v is None or v != v for v in t.tolist()], dtype=bool)  # noqa: PLR0124
-    return np.where(known, t, np.where(missing, "NONE", "OTHER")).astype(object)
+    return np.where(known, t, np.where(t == None, "NONE", "OTHER")).astype(object)  # noqa: E711
 
 
 @factor("since_prev_s", "Time since previous event", "s", "num", "movement", BOTH,

@@ -37,7 +37,7 @@ def test_second_previous_event_and_recent_attempts():
     ctx = shot_context(shots, ev, players, games)
     # shots in order: SHOT 2 s, MISS 5 s, BLOCK 8 s, SHOT 12 s, SHOT 30 s, SHOT 1205 s (period 2)
     assert prev_event(ctx).tolist() == ["FACEOFF", "SHOT", "MISS", "HIT", "SHOT", "FACEOFF"]
-    assert prev2_event(ctx).tolist() == ["NONE", "FACEOFF", "SHOT", "BLOCK", "HIT", "NONE"]
+    assert prev2_event(ctx).tolist() == ["OTHER", "FACEOFF", "SHOT", "BLOCK", "HIT", "OTHER"]  # none: OTHER, as prev_event
     np.testing.assert_allclose(since_prev2_s(ctx), [np.nan, 5.0, 6.0, 4.0, 20.0, np.nan])
     # 12 s: the attempts at 2, 5 and 8 s (12 - 2 = 10 counts; the hit does not); 30 s: none within 10 s
     assert team_attempts_10s(ctx).tolist() == [0.0, 1.0, 2.0, 3.0, 0.0, 0.0]
@@ -61,4 +61,4 @@ def test_factors_are_play_by_play_only_and_said():
     assert "team_attempts_10s" not in [f.name for f in feature_set("tracking")]
     say = REGISTRY["team_attempts_10s"].say
     assert say(0.0) == "no attempt by the team in the last 10 s" and say(3.0) == "3 earlier attempts by the team in the last 10 s"
-    assert REGISTRY["prev2_event"].say("NONE") == "nothing earlier this period"
+    assert REGISTRY["prev2_event"].say("HIT") == "a hit before that"
