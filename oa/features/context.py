@@ -1,7 +1,7 @@
 """The shot context: each shot's row plus what play-by-play knew just before it.
 
 Play-by-play factors read only this: the shot itself, the shooter's hand, the goalie's
-height, the previous play event and the shooting team's previous attempt. Everything
+height, the two previous play events and the shooting team's previous attempts. Everything
 here happened at or before the shot's event, so no factor can see the future.
 
 The context is a dict of equal-length numpy arrays (not a DataFrame) so a single shot
@@ -16,6 +16,7 @@ Ctx = dict[str, np.ndarray]
 
 ATTEMPTS = ("SHOT", "MISS", "GOAL", "BLOCK")
 # events that are bookkeeping, not play: never "the previous event" of a shot
+RECENT_S = 10.0          # the shooting team's attempts this recent count as sustained pressure
 NOT_PLAY = ("PERIOD_START", "PERIOD_END", "GAME_END", "PENALTY_END", "GOALIE_PULLED", "GOALIE_BACK")
 SHOT_COLUMNS = ("shot_id", "game_id", "event_idx", "period", "period_seconds", "game_seconds", "team", "is_home",
                 "shooter_id", "goalie_id", "x", "y", "flipped", "shot_type", "skaters_for", "skaters_against",
@@ -56,26 +57,52 @@ def shot_context(shots: pd.DataFrame, events: pd.DataFrame, players: pd.DataFram
     e_x = events["x"].to_numpy(dtype=float, na_value=np.nan)
     e_y = events["y"].to_numpy(dtype=float, na_value=np.nan)
 
-    # previous play event (any team) in the same period
+    # previous play event (any team) in the same period, and the one before it
     play = np.flatnonzero(~_isin(e_type, NOT_PLAY))
-    r = _previous(sk, e_game[play], e_idx[play], (e_period[play],))
-    r = np.where(r >= 0, play[np.maximum(r, 0)], -1) if len(play) else r
+    r, back = _previous(sk, e_game[play], e_idx[play], (e_period[play],))
+    r2 = _step(back, r)
+    r, r2 = (np.where(k >= 0, play[np.maximum(k, 0)], -1) if len(play) else k for k in (r, r2))
     ctx["prev_type"] = _pick(e_type, r, np.nan)
     ctx["prev_dt"] = gs - _pick(e_gs, r, np.nan)
     ctx["prev_x"] = sign * _pick(e_x, r, np.nan)
     ctx["prev_y"] = sign * _pick(e_y, r, np.nan)
     prev_team = _pick(e_team, r, "")
     ctx["prev_team"] = np.array(["" if t is None or t != t else t for t in prev_team.tolist()], dtype=object)
+    ctx["prev2_type"] = _pick(e_type, r2, np.nan)
+    ctx["prev2_dt"] = gs - _pick(e_gs, r2, np.nan)
 
-    # the shooting team's previous attempt in the same period
+    # the shooting team's previous attempts in the same period
     att = np.flatnonzero(_isin(e_type, ATTEMPTS))
     team_code = pd.factorize(pd.Series(e_team[att], dtype=object), use_na_sentinel=True)[0]
-    r = _previous(sk, e_game[att], e_idx[att], (e_period[att], team_code), valid=team_code >= 0)
+    r, back = _previous(sk, e_game[att], e_idx[att], (e_period[att], team_code), valid=team_code >= 0)
+    ctx["team_att_10s"] = _count_within(back, r, gs, e_gs[att] if len(att) else e_gs, RECENT_S)
     r = np.where(r >= 0, att[np.maximum(r, 0)], -1) if len(att) else r
     ctx["prev_att_dt"] = gs - _pick(e_gs, r, np.nan)
     ctx["prev_att_x"] = sign * _pick(e_x, r, np.nan)
     ctx["prev_att_y"] = sign * _pick(e_y, r, np.nan)
     return ctx
+
+
+def _step(back: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """One more step back along `back` (the previous row of every row), -1 stays -1."""
+    return np.where(rows >= 0, back[np.maximum(rows, 0)] if len(back) else -1, -1)
+
+
+def _count_within(back: np.ndarray, rows: np.ndarray, now: np.ndarray, when: np.ndarray, window: float) -> np.ndarray:
+    """How many rows of the chain that starts at `rows` (following `back`) are at most `window` s before `now`.
+
+    The chain only ever goes back in time, so this reads nothing after the shot.
+    """
+    count = np.zeros(len(rows))
+    r = rows.copy()
+    while True:
+        live = r >= 0
+        if live.any():
+            live[live] = now[live] - when[r[live]] <= window
+        if not live.any():
+            return count
+        count += live
+        r = np.where(live, _step(back, r), -1)
 
 
 def _floats(col: pd.Series) -> np.ndarray:
@@ -114,9 +141,10 @@ def _key(game: np.ndarray, idx: np.ndarray) -> np.ndarray:
 
 
 def _previous(shot_keys: np.ndarray, game: np.ndarray, idx: np.ndarray, groups: tuple[np.ndarray, ...],
-              valid: np.ndarray | None = None) -> np.ndarray:
+              valid: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """For each shot, the row (of these events) of the event before its own within the same game and
-    group, ordered by event_idx; -1 if none or if the shot's own event is not among them.
+    group, ordered by event_idx; -1 if none or if the shot's own event is not among them. Also returns
+    that map for every event row (`back[row]`), so callers can walk further back.
 
     The numpy form of `groupby([game, *groups]).shift(1)` looked up at the shot's event,
     cheap enough to run per shot in the live scorer.
@@ -124,7 +152,7 @@ def _previous(shot_keys: np.ndarray, game: np.ndarray, idx: np.ndarray, groups: 
     n = len(game)
     out = np.full(len(shot_keys), -1, dtype=np.int64)
     if n == 0 or len(shot_keys) == 0:
-        return out
+        return out, np.full(n, -1, dtype=np.int64)
     valid = np.ones(n, dtype=bool) if valid is None else valid
     order = np.lexsort((idx,) + tuple(reversed(groups)) + (game,))
     same = np.ones(n - 1, dtype=bool)
@@ -142,7 +170,7 @@ def _previous(shot_keys: np.ndarray, game: np.ndarray, idx: np.ndarray, groups: 
     row = by_key[pos]
     found = keys[row] == shot_keys
     out[found] = prev[row[found]]
-    return out
+    return out, prev
 
 
 def _pick(values: np.ndarray, rows: np.ndarray, missing: object) -> np.ndarray:

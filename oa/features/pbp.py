@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from oa.features.context import Ctx
-from oa.features.registry import PBP, TRACKING, factor, say_bool, say_cat, say_num, unknown
+from oa.features.registry import PBP, TRACKING, factor, say_bool, say_cat, say_count, say_num, unknown
 from oa.rink import RINK, angle_to_net, distance_to_net
 from oa.schema import SHOT_TYPES
 
@@ -70,7 +70,15 @@ def off_wing(ctx: Ctx) -> np.ndarray:
         categories=PREV_EVENTS)
 def prev_event(ctx: Ctx) -> np.ndarray:
     """The play event just before the shot (either team)."""
-    t = ctx["prev_type"]
+    return _event_category(ctx["prev_type"])
+
+
+def _event_category(t: np.ndarray) -> np.ndarray:
+    """An event type as one of PREV_EVENTS; anything else, including no event at all, is OTHER.
+
+    The context gives NaN (not None) for "no event", so NONE never comes out: that is how the
+    stored models were trained (an API request without events must keep its rating), so it stays.
+    """
     known = np.isin(t, PREV_EVENTS)
     return np.where(known, t, np.where(t == None, "NONE", "OTHER")).astype(object)  # noqa: E711
 
@@ -117,6 +125,37 @@ def prev_x(ctx: Ctx) -> np.ndarray:
 def prev_east_west(ctx: Ctx) -> np.ndarray:
     """Lateral distance between the previous event and the shot (a cross-ice play moves the goalie)."""
     return np.abs(ctx["y"] - ctx["prev_y"])
+
+
+@factor("prev2_event", "Event before that", "", "cat", "movement", (PBP,),
+        say_cat({"FACEOFF": "a faceoff before that", "SHOT": "a shot on goal before that",
+                 "MISS": "a missed shot before that", "BLOCK": "a blocked shot before that",
+                 "GOAL": "a goal before that", "HIT": "a hit before that", "TAKEAWAY": "a takeaway before that",
+                 "GIVEAWAY": "a giveaway before that", "PASS": "a pass before that",
+                 "ZONE_ENTRY": "a zone entry before that", "PENALTY": "a penalty before that",
+                 "STOPPAGE": "a stoppage before that", "OTHER": "another event before that",
+                 "NONE": "nothing earlier this period"}),
+        categories=PREV_EVENTS)
+def prev2_event(ctx: Ctx) -> np.ndarray:
+    """The play event before the previous one: one event of context says "after a hit", two say
+    "a hit, then a takeaway" (a turnover sequence) or "a faceoff, then a shot" (a set play)."""
+    return _event_category(ctx["prev2_type"])
+
+
+@factor("since_prev2_s", "Time since the event before that", "s", "num", "movement", (PBP,),
+        say_num("{:.0f} s after the event before the previous one", missing="no such event this period"), step=1.0)
+def since_prev2_s(ctx: Ctx) -> np.ndarray:
+    """Seconds since the play event before the previous one: how fast the last two plays came."""
+    return np.clip(ctx["prev2_dt"], 0, None)
+
+
+@factor("team_attempts_10s", "Attempts in the last 10 s", "attempts", "num", "movement", (PBP,),
+        say_count("no attempt by the team in the last 10 s", "1 earlier attempt by the team in the last 10 s",
+                  "{} earlier attempts by the team in the last 10 s"))
+def team_attempts_10s(ctx: Ctx) -> np.ndarray:
+    """The shooting team's attempts (blocked ones too) in the 10 s before this one, this period:
+    sustained pressure leaves a scrambling defence, which a single 'rebound' flag does not count."""
+    return ctx["team_att_10s"].astype(float)
 
 
 @factor("rebound", "Rebound", "", "bool", "movement", BOTH, say_bool("a rebound", "not a rebound"))
