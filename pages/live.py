@@ -94,10 +94,10 @@ def _inline(df: pd.DataFrame, names: dict) -> None:
         with right:
             fr = L.factor_frame(r.to_dict())
             if len(fr) and pd.notna(r["base_logit"]):
-                from oa.features.registry import REGISTRY
+                from oa.features.registry import all_factors
 
                 st.plotly_chart(waterfall(fr, float(r["p_goal"]), float(r["base_logit"]), k=len(fr), height=320,
-                                          labels={k: fa.label for k, fa in REGISTRY.items()}),
+                                          labels={fa.name: fa.label for fa in all_factors()}),
                                 key=f"live_waterfall_{sid}", theme=None, config=c.CHART_CONFIG)
 
 

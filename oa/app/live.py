@@ -122,8 +122,7 @@ def factors(top_json: object) -> list[dict]:
         items = json.loads(top_json) if isinstance(top_json, str) else list(top_json or [])
     except (TypeError, ValueError):
         return []
-    if not REGISTRY:
-        all_factors()
+    all_factors()          # every factor module registered (one may have been imported alone)
     out = []
     for t in items:
         if not isinstance(t, dict) or "factor" not in t:
