@@ -471,7 +471,7 @@ def live(
             r = run_redis_scorer(db, broker, prefix, name, target, int(claim_after * 1000), on_shot=show,
                                  stale_after_s=stale_after, models_from=models)
             r.pop("latency_ms", None)
-            console.print(json.dumps(r))
+            typer.echo(json.dumps(r))
             return
         ids = pick_games(db, games)
         if role == "feed":
@@ -499,7 +499,7 @@ def live(
                             on_shot=show, until_s=until_s)
     except (StoreError, ConnectionError, ValueError) as e:
         _fail(e)
-    console.print(json.dumps(res))
+    typer.echo(json.dumps(res))
 
 
 @bench_app.command("live")
