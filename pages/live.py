@@ -113,10 +113,17 @@ def _games(df: pd.DataFrame, summ: pd.DataFrame) -> int:
                         format_func=lambda g: f"All live games ({len(ids)})" if g == ALL_GAMES else labels[g])
 
 
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _map(key: tuple, _m: pd.DataFrame, full: bool, newest: int, title: str):
+    """The live map, built once per set of shots: a rerun with nothing new reuses it (half the
+    rerun's cost was building this figure). `key` names the shots; `_m` is not hashed."""
+    return live_map(_m, half=not full, height=380 if full else 520, newest=newest, title=title)
+
+
 @st.fragment(run_every=REFRESH_S)
 def live() -> None:
     """Reruns itself every half second (a shot shows within a second of its rating; it costs the
-    server about a fifth of a core per open Live page); a failure shows as a note and the next
+    server about 16% of a core per open Live page); a failure shows as a note and the next
     run tries again."""
     try:
         _live(time.time())
@@ -166,8 +173,8 @@ def _live(now: float) -> None:
         full = bool((m["x"] < 0).any())
         title = ("All live games" if game == ALL_GAMES else labels.get(game, str(game))) + \
             f" · {len(m):,} shots, attacking right"
-        fig = live_map(m, half=not full, height=380 if full else 520, newest=int(shown["shot_id"].iloc[0]),
-                       title=title)
+        newest_id = int(shown["shot_id"].iloc[0])
+        fig = _map((f.db, tuple(m["shot_id"].tolist()), newest_id, title, full), m, full, newest_id, title)
 
         def pick_marker(sid: int) -> None:
             _open(sid, sid in L.in_store(f.db, v, (int(sid),)))
