@@ -45,9 +45,8 @@ def shot_context(shots: pd.DataFrame, events: pd.DataFrame, players: pd.DataFram
     gtype = games["game_type"].to_numpy(dtype=object) if len(games) else None
     ctx["game_type"] = _lookup(s["game_id"].to_numpy(dtype=float), gid, gtype, np.nan)
     sign = np.where(s["flipped"].to_numpy(dtype=bool), -1.0, 1.0)
-    s = {"game_seconds": ctx["game_seconds"], "game_id": s["game_id"], "event_idx": s["event_idx"]}
 
-    gs = np.asarray(s["game_seconds"], dtype=float)
+    gs = np.asarray(ctx["game_seconds"], dtype=float)
     sk = _key(s["game_id"].to_numpy(dtype=np.int64), s["event_idx"].to_numpy(dtype=np.int64))
     e_type = events["type"].to_numpy(dtype=object)
     e_game, e_idx = events["game_id"].to_numpy(dtype=np.int64), events["event_idx"].to_numpy(dtype=np.int64)

@@ -16,10 +16,9 @@ import time
 import uuid
 from pathlib import Path
 
-import numpy as np
-
 from oa.live.feed import pick_games
 from oa.live.run import local_scorer, run_local, run_redis_feed
+from oa.live.scorer import latency_summary
 
 
 def ensure_store(db: Path, games: int = 60, progress=None) -> Path:
@@ -36,13 +35,6 @@ def ensure_store(db: Path, games: int = 60, progress=None) -> Path:
     return db
 
 
-def _percentiles(lat: list[float]) -> dict:
-    a = np.asarray(lat, dtype=float)
-    return {"latency_ms_p50": round(float(np.percentile(a, 50)), 2) if len(a) else None,
-            "latency_ms_p99": round(float(np.percentile(a, 99)), 2) if len(a) else None,
-            "latency_ms_max": round(float(a.max()), 2) if len(a) else None}
-
-
 def local(db: Path, games: int, rate: float, until_s: float | None) -> dict:
     ids = pick_games(db, games)
     out = {}
@@ -52,7 +44,7 @@ def local(db: Path, games: int, rate: float, until_s: float | None) -> dict:
             res = run_local(db, ids, sc, rate=r, until_s=until_s)
         out[label] = {k: res[k] for k in ("games", "rate", "seconds", "records", "records_per_s", "shots",
                                           "malformed", "out_of_order", "unknown_game", "errors")}
-        out[label].update(_percentiles(sc.stats.latency_ms))
+        out[label].update(latency_summary(sc.stats.latency_ms))
     return out
 
 
@@ -98,7 +90,7 @@ def redis(db: Path, games: int, url: str, rate: float, until_s: float | None, sc
     return {"games": len(ids), "scorers": scorers, "rate": rate or None, "seconds": round(took, 2),
             "records": fs.records, "records_per_s": round(fs.records / took), "shots": fs.shots,
             "shots_rated": sum(s["shots"] for s in stats), "per_scorer_shots": {s["name"]: s["shots"] for s in stats},
-            **_percentiles(lat)}
+            **latency_summary(lat)}
 
 
 def run(db: Path, games: int = 16, rate: float = 60_000, until_s: float | None = 1200.0,

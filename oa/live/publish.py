@@ -81,25 +81,26 @@ class Publisher:
         return len(table)
 
 
+def _parts(d: Path) -> list[str]:
+    return [str(p) for p in sorted(d.glob("games/*.parquet")) + sorted(d.glob("shots/*/*.parquet"))]
+
+
 def read_live(directory: str | Path, where: str = "", params: list | None = None, limit: int | None = None,
               con: duckdb.DuckDBPyConnection | None = None) -> pd.DataFrame:
     """Live ratings, one row per shot (the latest), newest first; empty if nothing was published."""
     d = Path(directory)
-    files = [str(p) for p in sorted(d.glob("games/*.parquet")) + sorted(d.glob("shots/*/*.parquet"))]
-    if not files:
-        return pd.DataFrame(columns=list(COLUMNS))
     sql = (f"SELECT * FROM read_parquet(?, union_by_name = true) {('WHERE ' + where) if where else ''} "
            "QUALIFY row_number() OVER (PARTITION BY shot_id ORDER BY published_at DESC) = 1 "
            f"ORDER BY published_at DESC {'LIMIT ' + str(int(limit)) if limit else ''}")
     con = con or duckdb.connect()
     for attempt in range(3):
+        files = _parts(d)
+        if not files:
+            return pd.DataFrame(columns=list(COLUMNS))
         try:
             return con.execute(sql, [files] + (params or [])).df()
         except duckdb.IOException:
             if attempt == 2:
                 raise
             # a game's shot files were merged between listing and reading: list again
-            files = [str(p) for p in sorted(d.glob("games/*.parquet")) + sorted(d.glob("shots/*/*.parquet"))]
-            if not files:
-                return pd.DataFrame(columns=list(COLUMNS))
-    raise AssertionError("unreachable")
+    return pd.DataFrame(columns=list(COLUMNS))

@@ -41,11 +41,16 @@ class Stats:
     latency_ms: list = field(default_factory=list)
 
     def summary(self) -> dict:
-        lat = np.asarray(self.latency_ms, dtype=float)
         out = {k: v for k, v in self.__dict__.items() if k != "latency_ms"}
-        out["latency_ms_p50"] = round(float(np.percentile(lat, 50)), 2) if len(lat) else None
-        out["latency_ms_p99"] = round(float(np.percentile(lat, 99)), 2) if len(lat) else None
-        return out
+        return {**out, **latency_summary(self.latency_ms)}
+
+
+def latency_summary(latency_ms: list[float]) -> dict:
+    """p50, p99 and max of release-to-rating latencies (None without shots)."""
+    a = np.asarray(latency_ms, dtype=float)
+    return {f"latency_ms_{k}": (round(float(fn(a)), 2) if len(a) else None)
+            for k, fn in (("p50", lambda x: np.percentile(x, 50)), ("p99", lambda x: np.percentile(x, 99)),
+                          ("max", np.max))}
 
 
 class Scorer:
@@ -60,7 +65,6 @@ class Scorer:
         self.name = name
         self.stale_after_s = stale_after_s
         self.games: dict[int, GameWindow] = {}
-        self.closed: set[int] = set()
         self.stats = Stats()
 
     # -- messages ----------------------------------------------------------------------
@@ -118,7 +122,6 @@ class Scorer:
             self.stats.games_started += 1
         g.last_seen = now
         self.games[int(m.game_id)] = g
-        self.closed.discard(int(m.game_id))
         return None
 
     def _game(self, game_id: int) -> GameWindow | None:
@@ -132,7 +135,6 @@ class Scorer:
     def _close(self, game_id: int, ended: bool) -> None:
         if self.games.pop(int(game_id), None) is None:
             return
-        self.closed.add(int(game_id))
         if ended:
             self.stats.games_ended += 1
         else:

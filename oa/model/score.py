@@ -11,7 +11,8 @@ sigmoid between the base and the shot's logit, so the points add up exactly to
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Callable, Mapping
 
 import numpy as np
@@ -19,6 +20,7 @@ import pandas as pd
 
 from oa import schema
 from oa.features.compute import factor_columns
+from oa.features.registry import REGISTRY
 from oa.features.registry import PBP, TRACKING
 from oa.model.artifact import Model, ModelError, load_model, sigmoid
 from oa.model.train import resolve_path
@@ -39,13 +41,21 @@ class Scored:
     base: np.ndarray           # (n,) calibrated base logit
     contrib: np.ndarray        # (n, F) calibrated log-odds
     pp: np.ndarray             # (n, F) approximate percentage points
-    labels: np.ndarray         # (n, F) the factor values in words
+    values: dict = field(repr=False)   # factor name -> the values scored, for putting them into words
+
+    @cached_property
+    def labels(self) -> np.ndarray:
+        """(n, F) the factor values in words (worked out when asked: the live path needs only the top few)."""
+        out = np.empty(self.contrib.shape, dtype=object)
+        for j, name in enumerate(self.factors):
+            out[:, j] = REGISTRY[name].labels(self.values[name])
+        return out
 
     def top(self, i: int, k: int = 5) -> list[dict]:
         """Shot i's k strongest factors, biggest push first."""
         order = np.argsort(-np.abs(self.contrib[i]))[:k]
-        return [{"factor": self.factors[j], "value": self.labels[i, j], "logit": float(self.contrib[i, j]),
-                 "pp": float(self.pp[i, j])} for j in order]
+        return [{"factor": self.factors[j], "value": REGISTRY[self.factors[j]].labels(self.values[self.factors[j]][i:i + 1])[0],
+                 "logit": float(self.contrib[i, j]), "pp": float(self.pp[i, j])} for j in order]
 
 
 def to_points(contrib: np.ndarray, base: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -63,11 +73,8 @@ def score_batch(model: Model, data: Mapping[str, np.ndarray] | pd.DataFrame) -> 
     X = model.matrix(data)
     contrib, base = model.explain(X)
     p, pp = to_points(contrib, base)
-    labels = np.empty(contrib.shape, dtype=object)
-    for j, f in enumerate(model.factors):
-        v = data[f.name]
-        labels[:, j] = f.labels(v.to_numpy() if isinstance(v, pd.Series) else np.asarray(v))
-    return Scored(model.model_id, [f.name for f in model.factors], p, model.tier(p), base, contrib, pp, labels)
+    values = {f.name: (v.to_numpy() if isinstance(v := data[f.name], pd.Series) else np.asarray(v)) for f in model.factors}
+    return Scored(model.model_id, [f.name for f in model.factors], p, model.tier(p), base, contrib, pp, values)
 
 
 def active_models(store: Store) -> list[Model]:

@@ -7,7 +7,6 @@ batch and the live scorer, not a second one.
 from __future__ import annotations
 
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -27,16 +26,11 @@ from oa.live.messages import (
     GameStart,
     ShotTag,
 )
+from oa.live.redis_server import free_port
 from oa.model.train import GRID, train
 from oa.store import Store
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -49,7 +43,7 @@ def api(model_store, tmp_path_factory):
     with Store(db) as st:
         pbp_model, _ = train(st, feature_set=PBP, grid=GRID[:1])
         st.checkpoint()
-    port = _free_port()
+    port = free_port()
     with open(d / "serve.log", "w") as log:
         proc = subprocess.Popen([sys.executable, "-m", "oa", "serve", "--db", str(db), "--port", str(port)],
                                 cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
