@@ -379,6 +379,9 @@ def bench_pbp(
     db: Path = typer.Option(Path("data/bench_nhl.duckdb"), "--db", callback=_check_db,
                             help="store for the two hockey_scraper seasons (built from ../shared if missing)"),
     seed: int = typer.Option(0, "--seed", min=0),
+    curve: bool = typer.Option(False, "--learning-curve",
+                               help="also train on 25/50/75% of 2018-19 and with 2017-18 added: what more data buys"),
+    seeds: int = typer.Option(1, "--seeds", min=1, max=20, help="also refit with this many seeds: the spread that is luck"),
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """Play-by-play model: train on hockey_scraper 2018-19, test on 2019-20 (overall and by strength)."""
@@ -386,7 +389,7 @@ def bench_pbp(
 
     try:
         with _progress() as bar:
-            out = bench.pbp(db, seed, progress=StageBars(bar))
+            out = bench.pbp(db, seed, curve=curve, seeds=seeds, progress=StageBars(bar))
     except (FileNotFoundError, StoreError) as e:
         _fail(e)
     typer.echo(json.dumps(out, default=str) if as_json else json.dumps(out, indent=1, default=str))

@@ -2,7 +2,9 @@
 
 - `pbp`: ingest hockey_scraper 2018-19 and 2019-20 (timed), train on 2018-19, test on
   2019-20: AUC, log loss, Brier, ECE overall and by strength, against the distance +
-  angle baseline.
+  angle baseline. Optionally a learning curve (how the test figures move with the
+  amount of training data) and the spread over training seeds, which together say
+  whether a gap to a target is tuning, luck or information.
 - `public`: (1) train on MoneyPuck 2023-24, test on 2024-25 against MoneyPuck's own
   xGoal on the same shots; (2) on the 2023-24 hockeyR games, our model (trained on the
   hockey_scraper seasons) against hockeyR's xg and MoneyPuck's xGoal on the shots where
@@ -78,7 +80,8 @@ def _by_strength(df: pd.DataFrame, y: np.ndarray, preds: dict[str, np.ndarray]) 
     return out
 
 
-def pbp(db: Path = Path("data/bench_nhl.duckdb"), seed: int = 0, progress: Progress | None = None) -> dict:
+def pbp(db: Path = Path("data/bench_nhl.duckdb"), seed: int = 0, curve: bool = False, seeds: int = 1,
+        progress: Progress | None = None) -> dict:
     d = shared_data() / HS
     out: dict = {"ingest": _ensure(db, "hockey_scraper", [d / "hockey_scraper_pbp_2018_19.csv.gz",
                                                          d / "hockey_scraper_pbp_2019_20_partial.csv.gz"], progress)}
@@ -97,6 +100,64 @@ def pbp(db: Path = Path("data/bench_nhl.duckdb"), seed: int = 0, progress: Progr
                params=report["params"], rounds=report["rounds"],
                importance_top10=dict(list(report["importance"].items())[:10]))
     out["targets"] = {"auc_ok": out["model"]["auc"] >= 0.785, "log_loss_ok": out["model"]["log_loss"] <= 0.212}
+    chosen = (report["grid_choice"],)
+    if seeds > 1:
+        out["seeds"] = seed_spread(tr, te, y, p, seed, seeds, chosen, progress)
+    if curve:
+        out["learning_curve"] = learning_curve(db, tr, te, y, p, seed, chosen, progress)
+    return out
+
+
+def seed_spread(tr: pd.DataFrame, te: pd.DataFrame, y: np.ndarray, p0: np.ndarray, seed: int, n: int,
+                grid: tuple[dict, ...], progress: Progress | None) -> dict:
+    """The same fit with `n` training seeds (bagging, feature sampling, folds), each and averaged.
+
+    A change smaller than the spread between seeds is luck, not a better model.
+    """
+    preds = [p0]
+    for k in range(1, n):
+        m, _ = fit(tr, PBP, seed=seed + k, grid=grid, progress=progress)
+        preds.append(m.predict(m.matrix(te)))
+    each = [_four(y, p) for p in preds]
+    return {"per_seed": each, "auc_range": [min(e["auc"] for e in each), max(e["auc"] for e in each)],
+            "log_loss_range": [min(e["log_loss"] for e in each), max(e["log_loss"] for e in each)],
+            "averaged": _four(y, np.mean(preds, axis=0))}
+
+
+def learning_curve(db: Path, tr: pd.DataFrame, te: pd.DataFrame, y: np.ndarray, p_all: np.ndarray, seed: int,
+                   grid: tuple[dict, ...], progress: Progress | None,
+                   shares: tuple[float, ...] = (0.25, 0.5, 0.75), earlier: Path | None = None) -> dict:
+    """Test figures when training on a share of the 2018-19 games, and with 2017-18's 163 games added.
+
+    The gain from the last doubling of the training shots says what more data would buy; the only
+    extra real season in ../shared (2017-18, partial) is the one step we can actually take.
+    """
+    rng = np.random.default_rng(seed)
+    games = tr["game_id"].unique()
+    order = rng.permutation(games)
+    points = []
+    for share in shares:
+        sub = tr[tr["game_id"].isin(order[: max(int(round(share * len(games))), 2)])]
+        m, _ = fit(sub, PBP, seed=seed, grid=grid, progress=progress)
+        points.append({"train": f"{share:.0%} of 2018-19", "games": int(sub["game_id"].nunique()), "shots": len(sub),
+                       **_four(y, m.predict(m.matrix(te)))})
+    points.append({"train": "all of 2018-19", "games": len(games), "shots": len(tr), **_four(y, p_all)})
+    # the curve flattens, so the last doubling (half the games -> all) is the fair guide to the next one
+    out: dict = {"points": points}
+    if 0.5 in shares:
+        half = points[shares.index(0.5)]
+        out["last_doubling"] = {k: round(points[-1][k] - half[k], 4) for k in ("auc", "log_loss")}
+    f = earlier or shared_data() / HS / "hockey_scraper_pbp_2017_18_partial.csv.gz"
+    if f.exists():
+        extra_db = db.with_name(db.stem + "_2017_18.duckdb")
+        _ensure(extra_db, "hockey_scraper", [f], progress)
+        with Store(extra_db, read_only=True) as s:
+            early = load_features(s, PBP, "AND s.outcome <> 'BLOCK' AND g.source = 'hockey_scraper'")
+        both = pd.concat([early, tr], ignore_index=True)
+        m, _ = fit(both, PBP, seed=seed, grid=grid, progress=progress)
+        out["with_2017_18"] = {"train": f"2017-18 ({early['game_id'].nunique()} games) + 2018-19",
+                               "games": int(both["game_id"].nunique()),
+                               "shots": len(both), **_four(y, m.predict(m.matrix(te)))}
     return out
 
 
