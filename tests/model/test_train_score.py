@@ -207,3 +207,19 @@ def test_unknown_goalie_height_is_not_read_as_an_empty_net(model_store):
     blank["goalie_height"] = np.nan
     shift = m.logit(m.matrix(blank)) - m.logit(m.matrix(with_goalie))
     assert np.abs(shift).mean() < 0.15, np.abs(shift).mean()
+
+
+def test_thread_count_changes_speed_not_the_model(model_store, monkeypatch):
+    """Training picks one thread for small sets (oa.model.train.ONE_THREAD_BELOW); the model must not depend on it."""
+    import oa.model.train as T
+
+    with Store(model_store, read_only=True) as s:
+        df = load_features(s, "tracking", "AND s.outcome <> 'BLOCK'")
+    grid = ({"num_leaves": 7, "min_data_in_leaf": 50},)
+    one, rep_one = T.fit(df, "tracking", grid=grid)
+    monkeypatch.setattr(T, "ONE_THREAD_BELOW", 0)
+    two, rep_two = T.fit(df, "tracking", grid=grid)
+    assert rep_one["params"]["num_threads"] == 1 and rep_two["params"]["num_threads"] == 0
+    X = one.matrix(df)
+    assert np.array_equal(one.predict(X), two.predict(X))
+    assert rep_one["cv"] == rep_two["cv"]
