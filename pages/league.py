@@ -144,7 +144,7 @@ with right:
         "WHERE g.season = $season ORDER BY s.team",
         P,
     )["team"].tolist()
-    pick, full_toggle = st.columns([3, 1], vertical_alignment="bottom")
+    pick, full_toggle = st.columns([2, 1], vertical_alignment="bottom")
     team = pick.selectbox("Shooting team", ["All teams", *teams], key="shot_map_team")
     full_rink = full_toggle.toggle("Full rink", key="shot_map_full",
                                    help="Also show shots from behind centre ice (empty-net goals, long shots).")
