@@ -202,7 +202,8 @@ def heat_figure(z: np.ndarray, cell: float, title: str, colorbar: str, diverging
                 xref="x", yref="y", name="outside", fillrule="evenodd")
     fig.layout.shapes = [mask] + shapes          # replace (update_layout would merge shape by shape)
     fig.update_layout(showlegend=False, margin=dict(l=8, r=8, t=40, b=8),
-                      title=dict(text=title, x=0.0, y=0.98, font=dict(size=15)))
+                      title=dict(text=title, x=0.0, y=0.98, font=dict(size=15)),
+                      yaxis_constraintoward="middle")   # centred like its colour bar, which spans the plot height
     return fig
 
 
