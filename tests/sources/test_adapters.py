@@ -101,6 +101,22 @@ def test_hockeyr_keeps_xg_and_empty_net_from_on_ice_goalies(shared, tmp_path):
     assert (goals["score_for"] + goals["score_against"]).min() == 0, "score before the first goal is 0-0"
 
 
+
+def test_hockeyr_empty_net_is_not_read_from_gaps_in_the_on_ice_lists(shared, tmp_path):
+    """Gaps in the on-ice goalie columns once made 2% of 2023-24 attempts "empty net", most of them saves."""
+    small = first_games(shared / HR, tmp_path / "hr.csv", "game_id", 120)
+    raw = pd.read_csv(small, low_memory=False)
+    with Store(tmp_path / "hr.duckdb") as s:
+        ingest(s, "hockeyr", [small])
+        shots = s.query("SELECT s.*, g.season FROM shots s JOIN games g USING (game_id) WHERE outcome <> 'BLOCK'")
+    assert not shots.loc[shots["outcome"] == "SAVE", "empty_net"].any(), "a save needs a goalie"
+    said = raw[(raw["event_type"] == "GOAL") & (raw["period_type"] != "SHOOTOUT") & raw["x"].notna()]
+    goals = shots[shots["is_goal"]]
+    assert int(goals["empty_net"].sum()) == int((said["empty_net"] == True).sum()) > 0  # noqa: E712
+    en = shots[shots["empty_net"]]
+    assert len(en) / len(shots) < 0.012          # 0.6% in hockey_scraper seasons; 2.0% with the gaps
+    assert en["is_goal"].mean() > 0.4            # empty-net attempts mostly go in (23% with the gaps)
+
 @pytest.mark.parametrize("source", ["hockey_scraper", "moneypuck", "hockeyr", "nhl_api"])
 def test_report_names_the_source(source):
     assert IngestReport(source).as_dict()["source"] == source
