@@ -45,7 +45,10 @@ if models.empty:
             f"`python -m oa score --db {f.db}`.", icon=":material/model_training:")
     st.stop()
 
-active = models[models["active"]]
+# the model that rates the store's tracked shots first; a play-by-play one beside it rates the rest
+active = models[models["active"]].sort_values("feature_set", key=lambda fs: fs != "tracking", kind="stable")
+ROLE = {"tracking": "Rates every shot with a tracking clip.",
+        "pbp": "Rates shots without a tracking clip (API requests, live shots outside tracked windows)."}
 for row in active.itertuples():
     mj = q.parse_json(row.metrics_json)
     st.divider()
@@ -53,6 +56,8 @@ for row in active.itertuples():
     st.caption(f"Trained {pd.Timestamp(row.trained_at):%Y-%m-%d %H:%M} on {row.source} · feature set "
                f"**{row.feature_set}** ({'play-by-play factors' if row.feature_set == 'pbp' else 'tracking factors'})"
                f" · LightGBM, Platt-calibrated, 5-fold cross-validation grouped by game")
+    if len(active) > 1:
+        st.markdown(ROLE.get(row.feature_set, ""))
     cv, base = mj.get("cv", {}), mj.get("cv_baseline", {})
     m = st.columns(5)
     m[0].metric("AUC", f"{cv.get('auc', float('nan')):.3f}",

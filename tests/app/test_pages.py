@@ -222,3 +222,15 @@ def test_data_source_lists_stores(model_store, monkeypatch):
     box = at.selectbox(key="f_src")
     assert box.value == str(model_store)
     assert all(".building" not in o and not Path(o).name.startswith("bench_") for o in box.options)
+
+
+def test_model_page_leads_with_the_model_that_rates_the_tracked_shots(model_store, monkeypatch):
+    """The demo trains a play-by-play model after the tracking one; the page must not lead with it."""
+    at = app(monkeypatch, model_store)
+    at.switch_page("pages/model.py").run()
+    ok(at)
+    heads = [h.value for h in at.subheader if h.value.startswith("Model `")]
+    assert len(heads) == 2 and "-tracking-" in heads[0] and "-pbp-" in heads[1]
+    said = [m.value for m in at.markdown]
+    assert said.index("Rates every shot with a tracking clip.") < next(
+        i for i, v in enumerate(said) if v.startswith("Rates shots without a tracking clip"))
