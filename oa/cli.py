@@ -470,29 +470,25 @@ def live(
         if not quiet and role != "feed":
             with Store(db, read_only=True) as st:
                 names.update(st.query("SELECT player_id, name FROM players").set_index("player_id")["name"].to_dict())
-        if role == "scorer":
-            r = run_redis_scorer(db, broker, prefix, name, target, int(claim_after * 1000), on_shot=show,
-                                 stale_after_s=stale_after, models_from=models)
-            r.pop("latency_ms", None)
-            typer.echo(json.dumps(r))
-            return
-        ids = pick_games(db, games)
+        ids = [] if role == "scorer" else pick_games(db, games)
         if role == "feed":
             fs = run_redis_feed(db, ids, broker, prefix, speed=speed, rate=rate, until_s=until_s)
             console.print(f"fed {len(ids)} games: {fs.records:,} records, {fs.shots} shots in {fs.finished - fs.started:.1f} s")
             return
         if broker:
-            import threading
+            until = None
+            if role == "all":     # feed from a thread here; stop once it is done and every game drained
+                import threading
 
-            from oa.live.redis_broker import connect, drained
+                from oa.live.redis_broker import connect, drained
 
-            r0 = connect(broker)
-            t = threading.Thread(target=run_redis_feed, args=(db, ids, broker, prefix), daemon=True,
-                                 kwargs=dict(speed=speed, rate=rate, until_s=until_s))
-            t.start()
+                r0 = connect(broker)
+                t = threading.Thread(target=run_redis_feed, args=(db, ids, broker, prefix), daemon=True,
+                                     kwargs=dict(speed=speed, rate=rate, until_s=until_s))
+                t.start()
+                until = lambda: not t.is_alive() and drained(r0, prefix, len(ids))  # noqa: E731
             res = run_redis_scorer(db, broker, prefix, name, target, int(claim_after * 1000), on_shot=show,
-                                   until=lambda: not t.is_alive() and drained(r0, prefix, len(ids)),
-                                   stale_after_s=stale_after, models_from=models)
+                                   until=until, stale_after_s=stale_after, models_from=models)
             res.pop("latency_ms", None)
         else:
             console.print(f"[bold]{len(ids)} games live[/bold] at {'max speed' if not (speed or rate) else (f'{rate:,.0f} records/s' if rate else f'{speed:g}x')}; "

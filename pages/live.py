@@ -101,7 +101,7 @@ def _inline(df: pd.DataFrame, names: dict) -> None:
                                 key=f"live_waterfall_{sid}", theme=None, config=c.CHART_CONFIG)
 
 
-def _games(df: pd.DataFrame, summ: pd.DataFrame) -> int:
+def _games(summ: pd.DataFrame) -> int:
     """The game picker: all live games or one; returns the game id (0: all)."""
     ids = summ["Id"].tolist()
     labels = {int(r["Id"]): f"{r['Game']} · {r['Status']} · {int(r['Away shots']) + int(r['Home shots'])} shots"
@@ -114,10 +114,15 @@ def _games(df: pd.DataFrame, summ: pd.DataFrame) -> int:
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
-def _map(key: tuple, _m: pd.DataFrame, full: bool, newest: int, title: str):
+def _map(key: tuple, _head: pd.DataFrame, _names: dict, _labels: dict):
     """The live map, built once per set of shots: a rerun with nothing new reuses it (half the
-    rerun's cost was building this figure). `key` names the shots; `_m` is not hashed."""
-    return live_map(_m, half=not full, height=380 if full else 520, newest=newest, title=title)
+    rerun's cost was building this figure). `key` = (store, shot ids newest first, title, full
+    rink); the frames and lookups behind it are not hashed."""
+    _, ids, title, full = key
+    m = _head.copy()
+    m["shooter"] = [L.name(_names, i) for i in m["shooter_id"]]
+    m["game"] = [_labels.get(int(g), str(g)) for g in m["game_id"]]
+    return live_map(m, half=not full, height=380 if full else 520, newest=ids[0], title=title)
 
 
 @st.fragment(run_every=REFRESH_S)
@@ -145,7 +150,7 @@ def _live(now: float) -> None:
 
     top, pick = st.columns([3, 2], vertical_alignment="bottom")
     with pick:
-        game = _games(df, summ)
+        game = _games(summ)
     shown = df if game == ALL_GAMES else df[df["game_id"] == game]
     newest = float(shown["published_at"].iloc[0])
     on_now = (summ["Status"] == "live").sum()
@@ -166,15 +171,12 @@ def _live(now: float) -> None:
     # -- map and games ---------------------------------------------------------------------
     left, right = st.columns([3, 2], gap="medium")
     with left:
-        m = shown.head(MAP_MAX).copy()
-        m["shooter"] = [L.name(names, i) for i in m["shooter_id"]]
+        head = shown.head(MAP_MAX)
         labels = dict(zip(summ["Id"], summ["Game"]))
-        m["game"] = [labels.get(int(g), str(g)) for g in m["game_id"]]
-        full = bool((m["x"] < 0).any())
+        full = bool((head["x"] < 0).any())
         title = ("All live games" if game == ALL_GAMES else labels.get(game, str(game))) + \
-            f" · {len(m):,} shots, attacking right"
-        newest_id = int(shown["shot_id"].iloc[0])
-        fig = _map((f.db, tuple(m["shot_id"].tolist()), newest_id, title, full), m, full, newest_id, title)
+            f" · {len(head):,} shots, attacking right"
+        fig = _map((f.db, tuple(head["shot_id"].tolist()), title, full), head, names, labels)
 
         def pick_marker(sid: int) -> None:
             _open(sid, sid in L.in_store(f.db, v, (int(sid),)))

@@ -185,8 +185,9 @@ def model_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def shared_data() -> Path:
     """Third-party data beside the project (../shared/data, or $OA_SHARED/data); never committed."""
-    base = Path(os.environ["OA_SHARED"]) if os.environ.get("OA_SHARED") else ROOT.parent / "shared"
-    return base / "data"
+    from oa.sim.profile import shared_root
+
+    return shared_root() / "data"
 
 
 @pytest.fixture(scope="session")

@@ -18,7 +18,7 @@ import pandas as pd
 import streamlit as st
 
 from oa.app import queries as q
-from oa.live.publish import COLUMNS, live_dir, read_live
+from oa.live.publish import COLUMNS, live_dir, parts, read_live
 
 RECENT_HOURS = 12.0          # a live game is one with a shot published in the last 12 hours
 
@@ -27,14 +27,10 @@ def folder(db: str) -> Path:
     return live_dir(db)
 
 
-def _parts(d: Path) -> list[Path]:
-    return list(d.glob("games/*.parquet")) + list(d.glob("shots/*/*.parquet"))
-
-
 def signature(d: Path) -> tuple[int, int]:
     """(number of parts, newest modification in ns): changes whenever a shot is published or a game merged."""
     n, newest = 0, 0
-    for p in _parts(d):
+    for p in parts(d):
         try:
             newest = max(newest, p.stat().st_mtime_ns)
         except OSError:          # merged away between listing and stat
@@ -45,8 +41,7 @@ def signature(d: Path) -> tuple[int, int]:
 
 @st.cache_data(show_spinner=False, max_entries=16, ttl=3600)
 def _read(directory: str, sig: tuple[int, int], since: float) -> pd.DataFrame:
-    df = read_live(directory, where="published_at >= ?", params=[since])
-    return df
+    return read_live(directory, where="published_at >= ?", params=[since])
 
 
 def shots(db: str, now: float | None = None) -> tuple[pd.DataFrame, int]:
@@ -76,15 +71,6 @@ def player_names(db: str, v: float) -> dict[int, str]:
     except Exception:  # noqa: BLE001 - a store without players: ids stand in
         return {}
     return dict(zip(df["player_id"].astype("int64"), df["name"]))
-
-
-@st.cache_data(**q.CACHE)
-def team_names(db: str, v: float) -> dict[str, str]:
-    try:
-        df = q.run(db, "SELECT team, name FROM teams WHERE name IS NOT NULL")
-    except Exception:  # noqa: BLE001
-        return {}
-    return dict(zip(df["team"], df["name"]))
 
 
 @st.cache_data(**q.CACHE)
@@ -221,5 +207,5 @@ def ago(seconds: float) -> str:
     return f"{s // 3600} h {s % 3600 // 60} min ago"
 
 
-__all__ = ["folder", "shots", "signature", "finished", "player_names", "team_names", "in_store", "name",
+__all__ = ["folder", "shots", "signature", "finished", "player_names", "in_store", "name",
            "factors", "points", "factor_frame", "summary", "game_label", "ago", "RECENT_HOURS"]

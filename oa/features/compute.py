@@ -60,12 +60,6 @@ def game_features(store: Store, game_id: int, players: pd.DataFrame, goalie_ids:
             [str(games["home_team"].iloc[0]), game_id]).fetchnumpy()
         if len(fr["x"]):
             index = FrameIndex(fr["frame_idx"], fr["entity_id"], fr["side"], fr["x"], fr["y"])
-    return shot_features(shots, events, players, games, index, goalie_ids)
-
-
-def shot_features(shots: pd.DataFrame, events: pd.DataFrame, players: pd.DataFrame, games: pd.DataFrame,
-                  index: FrameIndex | None, goalie_ids: set[int]) -> pd.DataFrame:
-    """Feature rows of `shots` (all from one game), as a table; see `shot_factor_arrays`."""
     return pd.DataFrame(shot_factor_arrays(shots, events, players, games, index, goalie_ids))
 
 

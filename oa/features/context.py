@@ -38,7 +38,7 @@ def shot_context(shots: pd.DataFrame, events: pd.DataFrame, players: pd.DataFram
         ctx[c] = _floats(s[c])
     pid = players["player_id"].to_numpy(dtype=np.int64) if len(players) else np.zeros(0, np.int64)
     hand = _lookup(ctx["shooter_id"], pid, players["shoots"].to_numpy(dtype=object) if len(players) else None, None)
-    ctx["shoots"] = np.array(["" if h is None or h != h else h for h in hand.tolist()], dtype=object)  # noqa: PLR0124
+    ctx["shoots"] = _text(hand)
     height = players["height_in"].to_numpy(dtype=float, na_value=np.nan) if len(players) else None
     ctx["goalie_height"] = _lookup(ctx["goalie_id"], pid, height, np.nan).astype(float)
     gid = games["game_id"].to_numpy(dtype=np.int64) if len(games) else np.zeros(0, np.int64)
@@ -60,13 +60,12 @@ def shot_context(shots: pd.DataFrame, events: pd.DataFrame, players: pd.DataFram
     play = np.flatnonzero(~_isin(e_type, NOT_PLAY))
     r, back = _previous(sk, e_game[play], e_idx[play], (e_period[play],))
     r2 = _step(back, r)
-    r, r2 = (np.where(k >= 0, play[np.maximum(k, 0)], -1) if len(play) else k for k in (r, r2))
+    r, r2 = _pick(play, r, -1), _pick(play, r2, -1)          # rows among play events -> rows among all
     ctx["prev_type"] = _pick(e_type, r, np.nan)
     ctx["prev_dt"] = gs - _pick(e_gs, r, np.nan)
     ctx["prev_x"] = sign * _pick(e_x, r, np.nan)
     ctx["prev_y"] = sign * _pick(e_y, r, np.nan)
-    prev_team = _pick(e_team, r, "")
-    ctx["prev_team"] = np.array(["" if t is None or t != t else t for t in prev_team.tolist()], dtype=object)
+    ctx["prev_team"] = _text(_pick(e_team, r, ""))
     ctx["prev2_type"] = _pick(e_type, r2, np.nan)
     ctx["prev2_dt"] = gs - _pick(e_gs, r2, np.nan)
 
@@ -75,7 +74,7 @@ def shot_context(shots: pd.DataFrame, events: pd.DataFrame, players: pd.DataFram
     team_code = pd.factorize(pd.Series(e_team[att], dtype=object), use_na_sentinel=True)[0]
     r, back = _previous(sk, e_game[att], e_idx[att], (e_period[att], team_code), valid=team_code >= 0)
     ctx["team_att_10s"] = _count_within(back, r, gs, e_gs[att] if len(att) else e_gs, RECENT_S)
-    r = np.where(r >= 0, att[np.maximum(r, 0)], -1) if len(att) else r
+    r = _pick(att, r, -1)
     ctx["prev_att_dt"] = gs - _pick(e_gs, r, np.nan)
     ctx["prev_att_x"] = sign * _pick(e_x, r, np.nan)
     ctx["prev_att_y"] = sign * _pick(e_y, r, np.nan)
@@ -170,6 +169,11 @@ def _previous(shot_keys: np.ndarray, game: np.ndarray, idx: np.ndarray, groups: 
     found = keys[row] == shot_keys
     out[found] = prev[row[found]]
     return out, prev
+
+
+def _text(values: np.ndarray) -> np.ndarray:
+    """Codes as text, "" where missing (None or NaN)."""
+    return np.array(["" if v is None or v != v else v for v in values.tolist()], dtype=object)  # noqa: PLR0124
 
 
 def _pick(values: np.ndarray, rows: np.ndarray, missing: object) -> np.ndarray:

@@ -40,11 +40,10 @@ def local(db: Path, games: int, rate: float, until_s: float | None) -> dict:
     out = {}
     for label, r in (("sustained", rate), ("capacity", 0.0)):
         with tempfile.TemporaryDirectory() as d:
-            sc = local_scorer(db, d)
-            res = run_local(db, ids, sc, rate=r, until_s=until_s)
+            res = run_local(db, ids, local_scorer(db, d), rate=r, until_s=until_s)
         out[label] = {k: res[k] for k in ("games", "rate", "seconds", "records", "records_per_s", "shots",
-                                          "malformed", "out_of_order", "unknown_game", "errors")}
-        out[label].update(latency_summary(sc.stats.latency_ms))
+                                          "malformed", "out_of_order", "unknown_game", "errors",
+                                          "latency_ms_p50", "latency_ms_p99", "latency_ms_max")}
     return out
 
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from oa.schema import EVENT_TYPES, SHOT_TYPES, X, Y
+from oa.schema import EVENT_TYPES, SHOT_TYPES, SHOTS, X, Y
 
 
 class MessageError(ValueError):
@@ -65,9 +65,8 @@ class GameEnd:
 
 Message = GameStart | Frames | Event | ShotTag | GameEnd
 KINDS = {GameStart: "start", Frames: "frames", Event: "event", ShotTag: "shot", GameEnd: "end"}
-SHOT_FIELDS = ("shot_id", "game_id", "event_idx", "period", "period_seconds", "game_seconds", "team", "opponent",
-               "is_home", "shooter_id", "goalie_id", "x", "y", "flipped", "shot_type", "strength", "skaters_for",
-               "skaters_against", "empty_net", "score_for", "score_against", "release_frame")
+# a shot tag carries the shot's row without its outcome (the arena system knows the release, not the result)
+SHOT_FIELDS = tuple(c for c in SHOTS.column_names if c not in ("outcome", "is_goal"))
 EVENT_FIELDS = ("event_idx", "period", "game_seconds", "type", "team", "x", "y")
 
 

@@ -29,6 +29,7 @@ SCHEMA = pa.schema([
     ("published_at", pa.float64()), ("scorer", pa.string()),
 ])
 COLUMNS = tuple(SCHEMA.names)
+SHOT_COLUMNS = COLUMNS[:COLUMNS.index("feature_set")]   # what a rating repeats from the shot tag
 
 
 def live_dir(store: str | Path) -> Path:
@@ -59,12 +60,12 @@ class Publisher:
         _write(pa.Table.from_pylist([row], schema=SCHEMA),
                self.dir / "shots" / str(row["game_id"]) / f"{row['shot_id']}.parquet", compression="none")
 
-    def close_game(self, game_id: int) -> int:
-        """Merge a finished game's shot files into one part; returns its shot count."""
+    def close_game(self, game_id: int) -> None:
+        """Merge a finished game's shot files into one part."""
         folder = self.dir / "shots" / str(int(game_id))
         files = sorted(folder.glob("*.parquet")) if folder.exists() else []
         if not files:
-            return 0
+            return
         old = self.dir / "games" / f"{int(game_id)}.parquet"
         parts = [pq.read_table(f, schema=SCHEMA) for f in files]
         if old.exists():
@@ -78,23 +79,22 @@ class Publisher:
             folder.rmdir()              # no shot folder left: readers can tell the game is over
         except OSError:
             pass                        # a late shot of this game arrived meanwhile; it stays
-        return len(table)
 
 
-def _parts(d: Path) -> list[str]:
-    return [str(p) for p in sorted(d.glob("games/*.parquet")) + sorted(d.glob("shots/*/*.parquet"))]
+def parts(d: Path) -> list[Path]:
+    """The published parts under a live folder: merged games, then single shots."""
+    return sorted(d.glob("games/*.parquet")) + sorted(d.glob("shots/*/*.parquet"))
 
 
-def read_live(directory: str | Path, where: str = "", params: list | None = None, limit: int | None = None,
-              con: duckdb.DuckDBPyConnection | None = None) -> pd.DataFrame:
+def read_live(directory: str | Path, where: str = "", params: list | None = None) -> pd.DataFrame:
     """Live ratings, one row per shot (the latest), newest first; empty if nothing was published."""
     d = Path(directory)
     sql = (f"SELECT * FROM read_parquet(?, union_by_name = true) {('WHERE ' + where) if where else ''} "
            "QUALIFY row_number() OVER (PARTITION BY shot_id ORDER BY published_at DESC) = 1 "
-           f"ORDER BY published_at DESC {'LIMIT ' + str(int(limit)) if limit else ''}")
-    con = con or duckdb.connect()
+           "ORDER BY published_at DESC")
+    con = duckdb.connect()
     for attempt in range(3):
-        files = _parts(d)
+        files = [str(p) for p in parts(d)]
         if not files:
             return pd.DataFrame(columns=list(COLUMNS))
         try:

@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from oa.features.registry import PBP, REGISTRY, TRACKING
-from oa.live.messages import Event, Frames, GameEnd, GameStart, Message, MessageError, ShotTag, check_event, check_frames, check_shot
-from oa.live.publish import Publisher
+from oa.live.messages import (Event, Frames, GameEnd, GameStart, Message, MessageError, ShotTag, check_event,
+                              check_frames, check_shot, records)
+from oa.live.publish import SHOT_COLUMNS, Publisher
 from oa.live.window import GameWindow
 from oa.model.artifact import Model, ModelError
 from oa.model.score import score_batch
@@ -72,10 +73,10 @@ class Scorer:
         """Apply one message; returns the published rating for a shot tag. `replay` rebuilds state only."""
         s = self.stats
         s.messages += 1
+        s.records += records(m)
         now = time.time()
         try:
             if isinstance(m, Frames):
-                s.records += m.records
                 g = self._game(m.game_id)
                 if g is None:
                     return None
@@ -88,7 +89,6 @@ class Scorer:
                     log.warning("game %s: frame %s arrived after frame %s; dropped", m.game_id, m.frame_idx, g.last_frame)
                 g.last_seen = now
                 return None
-            s.records += 1
             if isinstance(m, GameStart):
                 return self._start(m, now)
             g = self._game(m.game_id)
@@ -101,7 +101,7 @@ class Scorer:
             elif isinstance(m, ShotTag):
                 check_shot(m.shot)
                 if replay:
-                    g.add_event({**m.shot, "type": "SHOT"})
+                    g.tag(m.shot)
                     return None
                 return self._score(g, m)
             elif isinstance(m, GameEnd):
@@ -171,9 +171,7 @@ class Scorer:
         sc = score_batch(model, feats)
         top = [{"factor": t["factor"], "label": REGISTRY[t["factor"]].label, "value": t["value"],
                 "pp": round(t["pp"], 2), "logit": round(t["logit"], 4)} for t in sc.top(0, TOP)]
-        row = {k: shot.get(k) for k in ("shot_id", "game_id", "event_idx", "period", "period_seconds", "game_seconds",
-                                        "team", "opponent", "is_home", "shooter_id", "goalie_id", "x", "y",
-                                        "shot_type", "strength")}
+        row = {k: shot.get(k) for k in SHOT_COLUMNS}
         row.update(feature_set=fs, model_id=model.model_id, p_goal=float(sc.p[0]), tier=str(sc.tier[0]),
                    base_logit=float(sc.base[0]), top_factors=json.dumps(top), scorer=self.name)
         return row, {k: v[0] for k, v in feats.items()}

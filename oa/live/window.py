@@ -1,7 +1,7 @@
 """One game's short memory in the live scorer: the last seconds of tracking and this period's events.
 
-A shot is turned into factors by `oa.features.compute.shot_features`, the same function
-batch runs over a stored game, fed with what the window holds at the shot tag. Since
+A shot is turned into factors by `oa.features.compute.shot_factor_arrays`, the same
+function batch runs over a stored game, fed with what the window holds at the shot tag. Since
 every factor only reads frames up to the release and events before the shot, the
 window gives the same numbers batch does (tested shot by shot).
 """
@@ -12,7 +12,7 @@ from collections import deque
 import numpy as np
 import pandas as pd
 
-from oa.features.clips import FrameIndex, window_frames
+from oa.features.clips import FrameIndex, sides, window_frames
 from oa.features.compute import shot_factor_arrays
 from oa.live.messages import EVENT_FIELDS, Frames, GameStart
 
@@ -26,7 +26,6 @@ class GameWindow:
         g = start.game
         self.game_id = int(start.game_id)
         self.home = str(g["home_team"])
-        self.away = str(g["away_team"])
         self.fps = float(g.get("fps") or 30.0)
         self.tracked = bool(g.get("has_tracking"))
         self.games = pd.DataFrame([{"game_id": self.game_id, "game_type": g.get("game_type", "R"), "fps": self.fps}])
@@ -41,17 +40,14 @@ class GameWindow:
         self.period = 0
         self.events: dict[int, dict] = {}     # this period's events by event_idx
         self.last_seen = 0.0                 # wall clock of the last message, to notice a stalled game
-        self.shots = 0
+        self.shots = 0                       # shots rated in this game
 
     def add_frames(self, m: Frames, ok: np.ndarray) -> bool:
         """Keep a frame's valid records; False (and nothing kept) if it is not newer than the last frame."""
         if m.frame_idx <= self.last_frame:
             return False
         self.last_frame = int(m.frame_idx)
-        team = m.team[ok] if not ok.all() else m.team
-        side = np.full(len(team), -1, dtype=np.int8)
-        side[team == self.home] = 1
-        side[team == self.away] = 0
+        side = sides(m.team[ok] if not ok.all() else m.team, self.home)
         ent = np.asarray(m.entity_id, dtype=np.int64)
         x, y = np.asarray(m.x, dtype=float), np.asarray(m.y, dtype=float)
         if not ok.all():
@@ -78,10 +74,14 @@ class GameWindow:
         fr = np.repeat(np.fromiter((f[0] for f in self.frames), dtype=np.int64, count=len(n)), n)
         return FrameIndex(fr, np.concatenate(ent), np.concatenate(side), np.concatenate(x), np.concatenate(y))
 
+    def tag(self, shot: dict) -> None:
+        """A tagged shot stands in for its own event until that arrives (with the outcome)."""
+        if int(shot["event_idx"]) not in self.events:
+            self.add_event({**shot, "type": "SHOT"})
+
     def features(self, shot: dict) -> dict[str, np.ndarray]:
         """The shot's factor columns (length 1), computed from what the window holds now."""
-        if int(shot["event_idx"]) not in self.events:   # stand-in for the shot's own event until it arrives
-            self.add_event({**shot, "type": "SHOT"})
+        self.tag(shot)
         rows = [self.events[k] for k in sorted(self.events)]
         cols = {"game_id": np.full(len(rows), self.game_id, dtype=np.int64)}
         for c in EVENT_FIELDS:

@@ -159,7 +159,7 @@ def fit(df: pd.DataFrame, feature_set: str, seed: int = 0, n_folds: int = 5, gri
         "tiers": tiers.table(p_oof, y, thresholds),
         "grid": [dict(params=r["params"], log_loss=round(r["log_loss"], 5), rounds=int(np.mean(r["iters"])))
                  for r in results],
-        "params": params, "grid_choice": best["params"], "rounds": rounds, "folds": n_folds,
+        "params": params, "rounds": rounds, "folds": n_folds,
         "importance": importance(booster, X, factors, a),
         "fit_seconds": round(time.perf_counter() - t0, 1),
     }

@@ -22,15 +22,21 @@ HOVER_TEMPLATE = ("<b>%{customdata[11]}</b> · %{customdata[4]} · <b>%{customda
                   "%{customdata[5]} ft · %{customdata[6]} · %{customdata[7]} · %{customdata[8]}<extra></extra>")
 
 
-def hover_frame(df: pd.DataFrame) -> pd.DataFrame:
-    """Add the text columns the hover template and tables use."""
+def _shot_labels(df: pd.DataFrame) -> pd.DataFrame:
+    """A copy with the words every shot's hover shares: distance, clock, type, chance and tier."""
     d = df.copy()
     d["distance"] = np.round(distance_to_net(d["x"].to_numpy(float), d["y"].to_numpy(float))).astype(int).astype(str)
     d["clock"] = [clock(p, s) for p, s in zip(d["period"], d["period_seconds"])]
     d["type_label"] = d["shot_type"].map(lambda t: SHOT_TYPE_LABELS.get(t, str(t).title()))
-    d["date"] = pd.to_datetime(d["date"]).dt.strftime("%Y-%m-%d")
     d["p_label"] = [pct(p) for p in d["p_goal"]]
     d["tier_label"] = [f"{TIER_LABELS[t]} danger" if t in TIER_LABELS else "not rated" for t in d["tier"]]
+    return d
+
+
+def hover_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """Add the text columns the hover template and tables use."""
+    d = _shot_labels(df)
+    d["date"] = pd.to_datetime(d["date"]).dt.strftime("%Y-%m-%d")
     d["outcome_label"] = d["outcome"].map(OUTCOME_LABELS)
     d["goalie"] = d["goalie"].fillna("empty net") if "goalie" in d else "?"
     return d
@@ -121,12 +127,7 @@ def live_map(df: pd.DataFrame, half: bool = True, height: int | None = None, new
                       title=dict(text=title, x=0.0, y=0.98, font=dict(size=15)) if title else None)
     if df.empty:
         return fig
-    d = df.copy()
-    d["distance"] = np.round(distance_to_net(d["x"].to_numpy(float), d["y"].to_numpy(float))).astype(int).astype(str)
-    d["clock"] = [clock(p, s) for p, s in zip(d["period"], d["period_seconds"])]
-    d["type_label"] = d["shot_type"].map(lambda t: SHOT_TYPE_LABELS.get(t, str(t).title()))
-    d["p_label"] = [pct(p) for p in d["p_goal"]]
-    d["tier_label"] = [f"{TIER_LABELS[t]} danger" if t in TIER_LABELS else "not rated" for t in d["tier"]]
+    d = _shot_labels(df)
     tiers = d["tier"].where(d["tier"].isin(TIERS), "unrated")
     for t in (*TIERS, "unrated"):          # high danger drawn last, on top
         sel = (tiers == t).to_numpy()

@@ -100,7 +100,7 @@ def pbp(db: Path = Path("data/bench_nhl.duckdb"), seed: int = 0, curve: bool = F
                params=report["params"], rounds=report["rounds"],
                importance_top10=dict(list(report["importance"].items())[:10]))
     out["targets"] = {"auc_ok": out["model"]["auc"] >= 0.785, "log_loss_ok": out["model"]["log_loss"] <= 0.212}
-    chosen = (report["grid_choice"],)
+    chosen = (report["params"],)     # the settings CV chose (seed and threads are set again per fit)
     if seeds > 1:
         out["seeds"] = seed_spread(tr, te, y, p, seed, seeds, chosen, progress)
     if curve:
