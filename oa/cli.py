@@ -446,6 +446,8 @@ def live(
     quiet: bool = typer.Option(False, "--quiet", help="no line per shot"),
 ) -> None:
     """Stream demo games (tracking and events) and rate each shot at release, live."""
+    from rich.markup import escape
+
     from oa.live.feed import pick_games
     from oa.live.publish import live_dir
     from oa.live.run import local_scorer, run_local, run_redis_feed, run_redis_scorer
@@ -463,8 +465,10 @@ def live(
         top = json.loads(row["top_factors"])[:2]
         who = names.get(row.get("shooter_id"), "") if names else ""
         clock = f"P{row['period']} {int(row['period_seconds'] // 60):02d}:{int(row['period_seconds'] % 60):02d}"
-        console.print(f"{clock}  {row['team']} {who:<22} [bold]{100 * row['p_goal']:5.1f}%[/bold] {row['tier']:<6} "
-                      + "; ".join(f"{t['value']} ({t['pp']:+.1f} pts)" for t in top))
+        # one line per shot even when redirected (rich would wrap at 80 columns); names are not markup
+        console.print(f"{clock}  {escape(str(row['team']))} {escape(who):<22} [bold]{100 * row['p_goal']:5.1f}%[/bold] "
+                      f"{row['tier']:<6} " + escape("; ".join(f"{t['value']} ({t['pp']:+.1f} pts)" for t in top)),
+                      soft_wrap=True)
 
     try:
         if not quiet and role != "feed":
@@ -492,7 +496,7 @@ def live(
             res.pop("latency_ms", None)
         else:
             console.print(f"[bold]{len(ids)} games live[/bold] at {'max speed' if not (speed or rate) else (f'{rate:,.0f} records/s' if rate else f'{speed:g}x')}; "
-                          f"ratings published to {target} (open the dashboard's Live page)")
+                          f"ratings published to {escape(str(target))} (open the dashboard's Live page)", soft_wrap=True)
             res = run_local(db, ids, local_scorer(db, target, stale_after_s=stale_after, models_from=models),
                             speed=0.0 if rate else speed, rate=rate,
                             on_shot=show, until_s=until_s)
