@@ -440,7 +440,9 @@ def live(
     name: str = typer.Option("s1", "--name", help="scorer name in the consumer group (restart with the same name)"),
     prefix: str = typer.Option("oa-live", "--prefix", help="Redis key prefix"),
     until_s: Optional[float] = typer.Option(None, "--until", min=1, help="stop each game after this much game clock (s)"),
-    stale_after: float = typer.Option(60.0, "--stale-after", min=0.1, help="close a game silent this long (s)"),
+    stale_after: float = typer.Option(60.0, "--stale-after", min=0.1,
+                                      help="close a game that sent nothing, not even its clock, this long (s); "
+                                           "the feed sends each quiet game's clock every min(1, this/4) s"),
     claim_after: float = typer.Option(30.0, "--claim-after", min=0.1,
                                       help="take over a silent scorer's games after this long (s)"),
     quiet: bool = typer.Option(False, "--quiet", help="no line per shot"),
@@ -448,7 +450,7 @@ def live(
     """Stream demo games (tracking and events) and rate each shot at release, live."""
     from rich.markup import escape
 
-    from oa.live.feed import pick_games
+    from oa.live.feed import heartbeat_for, pick_games
     from oa.live.publish import live_dir
     from oa.live.run import local_scorer, run_local, run_redis_feed, run_redis_scorer
 
@@ -476,7 +478,8 @@ def live(
                 names.update(st.query("SELECT player_id, name FROM players").set_index("player_id")["name"].to_dict())
         ids = [] if role == "scorer" else pick_games(db, games)
         if role == "feed":
-            fs = run_redis_feed(db, ids, broker, prefix, speed=speed, rate=rate, until_s=until_s)
+            fs = run_redis_feed(db, ids, broker, prefix, speed=speed, rate=rate, until_s=until_s,
+                                heartbeat_s=heartbeat_for(stale_after))
             console.print(f"fed {len(ids)} games: {fs.records:,} records, {fs.shots} shots in {fs.finished - fs.started:.1f} s")
             return
         if broker:
@@ -488,7 +491,8 @@ def live(
 
                 r0 = connect(broker)
                 t = threading.Thread(target=run_redis_feed, args=(db, ids, broker, prefix), daemon=True,
-                                     kwargs=dict(speed=speed, rate=rate, until_s=until_s))
+                                     kwargs=dict(speed=speed, rate=rate, until_s=until_s,
+                                                 heartbeat_s=heartbeat_for(stale_after)))
                 t.start()
                 until = lambda: not t.is_alive() and drained(r0, prefix, len(ids))  # noqa: E731
             res = run_redis_scorer(db, broker, prefix, name, target, int(claim_after * 1000), on_shot=show,

@@ -5,6 +5,11 @@ then per tracked frame one `Frames` message with every entity's position, the
 play-by-play events at their times, and for each shot a `ShotTag` right after its
 release frame, followed by the shot's own event (with its outcome). All games start
 together and are merged by game clock; `pace` plays them at real time times `speed`.
+
+The demo league tracks only the sequences that lead to shots, so a game can have
+nothing to send for minutes of game clock. While paced, the feed then sends the game's
+`Clock` every `heartbeat_s` of wall time: a game ends at its end message, and a scorer
+closes a game as stalled only when even its clock stops.
 """
 from __future__ import annotations
 
@@ -16,12 +21,18 @@ from typing import Iterable, Iterator
 import numpy as np
 import pandas as pd
 
-from oa.live.messages import EVENT_FIELDS, SHOT_FIELDS, Event, Frames, GameEnd, GameStart, Message, ShotTag
+from oa.live.messages import EVENT_FIELDS, SHOT_FIELDS, Clock, Event, Frames, GameEnd, GameStart, Message, ShotTag
 from oa.store import Store, StoreError
 
 # order of messages that share a frame: other events, the frame's records, then each shot's tag
 # followed at once by its own event (two shots in one frame: tag, event, tag, event, by event_idx)
 EVENT, FRAME, SHOT = 0, 1, 2
+HEARTBEAT_S = 1.0   # wall seconds a paced game may go without any message before the feed sends its clock
+
+
+def heartbeat_for(stale_after_s: float) -> float:
+    """The clock interval for scorers that close a game after `stale_after_s` of silence: well inside it."""
+    return max(min(HEARTBEAT_S, stale_after_s / 4), 0.01)
 
 
 def _records(df: pd.DataFrame) -> list[dict]:
@@ -100,15 +111,51 @@ def pick_games(store_path: str | Path, n: int, tracked: bool = True) -> list[int
     return [int(g) for g in ids]
 
 
-def pace(stream: Iterable[tuple[float, Message]], speed: float) -> Iterator[Message]:
-    """Messages at game time / `speed` (speed <= 0 or inf: as fast as they can be taken)."""
+class Heartbeats:
+    """When each open game last sent something (wall seconds since the feed started), to send its clock."""
+
+    def __init__(self, every_s: float):
+        self.every_s = every_s
+        self.last: dict[int, float] = {}
+        self.next_due = float("inf")
+
+    def sent(self, m: Message, now: float) -> None:
+        if isinstance(m, GameEnd):
+            self.last.pop(m.game_id, None)
+        elif isinstance(m, GameStart) or m.game_id in self.last:
+            self.last[m.game_id] = now
+            self.next_due = min(self.next_due, now + self.every_s)
+
+    def due(self, now: float, game_clock: float) -> list[Clock]:
+        """A clock message for each open game silent for `every_s`, stamped with the feed's game clock."""
+        if now < self.next_due:
+            return []
+        out = [Clock(gid, game_clock) for gid, t in self.last.items() if now - t >= self.every_s]
+        for m in out:
+            self.last[m.game_id] = now
+        self.next_due = min(self.last.values(), default=float("inf")) + self.every_s
+        return out
+
+
+def pace(stream: Iterable[tuple[float, Message]], speed: float, heartbeat_s: float = HEARTBEAT_S) -> Iterator[Message]:
+    """Messages at game time / `speed` (speed <= 0 or inf: as fast as they can be taken).
+
+    Paced, a game with nothing to send gets a `Clock` every `heartbeat_s` of wall time, so a
+    scorer can tell a gap between tracked sequences from a game that stopped.
+    """
     if not speed or speed <= 0 or speed == float("inf"):
         for _, m in stream:
             yield m
         return
     t0 = time.perf_counter()
+    beats = Heartbeats(heartbeat_s)
     for t, m in stream:
-        wait = t / speed - (time.perf_counter() - t0)
-        if wait > 0.0005:
-            time.sleep(wait)
+        while True:
+            now = time.perf_counter() - t0
+            yield from beats.due(now, min(now * speed, t))
+            wait = t / speed - now
+            if wait <= 0.0005:
+                break
+            time.sleep(max(min(wait, beats.next_due - now), 0.0005))
+        beats.sent(m, time.perf_counter() - t0)
         yield m

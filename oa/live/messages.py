@@ -4,7 +4,9 @@ A tracking *record* is one entity's position in one frame; records travel in `Fr
 messages, one per game per frame (the way arena systems batch them). A `ShotTag` is the
 tracking system's shot detection: the shot's play-by-play fields (never its outcome)
 and its release frame, sent right after that frame's records. Events carry the
-play-by-play as it happens, outcome included, after the shot tag.
+play-by-play as it happens, outcome included, after the shot tag. A `Clock` is the
+feed's game clock for a game with nothing else to send (between tracked sequences): it
+tells the scorer the game is alive, so a gap is never taken for a stall.
 
 `encode`/`decode` turn messages into Redis stream fields (JSON); `decode` is also the
 validation of untrusted input, so every error names the message kind and the field.
@@ -63,8 +65,14 @@ class GameEnd:
     game_id: int
 
 
-Message = GameStart | Frames | Event | ShotTag | GameEnd
-KINDS = {GameStart: "start", Frames: "frames", Event: "event", ShotTag: "shot", GameEnd: "end"}
+@dataclass(slots=True)
+class Clock:
+    game_id: int
+    game_seconds: float   # where the feed's clock is for this game
+
+
+Message = GameStart | Frames | Event | ShotTag | GameEnd | Clock
+KINDS = {GameStart: "start", Frames: "frames", Event: "event", ShotTag: "shot", GameEnd: "end", Clock: "clock"}
 # a shot tag carries the shot's row without its outcome (the arena system knows the release, not the result)
 SHOT_FIELDS = tuple(c for c in SHOTS.column_names if c not in ("outcome", "is_goal"))
 EVENT_FIELDS = ("event_idx", "period", "game_seconds", "type", "team", "x", "y")
@@ -118,6 +126,10 @@ def check_shot(shot: dict) -> None:
         raise MessageError(f"shot.shot_type {shot['shot_type']!r} is not one of {', '.join(SHOT_TYPES)}")
 
 
+def check_clock(m: Clock) -> None:
+    _num(m.game_seconds, "clock.game_seconds", 0)
+
+
 def check_event(row: dict) -> None:
     _check_row(row, "event", EVENT_FIELDS)
     if row["type"] not in EVENT_TYPES:
@@ -145,6 +157,8 @@ def encode(m: Message) -> dict[str, str]:
         body = {k: _plain(v) for k, v in m.row.items()}
     elif isinstance(m, ShotTag):
         body = {"shot": {k: _plain(v) for k, v in m.shot.items()}, "sent_at": m.sent_at}
+    elif isinstance(m, Clock):
+        body = {"s": float(m.game_seconds)}
     else:
         body = {}
     return {"k": KINDS[type(m)], "g": str(int(m.game_id)), "b": json.dumps(body, default=str)}
@@ -173,6 +187,8 @@ def decode(fields: dict) -> Message:
             return ShotTag(game_id, dict(body["shot"]), float(body.get("sent_at") or 0.0))
         if kind == "end":
             return GameEnd(game_id)
+        if kind == "clock":
+            return Clock(game_id, float(body["s"]))
     except (KeyError, ValueError, TypeError) as e:
         raise MessageError(f"{kind} message for game {game_id} is malformed ({type(e).__name__}: {e})") from e
     raise MessageError(f"unknown message kind {kind!r}")

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from oa.live.broker import LocalBroker
-from oa.live.feed import feed, pace
+from oa.live.feed import HEARTBEAT_S, feed, heartbeat_for, pace
 from oa.live.messages import Message, ShotTag, records
 from oa.live.publish import Publisher
 from oa.live.scorer import Scorer
@@ -93,7 +93,7 @@ def consume(broker: LocalBroker, scorer: Scorer, on_shot: Callable[[dict], None]
 def run_local(store: str | Path, game_ids: list[int], scorer: Scorer, speed: float = 0.0, rate: float = 0.0,
               on_shot: Callable[[dict], None] | None = None, capacity: int = 256, until_s: float | None = None) -> dict:
     """Play `game_ids` from `store` into `scorer` through an in-process broker; returns the figures."""
-    messages = pace(feed(store, game_ids, until_s), speed)
+    messages = pace(feed(store, game_ids, until_s), speed, heartbeat_for(scorer.stale_after_s))
     broker = LocalBroker(capacity)
     out: dict = {}
     stop = threading.Event()
@@ -138,11 +138,13 @@ def local_scorer(store: str | Path, publish_to: str | Path | None, name: str = "
 
 
 def run_redis_feed(store: str | Path, game_ids: list[int], url: str, prefix: str, speed: float = 0.0,
-                   rate: float = 0.0, until_s: float | None = None) -> FeedStats:
-    """Publish games into Redis Streams under `prefix` (the feed side of scale-out)."""
+                   rate: float = 0.0, until_s: float | None = None, heartbeat_s: float = HEARTBEAT_S) -> FeedStats:
+    """Publish games into Redis Streams under `prefix` (the feed side of scale-out); paced, each game's
+    clock goes out every `heartbeat_s` while it has nothing else to send."""
     from oa.live.redis_broker import RedisFeed, connect
 
-    return play(pace(feed(store, game_ids, until_s), speed), RedisFeed(connect(url), prefix).publish, speed, rate)
+    return play(pace(feed(store, game_ids, until_s), speed, heartbeat_s), RedisFeed(connect(url), prefix).publish,
+                speed, rate)
 
 
 def run_redis_scorer(store: str | Path, url: str, prefix: str, name: str, publish_to: str | Path,

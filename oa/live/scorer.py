@@ -2,7 +2,9 @@
 
 Bad input never stops it: a malformed message, an out-of-order frame, records for a
 game it was never told about, a game that goes quiet mid-stream are each logged and
-counted, and only that message (or that game) is affected.
+counted, and only that message (or that game) is affected. A game ends at its end
+message; it is closed as stalled only when nothing at all came for it, not even the
+feed's clock (sent between tracked sequences), for `stale_after_s` seconds.
 """
 from __future__ import annotations
 
@@ -14,8 +16,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from oa.features.registry import PBP, REGISTRY, TRACKING
-from oa.live.messages import (Event, Frames, GameEnd, GameStart, Message, MessageError, ShotTag, check_event,
-                              check_frames, check_shot, records)
+from oa.live.messages import (Clock, Event, Frames, GameEnd, GameStart, Message, MessageError, ShotTag, check_clock,
+                              check_event, check_frames, check_shot, records)
 from oa.live.publish import SHOT_COLUMNS, Publisher
 from oa.live.window import GameWindow
 from oa.model.artifact import Model, ModelError
@@ -104,6 +106,9 @@ class Scorer:
                     g.tag(m.shot)
                     return None
                 return self._score(g, m)
+            elif isinstance(m, Clock):
+                check_clock(m)
+                g.clock = float(m.game_seconds)
             elif isinstance(m, GameEnd):
                 self._close(m.game_id, ended=True)
         except MessageError as e:
@@ -139,7 +144,7 @@ class Scorer:
             self.stats.games_ended += 1
         else:
             self.stats.games_stalled += 1
-            log.warning("game %s sent nothing for %.0f s; closed", game_id, self.stale_after_s)
+            log.warning("game %s sent nothing, not even its clock, for %.0f s; closed as stalled", game_id, self.stale_after_s)
         if self.publisher:
             self.publisher.close_game(game_id)
 

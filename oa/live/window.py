@@ -40,6 +40,7 @@ class GameWindow:
         self.period = 0
         self.events: dict[int, dict] = {}     # this period's events by event_idx
         self.last_seen = 0.0                 # wall clock of the last message, to notice a stalled game
+        self.clock = 0.0                     # the feed's game clock at its last clock message (s)
         self.shots = 0                       # shots rated in this game
 
     def add_frames(self, m: Frames, ok: np.ndarray) -> bool:

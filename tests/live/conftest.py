@@ -21,3 +21,7 @@ def redis_url():
 
     with RedisServer() as server:
         yield server.url
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "slow: runs for over a minute of wall time (real-time live feed)")
