@@ -8,18 +8,21 @@ play-by-play as it happens, outcome included, after the shot tag. A `Clock` is t
 feed's game clock for a game with nothing else to send (between tracked sequences): it
 tells the scorer the game is alive, so a gap is never taken for a stall.
 
-`encode`/`decode` turn messages into Redis stream fields (JSON); `decode` is also the
-validation of untrusted input, so every error names the message kind and the field.
+`encode`/`decode` turn messages into Redis stream fields (JSON); `decode` checks the
+shape of untrusted input (UTF-8, size, nesting, types, ids that fit int64) and the
+`check_*` functions its content against the store's schema, so every error names the
+message kind and the field, and nothing malformed reaches a game's window.
 """
 from __future__ import annotations
 
 import json
 import math
+import re
 from dataclasses import dataclass
 
 import numpy as np
 
-from oa.schema import EVENT_TYPES, SHOT_TYPES, SHOTS, X, Y
+from oa.schema import EVENTS, GAMES, PLAYERS, SHOTS, X, Y, Column, Table
 
 
 class MessageError(ValueError):
@@ -73,6 +76,11 @@ class Clock:
 
 Message = GameStart | Frames | Event | ShotTag | GameEnd | Clock
 KINDS = {GameStart: "start", Frames: "frames", Event: "event", ShotTag: "shot", GameEnd: "end", Clock: "clock"}
+MAX_ID = 2**63 - 1        # ids are BIGINT in the store and int64 in the published files
+MAX_INT = 2**31 - 1       # INTEGER columns (frame_idx, event_idx, release_frame)
+MAX_BODY = 1 << 20        # bytes of JSON in one stream entry (a frame is ~1 KB, a start with rosters ~10 KB)
+MAX_RECORDS = 10_000      # entities in one frame
+WHOLE = re.compile(r"-?[0-9]{1,19}")
 # a shot tag carries the shot's row without its outcome (the arena system knows the release, not the result)
 SHOT_FIELDS = tuple(c for c in SHOTS.column_names if c not in ("outcome", "is_goal"))
 EVENT_FIELDS = ("event_idx", "period", "game_seconds", "type", "team", "x", "y")
@@ -80,24 +88,96 @@ EVENT_FIELDS = ("event_idx", "period", "game_seconds", "type", "team", "x", "y")
 
 def records(msg: Message) -> int:
     """Tracking records in a message; other messages count as one record each."""
-    return msg.records if isinstance(msg, Frames) else 1
+    return msg.records if isinstance(msg, Frames) and np.ndim(msg.entity_id) == 1 else 1
 
 
 # -- validation ----------------------------------------------------------------------
+def _show(v: object) -> str:
+    """A value for an error message, short even when the value is huge."""
+    r = repr(v)
+    return r if len(r) <= 60 else r[:57] + "..."
+
+
+def _finite(v: int | float) -> bool:
+    try:
+        return math.isfinite(v)
+    except OverflowError:           # an int too large for a float
+        return False
+
+
 def _num(v: object, what: str, lo: float | None = None, hi: float | None = None, null: bool = False) -> float | None:
     if v is None and null:
         return None
-    if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
-        raise MessageError(f"{what} must be a finite number, got {v!r}")
+    if isinstance(v, (bool, np.bool_)) or not isinstance(v, (int, float, np.integer, np.floating)) \
+            or not _finite(v):
+        raise MessageError(f"{what} must be a finite number, got {_show(v)}")
     if (lo is not None and v < lo) or (hi is not None and v > hi):
-        raise MessageError(f"{what} = {v} is outside [{lo}, {hi}]")
+        raise MessageError(f"{what} = {_show(v)} is outside [{lo}, {hi}]")
     return v
+
+
+def _int(v: object, what: str, lo: int = -MAX_ID - 1, hi: int = MAX_ID, null: bool = False) -> int | None:
+    """An integer (an integral float too: nullable id columns come out of pandas as floats) in [lo, hi]."""
+    if v is None and null:
+        return None
+    if isinstance(v, (bool, np.bool_)) or not isinstance(v, (int, float, np.integer, np.floating)) \
+            or (isinstance(v, (float, np.floating)) and not (math.isfinite(v) and float(v).is_integer())):
+        raise MessageError(f"{what} must be an integer, got {_show(v)}")
+    if not lo <= v <= hi:
+        raise MessageError(f"{what} = {_show(v)} is outside [{lo}, {hi}]")
+    return int(v)
+
+
+def game_id_of(v: object) -> int:
+    """A game id from a stream field or a message: a whole number that fits int64."""
+    if isinstance(v, bytes):
+        try:
+            v = v.decode("ascii")
+        except UnicodeDecodeError as e:
+            raise MessageError(f"game id is not ASCII digits (byte {e.start})") from None
+    if isinstance(v, str):
+        if not WHOLE.fullmatch(v):
+            raise MessageError(f"game id must be a whole number, got {_show(v)}")
+        v = int(v)
+    return _int(v, "game id")
+
+
+def _check_value(c: Column, v: object, what: str) -> None:
+    """One field against its store column: type, range, choices, nullability."""
+    if v is None:
+        if not c.nullable:
+            raise MessageError(f"{what} must not be null")
+        return
+    if c.sql in ("BIGINT", "INTEGER"):
+        top = MAX_ID if c.sql == "BIGINT" else MAX_INT
+        _int(v, what, int(c.lo) if c.lo is not None else -top - 1, int(c.hi) if c.hi is not None else top)
+    elif c.sql in ("REAL", "DOUBLE"):
+        _num(v, what, c.lo, c.hi)
+    elif c.sql == "BOOLEAN":
+        if not isinstance(v, (bool, np.bool_)):
+            raise MessageError(f"{what} must be true or false, got {_show(v)}")
+    elif c.sql == "VARCHAR":
+        if not isinstance(v, str):
+            raise MessageError(f"{what} must be text, got {_show(v)}")
+        if c.choices is not None and v not in c.choices:
+            raise MessageError(f"{what} {_show(v)} is not one of {', '.join(c.choices)}")
+
+
+def _check_row(row: object, kind: str, table: Table, fields: tuple[str, ...]) -> None:
+    """Every field present and valid for its column in the store's schema."""
+    if not isinstance(row, dict):
+        raise MessageError(f"{kind} must be an object, got {type(row).__name__}")
+    missing = [f for f in fields if f not in row]
+    if missing:
+        raise MessageError(f"{kind} is missing field(s) {', '.join(missing)}")
+    cols = {c.name: c for c in table.columns}
+    for f in fields:
+        _check_value(cols[f], row[f], f"{kind}.{f}")
 
 
 def check_frames(m: Frames) -> np.ndarray:
     """Mask of the valid records of a frames message; raises if the message itself is broken."""
-    if not isinstance(m.frame_idx, (int, np.integer)) or m.frame_idx < 0:
-        raise MessageError(f"frames.frame_idx must be a non-negative integer, got {m.frame_idx!r}")
+    _int(m.frame_idx, "frames.frame_idx", 0, MAX_INT)
     n = len(m.entity_id)
     for name in ("team", "x", "y"):
         if len(getattr(m, name)) != n:
@@ -106,34 +186,34 @@ def check_frames(m: Frames) -> np.ndarray:
     return np.isfinite(x) & np.isfinite(y) & (np.abs(x) <= X["hi"]) & (np.abs(y) <= Y["hi"]) & (np.asarray(m.entity_id) >= 0)
 
 
-def _check_row(row: dict, kind: str, fields: tuple[str, ...]) -> None:
-    """Every field present; the ones every row kind shares in range."""
-    missing = [f for f in fields if f not in row]
-    if missing:
-        raise MessageError(f"{kind} is missing field(s) {', '.join(missing)}")
-    _num(row["event_idx"], f"{kind}.event_idx", 0)
-    _num(row["period"], f"{kind}.period", 1, 9)
-    _num(row["game_seconds"], f"{kind}.game_seconds", 0)
-
-
 def check_shot(shot: dict) -> None:
-    _check_row(shot, "shot", SHOT_FIELDS)
-    _num(shot["shot_id"], "shot.shot_id", 0)
-    _num(shot["x"], "shot.x", X["lo"], X["hi"])
-    _num(shot["y"], "shot.y", Y["lo"], Y["hi"])
-    _num(shot["release_frame"], "shot.release_frame", 0, null=True)
-    if shot["shot_type"] not in SHOT_TYPES:
-        raise MessageError(f"shot.shot_type {shot['shot_type']!r} is not one of {', '.join(SHOT_TYPES)}")
+    _check_row(shot, "shot", SHOTS, SHOT_FIELDS)
+    _int(shot["release_frame"], "shot.release_frame", 0, MAX_INT, null=True)
+
+
+def check_event(row: dict) -> None:
+    _check_row(row, "event", EVENTS, EVENT_FIELDS)
 
 
 def check_clock(m: Clock) -> None:
     _num(m.game_seconds, "clock.game_seconds", 0)
 
 
-def check_event(row: dict) -> None:
-    _check_row(row, "event", EVENT_FIELDS)
-    if row["type"] not in EVENT_TYPES:
-        raise MessageError(f"event.type {row['type']!r} is not a known event type")
+START_FIELDS = ("home_team", "away_team", "has_tracking")      # game fields the scorer reads (fps, game_type if present)
+ROSTER_FIELDS = ("player_id", "team", "position", "shoots", "height_in")
+
+
+def check_start(m: GameStart) -> None:
+    """The game row's fields the window uses, and every roster row."""
+    _check_row(m.game, "start.game", GAMES, START_FIELDS)
+    cols = {c.name: c for c in GAMES.columns}
+    for f in ("fps", "game_type"):
+        if m.game.get(f) is not None:
+            _check_value(cols[f], m.game[f], f"start.game.{f}")
+    if not isinstance(m.roster, list):
+        raise MessageError(f"start.roster must be a list, got {type(m.roster).__name__}")
+    for i, r in enumerate(m.roster):
+        _check_row(r, f"start.roster[{i}]", PLAYERS, ROSTER_FIELDS)
 
 
 # -- wire format (Redis stream fields) -------------------------------------------------
@@ -164,31 +244,89 @@ def encode(m: Message) -> dict[str, str]:
     return {"k": KINDS[type(m)], "g": str(int(m.game_id)), "b": json.dumps(body, default=str)}
 
 
+def _text(v: object, name: str) -> str:
+    """A stream field as text: UTF-8, at most MAX_BODY bytes."""
+    if isinstance(v, str):
+        v = v.encode("utf-8", "surrogatepass")
+    if not isinstance(v, bytes):
+        raise MessageError(f"field {name} must be text, got {type(v).__name__}")
+    if len(v) > MAX_BODY:
+        raise MessageError(f"field {name} is {len(v):,} bytes, more than {MAX_BODY:,}")
+    try:
+        return v.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise MessageError(f"field {name} is not UTF-8 (byte {e.start}: {e.reason})") from None
+
+
+def _json(text: str) -> object:
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise MessageError("body is nested too deeply to be a message") from None
+    except ValueError as e:
+        raise MessageError(f"body is not JSON ({e})") from None
+
+
+def _list(body: dict, key: str, what: str) -> list:
+    v = body[key]
+    if not isinstance(v, list):
+        raise MessageError(f"{what} must be a list, got {type(v).__name__}")
+    if len(v) > MAX_RECORDS:
+        raise MessageError(f"{what} has {len(v):,} values, more than {MAX_RECORDS:,}")
+    return v
+
+
+def _frames(game_id: int, body: dict) -> Frames:
+    e, t = _list(body, "e", "frames.entity_id"), _list(body, "t", "frames.team")
+    x, y = _list(body, "x", "frames.x"), _list(body, "y", "frames.y")
+    ids = np.asarray(e)
+    if len(ids) and (ids.dtype.kind not in "iu" or ids.max() > MAX_ID):
+        raise MessageError("frames.entity_id must be whole numbers that fit int64")
+    if any(v is not None and not isinstance(v, str) for v in t):
+        raise MessageError("frames.team must be text or null")
+    return Frames(game_id, _int(body["f"], "frames.frame_idx", 0, MAX_INT), ids.astype(np.int64),
+                  np.asarray(t, dtype=object), np.asarray(x, dtype=float), np.asarray(y, dtype=float))
+
+
+def _dict(v: object, what: str) -> dict:
+    if not isinstance(v, dict):
+        raise MessageError(f"{what} must be an object, got {type(v).__name__}")
+    return v
+
+
+DECODERS = {
+    "frames": _frames,
+    "start": lambda g, b: GameStart(g, _dict(b["game"], "start.game"), b["roster"]),
+    "event": lambda g, b: Event(g, b),
+    "shot": lambda g, b: ShotTag(g, _dict(b["shot"], "shot"), float(_num(b.get("sent_at") or 0.0, "shot.sent_at"))),
+    "end": lambda g, b: GameEnd(g),
+    "clock": lambda g, b: Clock(g, float(_num(b["s"], "clock.game_seconds", 0))),
+}
+
+
 def decode(fields: dict) -> Message:
-    """A message from stream fields (bytes or str); MessageError says what is malformed."""
-    f = {(k.decode() if isinstance(k, bytes) else k): (v.decode() if isinstance(v, bytes) else v)
-         for k, v in fields.items()}
-    kind = f.get("k")
+    """A message from stream fields (bytes or str); MessageError says what is malformed.
+
+    Never raises anything else, whatever the fields hold: this is where untrusted input
+    enters (the Redis scorer dead-letters an entry on MessageError).
+    """
+    if not isinstance(fields, dict):
+        raise MessageError(f"an entry must be a mapping of fields, got {type(fields).__name__}")
+    f = {(k.decode("utf-8", "replace") if isinstance(k, bytes) else str(k)): v for k, v in fields.items()}
+    if "k" not in f:
+        raise MessageError("entry has no message kind (field k)")
+    kind = _text(f["k"], "k")
+    if kind not in DECODERS:
+        raise MessageError(f"unknown message kind {_show(kind)}")
+    if "g" not in f:
+        raise MessageError(f"{kind} entry has no game id (field g)")
+    game_id = game_id_of(f["g"])
+    body = _json(_text(f.get("b", b"{}"), "b"))
+    if not isinstance(body, dict):
+        raise MessageError(f"{kind} message for game {game_id}: body must be a JSON object, got {type(body).__name__}")
     try:
-        game_id = int(f["g"])
-        body = json.loads(f.get("b", "{}"))
-    except (KeyError, ValueError, TypeError) as e:
-        raise MessageError(f"message has no valid game id or JSON body ({e})") from e
-    try:
-        if kind == "frames":
-            return Frames(game_id, int(body["f"]), np.asarray(body["e"], dtype=np.int64),
-                          np.asarray(body["t"], dtype=object), np.asarray(body["x"], dtype=float),
-                          np.asarray(body["y"], dtype=float))
-        if kind == "start":
-            return GameStart(game_id, dict(body["game"]), list(body["roster"]))
-        if kind == "event":
-            return Event(game_id, dict(body))
-        if kind == "shot":
-            return ShotTag(game_id, dict(body["shot"]), float(body.get("sent_at") or 0.0))
-        if kind == "end":
-            return GameEnd(game_id)
-        if kind == "clock":
-            return Clock(game_id, float(body["s"]))
-    except (KeyError, ValueError, TypeError) as e:
-        raise MessageError(f"{kind} message for game {game_id} is malformed ({type(e).__name__}: {e})") from e
-    raise MessageError(f"unknown message kind {kind!r}")
+        return DECODERS[kind](game_id, body)
+    except MessageError as e:
+        raise MessageError(f"{kind} message for game {game_id}: {e}") from None
+    except (KeyError, ValueError, TypeError, OverflowError, IndexError) as e:
+        raise MessageError(f"{kind} message for game {game_id} is malformed ({type(e).__name__}: {_show(str(e))})") from None

@@ -12,6 +12,12 @@ A scorer restarted under the same name, or another scorer claiming the games of 
 has been silent too long, rebuilds each game's window by replaying the game's acknowledged
 entries without scoring, then handles the pending ones for real. So a crash loses no shot,
 and a shot scored twice is written to the same file: no duplicate.
+
+An entry that cannot be a message (not UTF-8, not JSON, nested too deeply, too big,
+a game id that is not an int64, a field of the wrong type or out of range) is a poison
+message: the scorer copies it to `P:dead` with the reason, the stream and the original
+entry id, acknowledges it and counts it (`Stats.dead_letters`). Acknowledged, it is never
+handled again, so it cannot kill a scorer in a loop on restart.
 """
 from __future__ import annotations
 
@@ -22,12 +28,15 @@ from dataclasses import dataclass
 
 import redis
 
-from oa.live.messages import GameEnd, GameStart, Message, MessageError, ShotTag, decode, encode
+from oa.live.messages import GameEnd, GameStart, Message, MessageError, ShotTag, decode, encode, game_id_of
 from oa.live.scorer import Scorer
 
 log = logging.getLogger("oa.live.redis")
 GROUP = "scorers"
 PIPELINE = 64
+DEAD_MAX = 100_000      # dead letters kept (oldest trimmed first)
+DEAD_KEEP = 64 * 1024   # bytes of each original field copied into a dead letter
+DEAD_FIELDS = 32        # original fields copied into a dead letter
 
 
 def connect(url: str) -> redis.Redis:
@@ -93,6 +102,7 @@ class RedisScorer:
                  on_shot: Callable[[dict], None] | None = None):
         self.r, self.prefix, self.scorer, self.name = r, prefix, scorer, name
         self.games_key = f"{prefix}:games"
+        self.dead_key = f"{prefix}:dead"
         self.claim_idle_ms = claim_idle_ms
         self.on_shot = on_shot
         self.owned: dict[int, Owned] = {}
@@ -105,12 +115,35 @@ class RedisScorer:
             if not fields:          # deleted meanwhile
                 self.r.xack(self.games_key, GROUP, entry_id)
                 continue
-            gid = int(fields[b"g"])
+            try:
+                gid = game_id_of(fields.get(b"g", fields.get("g")))
+            except MessageError as e:
+                self._dead(self.games_key, entry_id, fields, f"game announcement: {e}")
+                continue
+            if gid in self.owned:   # announced twice: the first entry stands for the game
+                self.r.xack(self.games_key, GROUP, entry_id)
+                continue
             eid = entry_id.decode() if isinstance(entry_id, bytes) else entry_id
-            if gid not in self.owned:
-                self.owned[gid] = Owned(f"{self.prefix}:game:{gid}", eid, time.time())
+            self.owned[gid] = Owned(f"{self.prefix}:game:{gid}", eid, time.time())
+            try:
                 _ensure_group(self.r, self.owned[gid].key)    # a game announced without a stream: empty one
                 self._recover(gid)
+            except redis.ResponseError as e:                  # e.g. the key holds something else than a stream
+                self.owned.pop(gid, None)
+                self._dead(self.games_key, entry_id, fields, f"game {gid}: its stream cannot be read ({e})")
+
+    def _dead(self, stream: str, entry_id: bytes | str, fields: dict, reason: str) -> None:
+        """Copy a poison entry to the dead-letter stream with why and where it was, then acknowledge it."""
+        eid = entry_id.decode() if isinstance(entry_id, bytes) else str(entry_id)
+        letter: dict = {"stream": stream, "id": eid, "reason": reason[:1000], "scorer": self.name,
+                        "at": f"{time.time():.3f}"}
+        for k, v in list(fields.items())[:DEAD_FIELDS]:
+            key = k if isinstance(k, bytes) else str(k).encode()
+            letter[b"f:" + key[:256]] = (v if isinstance(v, bytes) else str(v).encode())[:DEAD_KEEP]
+        self.r.xadd(self.dead_key, letter, maxlen=DEAD_MAX, approximate=True)
+        self.r.xack(stream, GROUP, entry_id)
+        self.scorer.stats.dead_letters += 1
+        log.warning("%s: entry %s of %s moved to %s: %s", self.name, eid, stream, self.dead_key, reason[:300])
 
     def _recover(self, gid: int) -> None:
         """Rebuild the game's window from its acknowledged entries, then handle its pending ones."""
@@ -131,7 +164,7 @@ class RedisScorer:
         while True:
             rows = self.r.xrange(key, start, end, count=2000)
             for entry_id, fields in rows:
-                self._handle(entry_id, fields, replay=replay)
+                self._handle(key, entry_id, fields, replay=replay)
             if rows and not replay:
                 self.r.xack(key, GROUP, *[i for i, _ in rows])
             n += len(rows)
@@ -157,14 +190,26 @@ class RedisScorer:
             self._take(claimed)
 
     # -- messages --------------------------------------------------------------------------
-    def _handle(self, entry_id: bytes, fields: dict, replay: bool = False) -> None:
+    def _handle(self, key: str, entry_id: bytes, fields: dict, replay: bool = False) -> None:
+        """Decode and apply one entry of a game stream; a poison entry goes to the dead letters.
+
+        On `replay` (rebuilding a window from acknowledged entries) a poison entry was dead-lettered
+        in an earlier life: it is skipped, not counted again.
+        """
         try:
             m = decode(fields)
+            row = self.scorer.apply(m, replay=replay)
         except MessageError as e:
-            self.scorer.stats.malformed += 1
-            log.warning("%s: malformed entry %s: %s", self.name, entry_id, e)
+            if not replay:
+                self.scorer.stats.malformed += 1
+                self._dead(key, entry_id, fields, str(e))
             return
-        row = self.scorer.handle(m, replay=replay)
+        except Exception as e:  # noqa: BLE001 - an entry that trips a fault must not stop the scorer
+            if not replay:
+                self.scorer.stats.errors += 1
+                log.exception("%s: entry %s of %s could not be handled", self.name, entry_id, key)
+                self._dead(key, entry_id, fields, f"fault: {type(e).__name__}: {e}")
+            return
         if row is not None and self.on_shot is not None:
             self.on_shot(row)
         if isinstance(m, GameEnd):
@@ -186,7 +231,7 @@ class RedisScorer:
         for key, entries in got or []:
             ids = []
             for entry_id, fields in entries:
-                self._handle(entry_id, fields)
+                self._handle(key.decode() if isinstance(key, bytes) else key, entry_id, fields)
                 ids.append(entry_id)
             if ids:
                 self.r.xack(key, GROUP, *ids)       # after the handling (and any shot's write)

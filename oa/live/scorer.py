@@ -2,9 +2,10 @@
 
 Bad input never stops it: a malformed message, an out-of-order frame, records for a
 game it was never told about, a game that goes quiet mid-stream are each logged and
-counted, and only that message (or that game) is affected. A game ends at its end
-message; it is closed as stalled only when nothing at all came for it, not even the
-feed's clock (sent between tracked sequences), for `stale_after_s` seconds.
+counted, and only that message (or that game) is affected. A malformed message is
+rejected before it changes a game's window. A game ends at its end message; it is
+closed as stalled only when nothing at all came for it, not even the feed's clock
+(sent between tracked sequences), for `stale_after_s` seconds.
 """
 from __future__ import annotations
 
@@ -16,8 +17,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from oa.features.registry import PBP, REGISTRY, TRACKING
-from oa.live.messages import (Clock, Event, Frames, GameEnd, GameStart, Message, MessageError, ShotTag, check_clock,
-                              check_event, check_frames, check_shot, records)
+from oa.live.messages import (Clock, Event, Frames, GameEnd, GameStart, Message, MessageError, ShotTag, check_event,
+                              check_clock, check_frames, check_shot, check_start, game_id_of, records)
 from oa.live.publish import SHOT_COLUMNS, Publisher
 from oa.live.window import GameWindow
 from oa.model.artifact import Model, ModelError
@@ -40,7 +41,8 @@ class Stats:
     games_started: int = 0
     games_ended: int = 0
     games_stalled: int = 0      # games closed because they went quiet mid-stream
-    errors: int = 0             # shots that could not be scored (logged with the reason)
+    errors: int = 0             # shots that could not be scored, messages that tripped a fault (logged)
+    dead_letters: int = 0       # Redis entries rejected and moved to the dead-letter stream
     latency_ms: list = field(default_factory=list)
 
     def summary(self) -> dict:
@@ -72,57 +74,76 @@ class Scorer:
 
     # -- messages ----------------------------------------------------------------------
     def handle(self, m: Message, replay: bool = False) -> dict | None:
-        """Apply one message; returns the published rating for a shot tag. `replay` rebuilds state only."""
+        """Apply one message; returns the published rating for a shot tag. `replay` rebuilds state only.
+
+        Never raises on input: a malformed message is counted (`malformed`), one that trips
+        anything else is logged with its traceback and counted (`errors`).
+        """
+        try:
+            return self.apply(m, replay)
+        except MessageError as e:
+            self.reject(m, e)
+        except Exception:  # noqa: BLE001 - no message may stop the scorer
+            self.stats.errors += 1
+            log.exception("game %s: %s message could not be handled", getattr(m, "game_id", "?"), type(m).__name__)
+        return None
+
+    def reject(self, m: object, e: MessageError) -> None:
+        """Count and log a malformed message."""
+        self.stats.malformed += 1
+        log.warning("game %s: malformed %s message: %s", getattr(m, "game_id", "?"), type(m).__name__, e)
+
+    def apply(self, m: Message, replay: bool = False) -> dict | None:
+        """`handle` that raises MessageError for a malformed message, before it changes any state."""
         s = self.stats
         s.messages += 1
         s.records += records(m)
         now = time.time()
-        try:
-            if isinstance(m, Frames):
-                g = self._game(m.game_id)
-                if g is None:
-                    return None
-                ok = check_frames(m)
-                if not ok.all():
-                    s.malformed += int((~ok).sum())
-                    log.warning("game %s frame %s: %d malformed record(s) dropped", m.game_id, m.frame_idx, int((~ok).sum()))
-                if not g.add_frames(m, ok):
-                    s.out_of_order += 1
-                    log.warning("game %s: frame %s arrived after frame %s; dropped", m.game_id, m.frame_idx, g.last_frame)
-                g.last_seen = now
-                return None
-            if isinstance(m, GameStart):
-                return self._start(m, now)
+        game_id_of(m.game_id)
+        if isinstance(m, Frames):
+            ok = check_frames(m)
             g = self._game(m.game_id)
             if g is None:
                 return None
+            if not ok.all():
+                s.malformed += int((~ok).sum())
+                log.warning("game %s frame %s: %d malformed record(s) dropped", m.game_id, m.frame_idx, int((~ok).sum()))
+            if not g.add_frames(m, ok):
+                s.out_of_order += 1
+                log.warning("game %s: frame %s arrived after frame %s; dropped", m.game_id, m.frame_idx, g.last_frame)
             g.last_seen = now
-            if isinstance(m, Event):
-                check_event(m.row)
-                g.add_event(m.row)
-            elif isinstance(m, ShotTag):
-                check_shot(m.shot)
-                if replay:
-                    g.tag(m.shot)
-                    return None
-                return self._score(g, m)
-            elif isinstance(m, Clock):
-                check_clock(m)
-                g.clock = float(m.game_seconds)
-            elif isinstance(m, GameEnd):
-                self._close(m.game_id, ended=True)
-        except MessageError as e:
-            s.malformed += 1
-            log.warning("game %s: malformed %s message: %s", getattr(m, "game_id", "?"), type(m).__name__, e)
+            return None
+        if isinstance(m, GameStart):
+            return self._start(m, now)
+        if isinstance(m, Event):
+            check_event(m.row)
+        elif isinstance(m, ShotTag):
+            check_shot(m.shot)
+        elif isinstance(m, Clock):
+            check_clock(m)
+        g = self._game(m.game_id)
+        if g is None:
+            return None
+        g.last_seen = now
+        if isinstance(m, Event):
+            g.add_event(m.row)
+        elif isinstance(m, ShotTag):
+            if replay:
+                g.tag(m.shot)
+                return None
+            return self._score(g, m)
+        elif isinstance(m, Clock):
+            g.clock = float(m.game_seconds)
+        elif isinstance(m, GameEnd):
+            self._close(m.game_id, ended=True)
         return None
 
     def _start(self, m: GameStart, now: float) -> None:
+        check_start(m)
         try:
             g = GameWindow(m)
         except (KeyError, ValueError, TypeError) as e:
-            self.stats.malformed += 1
-            log.warning("game %s: malformed start message (%s)", m.game_id, e)
-            return None
+            raise MessageError(f"start message does not make a game ({type(e).__name__}: {e})") from None
         if m.game_id not in self.games:
             self.stats.games_started += 1
         g.last_seen = now
