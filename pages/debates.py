@@ -7,7 +7,7 @@ import streamlit as st
 from oa.app import components as c
 from oa.app import queries as q
 from oa.app.style import OUTCOME_LABELS, SHOT_TYPE_LABELS, clock, pct, tier_badge
-from oa.features.registry import REGISTRY
+from oa.features.registry import factor_labels
 from oa.plots.rink import rink_figure
 from oa.plots.shots import add_shot_markers, waterfall
 from oa.app.nav import guard
@@ -41,7 +41,7 @@ if a_id is None or b_id is None:
     c.empty("Not enough rated shots for a debate.")
     st.stop()
 
-labels = {k: fa.label for k, fa in REGISTRY.items()}
+labels = factor_labels()
 
 
 def side(col, key: str, sid: int) -> None:

@@ -9,7 +9,7 @@ from oa.app import components as c
 from oa.app import queries as q
 from oa.app.models import model_for
 from oa.app.style import OUTCOME_LABELS, SHOT_TYPE_LABELS, clock, pct, tier_badge
-from oa.features.registry import REGISTRY
+from oa.features.registry import factor_labels, factor_named
 from oa.plots.replay import event_path_figure, replay_figure
 from oa.plots.shots import waterfall
 from oa.rink import angle_to_net, distance_to_net
@@ -73,7 +73,7 @@ st.markdown(
     f"from {dist:.0f} ft")
 
 factors = q.shot_factors(f.db, v, int(shot_id), s.get("model_id"))
-labels = {k: fa.label for k, fa in REGISTRY.items()}
+labels = factor_labels()
 left, right = st.columns([1, 1], gap="large")
 with left:
     if s.get("p_goal") is None:
@@ -143,7 +143,7 @@ def what_if(s: dict, factors: pd.DataFrame) -> None:
     if "off_wing" in row and s.get("shoots") in ("L", "R"):
         row["off_wing"] = float((s["shoots"] == "L" and y < 0) or (s["shoots"] == "R" and y > 0))
     if "shot_type" in row:
-        cats = list(REGISTRY["shot_type"].categories)
+        cats = list(factor_named("shot_type").categories)
         cur = row["shot_type"] if row["shot_type"] in cats else cats[0]
         row["shot_type"] = cc.selectbox("Shot type", cats, index=cats.index(cur), key=f"wi_type_{sid}",
                                         format_func=lambda t: SHOT_TYPE_LABELS.get(t, t.title()))
@@ -155,7 +155,7 @@ def what_if(s: dict, factors: pd.DataFrame) -> None:
              if n in row and n not in LOCATION | {"shot_type"} and known(row[n])][:WHATIF_EXTRA]
     cols = st.columns(max(len(extra), 1))
     for col, name in zip(cols, extra):
-        fa = REGISTRY[name]
+        fa = factor_named(name)
         val = row[name]
         unit = f" ({fa.unit})" if fa.unit and fa.unit != "-" else ""
         if fa.kind == "bool":
@@ -175,7 +175,7 @@ def what_if(s: dict, factors: pd.DataFrame) -> None:
                                    key=f"wi_{name}_{sid}", help=fa.doc)
     from oa.model.score import score_batch
 
-    data = {n: np.array([row[n]], dtype=object if REGISTRY[n].kind == "cat" else float) for n in model.meta["features"]}
+    data = {n: np.array([row[n]], dtype=object if factor_named(n).kind == "cat" else float) for n in model.meta["features"]}
     res = score_batch(model, data)
     p_new = float(res.p[0])
     new_factors = pd.DataFrame({"factor": res.factors, "value_label": res.labels[0], "contribution": res.contrib[0],

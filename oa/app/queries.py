@@ -338,9 +338,9 @@ def events_before(db: str, v: float, game_id: int, event_idx: int, n: int = 6) -
 @st.cache_data(**CACHE)
 def factor_range(db: str, v: float, factor: str) -> tuple[float, float]:
     """1st and 99th percentile of a numeric factor over the stored shots (slider ranges)."""
-    from oa.features.registry import REGISTRY
+    from oa.features.registry import is_factor
 
-    if factor not in REGISTRY:  # only registry names reach SQL
+    if not is_factor(factor):  # only registry names reach SQL
         return 0.0, 1.0
     df = run(db, f'SELECT quantile_cont("{factor}", 0.01) AS lo, quantile_cont("{factor}", 0.99) AS hi '
                  f'FROM (SELECT "{factor}" FROM shot_features USING SAMPLE 50000 ROWS)')
