@@ -87,7 +87,7 @@ if sa and sb and sa.get("p_goal") is not None and sb.get("p_goal") is not None:
 st.divider()
 st.subheader("Leaderboards")
 st.caption("Filtered by the sidebar. Select a row, then choose which side of the debate it goes to. "
-           "Empty-net shots are left out.")
+           "Empty-net shots are left out unless the sidebar includes them.")
 target = st.segmented_control("Send a selected row to", ["a", "b"], default="a", key="debate_target",
                               format_func={"a": "Left shot", "b": "Right shot"}.get) or "a"
 titles = {"best_goals": ("Best goals", "lowest chance that went in"),

@@ -1,6 +1,8 @@
 """Shot detail (`?shot=<id>`): probability and tier, the factor breakdown, the replay, a what-if panel."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 import streamlit as st
@@ -40,8 +42,8 @@ def _requested() -> int | None:
 
 shot_id = _requested()
 if shot_id is None:
-    # nothing asked for: the best chance under the current filters
-    top = q.shot_table(f.db, v, f, order="p_desc", n=1)
+    # nothing asked for: the best chance under the current filters, never an empty net unless only those are asked for
+    top = q.shot_table(f.db, v, f if f.empty_net == "only" else replace(f, empty_net="exclude"), order="p_desc", n=1)
     if top.empty:
         c.empty("No shot to show.")
         st.stop()

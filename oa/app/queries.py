@@ -178,7 +178,8 @@ def summary(db: str, v: float, f: "Filters") -> dict:
 
 SHOT_COLUMNS = """s.shot_id, s.game_id, s.x, s.y, s.outcome, s.shot_type, s.strength, s.team, s.opponent,
        s.period, s.period_seconds, s.game_seconds, s.is_goal, s.is_home, s.p_goal, s.tier,
-       coalesce(sh.name, 'Unknown shooter') AS shooter, coalesce(gk.name, 'empty net') AS goalie, s.date"""
+       coalesce(sh.name, 'Unknown shooter') AS shooter, coalesce(gk.name, 'empty net') AS goalie, s.date,
+       s.empty_net"""
 PLAYER_JOINS = ("LEFT JOIN players sh ON sh.player_id = s.shooter_id "
                 "LEFT JOIN players gk ON gk.player_id = s.goalie_id")
 
@@ -353,13 +354,14 @@ def factor_range(db: str, v: float, factor: str) -> tuple[float, float]:
 @st.cache_data(**CACHE)
 def leaderboard(db: str, v: float, f: "Filters", kind: str, n: int = 25) -> pd.DataFrame:
     """best_goals: lowest probability scored; best_saves: highest probability saved;
-    missed: highest probability that missed the net or was blocked."""
+    missed: highest probability that missed the net or was blocked. Empty-net shots only if
+    the filters include them (`Filters.empty_net`)."""
     w, p = where(f)
     cond, order = {"best_goals": ("s.is_goal", "s.p_goal ASC"),
                    "best_saves": ("s.outcome = 'SAVE'", "s.p_goal DESC"),
                    "missed": ("s.outcome IN ('MISS', 'BLOCK')", "s.p_goal DESC")}[kind]
     return run(db, f"""SELECT {SHOT_COLUMNS} FROM {_from(db, v)} {PLAYER_JOINS}
-                       WHERE {w} AND {cond} AND s.p_goal IS NOT NULL AND NOT s.empty_net
+                       WHERE {w} AND {cond} AND s.p_goal IS NOT NULL
                        ORDER BY {order}, s.shot_id LIMIT $n""", {**p, "n": n})
 
 
