@@ -6,6 +6,7 @@ import streamlit as st
 
 from oa.app import components as c
 from oa.app import queries as q
+from oa.app.breakdown import one_empty_net_line
 from oa.app.style import OUTCOME_LABELS, SHOT_TYPE_LABELS, clock, pct, tier_badge
 from oa.features.registry import factor_labels
 from oa.plots.rink import rink_figure
@@ -66,7 +67,7 @@ def side(col, key: str, sid: int) -> None:
                          shrink=1.8, legend=False)
         fig.update_layout(showlegend=False, margin=dict(l=4, r=4, t=8, b=4))
         st.plotly_chart(fig, key=f"debate_rink_{key}", theme=None, config=c.CHART_CONFIG)
-        fa = q.shot_factors(f.db, v, int(sid), s.get("model_id"))
+        fa = one_empty_net_line(q.shot_factors(f.db, v, int(sid), s.get("model_id")), s["empty_net"])
         if len(fa) and s.get("p_goal") is not None:
             st.plotly_chart(waterfall(fa, float(s["p_goal"]), float(s["base_logit"]), k=6, labels=labels, height=360),
                             key=f"debate_wf_{key}", theme=None, config=c.CHART_CONFIG)

@@ -9,6 +9,7 @@ import streamlit as st
 
 from oa.app import components as c
 from oa.app import queries as q
+from oa.app.breakdown import one_empty_net_line
 from oa.app.models import model_for
 from oa.app.style import OUTCOME_LABELS, SHOT_TYPE_LABELS, clock, pct, tier_badge
 from oa.features.registry import factor_labels, factor_named
@@ -74,7 +75,7 @@ st.markdown(
     f" · {strength} · score {score} for the shooters · {SHOT_TYPE_LABELS.get(s['shot_type'], s['shot_type'])} "
     f"from {dist:.0f} ft")
 
-factors = q.shot_factors(f.db, v, int(shot_id), s.get("model_id"))
+factors = one_empty_net_line(q.shot_factors(f.db, v, int(shot_id), s.get("model_id")), s["empty_net"])
 labels = factor_labels()
 left, right = st.columns([1, 1], gap="large")
 with left:
