@@ -337,6 +337,39 @@ def events_before(db: str, v: float, game_id: int, event_idx: int, n: int = 6) -
 
 
 @st.cache_data(**CACHE)
+def whatif_inputs(db: str, v: float, shot_id: int) -> dict | None:
+    """What the factor code needs to recompute one shot elsewhere (`oa.features.whatif`).
+
+    The shot's row, its game, the game's events up to the shot, the shooter's and goalie's
+    roster rows, the goalies' ids and, for a tracked shot, its clip's frames up to and
+    including the release frame (never later: factors must not see the future).
+    """
+    from oa.features.clips import window_frames
+
+    shots = run(db, "SELECT * FROM shots WHERE shot_id = $id", {"id": int(shot_id)})
+    if shots.empty:
+        return None
+    r = shots.iloc[0]
+    games = run(db, "SELECT * FROM games WHERE game_id = $g", {"g": int(r["game_id"])})
+    events = run(db, "SELECT * FROM events WHERE game_id = $g AND event_idx <= $e ORDER BY event_idx",
+                 {"g": int(r["game_id"]), "e": int(r["event_idx"])})
+    players = run(db, "SELECT player_id, shoots, height_in, position FROM players "
+                      "WHERE player_id IN ($a, $b) OR position = 'G'",
+                  {"a": None if pd.isna(r["shooter_id"]) else int(r["shooter_id"]),
+                   "b": None if pd.isna(r["goalie_id"]) else int(r["goalie_id"])})
+    frames = None
+    if bool(games["has_tracking"].iloc[0]) and pd.notna(r["release_frame"]):
+        last = int(r["release_frame"])
+        first = last - window_frames(float(games["fps"].iloc[0])) + 1
+        frames = run(db, """SELECT frame_idx, entity_id, team, x::DOUBLE AS x, y::DOUBLE AS y FROM frames
+                            WHERE game_id = $g AND frame_idx BETWEEN $f0 AND $f1 ORDER BY entity_id, frame_idx""",
+                     {"g": int(r["game_id"]), "f0": first, "f1": last})
+    goalie_ids = set(players.loc[players["position"] == "G", "player_id"].astype(int))
+    return {"shot": shots, "games": games, "events": events, "players": players, "frames": frames,
+            "goalie_ids": goalie_ids}
+
+
+@st.cache_data(**CACHE)
 def factor_range(db: str, v: float, factor: str) -> tuple[float, float]:
     """1st and 99th percentile of a numeric factor over the stored shots (slider ranges)."""
     from oa.features.registry import is_factor

@@ -156,19 +156,6 @@ def test_deep_link_opens_the_shot_with_replay_and_breakdown(model_store, monkeyp
     assert any(f"?shot={sid}" in c.value for c in at.code)
 
 
-def test_what_if_rescoring(model_store, monkeypatch):
-    sid = int(one(model_store, "SELECT shot_id FROM shot_scores ORDER BY p_goal DESC LIMIT 1"))
-    at = app(monkeypatch, model_store, shot=str(sid))
-    ok(at)
-    before = {m.label: m.value for m in at.metric}["New chance of a goal"]
-    p = one(model_store, "SELECT p_goal FROM shot_scores WHERE shot_id = ?", [sid])
-    assert before == f"{100 * p:.1f}%", "unchanged factors give the stored probability"
-    at.slider(key=f"wi_x_{sid}").set_value(30.0).run()   # from far out
-    ok(at)
-    after = {m.label: m.value for m in at.metric}["New chance of a goal"]
-    assert float(after.rstrip("%")) < float(before.rstrip("%"))
-
-
 def test_pbp_shot_falls_back_to_event_path(tiny_store, monkeypatch):
     sid = int(one(tiny_store, "SELECT shot_id FROM shots ORDER BY shot_id LIMIT 1 OFFSET 3"))
     at = app(monkeypatch, tiny_store, shot=str(sid))
