@@ -186,7 +186,8 @@ def _note(key: str, text: str, options: list, label: Callable[[object], object] 
     noun = WORDS[key][0]
     choices = [str(label(o)) if label is not None else str(o) for o in options if o not in (ALL, 0)]
     known = f" Known: {', '.join(choices)}." if 0 < len(choices) <= MAX_LISTED else ""
-    st.session_state[URL_NOTES][1].append(f"The link's `{PARAMS[key]}={text}` is not a {noun} here: "
+    article = "an" if noun[0] in "aeio" else "a"
+    st.session_state[URL_NOTES][1].append(f"The link's `{PARAMS[key]}={text}` is not {article} {noun} here: "
                                           f"ignored, showing {instead}.{known}")
 
 

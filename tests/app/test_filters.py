@@ -57,7 +57,8 @@ def test_unknown_link_values_are_named_on_the_page(model_store, monkeypatch):
     for bad in ("`outcome=gaol`", "`tier=extreme`", "`team=XYZ`", "`strength=7v7`", "`empty_net=sometimes`",
                 "`game=123`", "`type=knuckle`"):
         assert bad in said, (bad, said)
-    assert "showing all outcomes" in said and "Known: Goal, Save, Miss, Blocked" in said
+    assert "`outcome=gaol` is not an outcome here: ignored, showing all outcomes. Known: Goal, Save, Miss, Blocked." \
+        in said
     # what could be read still applies; the rest fell back to the default, not to something else
     assert at.multiselect(key="f_tier").value == ["high"]
     assert at.multiselect(key="f_outcome").value == []
