@@ -6,8 +6,9 @@ import streamlit as st
 
 from oa.app import components as c
 from oa.app import queries as q
+from oa.app.breakdown import one_empty_net_line
 from oa.app.style import OUTCOME_LABELS, SHOT_TYPE_LABELS, clock, pct, tier_badge
-from oa.features.registry import REGISTRY
+from oa.features.registry import factor_labels
 from oa.plots.rink import rink_figure
 from oa.plots.shots import add_shot_markers, waterfall
 from oa.app.nav import guard
@@ -41,7 +42,7 @@ if a_id is None or b_id is None:
     c.empty("Not enough rated shots for a debate.")
     st.stop()
 
-labels = {k: fa.label for k, fa in REGISTRY.items()}
+labels = factor_labels()
 
 
 def side(col, key: str, sid: int) -> None:
@@ -66,7 +67,7 @@ def side(col, key: str, sid: int) -> None:
                          shrink=1.8, legend=False)
         fig.update_layout(showlegend=False, margin=dict(l=4, r=4, t=8, b=4))
         st.plotly_chart(fig, key=f"debate_rink_{key}", theme=None, config=c.CHART_CONFIG)
-        fa = q.shot_factors(f.db, v, int(sid), s.get("model_id"))
+        fa = one_empty_net_line(q.shot_factors(f.db, v, int(sid), s.get("model_id")), s["empty_net"])
         if len(fa) and s.get("p_goal") is not None:
             st.plotly_chart(waterfall(fa, float(s["p_goal"]), float(s["base_logit"]), k=6, labels=labels, height=360),
                             key=f"debate_wf_{key}", theme=None, config=c.CHART_CONFIG)
@@ -87,7 +88,7 @@ if sa and sb and sa.get("p_goal") is not None and sb.get("p_goal") is not None:
 st.divider()
 st.subheader("Leaderboards")
 st.caption("Filtered by the sidebar. Select a row, then choose which side of the debate it goes to. "
-           "Empty-net shots are left out.")
+           "Empty-net shots are left out unless the sidebar includes them.")
 target = st.segmented_control("Send a selected row to", ["a", "b"], default="a", key="debate_target",
                               format_func={"a": "Left shot", "b": "Right shot"}.get) or "a"
 titles = {"best_goals": ("Best goals", "lowest chance that went in"),

@@ -59,7 +59,8 @@ with tab_game:
             fig.update_layout(margin=dict(l=8, r=8, t=80, b=8), legend=dict(y=1.0, yanchor="bottom", orientation="h"))
             st.markdown(f"**Shot map**: {home} attack right →, ← {away} attack left (click a shot to open it)")
             c.clickable_chart(fig, key="game_map")
-            best = shots.dropna(subset=["p_goal"]).sort_values("p_goal", ascending=False).head(10)
+            pool = shots if f.empty_net == "include" else shots[shots["empty_net"] == (f.empty_net == "only")]
+            best = pool.dropna(subset=["p_goal"]).sort_values("p_goal", ascending=False).head(10)
             st.markdown("**The game's best chances** (select one to open it)")
             c.shot_table(best, key="game_best")
 

@@ -94,10 +94,10 @@ def _inline(df: pd.DataFrame, names: dict) -> None:
         with right:
             fr = L.factor_frame(r.to_dict())
             if len(fr) and pd.notna(r["base_logit"]):
-                from oa.features.registry import all_factors
+                from oa.features.registry import factor_labels
 
                 st.plotly_chart(waterfall(fr, float(r["p_goal"]), float(r["base_logit"]), k=len(fr), height=320,
-                                          labels={fa.name: fa.label for fa in all_factors()}),
+                                          labels=factor_labels()),
                                 key=f"live_waterfall_{sid}", theme=None, config=c.CHART_CONFIG)
 
 

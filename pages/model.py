@@ -8,7 +8,7 @@ import streamlit as st
 from oa.app import components as c
 from oa.app import queries as q
 from oa.app.style import TIER_COLORS, TIER_LABELS
-from oa.features.registry import REGISTRY
+from oa.features.registry import factor_labels
 from oa.plots.shots import reliability_figure
 from oa.app.nav import guard
 
@@ -93,7 +93,7 @@ for row in active.itertuples():
         imp = mj.get("importance", {})
         if imp:
             d = pd.DataFrame({"factor": list(imp), "value": list(imp.values())}).head(15)
-            d["label"] = d["factor"].map(lambda n: REGISTRY[n].label if n in REGISTRY else n)
+            d["label"] = d["factor"].map(lambda n: factor_labels().get(n, n))
             fig = go.Figure(go.Bar(x=d["value"], y=d["label"], orientation="h", marker=dict(color=TIER_COLORS["low"]),
                                    hovertemplate="%{y}: %{x:.3f} log-odds on average<extra></extra>"))
             fig.update_layout(height=420, title=dict(text="What matters most (mean |contribution|, log-odds)", x=0),

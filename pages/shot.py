@@ -1,25 +1,29 @@
 """Shot detail (`?shot=<id>`): probability and tier, the factor breakdown, the replay, a what-if panel."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 import streamlit as st
 
 from oa.app import components as c
 from oa.app import queries as q
+from oa.app.breakdown import EMPTY_NET, one_empty_net_line
 from oa.app.models import model_for
 from oa.app.style import OUTCOME_LABELS, SHOT_TYPE_LABELS, clock, pct, tier_badge
-from oa.features.registry import REGISTRY
+from oa.features.registry import factor_labels, factor_named
+from oa.features.whatif import FOLLOW_SPOT, KEPT, same_value, shot_factors_at
+from oa.plots.place import GRID_TRACE, placement_figure, spot_words
 from oa.plots.replay import event_path_figure, replay_figure
 from oa.plots.shots import waterfall
-from oa.rink import angle_to_net, distance_to_net
+from oa.rink import distance_to_net
 from oa.app.nav import guard
 
 guard()  # a deep link on a fresh server runs the whole app first (see oa.app.nav)
 
 REPLAY_BEFORE_S, REPLAY_AFTER_S = 5.0, 1.0
-WHATIF_EXTRA = 4          # factors offered beside location and shot type
-LOCATION = {"distance", "angle", "off_wing"}
+WHATIF_EXTRA = 4          # factors offered beside the spot and the shot type
 
 start = c.page_start("Shot detail")
 if start is None:
@@ -40,8 +44,8 @@ def _requested() -> int | None:
 
 shot_id = _requested()
 if shot_id is None:
-    # nothing asked for: the best chance under the current filters
-    top = q.shot_table(f.db, v, f, order="p_desc", n=1)
+    # nothing asked for: the best chance under the current filters, never an empty net unless only those are asked for
+    top = q.shot_table(f.db, v, f if f.empty_net == "only" else replace(f, empty_net="exclude"), order="p_desc", n=1)
     if top.empty:
         c.empty("No shot to show.")
         st.stop()
@@ -72,8 +76,8 @@ st.markdown(
     f" · {strength} · score {score} for the shooters · {SHOT_TYPE_LABELS.get(s['shot_type'], s['shot_type'])} "
     f"from {dist:.0f} ft")
 
-factors = q.shot_factors(f.db, v, int(shot_id), s.get("model_id"))
-labels = {k: fa.label for k, fa in REGISTRY.items()}
+factors = one_empty_net_line(q.shot_factors(f.db, v, int(shot_id), s.get("model_id")), s["empty_net"])
+labels = factor_labels()
 left, right = st.columns([1, 1], gap="large")
 with left:
     if s.get("p_goal") is None:
@@ -123,6 +127,98 @@ with right:
 # -- what if -------------------------------------------------------------------------------
 
 
+def _clicked_spot(sid: int) -> tuple[float, float] | None:
+    """The grid point last clicked on the what-if rink (the grid is its first trace; a point is its spot)."""
+    try:
+        pts = st.session_state[f"wi_rink_{sid}"]["selection"]["points"]
+    except (KeyError, TypeError):
+        return None
+    for pt in pts:
+        if isinstance(pt, dict) and pt.get("curve_number") == GRID_TRACE:
+            try:
+                return float(pt["x"]), float(pt["y"])
+            except (KeyError, TypeError, ValueError):
+                continue
+    return None
+
+
+def _take_click(sid: int) -> bool:
+    """Move the shot to a new click (once per click: a kept selection must not undo a reset)."""
+    spot = _clicked_spot(sid)
+    if spot is None or st.session_state.get(f"_wi_clicked_{sid}") == spot:
+        return False
+    st.session_state[f"_wi_clicked_{sid}"] = spot
+    st.session_state[f"wi_spot_{sid}"] = spot
+    return True
+
+
+def _reset(sid: int) -> None:
+    """Back to the real shot: forget the spot and every what-if control of this shot."""
+    for k in [k for k in st.session_state if str(k).startswith("wi_") and str(k).endswith(f"_{sid}")
+              and not str(k).startswith(("wi_rink_", "wi_back_"))]:
+        del st.session_state[k]
+
+
+def _moved_row(sid: int, stored: dict, spot: tuple[float, float]) -> dict:
+    """The model's factors with the shot released at `spot`, recomputed by the batch factor code."""
+    inp = q.whatif_inputs(f.db, v, sid)
+    if inp is None:
+        return dict(stored)
+    there = shot_factors_at(inp["shot"], inp["events"], inp["players"], inp["games"], inp["frames"],
+                            inp["goalie_ids"], spot[0], spot[1])
+    return {n: there.get(n, stored[n]) for n in stored}
+
+
+def _controls(sid: int, row: dict, stored: dict, factors: pd.DataFrame, box) -> None:
+    """Shot type and the shot's strongest factors that do not follow the spot, as widgets (edit `row`)."""
+    def known(val: object) -> bool:
+        return val is not None and not (isinstance(val, float) and np.isnan(val))
+
+    if "shot_type" in row:
+        cats = list(factor_named("shot_type").categories)
+        cur = row["shot_type"] if row["shot_type"] in cats else cats[0]
+        row["shot_type"] = box.selectbox("Shot type", cats, index=cats.index(cur), key=f"wi_type_{sid}",
+                                         format_func=lambda t: SHOT_TYPE_LABELS.get(t, t.title()))
+    # an empty net's goalie factors are one fact (see oa.app.breakdown): nothing there to change
+    extra = [n for n in factors["factor"] if n in row and n not in FOLLOW_SPOT and n != "shot_type"
+             and n != EMPTY_NET and known(stored[n])][:WHATIF_EXTRA]
+    for name in extra:
+        fa = factor_named(name)
+        val = stored[name]
+        unit = f" ({fa.unit})" if fa.unit and fa.unit != "-" else ""
+        if fa.kind == "bool":
+            row[name] = float(box.toggle(fa.label, value=bool(val == 1), key=f"wi_{name}_{sid}", help=fa.doc))
+        elif fa.kind == "cat":
+            cats = list(fa.categories)
+            row[name] = box.selectbox(fa.label, cats, index=cats.index(val) if val in cats else 0,
+                                      key=f"wi_{name}_{sid}", help=fa.doc)
+        else:
+            row[name] = _number_slider(box, fa, float(val), f"wi_{name}_{sid}", unit)
+
+
+def _number_slider(box, fa, val: float, key: str, unit: str) -> float:
+    """A factor's slider in its own rounding (whole inches, tenths of a second), over the stored range.
+
+    It starts at the real value rounded; left there, the real (unrounded) value is kept, so
+    merely showing a slider changes nothing.
+    """
+    lo, hi = q.factor_range(f.db, v, fa.name)
+    stp = fa.step if fa.step else 1.0
+    cur = round(val / stp) * stp
+    lo, hi = np.floor(min(lo, cur) / stp) * stp, np.ceil(max(hi, cur) / stp) * stp
+    if hi <= lo:
+        hi = lo + stp
+    digits = 0 if stp >= 1 else len(f"{stp:g}".split(".")[1])
+    got = box.slider(fa.label + unit, float(lo), float(hi), float(round(cur, digits)), float(stp), key=key,
+                     help=fa.doc, format=f"%.{digits}f")
+    return val if np.isclose(got, cur) else float(got)
+
+
+def _said(name: str, val: object) -> str:
+    fa = factor_named(name)
+    return str(fa.labels(np.array([val], dtype=object if fa.kind == "cat" else float))[0])
+
+
 @st.fragment
 def what_if(s: dict, factors: pd.DataFrame) -> None:
     st.subheader("What if…")
@@ -132,62 +228,54 @@ def what_if(s: dict, factors: pd.DataFrame) -> None:
         st.info("The what-if panel needs this shot's factors and its model file.", icon=":material/info:")
         return
     sid = int(s["shot_id"])
-    row = {n: feats.get(n) for n in model.meta["features"]}
-    a, b, cc = st.columns([1, 1, 1])
-    x = a.slider("Shot location: feet from centre ice (x)", 0.0, 98.0, float(np.clip(s["x"], 0, 98)), 1.0,
-                 key=f"wi_x_{sid}", help="The net's goal line is at 89 ft.")
-    y = b.slider("Shot location: feet across (y, + is the left of the net as seen by the shooter)", -42.0, 42.0,
-                 float(np.clip(s["y"], -42, 42)), 1.0, key=f"wi_y_{sid}")
-    row["distance"] = float(distance_to_net(x, y))
-    row["angle"] = float(angle_to_net(x, y))
-    if "off_wing" in row and s.get("shoots") in ("L", "R"):
-        row["off_wing"] = float((s["shoots"] == "L" and y < 0) or (s["shoots"] == "R" and y > 0))
-    if "shot_type" in row:
-        cats = list(REGISTRY["shot_type"].categories)
-        cur = row["shot_type"] if row["shot_type"] in cats else cats[0]
-        row["shot_type"] = cc.selectbox("Shot type", cats, index=cats.index(cur), key=f"wi_type_{sid}",
-                                        format_func=lambda t: SHOT_TYPE_LABELS.get(t, t.title()))
-    def known(val: object) -> bool:
-        return val is not None and not (isinstance(val, float) and np.isnan(val))
-
-    # the shot's strongest other factors that have a value (an empty net has no goalie to move)
-    extra = [n for n in factors["factor"]
-             if n in row and n not in LOCATION | {"shot_type"} and known(row[n])][:WHATIF_EXTRA]
-    cols = st.columns(max(len(extra), 1))
-    for col, name in zip(cols, extra):
-        fa = REGISTRY[name]
-        val = row[name]
-        unit = f" ({fa.unit})" if fa.unit and fa.unit != "-" else ""
-        if fa.kind == "bool":
-            row[name] = float(col.toggle(fa.label, value=bool(val == 1), key=f"wi_{name}_{sid}", help=fa.doc))
-        elif fa.kind == "cat":
-            cats = list(fa.categories)
-            row[name] = col.selectbox(fa.label, cats, index=cats.index(val) if val in cats else 0,
-                                      key=f"wi_{name}_{sid}", help=fa.doc)
-        else:
-            lo, hi = q.factor_range(f.db, v, name)
-            cur = float(val)
-            lo, hi = min(lo, cur), max(hi, cur)
-            if hi <= lo:
-                hi = lo + 1.0
-            stp = fa.step if fa.step and fa.step < (hi - lo) else (hi - lo) / 20
-            row[name] = col.slider(fa.label + unit, float(lo), float(hi), float(cur), float(stp),
-                                   key=f"wi_{name}_{sid}", help=fa.doc)
+    names = list(model.meta["features"])
+    stored = {n: feats.get(n) for n in names}
+    _take_click(sid)
+    spot = st.session_state.get(f"wi_spot_{sid}")
+    rink, box = st.columns([3, 2], gap="medium")
+    with rink:
+        ev = st.plotly_chart(placement_figure((s["x"], s["y"]), spot), key=f"wi_rink_{sid}", on_select="rerun",
+                             selection_mode="points", theme=None, config=c.CHART_CONFIG)
+        if ev is not None and _take_click(sid):     # a click this run: draw the rink again with the new spot
+            st.rerun(scope="fragment")
+    row = dict(stored) if spot is None else _moved_row(sid, stored, spot)
+    with box:
+        st.markdown(f"**Taken from** {spot_words(s['x'], s['y'])}  \n"
+                    + (f"**Moved to** {spot_words(*spot)}" if spot is not None else
+                       "Click the rink to move the shot there."))
+        _controls(sid, row, stored, factors, box)
+        box.button("Back to the real shot", key=f"wi_back_{sid}", on_click=_reset, args=(sid,),
+                   icon=":material/undo:")
+    changed = [n for n in names if not same_value(row[n], stored[n])]
+    st.caption("Moving the shot moves the shooter and the puck; the goalie and every other player stay where they "
+               "were at the release. Recomputed from the new spot: distance, angle, off wing, the goalie's distance "
+               "to square up, bodies in the shooting lane and screening, the nearest defender"
+               + (", and the distance, speed and angle from the previous events" if s.get("release_frame") is None
+                  else "") + ". Kept as they were (the play that led to the shot): "
+               + ", ".join(factor_named(n).label.lower() for n in KEPT if n in stored)
+               + "; and the game state (score, period, clock, strength).")
+    if not changed:
+        st.caption("Nothing changed yet: the rating above stands.")
+        return
     from oa.model.score import score_batch
 
-    data = {n: np.array([row[n]], dtype=object if REGISTRY[n].kind == "cat" else float) for n in model.meta["features"]}
+    data = {n: np.array([row[n]], dtype=object if factor_named(n).kind == "cat" else float) for n in names}
     res = score_batch(model, data)
     p_new = float(res.p[0])
     new_factors = pd.DataFrame({"factor": res.factors, "value_label": res.labels[0], "contribution": res.contrib[0],
                                 "contribution_pp": res.pp[0]})
-    m1, m2, m3 = st.columns([1, 1, 2])
+    m1, m2 = st.columns([1, 3])
     m1.metric("New chance of a goal", pct(p_new), delta=f"{100 * (p_new - float(s['p_goal'] or 0)):+.1f} pts",
               help="Re-scored by the same model with the changes above.")
     m2.markdown("New rating<br>" + tier_badge(res.tier[0]), unsafe_allow_html=True)
-    m3.caption(f"Moved to {row['distance']:.0f} ft, {row['angle']:.0f}° off the centre line. Only the factors "
-               "shown change; everything else about the play stays as it was.")
-    fig = waterfall(new_factors, p_new, float(res.base[0]), k=8, labels=labels, height=360)
-    st.plotly_chart(fig, key=f"whatif_waterfall_{sid}", theme=None, config=c.CHART_CONFIG)
+    left, right = st.columns([1, 1], gap="medium")
+    left.markdown("**What changed**")
+    left.table(pd.DataFrame({"Factor": [factor_named(n).label for n in changed],
+                             "Real shot": [_said(n, stored[n]) for n in changed],
+                             "What if": [_said(n, row[n]) for n in changed]}).set_index("Factor"))
+    fig = waterfall(one_empty_net_line(new_factors, s["empty_net"]), p_new, float(res.base[0]), k=8, labels=labels,
+                    height=360)
+    right.plotly_chart(fig, key=f"whatif_waterfall_{sid}", theme=None, config=c.CHART_CONFIG)
 
 
 if s.get("p_goal") is not None:

@@ -4,12 +4,20 @@
 across pages. It returns a frozen `Filters`, which is also stored in session state for
 the pages (`current()`). `shot_where()` turns it into a parameterised WHERE clause over
 `shots s JOIN games g` (+ the active scores `sc`).
+
+A link's values are read case-insensitively, by code or by the label the sidebar shows
+(`?outcome=goal`, `?strength=power+play`, `?team=bay`); a value that matches nothing is
+named in a warning at the top of the page, never silently dropped.
+
+Empty-net shots (the defending goalie pulled) have their own filter, left out by
+default: near-certain goals, they would otherwise fill every "best chance" list.
 """
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Callable
 
 import duckdb
 import streamlit as st
@@ -21,9 +29,22 @@ from oa.store import DEFAULT_DB
 
 ALL = "All"
 STATE_KEY = "oa_filters"
+URL_RAW = "_oa_url_raw"        # the link's values not yet checked against their widget's options
+URL_NOTES = "_oa_url_notes"    # (filters they were made for, notes) about values the link got wrong
 # widget key -> query parameter
-PARAMS = {"f_season": "season", "f_game": "game", "f_team": "team", "f_shooter": "shooter", "f_goalie": "goalie",
-          "f_strength": "strength", "f_tier": "tier", "f_type": "type", "f_outcome": "outcome"}
+PARAMS = {"f_src": "src", "f_season": "season", "f_game": "game", "f_team": "team", "f_shooter": "shooter",
+          "f_goalie": "goalie", "f_strength": "strength", "f_empty_net": "empty_net", "f_tier": "tier",
+          "f_type": "type", "f_outcome": "outcome"}
+LISTS = ("f_tier", "f_outcome")
+# widget key -> (what its values are, what a page shows when a link's value matches none)
+WORDS = {"f_src": ("data source", "the default store"), "f_season": ("season", "the latest season"),
+         "f_game": ("game", "all games"), "f_team": ("team", "all teams"), "f_shooter": ("shooter", "all shooters"),
+         "f_goalie": ("goalie", "all goalies"), "f_strength": ("strength", "all strengths"),
+         "f_empty_net": ("empty-net choice", "empty-net shots left out"), "f_tier": ("tier", "all tiers"),
+         "f_type": ("shot type", "all shot types"), "f_outcome": ("outcome", "all outcomes")}
+MAX_LISTED = 40      # a note lists the known values when there are at most this many
+# the empty-net filter: its values (in the URL) and what the sidebar calls them
+EMPTY_NET = {"exclude": "Leave out", "include": "Include", "only": "Only"}
 
 
 @dataclass(frozen=True)
@@ -39,6 +60,7 @@ class Filters:
     shot_type: str | None = None
     outcomes: tuple[str, ...] = ()    # empty: all
     opponent: str | None = None       # the defending team (pages only; not in the sidebar)
+    empty_net: str = "exclude"        # one of EMPTY_NET: empty-net shots left out, included, or alone
 
     def without(self, *names: str) -> "Filters":
         """The same filters with some cleared (a page that picks its own player or game)."""
@@ -64,6 +86,10 @@ def shot_where(f: Filters, unscored_ok: bool = True) -> tuple[str, dict]:
     if f.outcomes and set(f.outcomes) != set(OUTCOMES):
         clauses.append("list_contains($outcomes, s.outcome)")
         params["outcomes"] = list(f.outcomes)
+    if f.empty_net == "exclude":
+        clauses.append("NOT s.empty_net")
+    elif f.empty_net == "only":
+        clauses.append("s.empty_net")
     return " AND ".join(clauses), params
 
 
@@ -115,31 +141,66 @@ def store_label(path: str) -> str:
 # -- the sidebar -------------------------------------------------------------------------
 
 def _from_url() -> None:
-    """On a session's first run, seed the widgets from the URL's query parameters."""
+    """On a session's first run, keep the link's filter values for their widgets to check (`_valid`)."""
     if st.session_state.get("_oa_seeded"):
         return
     st.session_state["_oa_seeded"] = True
     qp = st.query_params
-    for key, name in PARAMS.items():
-        if name not in qp:
-            continue
-        if key in ("f_tier", "f_outcome"):
-            given = [v for v in qp[name].split(",") if v]
-            order = list(TIERS if key == "f_tier" else OUTCOMES)
-            st.session_state[key] = [v for v in order if v in given]
-        elif key in ("f_game", "f_shooter", "f_goalie"):
-            try:
-                st.session_state[key] = int(qp[name])
-            except ValueError:
-                pass
-        else:
-            st.session_state[key] = qp[name]
-    if "src" in qp:
-        st.session_state["f_src"] = qp["src"]
+    raw = {key: qp[name] for key, name in PARAMS.items() if name in qp}
+    if str(raw.get("f_strength", "")).strip().casefold() == "empty net":   # links from before the empty-net filter
+        del raw["f_strength"]
+        raw.setdefault("f_empty_net", "only")
+    st.session_state[URL_RAW] = raw
+    st.session_state[URL_NOTES] = (None, [])
 
 
-def _valid(key: str, options: list, default: object) -> None:
-    """Keep a widget's state among its options (the data source or season may have changed)."""
+def _match(text: str, options: list, label: Callable[[object], object] | None) -> tuple[bool, object]:
+    """(found, option) for a link's value: an option's code or label, ignoring case and spaces around."""
+    want = text.strip().casefold()
+    for o in options:
+        if str(o).casefold() == want or (label is not None and str(label(o)).strip().casefold() == want):
+            return True, o
+    return False, None
+
+
+def _from_link(key: str, text: str, options: list, default: object,
+               label: Callable[[object], object] | None) -> object:
+    """The widget value a link's text asks for; anything that matches no option is noted (`_note`)."""
+    if key in LISTS:
+        picked, bad = [], []
+        for part in (p for p in text.split(",") if p.strip()):
+            found, o = _match(part, options, label)
+            (picked if found else bad).append(o if found else part.strip())
+        for part in bad:
+            _note(key, part, options, label, "the others asked for" if picked else WORDS[key][1])
+        return [o for o in options if o in picked]
+    found, o = _match(text, options, label)
+    if found:
+        return o
+    _note(key, text, options, label, WORDS[key][1])
+    return default
+
+
+def _note(key: str, text: str, options: list, label: Callable[[object], object] | None, instead: str) -> None:
+    """Keep a note naming a link's value that matched no option, and what the page shows instead."""
+    noun = WORDS[key][0]
+    choices = [str(label(o)) if label is not None else str(o) for o in options if o not in (ALL, 0)]
+    known = f" Known: {', '.join(choices)}." if 0 < len(choices) <= MAX_LISTED else ""
+    article = "an" if noun[0] in "aeio" else "a"
+    st.session_state[URL_NOTES][1].append(f"The link's `{PARAMS[key]}={text}` is not {article} {noun} here: "
+                                          f"ignored, showing {instead}.{known}")
+
+
+def _valid(key: str, options: list, default: object, label: Callable[[object], object] | None = None) -> None:
+    """Keep a widget's state among its options (the data source or season may have changed).
+
+    On a session's first run the link's value, if any, is read here against the options
+    (case-insensitively, by code or label); one that matches nothing is named on the page.
+    """
+    raw = st.session_state.get(URL_RAW, {})
+    if key in raw:
+        st.session_state[key] = _from_link(key, str(raw.pop(key)), options, default, label)
+        return
     if key not in st.session_state:
         st.session_state[key] = default
         return
@@ -150,10 +211,24 @@ def _valid(key: str, options: list, default: object) -> None:
         st.session_state[key] = default
 
 
+def _link_notes(f: Filters) -> None:
+    """Warn, at the top of the page, about the link's values that matched nothing, until the filters change."""
+    made_for, notes = st.session_state.get(URL_NOTES, (None, []))
+    if not notes:
+        return
+    if made_for is None:
+        st.session_state[URL_NOTES] = (f, notes)
+    elif made_for != f:
+        st.session_state[URL_NOTES] = (None, [])
+        return
+    for n in notes:
+        st.warning(n, icon=":material/link_off:")
+
+
 def _to_url(f: Filters, src_default: str) -> None:
     want = {
         "season": f.season, "game": f.game, "team": f.team, "shooter": f.shooter, "goalie": f.goalie,
-        "strength": f.strength, "type": f.shot_type,
+        "strength": f.strength, "type": f.shot_type, "empty_net": None if f.empty_net == "exclude" else f.empty_net,
         "tier": ",".join(f.tiers) if f.tiers else None, "outcome": ",".join(f.outcomes) if f.outcomes else None,
         "src": Path(f.db).name if f.db != src_default else None,
     }
@@ -172,16 +247,14 @@ def sidebar() -> Filters:
     sb = st.sidebar
     stores = list_stores()
     default_db = stores[0]
-    by_name = {Path(p).name: p for p in stores}
-    if st.session_state.get("f_src") in by_name:       # from the URL: a file name
-        st.session_state["f_src"] = by_name[st.session_state["f_src"]]
-    _valid("f_src", stores, default_db)
+    _valid("f_src", stores, default_db, label=lambda p: Path(str(p)).name)   # the link names a file
     db = sb.selectbox("Data source", stores, key="f_src", format_func=store_label,
                       help="Stores in data/ (and $OA_DB). The demo league is fictional.")
     f = Filters(db=db)
     opts = q.filter_options(db, q.version(db))
     if opts is None:   # empty or unreadable store: the page explains
         st.session_state[STATE_KEY] = f
+        _link_notes(f)
         return f
 
     seasons = [ALL, *opts["seasons"]]
@@ -190,7 +263,7 @@ def sidebar() -> Filters:
     f = replace(f, season=None if season == ALL else season)
 
     teams = [ALL, *opts["teams"]]
-    _valid("f_team", teams, ALL)
+    _valid("f_team", teams, ALL, label=lambda t: opts["team_names"].get(t, t))
     team = sb.selectbox("Team", teams, key="f_team", format_func=lambda t: opts["team_names"].get(t, t),
                         help="The shooting team.")
     f = replace(f, team=None if team == ALL else team)
@@ -219,22 +292,29 @@ def sidebar() -> Filters:
     _valid("f_strength", strengths, ALL)
     strength = sb.selectbox("Strength", strengths, key="f_strength", help="Skaters on the ice, shooter's view.")
     f = replace(f, strength=None if strength == ALL else strength)
+    _valid("f_empty_net", list(EMPTY_NET), "exclude", label=EMPTY_NET.get)
+    empty_net = sb.radio("Empty-net shots", list(EMPTY_NET), key="f_empty_net", format_func=EMPTY_NET.get,
+                         horizontal=True,
+                         help="Shots at an empty net (the goalie pulled) are near-certain goals: left out by default "
+                              "so they do not fill the leaderboards, best-chance lists and 5v5.")
+    f = replace(f, empty_net=empty_net)
 
     types = [ALL, *opts["shot_types"]]
-    _valid("f_type", types, ALL)
+    _valid("f_type", types, ALL, label=lambda t: SHOT_TYPE_LABELS.get(t, t))
     stype = sb.selectbox("Shot type", types, key="f_type", format_func=lambda t: SHOT_TYPE_LABELS.get(t, t))
     f = replace(f, shot_type=None if stype == ALL else stype)
 
-    _valid("f_tier", list(TIERS), [])
+    _valid("f_tier", list(TIERS), [], label=TIER_LABELS.get)
     tiers = sb.multiselect("Tier", list(TIERS), key="f_tier", format_func=lambda t: TIER_LABELS[t],
                            placeholder="All tiers", help="The model's danger rating of the chance.")
-    _valid("f_outcome", list(OUTCOMES), [])
+    _valid("f_outcome", list(OUTCOMES), [], label=OUTCOME_LABELS.get)
     outcomes = sb.multiselect("Outcome", list(OUTCOMES), key="f_outcome", format_func=lambda o: OUTCOME_LABELS[o],
                               placeholder="All outcomes")
     f = replace(f, tiers=tuple(t for t in TIERS if t in tiers), outcomes=tuple(o for o in OUTCOMES if o in outcomes))
 
     _to_url(f, default_db)
     st.session_state[STATE_KEY] = f
+    _link_notes(f)
     return f
 
 

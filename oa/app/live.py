@@ -102,18 +102,17 @@ def factors(top_json: object) -> list[dict]:
     The scorer publishes each value in words already ("12 ft from the net"); a raw value
     (a number, a category code, None for unknown) is said with the factor registry.
     """
-    from oa.features.registry import REGISTRY, all_factors
+    from oa.features.registry import factor_named, is_factor
 
     try:
         items = json.loads(top_json) if isinstance(top_json, str) else list(top_json or [])
     except (TypeError, ValueError):
         return []
-    all_factors()          # every factor module registered (one may have been imported alone)
     out = []
     for t in items:
         if not isinstance(t, dict) or "factor" not in t:
             continue
-        fa = REGISTRY.get(str(t["factor"]))
+        fa = factor_named(str(t["factor"])) if is_factor(t["factor"]) else None
         val = t.get("value")
         if isinstance(val, str) and not (fa is not None and fa.kind == "cat" and val in fa.categories):
             words = val                      # the scorer publishes the value already in words

@@ -178,7 +178,8 @@ def summary(db: str, v: float, f: "Filters") -> dict:
 
 SHOT_COLUMNS = """s.shot_id, s.game_id, s.x, s.y, s.outcome, s.shot_type, s.strength, s.team, s.opponent,
        s.period, s.period_seconds, s.game_seconds, s.is_goal, s.is_home, s.p_goal, s.tier,
-       coalesce(sh.name, 'Unknown shooter') AS shooter, coalesce(gk.name, 'empty net') AS goalie, s.date"""
+       coalesce(sh.name, 'Unknown shooter') AS shooter, coalesce(gk.name, 'empty net') AS goalie, s.date,
+       s.empty_net"""
 PLAYER_JOINS = ("LEFT JOIN players sh ON sh.player_id = s.shooter_id "
                 "LEFT JOIN players gk ON gk.player_id = s.goalie_id")
 
@@ -336,11 +337,44 @@ def events_before(db: str, v: float, game_id: int, event_idx: int, n: int = 6) -
 
 
 @st.cache_data(**CACHE)
+def whatif_inputs(db: str, v: float, shot_id: int) -> dict | None:
+    """What the factor code needs to recompute one shot elsewhere (`oa.features.whatif`).
+
+    The shot's row, its game, the game's events up to the shot, the shooter's and goalie's
+    roster rows, the goalies' ids and, for a tracked shot, its clip's frames up to and
+    including the release frame (never later: factors must not see the future).
+    """
+    from oa.features.clips import window_frames
+
+    shots = run(db, "SELECT * FROM shots WHERE shot_id = $id", {"id": int(shot_id)})
+    if shots.empty:
+        return None
+    r = shots.iloc[0]
+    games = run(db, "SELECT * FROM games WHERE game_id = $g", {"g": int(r["game_id"])})
+    events = run(db, "SELECT * FROM events WHERE game_id = $g AND event_idx <= $e ORDER BY event_idx",
+                 {"g": int(r["game_id"]), "e": int(r["event_idx"])})
+    players = run(db, "SELECT player_id, shoots, height_in, position FROM players "
+                      "WHERE player_id IN ($a, $b) OR position = 'G'",
+                  {"a": None if pd.isna(r["shooter_id"]) else int(r["shooter_id"]),
+                   "b": None if pd.isna(r["goalie_id"]) else int(r["goalie_id"])})
+    frames = None
+    if bool(games["has_tracking"].iloc[0]) and pd.notna(r["release_frame"]):
+        last = int(r["release_frame"])
+        first = last - window_frames(float(games["fps"].iloc[0])) + 1
+        frames = run(db, """SELECT frame_idx, entity_id, team, x::DOUBLE AS x, y::DOUBLE AS y FROM frames
+                            WHERE game_id = $g AND frame_idx BETWEEN $f0 AND $f1 ORDER BY entity_id, frame_idx""",
+                     {"g": int(r["game_id"]), "f0": first, "f1": last})
+    goalie_ids = set(players.loc[players["position"] == "G", "player_id"].astype(int))
+    return {"shot": shots, "games": games, "events": events, "players": players, "frames": frames,
+            "goalie_ids": goalie_ids}
+
+
+@st.cache_data(**CACHE)
 def factor_range(db: str, v: float, factor: str) -> tuple[float, float]:
     """1st and 99th percentile of a numeric factor over the stored shots (slider ranges)."""
-    from oa.features.registry import REGISTRY
+    from oa.features.registry import is_factor
 
-    if factor not in REGISTRY:  # only registry names reach SQL
+    if not is_factor(factor):  # only registry names reach SQL
         return 0.0, 1.0
     df = run(db, f'SELECT quantile_cont("{factor}", 0.01) AS lo, quantile_cont("{factor}", 0.99) AS hi '
                  f'FROM (SELECT "{factor}" FROM shot_features USING SAMPLE 50000 ROWS)')
@@ -353,13 +387,14 @@ def factor_range(db: str, v: float, factor: str) -> tuple[float, float]:
 @st.cache_data(**CACHE)
 def leaderboard(db: str, v: float, f: "Filters", kind: str, n: int = 25) -> pd.DataFrame:
     """best_goals: lowest probability scored; best_saves: highest probability saved;
-    missed: highest probability that missed the net or was blocked."""
+    missed: highest probability that missed the net or was blocked. Empty-net shots only if
+    the filters include them (`Filters.empty_net`)."""
     w, p = where(f)
     cond, order = {"best_goals": ("s.is_goal", "s.p_goal ASC"),
                    "best_saves": ("s.outcome = 'SAVE'", "s.p_goal DESC"),
                    "missed": ("s.outcome IN ('MISS', 'BLOCK')", "s.p_goal DESC")}[kind]
     return run(db, f"""SELECT {SHOT_COLUMNS} FROM {_from(db, v)} {PLAYER_JOINS}
-                       WHERE {w} AND {cond} AND s.p_goal IS NOT NULL AND NOT s.empty_net
+                       WHERE {w} AND {cond} AND s.p_goal IS NOT NULL
                        ORDER BY {order}, s.shot_id LIMIT $n""", {**p, "n": n})
 
 

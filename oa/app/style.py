@@ -21,12 +21,11 @@ SHOT_TYPE_LABELS = {"WRIST": "Wrist", "SNAP": "Snap", "SLAP": "Slap", "BACKHAND"
 
 # strength groups, as SQL over shots s (the shooter's view)
 STRENGTHS = {
-    "5v5": "s.strength = '5v5'",
+    "5v5": "s.strength = '5v5' AND NOT s.empty_net",
     "Power play": "s.skaters_for > s.skaters_against AND NOT s.empty_net",
     "Shorthanded": "s.skaters_for < s.skaters_against",
     "4v4 / 3v3": "s.skaters_for = s.skaters_against AND s.skaters_for < 5",
-    "Empty net": "s.empty_net",
-}
+}   # empty-net shots have their own filter (oa.app.filters.EMPTY_NET)
 
 DIVERGING = [[0.0, "#2166ac"], [0.5, "#f7f7f7"], [1.0, "#b2182b"]]   # ColorBrewer RdBu (colour-blind safe)
 SEQUENTIAL = "Viridis"

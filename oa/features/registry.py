@@ -7,6 +7,11 @@ the dashboard and the stored explanations show ("12 ft from the net").
 
 Factors belong to feature sets: `pbp` needs only play-by-play (real NHL data);
 `tracking` adds what puck-and-player tracking shows (demo league, Big Data Cup).
+
+Factors register when `oa.features` is imported (its `__init__` imports the factor
+modules), which happens before any module can import this one, so the registry is never
+seen half-filled. Read it through `factor_named`, `all_factors`, `feature_set` or
+`factor_labels`, never as a dict: an unknown name is an error, not a silent miss.
 """
 from __future__ import annotations
 
@@ -63,7 +68,14 @@ def pd_isna(values: np.ndarray) -> np.ndarray:
     return np.array([v is None or (isinstance(v, float) and v != v) for v in values], dtype=bool)
 
 
-REGISTRY: dict[str, Factor] = {}
+_REGISTRY: dict[str, Factor] = {}
+
+
+class UnknownFactor(KeyError):
+    """A factor name the registry does not hold (a stale model, a typo, a foreign store)."""
+
+    def __str__(self) -> str:  # KeyError would quote the whole message
+        return str(self.args[0])
 
 
 def factor(name: str, label: str, unit: str, kind: str, group: str, sets: tuple[str, ...], say: Callable,
@@ -75,9 +87,9 @@ def factor(name: str, label: str, unit: str, kind: str, group: str, sets: tuple[
         raise ValueError(f"factor {name}: a category factor needs its categories")
 
     def register(fn: Callable) -> Callable:
-        if name in REGISTRY:
+        if name in _REGISTRY:
             raise ValueError(f"factor {name} registered twice")
-        REGISTRY[name] = Factor(name, label, unit, kind, group, tuple(sets), needs_clip, fn, say, step,
+        _REGISTRY[name] = Factor(name, label, unit, kind, group, tuple(sets), needs_clip, fn, say, step,
                                 tuple(categories), (fn.__doc__ or "").strip())
         return fn
     return register
@@ -85,20 +97,32 @@ def factor(name: str, label: str, unit: str, kind: str, group: str, sets: tuple[
 
 def feature_set(name: str) -> list[Factor]:
     """The factors of one feature set, in registry order (which is the model's column order)."""
-    _load()
     if name not in FEATURE_SETS:
         raise ValueError(f"unknown feature set {name!r}; expected one of {', '.join(FEATURE_SETS)}")
-    return [f for f in REGISTRY.values() if name in f.sets]
+    return [f for f in all_factors() if name in f.sets]
 
 
 def all_factors() -> list[Factor]:
-    _load()
-    return list(REGISTRY.values())
+    """Every registered factor, in registration order."""
+    return list(_REGISTRY.values())
 
 
-def _load() -> None:
-    """Import the modules that register factors (kept lazy so registry has no cycles)."""
-    from oa.features import pbp, tracking  # noqa: F401
+def factor_named(name: str) -> Factor:
+    """The factor called `name`; raises UnknownFactor (naming the known ones) if there is none."""
+    try:
+        return _REGISTRY[name]
+    except KeyError:
+        raise UnknownFactor(f"unknown factor {name!r}; known factors: {', '.join(_REGISTRY)}") from None
+
+
+def is_factor(name: object) -> bool:
+    """True if `name` is a registered factor (for input that may hold anything, e.g. a published message)."""
+    return isinstance(name, str) and name in _REGISTRY
+
+
+def factor_labels() -> dict[str, str]:
+    """{name: human label} of every factor, for charts that name factors."""
+    return {f.name: f.label for f in all_factors()}
 
 
 # -- sayers: small helpers that put a value into words -----------------------------------

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from oa.features.registry import PBP, REGISTRY, TRACKING
+from oa.features.registry import PBP, TRACKING, factor_named
 from oa.live.messages import (Clock, Event, Frames, GameEnd, GameStart, Message, MessageError, ShotTag, check_event,
                               check_clock, check_frames, check_shot, check_start, game_id_of, records)
 from oa.live.publish import SHOT_COLUMNS, Publisher
@@ -195,7 +195,7 @@ class Scorer:
         fs = str(feats["feature_set"][0])
         model = self.model_for(fs)
         sc = score_batch(model, feats)
-        top = [{"factor": t["factor"], "label": REGISTRY[t["factor"]].label, "value": t["value"],
+        top = [{"factor": t["factor"], "label": factor_named(t["factor"]).label, "value": t["value"],
                 "pp": round(t["pp"], 2), "logit": round(t["logit"], 4)} for t in sc.top(0, TOP)]
         row = {k: shot.get(k) for k in SHOT_COLUMNS}
         row.update(feature_set=fs, model_id=model.model_id, p_goal=float(sc.p[0]), tier=str(sc.tier[0]),

@@ -20,7 +20,7 @@ import lightgbm as lgb
 import numpy as np
 import pandas as pd
 
-from oa.features.registry import REGISTRY, Factor, all_factors
+from oa.features.registry import Factor, all_factors, factor_named
 
 TIERS = ("low", "medium", "high")
 
@@ -65,7 +65,7 @@ class Model:
 
     @property
     def factors(self) -> list[Factor]:
-        return [REGISTRY[n] for n in self.meta["features"]]
+        return [factor_named(n) for n in self.meta["features"]]
 
     @property
     def thresholds(self) -> dict:
@@ -132,7 +132,7 @@ def load_model(text_path: str | Path) -> Model:
     if unknown:
         raise ModelError(f"model {meta['model_id']} uses factors this version does not compute: "
                          f"{', '.join(unknown)}; retrain with `python -m oa train`")
-    for f in (REGISTRY[n] for n in names):
+    for f in (factor_named(n) for n in names):
         cats = meta.get("categories", {}).get(f.name)
         if f.kind == "cat" and cats is not None and list(cats) != list(f.categories):
             raise ModelError(f"model {meta['model_id']} encodes {f.name} with categories {cats}, "

@@ -20,7 +20,7 @@ import pandas as pd
 
 from oa import schema
 from oa.features.compute import factor_columns
-from oa.features.registry import REGISTRY
+from oa.features.registry import factor_named
 from oa.features.registry import PBP, TRACKING
 from oa.model.artifact import Model, ModelError, load_model, sigmoid
 from oa.model.train import resolve_path
@@ -48,13 +48,13 @@ class Scored:
         """(n, F) the factor values in words (worked out when asked: the live path needs only the top few)."""
         out = np.empty(self.contrib.shape, dtype=object)
         for j, name in enumerate(self.factors):
-            out[:, j] = REGISTRY[name].labels(self.values[name])
+            out[:, j] = factor_named(name).labels(self.values[name])
         return out
 
     def top(self, i: int, k: int = 5) -> list[dict]:
         """Shot i's k strongest factors, biggest push first."""
         order = np.argsort(-np.abs(self.contrib[i]))[:k]
-        return [{"factor": self.factors[j], "value": REGISTRY[self.factors[j]].labels(self.values[self.factors[j]][i:i + 1])[0],
+        return [{"factor": self.factors[j], "value": factor_named(self.factors[j]).labels(self.values[self.factors[j]][i:i + 1])[0],
                  "logit": float(self.contrib[i, j]), "pp": float(self.pp[i, j])} for j in order]
 
 

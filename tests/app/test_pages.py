@@ -94,13 +94,13 @@ def test_explorer_filter_change_updates_counts_and_url(model_store, monkeypatch)
     at.switch_page("pages/explorer.py").run()
     ok(at)
     total = {m.label: m.value for m in at.metric}["Shots"]
-    assert total == f"{one(model_store, 'SELECT count(*) FROM shots'):,}"
+    assert total == f"{one(model_store, 'SELECT count(*) FROM shots WHERE NOT empty_net'):,}", "empty nets left out"
     team = at.selectbox(key="f_team").options[1]
     code = one(model_store, "SELECT team FROM teams WHERE name = ?", [team]) if team not in (
         "All",) else None
     at.selectbox(key="f_team").select_index(1).run()
     ok(at)
-    n = one(model_store, "SELECT count(*) FROM shots WHERE team = ?", [code])
+    n = one(model_store, "SELECT count(*) FROM shots WHERE team = ? AND NOT empty_net", [code])
     assert {m.label: m.value for m in at.metric}["Shots"] == f"{n:,}"
     assert at.query_params.get("team") == code
     # every marker on the map belongs to that team
@@ -110,7 +110,7 @@ def test_explorer_filter_change_updates_counts_and_url(model_store, monkeypatch)
     at.multiselect(key="f_tier").set_value(["high"]).run()
     ok(at)
     n_high = one(model_store, "SELECT count(*) FROM shots s JOIN shot_scores sc USING (shot_id) "
-                              "WHERE s.team = ? AND sc.tier = 'high'", [code])
+                              "WHERE s.team = ? AND sc.tier = 'high' AND NOT s.empty_net", [code])
     assert {m.label: m.value for m in at.metric}["Shots"] == f"{n_high:,}"
     assert at.query_params.get("tier") == "high"
 
@@ -124,7 +124,7 @@ def test_filters_come_from_the_url(model_store, monkeypatch):
     assert at.selectbox(key="f_strength").value == "5v5"
     assert at.multiselect(key="f_tier").value == ["medium", "high"]
     n = one(model_store, "SELECT count(*) FROM shots s JOIN shot_scores sc USING (shot_id) WHERE s.team = ? AND "
-                         "s.strength = '5v5' AND sc.tier IN ('high', 'medium')", [team])
+                         "s.strength = '5v5' AND NOT s.empty_net AND sc.tier IN ('high', 'medium')", [team])
     assert {m.label: m.value for m in at.metric}["Shots"] == f"{n:,}"
 
 
@@ -154,19 +154,6 @@ def test_deep_link_opens_the_shot_with_replay_and_breakdown(model_store, monkeyp
     assert any(n.startswith("Square-up point") for n in names)
     # share link
     assert any(f"?shot={sid}" in c.value for c in at.code)
-
-
-def test_what_if_rescoring(model_store, monkeypatch):
-    sid = int(one(model_store, "SELECT shot_id FROM shot_scores ORDER BY p_goal DESC LIMIT 1"))
-    at = app(monkeypatch, model_store, shot=str(sid))
-    ok(at)
-    before = {m.label: m.value for m in at.metric}["New chance of a goal"]
-    p = one(model_store, "SELECT p_goal FROM shot_scores WHERE shot_id = ?", [sid])
-    assert before == f"{100 * p:.1f}%", "unchanged factors give the stored probability"
-    at.slider(key=f"wi_x_{sid}").set_value(30.0).run()   # from far out
-    ok(at)
-    after = {m.label: m.value for m in at.metric}["New chance of a goal"]
-    assert float(after.rstrip("%")) < float(before.rstrip("%"))
 
 
 def test_pbp_shot_falls_back_to_event_path(tiny_store, monkeypatch):

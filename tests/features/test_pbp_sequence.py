@@ -4,7 +4,7 @@ import pandas as pd
 
 from oa.features.context import shot_context
 from oa.features.pbp import prev2_event, prev_event, since_prev2_s, team_attempts_10s
-from oa.features.registry import REGISTRY, feature_set
+from oa.features.registry import factor_named, feature_set
 
 # one period: faceoff, then team A shoots at 2 s, misses at 5 s, is blocked at 8 s, shoots at 12 s;
 # B's hit at 10 s is between; A's last attempt at 30 s comes after a quiet spell; a new period follows
@@ -59,6 +59,6 @@ def test_factors_are_play_by_play_only_and_said():
     names = [f.name for f in feature_set("pbp")]
     assert {"prev2_event", "since_prev2_s", "team_attempts_10s"} <= set(names)
     assert "team_attempts_10s" not in [f.name for f in feature_set("tracking")]
-    say = REGISTRY["team_attempts_10s"].say
+    say = factor_named("team_attempts_10s").say
     assert say(0.0) == "no attempt by the team in the last 10 s" and say(3.0) == "3 earlier attempts by the team in the last 10 s"
-    assert REGISTRY["prev2_event"].say("HIT") == "a hit before that"
+    assert factor_named("prev2_event").say("HIT") == "a hit before that"

@@ -60,3 +60,31 @@ def test_readme_lists_every_factor():
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
     missing = [f.name for f in all_factors() if f"`{f.name}`" not in readme]
     assert not missing, f"README's factor table lacks {missing}"
+
+
+def test_registry_is_full_on_first_import_in_a_fresh_interpreter():
+    """A module that imports only the registry (as a page does) must see every factor, not an empty dict."""
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = ("import json; from oa.features.registry import factor_labels, factor_named, feature_set; "
+            "print(json.dumps([factor_labels(), factor_named('goalie_travel').label, len(feature_set('tracking'))]))")
+    root = Path(__file__).resolve().parents[2]
+    out = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, timeout=120, check=True)
+    labels, travel, n_tracking = json.loads(out.stdout.strip().splitlines()[-1])
+    assert labels == {f.name: f.label for f in all_factors()}
+    assert travel == "Goalie's distance to square up"
+    assert n_tracking == len(feature_set(TRACKING))
+
+
+def test_an_unknown_factor_name_is_an_error_naming_it():
+    import pytest
+
+    from oa.features.registry import UnknownFactor, factor_named, is_factor
+
+    with pytest.raises(UnknownFactor, match="unknown factor 'goalie_travle'.*goalie_travel"):
+        factor_named("goalie_travle")
+    assert isinstance(UnknownFactor("x"), KeyError)
+    assert is_factor("distance") and not is_factor("goalie_travle") and not is_factor(None)
