@@ -15,6 +15,10 @@ import pandas as pd
 # JavaScript numbers are exact up to 2**53: the browser's number widgets cannot hold a bigger id
 MAX_SHOT_ID = 2**53 - 1
 _INT = re.compile(r"[+-]?\d{1,20}")
+# GitHub-flavoured Markdown (Streamlit's) turns bare "http://..." / "www...." in text into links,
+# after escapes are resolved: an invisible word joiner inside the pattern keeps them text
+_AUTOLINK = re.compile(r"(?i)(?<=:)(?=//)|(?<=www)(?=\.)")
+_WORD_JOINER = "\u2060"
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~:$])")   # not & < >: html.escape owns those
 
 
@@ -22,12 +26,14 @@ def esc(value: object) -> str:
     """`value` as plain text inside Markdown or HTML: no tag, link, image, emphasis or icon survives.
 
     Backslash-escapes Markdown's punctuation (so `st.markdown` shows `**x**`, `![](url)`, `$x$`
-    literally), then HTML-escapes `& < >` (so `unsafe_allow_html` blocks show a tag as text).
+    literally), then HTML-escapes `& < >` (so `unsafe_allow_html` blocks show a tag as text);
+    a bare URL gets an invisible word joiner so it is not made a link.
     Missing values (None, NaN, NaT) read as an en dash.
     """
     if value is None or (not isinstance(value, str) and _missing(value)):
         return "–"
-    text = _MD_SPECIAL.sub(r"\\\1", str(value))     # Markdown first: its backslashes are not HTML
+    text = _AUTOLINK.sub(_WORD_JOINER, str(value))
+    text = _MD_SPECIAL.sub(r"\\\1", text)     # Markdown first: its backslashes are not HTML
     return html.escape(text, quote=False).replace("\n", " ").replace("\r", " ")
 
 
