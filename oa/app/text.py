@@ -17,24 +17,36 @@ MAX_SHOT_ID = 2**53 - 1
 _INT = re.compile(r"[+-]?\d{1,20}")
 # GitHub-flavoured Markdown (Streamlit's) turns bare "http://..." / "www...." in text into links,
 # after escapes are resolved: an invisible word joiner inside the pattern keeps them text
-_AUTOLINK = re.compile(r"(?i)(?<=:)(?=//)|(?<=www)(?=\.)")
+_AUTOLINK = re.compile(r"(?i)(?<=:)(?=//)|(?<=www)(?=\.)|(?<=@)")
 _WORD_JOINER = "\u2060"
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~:$])")   # not & < >: html.escape owns those
+# Markdown punctuation that means something anywhere in a line (with [ ] escaped, `![x](y)` and
+# `[x](y)` cannot form, so ( ) ! need nothing); & < > are html.escape's
+_MD_INLINE = re.compile(r"([\\`*_\[\]|~:$])")
+# ... and what means something only where a line starts: a heading, list, quote or rule
+_MD_LINE_START = re.compile(r"^()([#+\-=]|\d+(?=[.)]))")
 
 
 def esc(value: object) -> str:
     """`value` as plain text inside Markdown or HTML: no tag, link, image, emphasis or icon survives.
 
-    Backslash-escapes Markdown's punctuation (so `st.markdown` shows `**x**`, `![](url)`, `$x$`
-    literally), then HTML-escapes `& < >` (so `unsafe_allow_html` blocks show a tag as text);
-    a bare URL gets an invisible word joiner so it is not made a link.
+    Backslash-escapes the Markdown punctuation that would act (so `st.markdown` shows `**x**`,
+    `![](url)`, `$x$`, a leading `# ` literally, while "Jean-Luc (C)" stays as it is), then
+    HTML-escapes `& < >` (so `unsafe_allow_html` blocks show a tag as text); a bare URL or
+    e-mail address gets an invisible word joiner so it is not made a link.
     Missing values (None, NaN, NaT) read as an en dash.
     """
     if value is None or (not isinstance(value, str) and _missing(value)):
         return "–"
-    text = _AUTOLINK.sub(_WORD_JOINER, str(value))
-    text = _MD_SPECIAL.sub(r"\\\1", text)     # Markdown first: its backslashes are not HTML
-    return html.escape(text, quote=False).replace("\n", " ").replace("\r", " ")
+    text = re.sub(r"[\r\n\t\f\v]", " ", str(value)).strip(" ")   # one line, not indented: no block inside
+    text = _AUTOLINK.sub(_WORD_JOINER, text)
+    text = _MD_INLINE.sub(r"\\\1", text)                  # Markdown first: its backslashes are not HTML
+    text = _MD_LINE_START.sub(_escape_line_start, text)
+    return html.escape(text, quote=False)
+
+
+def _escape_line_start(m: re.Match) -> str:
+    lead, mark = m.group(1), m.group(2)
+    return f"{lead}{mark}\\" if mark[0].isdigit() else f"{lead}\\{mark}"   # "1\. x" / "\# x"
 
 
 def _missing(value: object) -> bool:
