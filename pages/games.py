@@ -9,6 +9,7 @@ import streamlit as st
 from oa.app import components as c
 from oa.app import queries as q
 from oa.app.style import pct
+from oa.app.text import esc
 from oa.plots.rink import rink_figure
 from oa.plots.shots import add_shot_markers, game_flow, heat_layer
 from oa.app.nav import guard
@@ -41,12 +42,12 @@ with tab_game:
         xg = shots[shots["outcome"] != "BLOCK"].groupby("team")["p_goal"].sum()
         n = shots.groupby("team").size()
         m = st.columns(4)
-        m[0].metric(f"{g['away_name']} (away)", f"{g['away_score']:.0f}" if pd.notna(g["away_score"]) else "–",
+        m[0].metric(f"{esc(g['away_name'])} (away)", f"{g['away_score']:.0f}" if pd.notna(g["away_score"]) else "–",
                     help="Goals (a shootout win counts one)")
-        m[1].metric(f"{g['home_name']} (home)", f"{g['home_score']:.0f}" if pd.notna(g["home_score"]) else "–")
-        m[2].metric(f"xG {away} – {home}", f"{xg.get(away, 0):.2f} – {xg.get(home, 0):.2f}" if scored else "–",
+        m[1].metric(f"{esc(g['home_name'])} (home)", f"{g['home_score']:.0f}" if pd.notna(g["home_score"]) else "–")
+        m[2].metric(f"xG {esc(away)} – {esc(home)}", f"{xg.get(away, 0):.2f} – {xg.get(home, 0):.2f}" if scored else "–",
                     help="Expected goals from unblocked attempts")
-        m[3].metric(f"Shots {away} – {home}", f"{n.get(away, 0)} – {n.get(home, 0)}")
+        m[3].metric(f"Shots {esc(away)} – {esc(home)}", f"{n.get(away, 0)} – {n.get(home, 0)}")
         if shots.empty:
             c.empty("This game has no shots.")
         else:
@@ -57,7 +58,8 @@ with tab_game:
             fig = rink_figure(half=False, height=420)
             add_shot_markers(fig, shots, mirror=shots["team"] == away)
             fig.update_layout(margin=dict(l=8, r=8, t=80, b=8), legend=dict(y=1.0, yanchor="bottom", orientation="h"))
-            st.markdown(f"**Shot map**: {home} attack right →, ← {away} attack left (click a shot to open it)")
+            st.markdown(f"**Shot map**: {esc(home)} attack right →, ← {esc(away)} attack left "
+                        "(click a shot to open it)")
             c.clickable_chart(fig, key="game_map")
             pool = shots if f.empty_net == "include" else shots[shots["empty_net"] == (f.empty_net == "only")]
             best = pool.dropna(subset=["p_goal"]).sort_values("p_goal", ascending=False).head(10)

@@ -8,6 +8,7 @@ import streamlit as st
 
 from oa.app.components import clickable_chart
 from oa.app.filters import current
+from oa.app.text import esc
 from oa.app_data import open_store
 from oa.plots.rink import rink_figure
 from oa.rink import distance_to_net
@@ -43,7 +44,7 @@ if n_games == 0:
     )
     st.stop()
 
-league_name = meta.get("league") or "League"
+league_name = esc(meta.get("league") or "League")    # store metadata: shown as text
 if meta.get("source") == "demo":
     st.warning(
         f"**{league_name}**: this is a fictional, simulated league. Teams, players, games and "
@@ -52,11 +53,11 @@ if meta.get("source") == "demo":
         icon=":material/science:",
     )
 else:
-    st.caption(f"{league_name} · source: {meta.get('source', 'unknown')}")
+    st.caption(f"{league_name} · source: {esc(meta.get('source', 'unknown'))}")
 
 seasons = store.query("SELECT DISTINCT season FROM games ORDER BY season DESC")["season"].tolist()
 season = current().season or seasons[0]   # the sidebar's season ("All" shows the latest)
-st.caption(f"Season {season}")
+st.caption(f"Season {esc(season)}")
 P = {"season": season}
 
 # -- headline numbers ----------------------------------------------------------------

@@ -18,6 +18,7 @@ from oa.app import live as L
 from oa.app import queries as q
 from oa.app.filters import current
 from oa.app.style import SHOT_TYPE_LABELS, clock, tier_badge
+from oa.app.text import esc
 from oa.plots.shots import live_map, waterfall
 from oa.app.nav import guard
 
@@ -56,8 +57,8 @@ def _card(r: pd.Series, names: dict, stored: bool) -> None:
     with st.container(border=True, key=f"live_card_{sid}"):
         st.markdown(tier_badge(r["tier"], r["p_goal"]), unsafe_allow_html=True)
         shot_type = SHOT_TYPE_LABELS.get(r["shot_type"], str(r["shot_type"]).title())
-        st.markdown(f"**{L.name(names, r['shooter_id'])}** ({r['team']}) vs {r['opponent']}  \n"
-                    f"{clock(r['period'], r['period_seconds'])} · {shot_type} · {r['strength'] or ''}")
+        st.markdown(f"**{esc(L.name(names, r['shooter_id']))}** ({esc(r['team'])}) vs {esc(r['opponent'])}  \n"
+                    f"{clock(r['period'], r['period_seconds'])} · {esc(shot_type)} · {esc(r['strength'] or '')}")
         lines = _factor_lines(r["top_factors"], CARD_FACTORS)
         st.markdown(lines or "_no factors published_")
         if st.button("Open shot" if stored else "Factors", key=f"live_btn_{sid}", icon=":material/open_in_new:"
@@ -85,10 +86,10 @@ def _inline(df: pd.DataFrame, names: dict) -> None:
         with left:
             st.markdown(tier_badge(r["tier"], r["p_goal"]), unsafe_allow_html=True)
             shot_type = SHOT_TYPE_LABELS.get(r["shot_type"], str(r["shot_type"]).title())
-            st.markdown(f"**{L.name(names, r['shooter_id'])}** ({r['team']}) vs "
-                        f"{L.name(names, r['goalie_id'], 'empty net')} ({r['opponent']})  \n"
-                        f"Game {int(r['game_id'])} · {clock(r['period'], r['period_seconds'])} · {shot_type} · "
-                        f"{r['strength'] or ''} · model `{r['model_id']}`")
+            st.markdown(f"**{esc(L.name(names, r['shooter_id']))}** ({esc(r['team'])}) vs "
+                        f"{esc(L.name(names, r['goalie_id'], 'empty net'))} ({esc(r['opponent'])})  \n"
+                        f"Game {int(r['game_id'])} · {clock(r['period'], r['period_seconds'])} · {esc(shot_type)} · "
+                        f"{esc(r['strength'] or '')} · model {esc(r['model_id'])}")
             st.markdown(_factor_lines(r["top_factors"], 99) or "_no factors published_")
             st.caption("The scorer publishes each shot's strongest factors; the rest are summed in the chart.")
         with right:
@@ -198,7 +199,7 @@ def _live(now: float) -> None:
             "Last shot": st.column_config.TextColumn("Last shot", help="Period and elapsed time of the latest shot"),
         })
         xg = shown.groupby("team")["p_goal"].agg(["count", "sum"]).sort_values("sum", ascending=False)
-        st.caption(" · ".join(f"{t}: {int(r['count'])} shots, {r['sum']:.2f} xG" for t, r in xg.iterrows())
+        st.caption(" · ".join(f"{esc(t)}: {int(r['count'])} shots, {r['sum']:.2f} xG" for t, r in xg.iterrows())
                    + (" (all live games)." if game == ALL_GAMES else ".")
                    + " Expected goals sum the live chances of every rated attempt.")
 

@@ -15,6 +15,7 @@ from oa.app.style import OUTCOME_LABELS, SHOT_TYPE_LABELS, clock, pct, tier_badg
 from oa.features.registry import factor_labels, factor_named
 from oa.features.whatif import FOLLOW_SPOT, KEPT, same_value, shot_factors_at
 from oa.plots.place import GRID_TRACE, placement_figure, spot_words
+from oa.app.text import day, esc, shot_id_param
 from oa.plots.replay import event_path_figure, replay_figure
 from oa.plots.shots import waterfall
 from oa.rink import distance_to_net
@@ -35,11 +36,10 @@ def _requested() -> int | None:
     raw = st.query_params.get("shot")
     if raw is None:
         return st.session_state.get("_last_shot")
-    try:
-        return int(raw)
-    except ValueError:
-        st.warning(f"`?shot={raw}` is not a shot id.", icon=":material/link_off:")
-        return None
+    sid = shot_id_param(raw)
+    if sid is None:   # text, a float, or beyond what a browser's number holds: said, never a traceback
+        st.warning(f"{esc(raw[:40])} (in the link's `shot=`) is not a shot id.", icon=":material/link_off:")
+    return sid
 
 
 shot_id = _requested()
@@ -71,9 +71,10 @@ score = f"{int(s['score_for'])}-{int(s['score_against'])}"
 strength = "empty net" if s["empty_net"] else s["strength"]
 dist = float(distance_to_net(s["x"], s["y"]))
 st.markdown(
-    f"### {OUTCOME_LABELS[s['outcome']]}: {s['shooter']} ({s['team']}) vs {s['goalie']} ({s['opponent']})\n"
-    f"{pd.Timestamp(s['date']):%Y-%m-%d} · {s['away_team']} @ {s['home_team']} · {clock(s['period'], s['period_seconds'])}"
-    f" · {strength} · score {score} for the shooters · {SHOT_TYPE_LABELS.get(s['shot_type'], s['shot_type'])} "
+    f"### {OUTCOME_LABELS[s['outcome']]}: {esc(s['shooter'])} ({esc(s['team'])}) vs {esc(s['goalie'])} "
+    f"({esc(s['opponent'])})\n"
+    f"{day(s['date'])} · {esc(s['away_team'])} @ {esc(s['home_team'])} · {clock(s['period'], s['period_seconds'])}"
+    f" · {esc(strength)} · score {score} for the shooters · {esc(SHOT_TYPE_LABELS.get(s['shot_type'], s['shot_type']))} "
     f"from {dist:.0f} ft")
 
 factors = one_empty_net_line(q.shot_factors(f.db, v, int(shot_id), s.get("model_id")), s["empty_net"])

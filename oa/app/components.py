@@ -10,6 +10,7 @@ import streamlit as st
 from oa.app import queries as q
 from oa.app.filters import Filters, current
 from oa.app.style import OUTCOME_LABELS, SHOT_TYPE_LABELS, TIER_LABELS, clock
+from oa.app.text import esc
 
 CHART_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
 SHOT_PAGE = "pages/shot.py"
@@ -25,11 +26,11 @@ def page_start(title: str, caption: str | None = None) -> tuple[Filters, float] 
                 "or load a data source, then reload this page.", icon=":material/info:")
         return None
     meta = q.meta(f.db, v)
-    league = meta.get("league") or "League"
+    league = esc(meta.get("league") or "League")     # store metadata, written by whatever loaded it
     if meta.get("source") == "demo":
         st.caption(f":material/science: **{league}**: a fictional, simulated league, not real NHL data.")
     else:
-        st.caption(f"{league} · source: {meta.get('source', 'unknown')}")
+        st.caption(f"{league} · source: {esc(meta.get('source', 'unknown'))}")
     if caption:
         st.caption(caption)
     return f, v

@@ -7,11 +7,16 @@ running inside `run_app()`, it runs the whole app (which then runs the page) and
 """
 from __future__ import annotations
 
+import logging
 import threading
 
 import streamlit as st
 
 _local = threading.local()     # Streamlit runs each session's script in its own thread
+_log = logging.getLogger(__name__)
+# the browser tab's icon: an emoji is drawn in the page itself; a ":material/...:" icon is fetched
+# from fonts.gstatic.com on every page, which an offline or privacy-minded install must not do
+PAGE_ICON = "🏒"
 
 
 def _pages() -> dict:
@@ -33,7 +38,7 @@ def run_app() -> None:
     """Page config, navigation, first-start build, shared sidebar, then the chosen page."""
     from oa.app_data import ensure_demo_store
 
-    st.set_page_config(page_title="Opportunity Analysis", page_icon=":material/sports_hockey:", layout="wide")
+    st.set_page_config(page_title="Opportunity Analysis", page_icon=PAGE_ICON, layout="wide")
     pages = _pages()
     # navigation first, so the sidebar is right even while the first-start build runs
     pg = st.navigation(list(pages.values()))
@@ -45,8 +50,9 @@ def run_app() -> None:
     try:
         ensure_demo_store()
     except Exception as e:  # noqa: BLE001 - shown to the user, the app cannot go on without a store
-        st.error(f"Could not build the demo league: {e}", icon=":material/error:")
-        st.exception(e)
+        _log.exception("could not build the demo league")   # the traceback goes to the terminal, not to visitors
+        st.error(f"Could not build the demo league: {e}. The terminal running the app has the details.",
+                 icon=":material/error:")
         st.stop()
     from oa.app.filters import sidebar
 

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from oa.app.text import day
 from oa.app_data import open_store
 from oa.rink import RINK
 
@@ -106,7 +107,7 @@ def game_options(db: str, v: float, season: str | None, team: str | None, limit:
     out = {}
     for r in df.itertuples():
         score = f" {r.away_score:.0f}-{r.home_score:.0f}" if pd.notna(r.home_score) else ""
-        out[int(r.game_id)] = f"{pd.Timestamp(r.date):%Y-%m-%d} · {r.away_team} @ {r.home_team}{score}"
+        out[int(r.game_id)] = f"{day(r.date)} · {r.away_team} @ {r.home_team}{score}"
     return out
 
 
