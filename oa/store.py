@@ -152,30 +152,32 @@ class Store:
         return bundle.rows()
 
     def holds(self, bundle: GameBundle) -> bool:
-        """True if the store has exactly this copy of the game: every game table, row for row."""
+        """True if the store has exactly this copy of the game: every game table, row for row.
+
+        Two queries at most: the game's row counts, then (if they all match) the stored rows
+        EXCEPT ALL the new ones cast to the column types, as they would be stored.
+        """
         g = int(bundle.game_id)
         if not self._count("SELECT count(*) FROM games WHERE game_id = ?", g):
             return False
-        for t in schema.GAME_TABLES:
-            df = bundle.tables.get(t.name)
-            n = 0 if df is None else len(df)
-            if self._count(f"SELECT count(*) FROM {t.name} WHERE game_id = ?", g) != n:
-                return False
-            if n and not self._same_rows(t, df, g):
-                return False
-        return True
-
-    def _same_rows(self, table: Table, df: pd.DataFrame, game_id: int) -> bool:
-        """Stored rows of the game == `df` as a multiset (same count known), compared as stored (cast to the column types)."""
-        cols = ", ".join(table.column_names)
-        cast = ", ".join(f"CAST({c.name} AS {c.sql}) AS {c.name}" for c in table.columns)
-        with self.registered(f"_cmp_{table.name}", schema.ordered(table, df)) as view:
+        sizes = {t.name: len(bundle.tables[t.name]) if t.name in bundle.tables else 0 for t in schema.GAME_TABLES}
+        stored = self.con.execute(" UNION ALL ".join(f"SELECT '{t.name}' AS t, count(*) AS n FROM {t.name} WHERE game_id = $g"
+                                                     for t in schema.GAME_TABLES), {"g": g}).fetchall()
+        if dict(stored) != sizes:
+            return False
+        tables = [t for t in schema.GAME_TABLES if sizes[t.name]]
+        with contextlib.ExitStack() as views:
+            parts = []
+            for t in tables:
+                view = views.enter_context(self.registered(f"_cmp_{t.name}", schema.ordered(t, bundle.tables[t.name])))
+                cast = ", ".join(f"CAST({c.name} AS {c.sql})" for c in t.columns)
+                parts.append(f"(SELECT count(*) FROM (SELECT {', '.join(t.column_names)} FROM {t.name} WHERE game_id = $g "
+                             f"EXCEPT ALL SELECT {cast} FROM {view}))")
             try:
-                left = self._count(f"SELECT count(*) FROM (SELECT {cols} FROM {table.name} WHERE game_id = ? "
-                                   f"EXCEPT ALL SELECT {cast} FROM {view})", game_id)
+                differ = self.con.execute(f"SELECT {' + '.join(parts)}", {"g": g}).fetchall()[0][0]
             except duckdb.ConversionException:
-                return False    # a value the column cannot hold: not the stored copy (storing it will say why)
-        return left == 0
+                return False    # a value a column cannot hold: not the stored copy (storing it will say why)
+        return differ == 0
 
     def _count(self, sql: str, game_id: int) -> int:
         # fetchall: a result left unfinished blocks the connection's next register()

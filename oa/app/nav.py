@@ -49,8 +49,10 @@ def run_app() -> None:
         st.exception(e)
         st.stop()
     from oa.app.filters import sidebar
+    from oa.app.runs import banner
 
     sidebar()
+    banner()
     _local.active = True
     try:
         pg.run()
