@@ -2,7 +2,6 @@
 show until the same command runs to the end; the re-run converges to an uninterrupted ingest."""
 from __future__ import annotations
 
-import os
 import shutil
 import signal
 import subprocess
@@ -76,7 +75,7 @@ def _kill(db: Path, batch: Path, at: float | None, writing: float) -> int | None
     else:
         time.sleep(max(0.0, _first_write(db, proc) + at * writing - time.monotonic()))
     done = proc.poll()
-    os.kill(proc.pid, signal.SIGKILL)
+    proc.send_signal(signal.SIGKILL)                 # a no-op if it has already finished
     proc.wait(timeout=60)
     return done
 
