@@ -10,11 +10,26 @@ from pathlib import Path
 from typing import Optional
 
 import typer
+import typer.core
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.table import Table
 
-from oa.store import DEFAULT_DB, Store, StoreError
+from oa.store import DEFAULT_DB, LazyStore, Store, StoreError
+
+
+def _flags_show_no_type() -> None:
+    """typer 0.29's rich help prints `<bool>` beside flags (`--json`, `--help`), as if they took a value:
+    show nothing there, as plain click does."""
+    shown = typer.core.TyperOption.display_type_rich
+
+    def display_type_rich(self: typer.core.TyperOption, ctx: object) -> str | None:
+        return None if self.is_flag else shown(self, ctx)
+
+    typer.core.TyperOption.display_type_rich = display_type_rich
+
+
+_flags_show_no_type()
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Opportunity Analysis: shot-quality analytics for ice hockey.")
@@ -37,7 +52,23 @@ def _check_db(db: Path) -> Path:
         raise typer.BadParameter(f"{db} is a directory; give a file path such as data/oa.duckdb")
     if db.suffix not in (".duckdb", ".db"):
         raise typer.BadParameter(f"{db} should end in .duckdb")
+    _warn_unfinished(db)
     return db
+
+
+def _warn_unfinished(db: Path) -> None:
+    """One line on stderr per run that was killed or failed, until the same command completes."""
+    if not db.is_file():
+        return
+    try:
+        with Store(db, read_only=True) as store:
+            runs = store.unfinished_runs()
+    except StoreError:
+        return      # held open by another process: the command itself will say so
+    for r in runs.itertuples():
+        how = "was stopped before it finished" if r.status == "running" else f"failed ({r.detail})"
+        bars.print(f"[yellow]warning:[/yellow] {db} is incomplete: `{r.command}` started {r.started:%Y-%m-%d %H:%M} "
+                   f"{how}; run `python -m oa {r.command} --db {db}` again to complete it", soft_wrap=True)
 
 
 def _progress() -> Progress:
@@ -127,10 +158,9 @@ def features(db: Path = typer.Option(DEFAULT_DB, "--db", callback=_check_db, hel
     from oa.features.compute import build_features
 
     try:
-        with Store(db) as store, _progress() as bar:
-            n = len(store.game_ids())
-            task = bar.add_task("Computing factors", total=max(n, 1))
-            r = build_features(store, progress=lambda i, t: bar.update(task, completed=i))
+        with Store(db, create=False) as store, _progress() as bar:
+            stages = StageBars(bar)
+            r = build_features(store, progress=lambda i, n: stages("computing factors", i, n))
     except StoreError as e:
         _fail(e)
     console.print(f"Factors for {r['shots']:,} shots of {r['games']:,} games "
@@ -151,7 +181,7 @@ def train(
     if feature_set not in (None, "tracking", "pbp"):
         raise typer.BadParameter("must be tracking or pbp", param_hint="--features")
     try:
-        with Store(db) as store, _progress() as bar:
+        with Store(db, create=False) as store, _progress() as bar:
             m, path = train_model(store, source, feature_set, seed=seed, progress=StageBars(bar))
     except (StoreError, TrainError, ModelError) as e:
         _fail(e)
@@ -180,9 +210,9 @@ def score(
 
     try:
         models = [load_model(model_path)] if model_path else None
-        with Store(db) as store, _progress() as bar:
-            task = bar.add_task("Scoring shots", total=None)
-            r = score_store(store, models, progress=lambda i, n: bar.update(task, completed=i, total=n))
+        with Store(db, create=False) as store, _progress() as bar:
+            stages = StageBars(bar)
+            r = score_store(store, models, progress=lambda i, n: stages("scoring shots", i, n))
     except (StoreError, ModelError) as e:
         _fail(e)
     console.print(f"Scored {r['shots']:,} shots with {', '.join(r['models'])} in {r['seconds']} s "
@@ -279,14 +309,19 @@ def ingest(
     if missing:
         raise typer.BadParameter(f"no such file: {missing[0]}", param_hint="PATHS")
     try:
-        with Store(db) as store, _progress() as bar:
+        with LazyStore(db) as store, _progress() as bar:
             report = run_ingest(store, source, paths, progress=StageBars(bar), features=features)
     except (StoreError, SourceError) as e:
         _fail(e)
     r = report.as_dict()
+    nothing = bool(r["failed"]) and not r["games"]
+    if store.store is None:
+        r["failed"].append(f"nothing could be stored; no store was created at {db}" if not db.exists()
+                           else f"nothing could be stored; {db} is unchanged")
+        nothing = True
     if as_json:
         typer.echo(json.dumps(r, default=str))
-        return
+        raise typer.Exit(1 if nothing else 0)
     t = Table(title=f"Ingested {source} into {db} in {r['seconds']} s")
     t.add_column("what")
     t.add_column("count", justify="right")
@@ -302,7 +337,7 @@ def ingest(
         console.print(f"  first '{reason}': {ex}")
     for f in r["failed"]:
         console.print(f"[red]not stored:[/red] {f}")
-    if r["failed"] and not r["games"]:
+    if nothing:
         raise typer.Exit(1)
 
 

@@ -217,10 +217,23 @@ META = Table("meta", (
     C("value", "VARCHAR"),
 ), primary_key=("key",), per_game=False, doc="what this store holds: league name, source, seed")
 
+RUN_STATUSES = ("running", "done", "failed")
+
+RUNS = Table("runs", (
+    C("run_id", "VARCHAR"),
+    C("command", "VARCHAR", doc="what was run, e.g. `ingest moneypuck /data/shots_2023.csv`; a re-run has the same"),
+    C("started", "TIMESTAMP"),
+    C("finished", "TIMESTAMP", nullable=True, doc="NULL while running, and for ever if the process was killed"),
+    C("status", "VARCHAR", choices=RUN_STATUSES, doc="running (or killed), done, failed"),
+    C("detail", "VARCHAR", nullable=True, doc="why it failed"),
+), primary_key=("run_id",), per_game=False,
+    doc="writes that span many transactions (ingest): marked running before the first write, so a killed "
+        "one leaves its mark until the same command completes")
+
 GAME_TABLES: tuple[Table, ...] = (GAMES, EVENTS, SHOTS, FRAMES, SIM_TRUTH, PUBLIC_XG)
 SHARED_TABLES: tuple[Table, ...] = (META, TEAMS, PLAYERS, SIM_SKILLS)
 MODEL_TABLES: tuple[Table, ...] = (SHOT_FEATURES_KEY, SHOT_SCORES, SHOT_FACTORS, MODELS)
-ALL_TABLES: tuple[Table, ...] = GAME_TABLES + SHARED_TABLES + MODEL_TABLES
+ALL_TABLES: tuple[Table, ...] = GAME_TABLES + SHARED_TABLES + MODEL_TABLES + (RUNS,)
 BY_NAME: dict[str, Table] = {t.name: t for t in ALL_TABLES}
 
 

@@ -2,12 +2,18 @@
 
 Ingest is one game at a time inside one transaction: validate everything first, then
 delete the game's old rows and insert the new ones, so re-ingesting a game replaces it
-and a bad game leaves the store exactly as it was. Table and column names come only
+and a bad game leaves the store exactly as it was. A game already stored exactly as
+given is left alone (with its factors and scores), so re-running an ingest changes
+nothing it had stored. A database error inside a transaction is rolled back and raised
+as `StoreError` with DuckDB's own message. Writes that span many transactions (ingest)
+are recorded in `runs`, so a killed one leaves a mark. Table and column names come only
 from `oa.schema`; every value goes through a parameter or a registered DataFrame.
 """
 from __future__ import annotations
 
 import contextlib
+import uuid
+from datetime import datetime
 from pathlib import Path
 from typing import Iterator, Mapping
 
@@ -27,11 +33,13 @@ class StoreError(RuntimeError):
 class Store:
     """A DuckDB file (or `:memory:`) holding the canonical tables."""
 
-    def __init__(self, path: str | Path = DEFAULT_DB, read_only: bool = False):
+    def __init__(self, path: str | Path = DEFAULT_DB, read_only: bool = False, create: bool = True):
+        """Open (or, unless `read_only` or not `create`, create) the store at `path`."""
         self.path = str(path)
+        self._dangling: set[str] = set()     # views to drop after a ROLLBACK (see `registered`)
         if self.path != ":memory:":
             p = Path(self.path)
-            if read_only and not p.exists():
+            if (read_only or not create) and not p.exists():
                 raise StoreError(f"no store at {p}; build one with `python -m oa demo --db {p}`")
             p.parent.mkdir(parents=True, exist_ok=True)
         try:
@@ -58,29 +66,56 @@ class Store:
             self.con.execute(t.ddl())
 
     @contextlib.contextmanager
-    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+    def transaction(self, what: str = "the write") -> Iterator[duckdb.DuckDBPyConnection]:
+        """All or nothing. A database error is rolled back and raised as StoreError naming `what`."""
         self.con.execute("BEGIN TRANSACTION")
         try:
             yield self.con
-        except BaseException:
-            self.con.execute("ROLLBACK")
-            raise
-        else:
             self.con.execute("COMMIT")
+        except BaseException as e:
+            self._rollback()
+            if isinstance(e, duckdb.Error):
+                raise StoreError(f"{what} failed and was rolled back (nothing of it is stored): "
+                                 f"{type(e).__name__}: {e}") from e
+            raise
+
+    def _rollback(self) -> None:
+        # a connection the error broke cannot roll back; the error that broke it is the one to report
+        with contextlib.suppress(duckdb.Error):
+            self.con.execute("ROLLBACK")
+        for name in self._dangling:
+            with contextlib.suppress(duckdb.Error):
+                self.con.unregister(name)
+        self._dangling.clear()
+
+    @contextlib.contextmanager
+    def registered(self, name: str, df: pd.DataFrame) -> Iterator[str]:
+        """`df` as the view `name` for the block.
+
+        After a failed statement DuckDB aborts the transaction and refuses even to unregister,
+        which would replace the real error with "transaction is aborted": then the view is
+        dropped after the ROLLBACK instead.
+        """
+        self.con.register(name, df)
+        try:
+            yield name
+        except BaseException:
+            try:
+                self.con.unregister(name)
+            except duckdb.Error:
+                self._dangling.add(name)
+            raise
+        self.con.unregister(name)
 
     # -- writes ----------------------------------------------------------------------
     def _insert(self, table: Table, df: pd.DataFrame, replace: bool = False) -> None:
         """Append `df` (or insert-or-replace by primary key) through a registered view."""
         if len(df) == 0:
             return
-        view = f"_in_{table.name}"
-        self.con.register(view, schema.ordered(table, df))
-        try:
+        with self.registered(f"_in_{table.name}", schema.ordered(table, df)) as view:
             cols = ", ".join(table.column_names)
             verb = "INSERT OR REPLACE" if replace else "INSERT"
             self.con.execute(f"{verb} INTO {table.name} ({cols}) SELECT {cols} FROM {view}")
-        finally:
-            self.con.unregister(view)
 
     def upsert(self, tables: Mapping[str, pd.DataFrame]) -> None:
         """Insert or replace rows of shared (not per-game) tables, atomically."""
@@ -89,7 +124,7 @@ class Store:
             if t.per_game:
                 raise StoreError(f"table {name} is per game; ingest it with ingest_game")
             schema.validate_table(t, schema.ordered(t, df) if set(t.column_names) <= set(df.columns) else df, game="-")
-        with self.transaction():
+        with self.transaction(f"storing {', '.join(tables)}"):
             for name, df in tables.items():
                 self._insert(schema.BY_NAME[name], df, replace=True)
 
@@ -101,17 +136,55 @@ class Store:
             self.con.execute(f"DELETE FROM {t.name} WHERE game_id = ?", [game_id])
 
     def ingest_game(self, bundle: GameBundle) -> dict[str, int]:
-        """Validate and store one game, replacing any earlier copy; all or nothing."""
+        """Validate and store one game, replacing any earlier copy; all or nothing.
+
+        A copy identical to the stored one is not written: replacing it would only throw
+        away the game's factors and scores, so re-running an ingest leaves them in place.
+        """
         schema.validate_bundle(bundle)
-        with self.transaction():
+        if self.holds(bundle):
+            return bundle.rows()
+        with self.transaction(f"storing game {bundle.game_id}"):
             self._delete_game(bundle.game_id)
             for t in schema.GAME_TABLES:
                 if t.name in bundle.tables:
                     self._insert(t, bundle.tables[t.name])
         return bundle.rows()
 
+    def holds(self, bundle: GameBundle) -> bool:
+        """True if the store has exactly this copy of the game: every game table, row for row.
+
+        Two queries at most: the game's row counts, then (if they all match) the stored rows
+        EXCEPT ALL the new ones cast to the column types, as they would be stored.
+        """
+        g = int(bundle.game_id)
+        if not self._count("SELECT count(*) FROM games WHERE game_id = ?", g):
+            return False
+        sizes = {t.name: len(bundle.tables[t.name]) if t.name in bundle.tables else 0 for t in schema.GAME_TABLES}
+        stored = self.con.execute(" UNION ALL ".join(f"SELECT '{t.name}' AS t, count(*) AS n FROM {t.name} WHERE game_id = $g"
+                                                     for t in schema.GAME_TABLES), {"g": g}).fetchall()
+        if dict(stored) != sizes:
+            return False
+        tables = [t for t in schema.GAME_TABLES if sizes[t.name]]
+        with contextlib.ExitStack() as views:
+            parts = []
+            for t in tables:
+                view = views.enter_context(self.registered(f"_cmp_{t.name}", schema.ordered(t, bundle.tables[t.name])))
+                cast = ", ".join(f"CAST({c.name} AS {c.sql})" for c in t.columns)
+                parts.append(f"(SELECT count(*) FROM (SELECT {', '.join(t.column_names)} FROM {t.name} WHERE game_id = $g "
+                             f"EXCEPT ALL SELECT {cast} FROM {view}))")
+            try:
+                differ = self.con.execute(f"SELECT {' + '.join(parts)}", {"g": g}).fetchall()[0][0]
+            except duckdb.ConversionException:
+                return False    # a value a column cannot hold: not the stored copy (storing it will say why)
+        return differ == 0
+
+    def _count(self, sql: str, game_id: int) -> int:
+        # fetchall: a result left unfinished blocks the connection's next register()
+        return int(self.con.execute(sql, [game_id]).fetchall()[0][0])
+
     def delete_games(self, game_ids: list[int]) -> None:
-        with self.transaction():
+        with self.transaction(f"deleting {len(game_ids)} games"):
             for g in game_ids:
                 self._delete_game(int(g))
 
@@ -121,6 +194,32 @@ class Store:
 
     def checkpoint(self) -> None:
         self.con.execute("CHECKPOINT")
+
+    # -- runs ------------------------------------------------------------------------
+    def begin_run(self, command: str) -> str:
+        """Record `command` as running, committed on its own before the run writes anything."""
+        run_id = uuid.uuid4().hex
+        with self.transaction("recording the run"):
+            self.con.execute("INSERT INTO runs (run_id, command, started, status) VALUES (?, ?, ?, 'running')",
+                             [run_id, command, datetime.now()])
+        return run_id
+
+    def end_run(self, run_id: str, status: str = "done", detail: str | None = None) -> None:
+        """Close the run's mark: done (the store is complete again) or failed (with why)."""
+        if status not in schema.RUN_STATUSES[1:]:
+            raise ValueError(f"a run ends done or failed, not {status!r}")
+        with self.transaction("recording the end of the run"):
+            self.con.execute("UPDATE runs SET finished = ?, status = ?, detail = ? WHERE run_id = ?",
+                             [datetime.now(), status, detail, run_id])
+
+    def unfinished_runs(self) -> pd.DataFrame:
+        """Runs that were killed or failed and that no later run of the same command completed."""
+        try:
+            return self.query("SELECT * FROM runs r WHERE status <> 'done' AND NOT EXISTS (SELECT 1 FROM runs d "
+                              "WHERE d.command = r.command AND d.status = 'done' AND d.started > r.started) "
+                              "ORDER BY started")
+        except duckdb.CatalogException:   # a store made before runs were recorded
+            return pd.DataFrame(columns=schema.RUNS.column_names)
 
     # -- reads -----------------------------------------------------------------------
     def query(self, sql: str, params: list | dict | None = None) -> pd.DataFrame:
@@ -140,3 +239,27 @@ class Store:
 
     def game_ids(self) -> list[int]:
         return [int(r[0]) for r in self.con.execute("SELECT game_id FROM games ORDER BY game_id").fetchall()]
+
+
+class LazyStore:
+    """A store opened (and created) on first call, closed with the block.
+
+    For commands that may find nothing to write (`ingest` of files that are all broken):
+    they never call it, so no store file appears.
+    """
+
+    def __init__(self, path: str | Path):
+        self.path = path
+        self.store: Store | None = None
+
+    def __call__(self) -> Store:
+        if self.store is None:
+            self.store = Store(self.path)
+        return self.store
+
+    def __enter__(self) -> "LazyStore":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.store is not None:
+            self.store.close()

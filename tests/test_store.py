@@ -51,8 +51,15 @@ def test_bad_game_is_rejected_and_store_unchanged(tmp_path, two_games):
     st.close()
 
 
+def _changed(bundle):
+    """A copy of the game with one shot moved a foot: a different copy, so storing it replaces the stored one."""
+    copy = type(bundle)(bundle.game_id, {k: v.copy() for k, v in bundle.tables.items()})
+    copy.tables["shots"].loc[copy.tables["shots"].index[0], "y"] += 1.0
+    return copy
+
+
 def test_failure_inside_transaction_rolls_back(tmp_path, two_games, monkeypatch):
-    """A database error half-way through a game's insert leaves the old copy in place."""
+    """A database error half-way through a game's insert leaves the old copy in place, and says what it was."""
     lg, games = two_games
     st = _store(tmp_path, lg, games[:1])
     before = st.counts()
@@ -64,8 +71,8 @@ def test_failure_inside_transaction_rolls_back(tmp_path, two_games, monkeypatch)
         return real_insert(self, table, df)
 
     monkeypatch.setattr(Store, "_insert", failing)
-    with pytest.raises(duckdb.IOException):
-        st.ingest_game(games[0])
+    with pytest.raises(StoreError, match=r"storing game \d+ failed.*disk full \(simulated\)"):
+        st.ingest_game(_changed(games[0]))
     monkeypatch.undo()
     assert st.counts() == before
     st.close()
@@ -81,4 +88,24 @@ def test_queries_are_parameterised(tmp_path, two_games):
     st = _store(tmp_path, lg, games[:1])
     evil = "x' OR 1=1 --"
     assert len(st.query("SELECT * FROM shots WHERE team = ?", [evil])) == 0
+    st.close()
+
+
+def test_real_database_error_is_named_not_masked(tmp_path, two_games):
+    """A row the validator passes but the column cannot hold (event_idx past INTEGER) fails inside the
+    transaction, after the old copy was deleted: DuckDB's own error comes out, and the old copy stays."""
+    lg, games = two_games
+    st = _store(tmp_path, lg, games[:1])
+    before = st.counts()
+    snapshot = st.query("SELECT * FROM events ORDER BY ALL")
+    bad = _changed(games[0])
+    last = bad.tables["events"].index[-1]
+    bad.tables["events"].loc[last, "event_idx"] = 3_000_000_000
+    with pytest.raises(StoreError) as e:
+        st.ingest_game(bad)
+    msg = str(e.value)
+    assert f"storing game {bad.game_id} failed and was rolled back" in msg and "Conversion Error" in msg, msg
+    assert "aborted" not in msg
+    assert st.counts() == before
+    assert st.query("SELECT * FROM events ORDER BY ALL").equals(snapshot)
     st.close()

@@ -55,8 +55,10 @@ def run_app() -> None:
                  icon=":material/error:")
         st.stop()
     from oa.app.filters import sidebar
+    from oa.app.runs import banner
 
     sidebar()
+    banner()
     _local.active = True
     try:
         pg.run()

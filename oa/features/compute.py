@@ -91,7 +91,8 @@ def shot_factor_arrays(shots: pd.DataFrame, events: pd.DataFrame, players: pd.Da
 def build_features(store: Store, game_ids: list[int] | None = None, progress: Progress | None = None) -> dict:
     """Compute and store the factors of every shot of `game_ids` (default: all games)."""
     t0 = time.perf_counter()
-    games = store.game_ids() if game_ids is None else [int(g) for g in game_ids]
+    # once each: a game named twice (the same game twice in one ingest batch) would give its shots twice
+    games = store.game_ids() if game_ids is None else list(dict.fromkeys(int(g) for g in game_ids))
     if not games:
         raise StoreError(f"store {store.path} has no games; build one with `python -m oa demo` first")
     players = store.query("SELECT player_id, shoots, height_in, position FROM players")
@@ -111,7 +112,7 @@ def build_features(store: Store, game_ids: list[int] | None = None, progress: Pr
 def write_features(store: Store, df: pd.DataFrame, game_ids: list[int]) -> None:
     """Replace the feature rows of `game_ids` with `df`, in one transaction."""
     table = features_table()
-    with store.transaction() as con:
+    with store.transaction(f"writing the factors of {len(game_ids):,} games") as con:
         have = factor_columns(store)
         for col in table.columns:
             if col.name not in have:

@@ -131,13 +131,10 @@ def score_store(store: Store, models: list[Model] | None = None, progress: Progr
     sc = pd.concat(scores, ignore_index=True)
     fa = pd.concat(factors, ignore_index=True)
     scored_s = time.perf_counter() - t0
-    with store.transaction() as con:
-        con.register("_scored_ids", sc[["shot_id"]])
-        try:
-            con.execute("DELETE FROM shot_factors WHERE shot_id IN (SELECT shot_id FROM _scored_ids)")
-            con.execute("DELETE FROM shot_scores WHERE shot_id IN (SELECT shot_id FROM _scored_ids)")
-        finally:
-            con.unregister("_scored_ids")
+    with store.transaction(f"writing the scores of {len(sc):,} shots") as con, \
+            store.registered("_scored_ids", sc[["shot_id"]]) as ids:
+        con.execute(f"DELETE FROM shot_factors WHERE shot_id IN (SELECT shot_id FROM {ids})")
+        con.execute(f"DELETE FROM shot_scores WHERE shot_id IN (SELECT shot_id FROM {ids})")
         store._insert(schema.SHOT_SCORES, sc)
         store._insert(schema.SHOT_FACTORS, fa)
     return {"shots": len(sc), "factor_rows": len(fa), "models": [m.model_id for m, _, _ in plan],

@@ -3,6 +3,11 @@
 Each game is stored in its own transaction (validated first), so a broken game is
 reported and skipped while the rest of the batch goes in, and nothing already stored is
 lost. Players and teams are upserted. Factors of the new games are computed at the end.
+
+The store is opened only once a file gives something to store (so broken files never
+create one), and the ingest is marked as running in its `runs` table before its first
+write and closed when it completes: a killed ingest leaves the mark until the same
+command runs to the end.
 """
 from __future__ import annotations
 
@@ -16,7 +21,7 @@ from oa import schema
 from oa.features.compute import build_features
 from oa.sources.common import IngestReport, SourceError
 from oa.sources.nhl_teams import teams_table
-from oa.store import Store
+from oa.store import Store, StoreError
 
 Progress = Callable[[str, int, int], None]
 
@@ -27,14 +32,60 @@ def adapters() -> dict[str, Callable]:
             "hockeyr": hockeyr.read, "nhl_edge": nhl_edge.read, "bigdatacup": bigdatacup.read}
 
 
-def ingest(store: Store, source: str, paths: list[Path], progress: Progress | None = None,
+class Run:
+    """The store, opened on first need, with this ingest marked in its `runs` table from then on."""
+
+    def __init__(self, store: Store | Callable[[], Store], command: str):
+        self._open = store if callable(store) else (lambda: store)
+        self.command = command
+        self.store: Store | None = None
+        self.run_id: str | None = None
+
+    def open(self) -> Store:
+        if self.store is None:
+            self.store = self._open()
+            self.run_id = self.store.begin_run(self.command)
+        return self.store
+
+    def end(self, error: BaseException | None = None) -> None:
+        if self.run_id is None:
+            return
+        if error is None:
+            self.store.end_run(self.run_id, "done")
+            return
+        try:
+            self.store.end_run(self.run_id, "failed", f"{type(error).__name__}: {error}")
+        except StoreError:
+            pass   # the mark stays "running", which says the same; the error being raised is the one to show
+
+
+def command(source: str, paths: list[Path], features: bool = True) -> str:
+    """How a run is recorded in `runs`: the same files (absolute) and options give the same command."""
+    return " ".join(["ingest", source, *(str(Path(p).resolve()) for p in paths)] + ([] if features else ["--no-features"]))
+
+
+def ingest(store: Store | Callable[[], Store], source: str, paths: list[Path], progress: Progress | None = None,
            features: bool = True) -> IngestReport:
+    """Read `paths` with `source`'s adapter and store every game; `store` may be a function opening it (see Run)."""
     read = adapters().get(source)
     if read is None:
         raise SourceError(source, f"unknown source; expected one of {', '.join(adapters())}")
+    run = Run(store, command(source, paths, features))
+    try:
+        report = _ingest(run, read, source, paths, progress, features)
+    except BaseException as e:
+        run.end(e)
+        raise
+    run.end()
+    return report
+
+
+def _ingest(run: Run, read: Callable, source: str, paths: list[Path], progress: Progress | None,
+            features: bool) -> IngestReport:
     report = IngestReport(source)
     t0 = time.perf_counter()
     stored: list[int] = []
+    seen: dict[int, str] = {}      # game -> the file it was first read from in this batch
     for path in paths:
         try:
             bundles, players = read(path, report)
@@ -42,6 +93,9 @@ def ingest(store: Store, source: str, paths: list[Path], progress: Progress | No
         except SourceError as e:
             report.failed.append((path, e))
             continue
+        if not games and len(players) == 0:
+            continue
+        store = run.open()
         codes = sorted({t for b in games for t in (b.tables["games"]["home_team"].iloc[0], b.tables["games"]["away_team"].iloc[0])})
         unnamed = players["name"].isna() | (players["name"].astype(str).str.strip() == "")
         if unnamed.any():
@@ -53,7 +107,7 @@ def ingest(store: Store, source: str, paths: list[Path], progress: Progress | No
             shared["teams"] = teams_table(codes, source)
         try:
             store.upsert(shared)
-        except schema.ValidationError as e:
+        except (schema.ValidationError, StoreError) as e:
             report.failed.append((path, e))
             continue
         report.players += len(players)
@@ -62,13 +116,22 @@ def ingest(store: Store, source: str, paths: list[Path], progress: Progress | No
                 report.reject("game has no shots (not stored)", 1, f"{Path(path).name}, game {b.game_id}")
                 report.games -= 1
                 continue
+            if b.game_id in seen:
+                report.reject("game read twice in this batch (the later copy is kept)", 1,
+                              f"{Path(path).name}, game {b.game_id} (also in {seen[b.game_id]})")
+            seen.setdefault(b.game_id, Path(path).name)
             try:
                 store.ingest_game(b)
                 stored.append(b.game_id)
-            except schema.ValidationError as e:
+            except (schema.ValidationError, StoreError) as e:
                 report.failed.append((f"{Path(path).name} game {b.game_id}", e))
             if progress:
                 progress(f"storing {Path(path).name}", i + 1, len(games))
+    if run.store is None:      # nothing was read that could be stored
+        report.seconds = round(time.perf_counter() - t0, 1)
+        return report
+    store = run.store
+    stored = list(dict.fromkeys(stored))
     if stored:
         store.set_meta(**{f"source_{source}": "yes", "source": _sources(store), "league": "NHL"})
     if source == "nhl_edge" and features:
