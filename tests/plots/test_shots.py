@@ -96,8 +96,9 @@ def test_waterfall_adds_up_to_the_probability_and_words_carry_points():
     w = fig.data[0]
     assert w.measure[0] == "absolute" and w.measure[-1] == "total"
     assert abs(sum(w.x[:-1]) - 100 * p) < 1e-9
-    assert "goalie had to move 9 ft to square up  <b>+4.1 pts</b>" in w.y
-    assert "2 other factors  <b>+0.1 pts</b>" in w.y
+    words = [y.replace("<br>", " ") for y in w.y]
+    assert "goalie had to move 9 ft to square up <b>+4.1 pts</b>" in words
+    assert "2 other factors <b>+0.1 pts</b>" in words
 
 
 def test_game_flow_separates_close_team_colours_and_marks_goals():
