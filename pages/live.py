@@ -194,6 +194,7 @@ def _live(now: float) -> None:
             "xG": [f"{a:.2f} – {h:.2f}" for a, h in zip(summ["Away xG"], summ["Home xG"])],
             "Last shot": summ["Last shot"], "Updated": summ["Updated"], "Status": summ["Status"]})
         st.dataframe(view, key="live_games", hide_index=True, column_config={
+            "Game": st.column_config.TextColumn("Game", pinned=True),     # stays in view while a phone scrolls
             "Shots": st.column_config.TextColumn("Shots", help="Rated attempts, away – home"),
             "xG": st.column_config.TextColumn("xG", help="Expected goals, away – home: the sum of the live chances "
                                               "of every attempt the scorer rated"),

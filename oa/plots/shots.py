@@ -164,10 +164,11 @@ def live_map(df: pd.DataFrame, half: bool = True, height: int | None = None, new
     period, period_seconds and game (a label); one trace per tier, so the legend is the tiers.
     """
     fig = rink_figure(half=half, height=height)
+    # the legend's title above its entries: beside them, the entries ran off a phone's figure
     fig.update_layout(legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="left", x=0.0,
-                                  title=dict(text="Danger"), font=dict(size=12)),
-                      margin=dict(l=8, r=8, t=70 if title else 40, b=8), clickmode="event+select",
-                      title=dict(text=title, x=0.0, y=0.98, font=dict(size=15)) if title else None)
+                                  title=dict(text="Danger", side="top left"), font=dict(size=12)),
+                      margin=dict(l=8, r=8, t=90 if title else 60, b=8), clickmode="event+select",
+                      title=title_layout(title))
     if df.empty:
         return fig
     d = _shot_labels(df)
@@ -187,7 +188,7 @@ def live_map(df: pd.DataFrame, half: bool = True, height: int | None = None, new
     if newest is not None and (d["shot_id"] == newest).any():
         r = d[d["shot_id"] == newest]
         fig.add_trace(go.Scatter(
-            x=r["x"], y=r["y"], mode="markers", name="Newest shot", legendrank=5,
+            x=r["x"], y=r["y"], mode="markers", name="Newest", legendrank=5,   # short: the legend fits a phone
             marker=dict(color="rgba(0,0,0,0)", symbol="circle", size=22, line=dict(color="#1f2933", width=2.5)),
             customdata=r[LIVE_HOVER].astype(str).to_numpy(), hovertemplate=LIVE_TEMPLATE,
         ))

@@ -63,7 +63,7 @@ def test_live_map_colours_by_tier_rings_the_newest_and_keeps_shot_id_first():
     assert tiers["High"].marker.color == TIER_COLORS["high"] and tiers["High"].marker.symbol == "circle"
     ids = {int(row[0]) for t in tiers.values() for row in t.customdata}
     assert ids == set(df["shot_id"])
-    ring = next(t for t in fig.data if t.name == "Newest shot")
+    ring = next(t for t in fig.data if t.name == "Newest")
     assert int(ring.customdata[0][0]) == newest and ring.marker.size > tiers["Low"].marker.size
     assert fig.layout.clickmode == "event+select"
     assert len(live_map(df.iloc[:0]).data) == 0
