@@ -6,7 +6,8 @@ import streamlit as st
 from oa.app import components as c
 from oa.app import queries as q
 from oa.app.style import pct
-from oa.plots.shots import heat_layer, shot_map
+from oa.plots.shots import heat_caption, heat_layer, shot_map
+from oa.vocab import plural
 from oa.app.nav import guard
 
 guard()  # a deep link on a fresh server runs the whole app first (see oa.app.nav)
@@ -43,14 +44,14 @@ with left:
     total = s["shots"] if full else s["front"]
     fig = shot_map(df, half=not full, height=380 if full else 560)
     c.clickable_chart(fig, key="explorer_map")
-    note = f"{len(df):,} shots drawn" + (f" (a fixed random sample of {total:,}; the heat maps use them all)"
+    note = f"{plural(len(df), 'shot')} drawn" + (f" (a fixed random sample of {total:,}; the heat maps use them all)"
                                         if len(df) < total else "")
     hidden = s["shots"] - total
     if hidden > 0:
         note += f" · {hidden:,} from behind centre ice: switch on *Full rink*"
     st.caption(note + ".")
 with right:
-    kinds = {"density": "Shot density", "xg": "Expected goals", "gax": "Goals above expected"}
+    kinds = {"density": "Shots", "xg": "Expected goals", "gax": "Goals − xG"}     # short: fits a phone
     kind = st.segmented_control("Heat map", list(kinds), key="explorer_heat", format_func=kinds.get,
                                 default="density") or "density"
     if kind != "density" and not scored:
@@ -58,8 +59,8 @@ with right:
     else:
         h = q.heat(f.db, v, f)
         st.plotly_chart(heat_layer(h, kind, height=516), key="explorer_heatmap", theme=None, config=c.CHART_CONFIG)
-        st.caption(f"{h['me']['n']:,} shots over {h['me']['games']:,} games, offensive half. "
-                   "Goals above expected: red where shooters scored more than their chances said, blue less.")
+        st.caption(f"{plural(h['me']['n'], 'shot')} over {plural(h['me']['games'], 'game')}, offensive half. "
+                   + heat_caption(kind))
 
 st.subheader("Shots")
 orders = {"p_desc": "Best chances first", "p_asc": "Lowest chances first", "recent": "Most recent first"}

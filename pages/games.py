@@ -11,7 +11,7 @@ from oa.app import queries as q
 from oa.app.style import pct
 from oa.app.text import esc
 from oa.plots.rink import rink_figure
-from oa.plots.shots import add_shot_markers, game_flow, heat_layer
+from oa.plots.shots import add_shot_markers, game_flow, heat_caption, heat_layer, heat_zmax
 from oa.app.nav import guard
 
 guard()  # a deep link on a fresh server runs the whole app first (see oa.app.nav)
@@ -85,21 +85,24 @@ with tab_team:
                     help="Share of the expected goals in its games that were its own.")
         base = f.without("team", "shooter", "goalie", "game")
         kind = "xg" if scored else "density"
+        h_for = q.heat(f.db, v, replace(base, team=team))
+        h_against = q.heat(f.db, v, replace(base, opponent=team))
+        zmax = heat_zmax([h_for, h_against], kind)       # one colour scale: for and against compare square by square
         a, b = st.columns(2, gap="medium")
         with a:
-            h = q.heat(f.db, v, replace(base, team=team))
-            fig = heat_layer(h, kind, height=480)
+            fig = heat_layer(h_for, kind, height=480, zmax=zmax)
             fig.update_layout(title=dict(text=f"{team} shooting: " + fig.layout.title.text))
             st.plotly_chart(fig, key="team_for", theme=None, config=c.CHART_CONFIG)
         with b:
-            h = q.heat(f.db, v, replace(base, opponent=team))
-            fig = heat_layer(h, kind, height=480)
+            fig = heat_layer(h_against, kind, height=480, zmax=zmax)
             fig.update_layout(title=dict(text=f"Against {team}: " + fig.layout.title.text))
             st.plotly_chart(fig, key="team_against", theme=None, config=c.CHART_CONFIG)
-        st.caption("Per game, offensive half (each team attacks to the right).")
+        st.caption("Per game, offensive half (each team attacks to the right), both maps on one colour scale. "
+                   + heat_caption(kind))
         st.subheader("Teams")
         show = tt.rename(columns={"name": "Team", "games": "GP", "gf": "GF", "ga": "GA", "xgf": "xGF", "xga": "xGA",
                                   "xgd": "xG diff"})
-        st.dataframe(show[["Team", "GP", "GF", "GA", "xGF", "xGA", "xG diff"]], hide_index=True, key="team_table",
-                     column_config={k: st.column_config.NumberColumn(format="%.1f") for k in ("xGF", "xGA")}
-                     | {"xG diff": st.column_config.NumberColumn(format="%+.1f")})
+        st.dataframe(c.good_bad_table(show[["Team", "GP", "GF", "GA", "xGF", "xGA", "xG diff"]],
+                                      {"xG diff": "{:+.1f}"}, {"xGF": "{:.1f}", "xGA": "{:.1f}"}),
+                     hide_index=True, key="team_table",
+                     column_config={"Team": st.column_config.TextColumn(pinned=True)})

@@ -1,17 +1,16 @@
 """League overview: what the store holds, standings, a shot map and the latest games."""
 from __future__ import annotations
 
-import numpy as np
-import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
+from oa.app import queries as q
 from oa.app.components import clickable_chart
-from oa.app.filters import current
+from oa.app.filters import Filters, current
+from oa.app.style import narrow_screens
 from oa.app.text import esc
 from oa.app_data import open_store
-from oa.plots.rink import rink_figure
-from oa.rink import distance_to_net
+from oa.plots.shots import shot_map
+from oa.vocab import plural
 from oa.app.nav import guard
 
 guard()  # a deep link on a fresh server runs the whole app first (see oa.app.nav)
@@ -19,21 +18,11 @@ guard()  # a deep link on a fresh server runs the whole app first (see oa.app.na
 SHOT_SAMPLE = 3000
 RECENT_GAMES = 15
 
-# Okabe-Ito colours (colour-blind safe), plus a distinct marker per outcome
-OUTCOME_STYLE = {
-    "GOAL": dict(label="Goal", color="#D55E00", symbol="star", size=12, opacity=1.0, rank=1),
-    "SAVE": dict(label="Save", color="#0072B2", symbol="circle", size=7, opacity=0.75, rank=2),
-    "MISS": dict(label="Miss", color="#E69F00", symbol="diamond", size=6, opacity=0.75, rank=3),
-    "BLOCK": dict(label="Blocked", color="#CC79A7", symbol="square", size=6, opacity=0.75, rank=4),
-}
-DRAW_ORDER = ("MISS", "BLOCK", "SAVE", "GOAL")  # goals on top
-# customdata of every shot marker; shot_id first so a click can find the shot
-HOVER_COLUMNS = ["shot_id", "shooter", "team", "opponent", "type_label", "distance", "strength", "clock", "date"]
-
 store = open_store(current().db)
 meta = store.meta()
 
 st.title("League")
+narrow_screens()
 
 n_games = int(store.query("SELECT count(*) AS n FROM games")["n"].iloc[0])
 if n_games == 0:
@@ -126,8 +115,9 @@ with left:
             hide_index=True,
             height=min(38 + 35 * len(standings), 1160),
             column_config={
-                "#": st.column_config.NumberColumn("#", width=36),
-                "Team": st.column_config.TextColumn("Team", width=180),
+                # rank and team stay in view while the numbers scroll (a phone shows four of them)
+                "#": st.column_config.NumberColumn("#", width=36, pinned=True),
+                "Team": st.column_config.TextColumn("Team", width=170, pinned=True),
                 **{c: st.column_config.NumberColumn(c, width=44) for c in ("GP", "W", "L", "PTS", "GF", "GA")},
                 "OTL": st.column_config.NumberColumn("OTL", width=44, help="Losses in overtime or a shootout"),
                 "P%": st.column_config.NumberColumn("P%", width=56, format="%.3f", help="Points percentage"),
@@ -160,50 +150,17 @@ with right:
     ).iloc[0]
     hidden = 0 if full_rink else int(counts["behind_centre"])
     total = int(counts["total"]) - hidden
-    sample = store.query(
-        """
-        SELECT s.shot_id, s.x, s.y, s.outcome, s.shot_type, s.strength, s.team, s.opponent,
-               s.period, s.period_seconds, coalesce(p.name, 'Unknown shooter') AS shooter, g.date
-        FROM shots s
-        JOIN games g ON g.game_id = s.game_id
-        LEFT JOIN players p ON p.player_id = s.shooter_id
-        WHERE g.season = $season AND ($team IS NULL OR s.team = $team) AND s.x >= $xmin
-        ORDER BY hash(s.shot_id)
-        LIMIT $n
-        """,
-        {**where, "n": SHOT_SAMPLE},
-    )
-    fig = rink_figure(half=not full_rink, height=360 if full_rink else 560)
-    if len(sample):
-        dist = distance_to_net(sample["x"].to_numpy(), sample["y"].to_numpy())
-        sample["distance"] = np.round(dist).astype(int).astype(str)
-        secs = sample["period_seconds"].fillna(0).to_numpy().astype(int)
-        sample["clock"] = [f"P{p} {s // 60:d}:{s % 60:02d}" for p, s in zip(sample["period"], secs)]
-        sample["type_label"] = sample["shot_type"].str.capitalize()
-        sample["date"] = pd.to_datetime(sample["date"]).dt.strftime("%Y-%m-%d")
-        shrink = 0.75 if len(sample) > 800 else 1.0  # smaller markers on a crowded map
-        for outcome in DRAW_ORDER:
-            d = sample[sample["outcome"] == outcome]
-            if d.empty:
-                continue
-            sty = OUTCOME_STYLE[outcome]
-            fig.add_trace(go.Scatter(
-                x=d["x"], y=d["y"], mode="markers", name=sty["label"], legendrank=sty["rank"],
-                marker=dict(color=sty["color"], symbol=sty["symbol"], size=sty["size"] * shrink, opacity=sty["opacity"],
-                            line=dict(color="#1f2933" if outcome == "GOAL" else "white", width=0.8)),
-                customdata=d[HOVER_COLUMNS].astype(str).to_numpy(),
-                hovertemplate=(f"<b>{sty['label']}</b> · %{{customdata[4]}}<br>"
-                               "%{customdata[1]} (%{customdata[2]}) vs %{customdata[3]}<br>"
-                               "%{customdata[5]} ft · %{customdata[6]}<br>"
-                               "%{customdata[7]} · %{customdata[8]}<extra></extra>"),
-            ))
+    # colour is the danger tier and shape the outcome, as on every shot map (tier colours mean tiers only)
+    fq = Filters(db=current().db, season=season, team=where["team"])
+    sample = q.shot_sample(current().db, q.version(current().db), fq, n=SHOT_SAMPLE, xmin=where["xmin"])
+    fig = shot_map(sample, half=not full_rink, height=360 if full_rink else 560)
     fig.update_layout(clickmode="event+select")
     clickable_chart(fig, key="league_shot_map")   # a click on a marker opens that shot
     shown = len(sample)
-    note = f"{shown:,} shots shown" + (f" (a fixed random sample of {total:,})" if shown < total else "")
+    note = f"{plural(shown, 'shot')} shown" + (f" (a fixed random sample of {total:,})" if shown < total else "")
     note += ". All shots are drawn attacking the net on the right; click one to open it."
     if hidden:
-        note += f" {hidden:,} shot{'s' if hidden != 1 else ''} from behind centre ice: switch on *Full rink*."
+        note += f" {plural(hidden, 'shot')} from behind centre ice: switch on *Full rink*."
     st.caption(note)
 
 # -- recent games --------------------------------------------------------------------

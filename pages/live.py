@@ -17,9 +17,10 @@ from oa.app import components as c
 from oa.app import live as L
 from oa.app import queries as q
 from oa.app.filters import current
-from oa.app.style import SHOT_TYPE_LABELS, clock, tier_badge
+from oa.app.style import clock, narrow_screens, tier_badge
 from oa.app.text import esc
 from oa.plots.shots import live_map, waterfall
+from oa.vocab import plural, shot_type_word
 from oa.app.nav import guard
 
 guard()  # a deep link on a fresh server runs the whole app first (see oa.app.nav)
@@ -34,6 +35,7 @@ OPEN_KEY = "live_open"      # the live-only shot whose factors are shown inline
 START = "start one with `python -m oa live --games 4`"
 
 st.title("Live")
+narrow_screens()
 f = current()
 st.caption(f"Shots rated by the live scorer as they are taken, newest first, refreshed twice a second, from "
            f"`{L.folder(f.db)}` (beside the sidebar's data source; its other filters do not apply here). "
@@ -56,7 +58,7 @@ def _card(r: pd.Series, names: dict, stored: bool) -> None:
     sid = int(r["shot_id"])
     with st.container(border=True, key=f"live_card_{sid}"):
         st.markdown(tier_badge(r["tier"], r["p_goal"]), unsafe_allow_html=True)
-        shot_type = SHOT_TYPE_LABELS.get(r["shot_type"], str(r["shot_type"]).title())
+        shot_type = shot_type_word(r["shot_type"])
         st.markdown(f"**{esc(L.name(names, r['shooter_id']))}** ({esc(r['team'])}) vs {esc(r['opponent'])}  \n"
                     f"{clock(r['period'], r['period_seconds'])} · {esc(shot_type)} · {esc(r['strength'] or '')}")
         lines = _factor_lines(r["top_factors"], CARD_FACTORS)
@@ -85,7 +87,7 @@ def _inline(df: pd.DataFrame, names: dict) -> None:
         left, right = st.columns([2, 3], gap="medium")
         with left:
             st.markdown(tier_badge(r["tier"], r["p_goal"]), unsafe_allow_html=True)
-            shot_type = SHOT_TYPE_LABELS.get(r["shot_type"], str(r["shot_type"]).title())
+            shot_type = shot_type_word(r["shot_type"])
             st.markdown(f"**{esc(L.name(names, r['shooter_id']))}** ({esc(r['team'])}) vs "
                         f"{esc(L.name(names, r['goalie_id'], 'empty net'))} ({esc(r['opponent'])})  \n"
                         f"Game {int(r['game_id'])} · {clock(r['period'], r['period_seconds'])} · {esc(shot_type)} · "
@@ -105,7 +107,7 @@ def _inline(df: pd.DataFrame, names: dict) -> None:
 def _games(summ: pd.DataFrame) -> int:
     """The game picker: all live games or one; returns the game id (0: all)."""
     ids = summ["Id"].tolist()
-    labels = {int(r["Id"]): f"{r['Game']} · {r['Status']} · {int(r['Away shots']) + int(r['Home shots'])} shots"
+    labels = {int(r["Id"]): f"{r['Game']} · {r['Status']} · {plural(int(r['Away shots']) + int(r['Home shots']), 'shot')}"
               for _, r in summ.iterrows()}
     options = [ALL_GAMES, *ids]
     if st.session_state.get("live_game") not in options:
@@ -156,7 +158,7 @@ def _live(now: float) -> None:
     newest = float(shown["published_at"].iloc[0])
     on_now = (summ["Status"] == "live").sum()
     dot = ":red[**●  LIVE**]" if now - newest < 60 and on_now else ":gray[**●  idle**]"
-    top.markdown(f"{dot} &nbsp; **{len(df):,}** rated shots in **{len(summ)}** game{'s' if len(summ) != 1 else ''} "
+    top.markdown(f"{dot} &nbsp; **{plural(len(df), 'rated shot')}** in **{plural(len(summ), 'game')}** "
                  f"({on_now} on now) · newest {L.ago(now - newest)} · refreshed {time.strftime('%H:%M:%S')}")
 
     # -- the ticker: newest shots as cards ---------------------------------------------------
@@ -176,7 +178,7 @@ def _live(now: float) -> None:
         labels = dict(zip(summ["Id"], summ["Game"]))
         full = bool((head["x"] < 0).any())
         title = ("All live games" if game == ALL_GAMES else labels.get(game, str(game))) + \
-            f" · {len(head):,} shots, attacking right"
+            f" · {plural(len(head), 'shot')}, attacking right"
         fig = _map((f.db, tuple(head["shot_id"].tolist()), title, full), head, names, labels)
 
         def pick_marker(sid: int) -> None:
@@ -193,13 +195,14 @@ def _live(now: float) -> None:
             "xG": [f"{a:.2f} – {h:.2f}" for a, h in zip(summ["Away xG"], summ["Home xG"])],
             "Last shot": summ["Last shot"], "Updated": summ["Updated"], "Status": summ["Status"]})
         st.dataframe(view, key="live_games", hide_index=True, column_config={
+            "Game": st.column_config.TextColumn("Game", pinned=True),     # stays in view while a phone scrolls
             "Shots": st.column_config.TextColumn("Shots", help="Rated attempts, away – home"),
             "xG": st.column_config.TextColumn("xG", help="Expected goals, away – home: the sum of the live chances "
                                               "of every attempt the scorer rated"),
             "Last shot": st.column_config.TextColumn("Last shot", help="Period and elapsed time of the latest shot"),
         })
         xg = shown.groupby("team")["p_goal"].agg(["count", "sum"]).sort_values("sum", ascending=False)
-        st.caption(" · ".join(f"{esc(t)}: {int(r['count'])} shots, {r['sum']:.2f} xG" for t, r in xg.iterrows())
+        st.caption(" · ".join(f"{esc(t)}: {plural(int(r['count']), 'shot')}, {r['sum']:.2f} xG" for t, r in xg.iterrows())
                    + (" (all live games)." if game == ALL_GAMES else ".")
                    + " Expected goals sum the live chances of every rated attempt.")
 

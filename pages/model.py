@@ -7,9 +7,9 @@ import streamlit as st
 
 from oa.app import components as c
 from oa.app import queries as q
-from oa.app.style import TIER_COLORS, TIER_LABELS
 from oa.features.registry import factor_labels
-from oa.plots.shots import reliability_figure
+from oa.plots.shots import reliability_figure, title_layout, title_margin, title_text, wrap
+from oa.vocab import INK, NEUTRAL_COLOR, TIER_WORDS, plural
 from oa.app.nav import guard
 
 guard()  # a deep link on a fresh server runs the whole app first (see oa.app.nav)
@@ -75,7 +75,7 @@ for row in active.itertuples():
         comp.append(dict(model="Baseline: logistic on distance + angle",
                          **{k: base.get(k) for k in ("auc", "log_loss", "brier", "ece")}))
     for strength, mm in mj.get("cv_by_strength", {}).items():
-        comp.append(dict(model=f"Our model, {strength} only ({mm.get('n', 0):,} shots)",
+        comp.append(dict(model=f"Our model, {strength} only ({plural(mm.get('n', 0), 'shot')})",
                          **{k: mm.get(k) for k in ("auc", "log_loss", "brier", "ece")}))
     st.dataframe(pd.DataFrame(comp).rename(columns={"model": "Model", "auc": "AUC", "log_loss": "Log loss",
                                                     "brier": "Brier", "ece": "ECE"}),
@@ -87,25 +87,28 @@ for row in active.itertuples():
         if len(rel):
             st.plotly_chart(reliability_figure(rel, "Reliability (cross-validated)"), key=f"rel_{row.model_id}",
                             theme=None, config=c.CHART_CONFIG)
-            st.caption("Each dot is a group of shots with similar predicted chances (size: number of shots); "
-                       "on the diagonal, predictions match what happened.")
+            st.caption("Each dot is a group of shots with similar predicted chances; its area is proportional "
+                       "to the number of shots in it. On the diagonal, predictions match what happened.")
     with b:
         imp = mj.get("importance", {})
         if imp:
             d = pd.DataFrame({"factor": list(imp), "value": list(imp.values())}).head(15)
-            d["label"] = d["factor"].map(lambda n: factor_labels().get(n, n))
-            fig = go.Figure(go.Bar(x=d["value"], y=d["label"], orientation="h", marker=dict(color=TIER_COLORS["low"]),
+            d["label"] = d["factor"].map(lambda n: wrap(factor_labels().get(n, n), 22))
+            fig = go.Figure(go.Bar(x=d["value"], y=d["label"], orientation="h", marker=dict(color=NEUTRAL_COLOR),
                                    hovertemplate="%{y}: %{x:.3f} log-odds on average<extra></extra>"))
-            fig.update_layout(height=420, title=dict(text="What matters most (mean |contribution|, log-odds)", x=0),
-                              yaxis=dict(autorange="reversed", automargin=True), margin=dict(l=8, r=8, t=40, b=40),
-                              xaxis=dict(title="mean absolute contribution (log-odds)", gridcolor="#eef1f4"),
-                              plot_bgcolor="white", paper_bgcolor="white", font=dict(color="#1f2933"))
+            title = title_text("What matters most (mean |contribution|, log-odds)")
+            fig.update_layout(height=460, title=title_layout(title, 17),
+                              yaxis=dict(autorange="reversed", automargin=True, tickfont=dict(size=11)),
+                              margin=dict(l=8, r=8, t=title_margin(title), b=8),
+                              xaxis=dict(title="mean |contribution| (log-odds)", gridcolor="#eef1f4", automargin=True,
+                                         nticks=5),
+                              plot_bgcolor="white", paper_bgcolor="white", font=dict(color=INK))
             st.plotly_chart(fig, key=f"imp_{row.model_id}", theme=None, config=c.CHART_CONFIG)
 
     tiers = pd.DataFrame(mj.get("tiers", []))
     if len(tiers):
         st.markdown("**Tiers** (thresholds on the calibrated probability, fitted on out-of-fold predictions)")
-        tiers["Tier"] = tiers["tier"].map(TIER_LABELS)
+        tiers["Tier"] = tiers["tier"].map(TIER_WORDS)
         st.dataframe(tiers.rename(columns={"range": "p(goal)", "shots": "Shots", "share": "Share",
                                            "goal_rate": "Goal rate", "mean_p": "Mean predicted"})
                      [["Tier", "p(goal)", "Shots", "Share", "Goal rate", "Mean predicted"]],

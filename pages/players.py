@@ -8,8 +8,9 @@ import streamlit as st
 
 from oa.app import components as c
 from oa.app import queries as q
-from oa.app.style import SHOT_TYPE_LABELS, TIER_COLORS, TIER_LABELS, TIERS, pct
-from oa.plots.shots import bar, heat_layer, shot_map
+from oa.app.style import pct
+from oa.plots.shots import bar, heat_caption, heat_layer, shot_map
+from oa.vocab import TIER_COLORS, TIER_WORDS, TIERS, plural, shot_type_word
 from oa.app.nav import guard
 
 guard()  # a deep link on a fresh server runs the whole app first (see oa.app.nav)
@@ -52,15 +53,15 @@ if role == "shooter":
     with right:
         h = q.heat(f.db, v, me, against_league=True)
         st.plotly_chart(heat_layer(h, "vs_league", height=520), key="player_heat", theme=None, config=c.CHART_CONFIG)
-        st.caption("Red: where this shooter takes a bigger share of his shots than the league does; blue: smaller.")
+        st.caption(heat_caption("vs_league", who="this shooter"))
     a, b, cc = st.columns(3, gap="medium")
     with a:
         mx = q.mix(f.db, v, me, "shot_type")
         if len(mx):
             st.plotly_chart(bar(mx, "key", "shots", "Shot types", "shot type", "shots",
-                                text=[f"{g} goals" for g in mx["goals"]], horizontal=True,
+                                text=[plural(g, "goal") for g in mx["goals"]], horizontal=True,
                                 hover="%{y}: %{x} shots<extra></extra>").update_yaxes(
-                                    ticktext=[SHOT_TYPE_LABELS.get(t, t) for t in mx["key"]], tickvals=mx["key"]),
+                                    ticktext=[shot_type_word(t) for t in mx["key"]], tickvals=mx["key"]),
                             key="player_types", theme=None, config=c.CHART_CONFIG)
     with b:
         mt = q.mix(f.db, v, me, "tier")
@@ -68,26 +69,28 @@ if role == "shooter":
         if scored and mt["shots"].sum() > 0:
             st.plotly_chart(bar(mt, "key", "shots", "Danger mix", "tier", "shots",
                                 colors=[TIER_COLORS[t] for t in mt["key"]],
-                                text=[f"{int(s)} shots · {int(g)} goals" for s, g in zip(mt["shots"], mt["goals"])],
+                                text=[f"{plural(s, 'shot')} · {plural(g, 'goal')}"
+                                      for s, g in zip(mt["shots"], mt["goals"])],
                                 hover="%{x}: %{y} shots<extra></extra>").update_xaxes(
-                                    ticktext=[TIER_LABELS[t] for t in mt["key"]], tickvals=mt["key"]),
+                                    ticktext=[TIER_WORDS[t] for t in mt["key"]], tickvals=mt["key"]),
                             key="player_tiers", theme=None, config=c.CHART_CONFIG)
     with cc:
         src = q.high_danger_sources(f.db, v, me)
         if len(src):
             st.plotly_chart(bar(src, "source", "shots", "Where his high-danger chances come from", "play", "shots",
                                 colors=[TIER_COLORS["high"]] * len(src), horizontal=True,
-                                text=[f"{g} goals" for g in src["goals"]], hover="%{y}: %{x} shots<extra></extra>"),
+                                text=[plural(g, "goal") for g in src["goals"]],
+                                hover="%{y}: %{x} shots<extra></extra>"),
                             key="player_sources", theme=None, config=c.CHART_CONFIG)
         else:
             st.caption("No high-danger chances under these filters.")
     st.subheader("Shooters")
     show = table.rename(columns={"name": "Shooter", "team": "Team", "shots": "Shots", "goals": "Goals", "xg": "xG",
                                  "gax": "Goals − xG", "high": "High-danger"})
-    st.dataframe(show[["Shooter", "Team", "Shots", "Goals", "xG", "Goals − xG", "High-danger"]], hide_index=True,
-                 key="shooter_table", height=320,
-                 column_config={"xG": st.column_config.NumberColumn(format="%.1f"),
-                                "Goals − xG": st.column_config.NumberColumn(format="%+.1f")})
+    st.dataframe(c.good_bad_table(show[["Shooter", "Team", "Shots", "Goals", "xG", "Goals − xG", "High-danger"]],
+                                  {"Goals − xG": "{:+.1f}"}, {"xG": "{:.1f}"}),
+                 hide_index=True, key="shooter_table", height=320,
+                 column_config={"Shooter": st.column_config.TextColumn(pinned=True)})
 else:
     table = q.goalie_table(f.db, v, scope)
     if table.empty:
@@ -117,15 +120,15 @@ else:
         if scored and mt["on_goal"].sum() > 0:
             st.plotly_chart(bar(mt, "key", "sv", "Save rate by danger tier (shots on goal)", "tier", "save rate",
                                 colors=[TIER_COLORS[t] for t in mt["key"]],
-                                text=[f"{pct(s)} of {int(n)}" for s, n in zip(mt["sv"], mt["on_goal"])],
+                                text=[f"{pct(s)} of {plural(n, 'shot')}" for s, n in zip(mt["sv"], mt["on_goal"])],
                                 hover="%{x}: %{y:.1%}<extra></extra>", height=520).update_yaxes(
                                     tickformat=".0%", range=[0, 1]).update_xaxes(
-                                    ticktext=[TIER_LABELS[t] for t in mt["key"]], tickvals=mt["key"]),
+                                    ticktext=[TIER_WORDS[t] for t in mt["key"]], tickvals=mt["key"]),
                             key="goalie_tiers", theme=None, config=c.CHART_CONFIG)
     with right:
         h = q.heat(f.db, v, me)
         st.plotly_chart(heat_layer(h, "ga_vs_x", height=520), key="goalie_heat", theme=None, config=c.CHART_CONFIG)
-        st.caption("Blue: fewer goals allowed than the chances were worth (good); red: more.")
+        st.caption(heat_caption("ga_vs_x"))
     goals = replace(me, outcomes=("GOAL",))
     df = q.shot_sample(f.db, v, goals, n=1000, xmin=-100.0)
     if len(df):
@@ -134,8 +137,8 @@ else:
     st.subheader("Goalies")
     show = table.rename(columns={"name": "Goalie", "team": "Team", "on_goal": "Shots on goal",
                                  "goals_against": "Goals against", "xga": "xGA", "gsax": "GSAx", "sv": "Save rate"})
-    st.dataframe(show[["Goalie", "Team", "Shots on goal", "Goals against", "xGA", "GSAx", "Save rate"]],
+    st.dataframe(c.good_bad_table(show[["Goalie", "Team", "Shots on goal", "Goals against", "xGA", "GSAx", "Save rate"]],
+                                  {"GSAx": "{:+.1f}"}, {"xGA": "{:.1f}", "Save rate": "{:.3f}"}),
                  hide_index=True, key="goalie_table", height=320,
-                 column_config={"xGA": st.column_config.NumberColumn(format="%.1f"),
-                                "GSAx": st.column_config.NumberColumn(format="%+.1f", help="Goals saved above expected"),
-                                "Save rate": st.column_config.NumberColumn(format="%.3f")})
+                 column_config={"Goalie": st.column_config.TextColumn(pinned=True),
+                                "GSAx": st.column_config.Column(help="Goals saved above expected")})

@@ -9,8 +9,9 @@ import streamlit as st
 
 from oa.app import queries as q
 from oa.app.filters import Filters, current
-from oa.app.style import OUTCOME_LABELS, SHOT_TYPE_LABELS, TIER_LABELS, clock
+from oa.app.style import clock, narrow_screens
 from oa.app.text import esc
+from oa.vocab import GOOD_BAD, outcome_word, shot_type_word, tier_word
 
 CHART_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
 SHOT_PAGE = "pages/shot.py"
@@ -19,6 +20,7 @@ SHOT_PAGE = "pages/shot.py"
 def page_start(title: str, caption: str | None = None) -> tuple[Filters, float] | None:
     """Title, data-source banner and the shared filters; None (with a message) if the store is empty."""
     st.title(title)
+    narrow_screens()
     f = current()
     v = q.version(f.db)
     if q.n_games(f.db, v) == 0:
@@ -87,10 +89,10 @@ def shot_rows(df: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame()
     out = pd.DataFrame({
         "Chance": df["p_goal"].astype(float) * 100,
-        "Tier": df["tier"].map(lambda t: TIER_LABELS.get(t, "–")),
-        "Outcome": df["outcome"].map(OUTCOME_LABELS),
+        "Tier": df["tier"].map(tier_word),
+        "Outcome": df["outcome"].map(outcome_word),
         "Shooter": df["shooter"], "Team": df["team"], "Goalie": df["goalie"], "Opp": df["opponent"],
-        "Type": df["shot_type"].map(lambda t: SHOT_TYPE_LABELS.get(t, t)),
+        "Type": df["shot_type"].map(shot_type_word),
         "Strength": df["strength"],
         "Date": pd.to_datetime(df["date"]),
         "Time": [clock(p, s) for p, s in zip(df["period"], df["period_seconds"])],
@@ -121,3 +123,19 @@ def shot_table(df: pd.DataFrame, key: str, height: int | None = None) -> None:
         if st.session_state.get(f"_handled_{key}") != sid:
             st.session_state[f"_handled_{key}"] = sid
             open_shot(sid)
+
+
+def good_bad_table(df: pd.DataFrame, signed: dict[str, str], formats: dict[str, str] | None = None):
+    """A table whose signed columns (positive: good for the subject) are coloured as the diverging maps are.
+
+    `signed` maps a column to its number format ('{:+.1f}'); `formats` formats other columns.
+    """
+    def color(v: object) -> str:
+        try:
+            c = GOOD_BAD.color(float(v))  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            c = None
+        return f"color: {c}; font-weight: 600" if c else ""
+
+    return (df.style.map(color, subset=list(signed))
+            .format({**(formats or {}), **signed}, na_rep="–"))

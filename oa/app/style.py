@@ -3,21 +3,12 @@ from __future__ import annotations
 
 import math
 
-# Paul Tol's high-contrast scheme: colour-blind safe and distinct in greyscale too;
-# low -> medium -> high read as cool -> warm.
-TIER_COLORS = {"low": "#004488", "medium": "#DDAA33", "high": "#BB5566"}
-UNRATED_COLOR = "#9aa5b1"
-TIERS = ("low", "medium", "high")
-TIER_LABELS = {"low": "Low", "medium": "Medium", "high": "High"}
+from oa.vocab import (  # noqa: F401 - re-exported for the pages
+    GOOD_BAD, OUTCOME_SIZES, OUTCOME_SYMBOLS, OUTCOME_WORDS, OUTCOMES, SHOT_TYPE_WORDS,
+                      TIER_COLORS, TIER_TEXT_COLORS, TIER_WORDS, TIERS, UNRATED_COLOR, UNRATED_WORD, tier_color)
 
-# outcome by marker shape (colour is the tier)
-OUTCOMES = ("GOAL", "SAVE", "MISS", "BLOCK")
-OUTCOME_LABELS = {"GOAL": "Goal", "SAVE": "Save", "MISS": "Miss", "BLOCK": "Blocked"}
-OUTCOME_SYMBOLS = {"GOAL": "star", "SAVE": "circle", "MISS": "diamond", "BLOCK": "square"}
-OUTCOME_SIZES = {"GOAL": 13, "SAVE": 8, "MISS": 7, "BLOCK": 7}
-
-SHOT_TYPE_LABELS = {"WRIST": "Wrist", "SNAP": "Snap", "SLAP": "Slap", "BACKHAND": "Backhand", "TIP": "Tip-in",
-                    "DEFLECTION": "Deflection", "WRAPAROUND": "Wraparound"}
+# The words and colours of codes live in one vocabulary (oa.vocab); the pages' names for them:
+TIER_LABELS, OUTCOME_LABELS, SHOT_TYPE_LABELS = TIER_WORDS, OUTCOME_WORDS, SHOT_TYPE_WORDS
 
 # strength groups, as SQL over shots s (the shooter's view)
 STRENGTHS = {
@@ -27,12 +18,8 @@ STRENGTHS = {
     "4v4 / 3v3": "s.skaters_for = s.skaters_against AND s.skaters_for < 5",
 }   # empty-net shots have their own filter (oa.app.filters.EMPTY_NET)
 
-DIVERGING = [[0.0, "#2166ac"], [0.5, "#f7f7f7"], [1.0, "#b2182b"]]   # ColorBrewer RdBu (colour-blind safe)
+DIVERGING = GOOD_BAD.colorscale()      # positive (good for the subject) at the top
 SEQUENTIAL = "Viridis"
-
-
-def tier_color(tier: object) -> str:
-    return TIER_COLORS.get(str(tier), UNRATED_COLOR)
 
 
 def pct(p: object, digits: int = 1) -> str:
@@ -58,9 +45,36 @@ def tier_badge(tier: object, p: object | None = None) -> str:
     """HTML for a coloured tier badge (rendered with unsafe_allow_html)."""
     t = str(tier) if tier in TIER_COLORS else None
     color = tier_color(t)
-    text_color = "#1f2933" if t == "medium" else "#ffffff"
-    label = f"{TIER_LABELS[t]} danger" if t else "Not rated"
+    text_color = TIER_TEXT_COLORS.get(str(t), "#ffffff")
+    label = f"{TIER_LABELS[t]} danger" if t else UNRATED_WORD
     if p is not None and t:
         label += f" · {pct(p)}"
     return (f"<span style='background:{color};color:{text_color};padding:0.2em 0.7em;border-radius:1em;"
-            f"font-weight:600;font-size:0.95em;white-space:nowrap'>{label}</span>")
+            f"font-weight:600;font-size:0.95em;white-space:nowrap;display:inline-block'>{label}</span>")
+
+
+# Narrow windows (a laptop split screen, a phone): Streamlit's columns keep their share of
+# the width however little room there is, so five metrics in a 470 px column read "17,…".
+# A row of columns already wraps (flex-wrap); these minimum widths make it wrap *before*
+# anything is cut: a metric column is at least 7rem and as wide as its value, a live card as wide as its
+# badge, a column with a chart or a table at least 20rem (two side by side from about
+# 1000 px of page, stacked below).
+NARROW_CSS = """
+<style>
+[data-testid="stMetricValue"] > div { overflow: visible; text-overflow: clip; }
+[data-testid="stMetricLabel"] p, [data-testid="stMetricLabel"] div { white-space: normal; overflow: visible;
+  text-overflow: clip; overflow-wrap: normal; word-break: normal; }
+[data-testid="stMetricDelta"] > div { white-space: nowrap; overflow: visible; text-overflow: clip; }
+[data-testid="stColumn"]:has([data-testid="stMetric"]):not(:has(.js-plotly-plot, [data-testid="stDataFrame"])) {
+  flex: 1 1 7rem; min-width: min-content; }
+[data-testid="stColumn"]:has([class*="st-key-live_card_"]) { min-width: 12rem; }
+[data-testid="stColumn"]:has(.js-plotly-plot, [data-testid="stDataFrame"]) { min-width: min(100%, 20rem); }
+</style>
+"""
+
+
+def narrow_screens() -> None:
+    """Let rows of columns wrap instead of cutting their text (call once per page run)."""
+    import streamlit as st
+
+    st.html(NARROW_CSS)

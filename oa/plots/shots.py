@@ -9,10 +9,53 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from oa.app.style import (DIVERGING, OUTCOME_LABELS, OUTCOME_SIZES, OUTCOME_SYMBOLS, OUTCOMES, SEQUENTIAL,
-                          SHOT_TYPE_LABELS, TIER_COLORS, TIER_LABELS, TIERS, UNRATED_COLOR, clock, pct)
+from oa.app.style import SEQUENTIAL, clock, pct
 from oa.plots.rink import rink_figure
 from oa.rink import RINK, distance_to_net
+from oa.vocab import (GOOD_BAD, NEUTRAL_COLOR, OUTCOME_SIZES, OUTCOME_SYMBOLS, OUTCOME_WORDS, OUTCOMES,
+                      TIER_COLORS, TIER_WORDS, TIERS, UNRATED_COLOR, UNRATED_WORD, plural, shot_type_word)
+
+OUTCOME_LABELS, TIER_LABELS = OUTCOME_WORDS, TIER_WORDS
+TITLE_CHARS = 34          # a title longer than this gets a second, smaller line (a phone is ~360 px wide)
+LABEL_CHARS = 26          # bar and waterfall labels wrap at this many characters
+
+
+def wrap(text: str, width: int = LABEL_CHARS) -> str:
+    """Break `text` at spaces into lines of at most `width` characters (Plotly's <br>); never cut a word."""
+    lines: list[str] = []
+    for word in str(text).split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return "<br>".join(lines)
+
+
+def title_text(text: str, width: int = TITLE_CHARS) -> str:
+    """A chart title that fits a phone: 'Main (detail)' becomes the main words over a smaller detail line.
+
+    Plotly does not wrap titles; a long one runs off the figure on a narrow screen.
+    """
+    if len(text) <= width or "<br>" in text:
+        return text
+    if text.endswith(")") and " (" in text:
+        main, detail = text[:-1].split(" (", 1)
+        return f"{wrap(main, width)}<br><span style='font-size:12px'>{wrap(detail, int(width * 1.3))}</span>"
+    return wrap(text, width)
+
+
+def title_layout(title: str | None, size: int = 15) -> dict | None:
+    """Plotly title settings: at the figure's top-left, 8 px down, however many lines it has."""
+    if not title:
+        return None
+    # Plotly anchors a multi-line title by its first line: each further line needs its room in the pad
+    return dict(text=title, x=0.0, xanchor="left", y=1.0, yref="container", yanchor="top",
+                pad=dict(t=8 + 16 * title.count("<br>")), font=dict(size=size))
+
+
+def title_margin(text: str | None, base: int = 40) -> int:
+    """Top margin for a (possibly two-line) title."""
+    return base + 24 * str(text or "").count("<br>")
 
 # customdata of every shot marker: shot_id first, so a click finds the shot
 HOVER = ["shot_id", "shooter", "team", "opponent", "type_label", "distance", "strength", "clock", "date",
@@ -27,7 +70,7 @@ def _shot_labels(df: pd.DataFrame) -> pd.DataFrame:
     d = df.copy()
     d["distance"] = np.round(distance_to_net(d["x"].to_numpy(float), d["y"].to_numpy(float))).astype(int).astype(str)
     d["clock"] = [clock(p, s) for p, s in zip(d["period"], d["period_seconds"])]
-    d["type_label"] = d["shot_type"].map(lambda t: SHOT_TYPE_LABELS.get(t, str(t).title()))
+    d["type_label"] = d["shot_type"].map(shot_type_word)
     d["p_label"] = [pct(p) for p in d["p_goal"]]
     d["tier_label"] = [f"{TIER_LABELS[t]} danger" if t in TIER_LABELS else "not rated" for t in d["tier"]]
     return d
@@ -86,7 +129,7 @@ def add_shot_markers(fig: go.Figure, df: pd.DataFrame, shrink: float = 1.0, lege
         tiers = [t for t in TIERS if (d["tier"] == t).any()] + (["unrated"] if d["tier"].isna().any() else [])
         for t in tiers:
             fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers",
-                                     name=f"{TIER_LABELS[t]}" if t in TIER_LABELS else "Not rated",
+                                     name=f"{TIER_LABELS[t]}" if t in TIER_LABELS else UNRATED_WORD,
                                      legendgroup="tier", legendgrouptitle_text="Danger (colour)",
                                      marker=dict(symbol="circle", size=11, color=TIER_COLORS.get(t, UNRATED_COLOR),
                                                  line=dict(color="#1f2933", width=0.5)),
@@ -121,10 +164,11 @@ def live_map(df: pd.DataFrame, half: bool = True, height: int | None = None, new
     period, period_seconds and game (a label); one trace per tier, so the legend is the tiers.
     """
     fig = rink_figure(half=half, height=height)
+    # the legend's title above its entries: beside them, the entries ran off a phone's figure
     fig.update_layout(legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="left", x=0.0,
-                                  title=dict(text="Danger"), font=dict(size=12)),
-                      margin=dict(l=8, r=8, t=70 if title else 40, b=8), clickmode="event+select",
-                      title=dict(text=title, x=0.0, y=0.98, font=dict(size=15)) if title else None)
+                                  title=dict(text="Danger", side="top left"), font=dict(size=12)),
+                      margin=dict(l=8, r=8, t=90 if title else 60, b=8), clickmode="event+select",
+                      title=title_layout(title))
     if df.empty:
         return fig
     d = _shot_labels(df)
@@ -135,7 +179,7 @@ def live_map(df: pd.DataFrame, half: bool = True, height: int | None = None, new
             continue
         s = d[sel]
         fig.add_trace(go.Scatter(
-            x=s["x"], y=s["y"], mode="markers", name=TIER_LABELS.get(t, "Not rated"),
+            x=s["x"], y=s["y"], mode="markers", name=TIER_LABELS.get(t, UNRATED_WORD),
             legendrank=1 + (TIERS.index(t) if t in TIERS else 3),
             marker=dict(color=TIER_COLORS.get(t, UNRATED_COLOR), symbol="circle", size=10, opacity=0.85,
                         line=dict(color="#1f2933", width=0.6)),
@@ -144,7 +188,7 @@ def live_map(df: pd.DataFrame, half: bool = True, height: int | None = None, new
     if newest is not None and (d["shot_id"] == newest).any():
         r = d[d["shot_id"] == newest]
         fig.add_trace(go.Scatter(
-            x=r["x"], y=r["y"], mode="markers", name="Newest shot", legendrank=5,
+            x=r["x"], y=r["y"], mode="markers", name="Newest", legendrank=5,   # short: the legend fits a phone
             marker=dict(color="rgba(0,0,0,0)", symbol="circle", size=22, line=dict(color="#1f2933", width=2.5)),
             customdata=r[LIVE_HOVER].astype(str).to_numpy(), hovertemplate=LIVE_TEMPLATE,
         ))
@@ -173,7 +217,7 @@ def heat_figure(z: np.ndarray, cell: float, title: str, colorbar: str, diverging
     if diverging:
         m = zmax if zmax is not None else float(np.nanmax(np.abs(zs))) if np.isfinite(zs).any() else 1.0
         m = m or 1.0
-        scale, zmin, zmx = DIVERGING, -m, m
+        scale, zmin, zmx = GOOD_BAD.colorscale(), -m, m
     else:
         scale, zmin = SEQUENTIAL, 0.0
         zmx = zmax if zmax is not None else (float(np.nanmax(zs)) if np.isfinite(zs).any() else 1.0) or 1.0
@@ -202,37 +246,88 @@ def heat_figure(z: np.ndarray, cell: float, title: str, colorbar: str, diverging
     mask = dict(type="path", path=outer + " " + inner, fillcolor="white", line=dict(width=0), layer="above",
                 xref="x", yref="y", name="outside", fillrule="evenodd")
     fig.layout.shapes = [mask] + shapes          # replace (update_layout would merge shape by shape)
-    fig.update_layout(showlegend=False, margin=dict(l=8, r=8, t=40, b=8),
-                      title=dict(text=title, x=0.0, y=0.98, font=dict(size=15)),
+    title = title_text(title)
+    fig.update_layout(showlegend=False, margin=dict(l=8, r=8, t=title_margin(title), b=8),
+                      title=title_layout(title),
                       yaxis_constraintoward="middle")   # centred like its colour bar, which spans the plot height
     return fig
 
 
-def heat_layer(h: dict, kind: str, per_game: bool = True, height: int | None = None) -> go.Figure:
-    """One of the explorer's heat maps from `queries.heat` output."""
-    me, cell = h["me"], h["cell"]
+# Heat maps by kind: title, colour-bar title, hover, diverging or not, smoothing, and the values.
+# Diverging kinds are signed so that positive is good for the map's subject (GOOD_BAD.good).
+HEAT_KINDS = {
+    "density": dict(title="Shot density", unit="per game", bar="shots / game", hover="%{z:.2f} shots per game",
+                    diverging=False, smooth=0.8),
+    "xg": dict(title="Expected goals", unit="per game", bar="xG / game", hover="%{z:.3f} expected goals per game",
+               diverging=False, smooth=0.8),
+    "gax": dict(title="Goals above expected", unit="total", bar="goals − xG", hover="%{z:+.2f} goals above expected",
+                diverging=True, smooth=1.2),
+    "vs_league": dict(title="Shot share vs league average", unit=None, bar="pct points",
+                      hover="%{z:+.2f} points of shots vs league", diverging=True, smooth=1.2),
+    "ga_vs_x": dict(title="Goals saved above expected", unit="total", bar="xG − goals",
+                    hover="%{z:+.2f} goals saved above expected", diverging=True, smooth=1.2),
+}
+
+
+def heat_values(h: dict, kind: str, per_game: bool = True) -> np.ndarray:
+    """The per-cell values a heat map of this kind draws (before smoothing)."""
+    me = h["me"]
     games = me["games"] if per_game else 1
-    area = f"per {cell:g}×{cell:g} ft"
     if kind == "density":
-        return heat_figure(me["shots"] / games, cell, f"Shot density ({area}, per game)",
-                           "shots / game", hover="%{z:.2f} shots per game", height=height)
+        return me["shots"] / games
     if kind == "xg":
-        return heat_figure(me["xg"] / games, cell, f"Expected goals ({area}, per game)",
-                           "xG / game", hover="%{z:.3f} expected goals per game", height=height)
+        return me["xg"] / games
     if kind == "gax":
-        return heat_figure(me["gax"], cell, f"Goals above expected ({area}, total)", "goals − xG",
-                           diverging=True, hover="%{z:+.2f} goals above expected", height=height, smooth=1.2)
+        return me["gax"]
+    if kind == "ga_vs_x":
+        return -me["gax"]
     if kind == "vs_league":
         lg = h["league"]
-        mine = me["shots"] / max(me["shots"].sum(), 1)
-        theirs = lg["shots"] / max(lg["shots"].sum(), 1)
-        return heat_figure(100 * (mine - theirs), cell, f"Shot share vs league average ({area})",
-                           "pct points", diverging=True, hover="%{z:+.2f} points of shots vs league",
-                           height=height, smooth=1.2)
-    if kind == "ga_vs_x":
-        return heat_figure(-me["gax"], cell, f"Goals saved above expected ({area}, total)", "xG − goals",
-                           diverging=True, hover="%{z:+.2f} goals saved above expected", height=height, smooth=1.2)
+        return 100 * (me["shots"] / max(me["shots"].sum(), 1) - lg["shots"] / max(lg["shots"].sum(), 1))
     raise ValueError(kind)
+
+
+def heat_zmax(hs: list[dict], kind: str) -> float:
+    """One colour scale for several maps (a team's shots for and against): the largest drawn value."""
+    spec = HEAT_KINDS[kind]
+    top = [float(np.nanmax(np.abs(_smooth(np.asarray(heat_values(h, kind), float), spec["smooth"])))) for h in hs]
+    return max([t for t in top if np.isfinite(t)] + [0.0]) or 1.0
+
+
+def heat_caption(kind: str, who: str = "the shooters") -> str:
+    """What the colours of a heat map mean, from the same settings that draw them."""
+    if kind == "density":
+        return "Brighter squares: more shots per game from there."
+    if kind == "xg":
+        return "Brighter squares: more expected goals per game from there (more and better chances)."
+    if kind == "gax":
+        return GOOD_BAD.caption(f"where {who} scored more goals than the chances were worth", "fewer")
+    if kind == "ga_vs_x":
+        return GOOD_BAD.caption("where he allowed fewer goals than the chances were worth (good for the goalie)",
+                                "more")
+    if kind == "vs_league":
+        return GOOD_BAD.caption(f"where {who} took a bigger share of shots than the league did", "a smaller share")
+    raise ValueError(kind)
+
+
+def heat_layer(h: dict, kind: str, per_game: bool = True, height: int | None = None,
+               zmax: float | None = None) -> go.Figure:
+    """One heat map of `queries.heat` output; `zmax` shares one colour scale between maps."""
+    spec = HEAT_KINDS[kind]
+    area = f"per {h['cell']:g}×{h['cell']:g} ft"
+    unit = spec["unit"] if per_game or spec["unit"] != "per game" else "total"
+    title = f"{spec['title']} ({area}{', ' + unit if unit else ''})"
+    return heat_figure(heat_values(h, kind, per_game), h["cell"], title, spec["bar"], diverging=spec["diverging"],
+                       hover=spec["hover"], height=height, smooth=spec["smooth"], zmax=zmax)
+
+
+def with_points(label: str, pp: float, width: int = LABEL_CHARS) -> str:
+    """A factor's words wrapped to `width`, then its signed points (on the last line if they fit)."""
+    text = wrap(label, width)
+    points = f"{pp:+.1f} pts"
+    last = text.rsplit("<br>", 1)[-1]
+    sep = " " if len(last) + 1 + len(points) <= width + 4 else "<br>"
+    return f"{text}{sep}<b>{points}</b>"
 
 
 def waterfall(factors: pd.DataFrame, p: float, base_logit: float, k: int = 8, height: int = 420,
@@ -246,9 +341,8 @@ def waterfall(factors: pd.DataFrame, p: float, base_logit: float, k: int = 8, he
     names = [("<b>League-average attempt</b>")]
     values, measures, texts, hovers = [base], ["absolute"], [f"{base:.1f}%"], [f"Average unblocked attempt: {base:.1f}%"]
     for r in top.itertuples():
-        label = str(r.value_label or r.factor)
-        label = label if len(label) <= 46 else label[:44] + "…"
-        names.append(f"{label}  <b>{r.contribution_pp:+.1f} pts</b>")
+        # the whole label, wrapped (a cut one hid what the factor was), its points after it
+        names.append(with_points(str(r.value_label or r.factor), r.contribution_pp))
         values.append(float(r.contribution_pp))
         measures.append("relative")
         texts.append("")
@@ -257,11 +351,11 @@ def waterfall(factors: pd.DataFrame, p: float, base_logit: float, k: int = 8, he
                       f"<br>{r.contribution:+.3f} log-odds")
     if len(rest):
         other = float(rest["contribution_pp"].sum())
-        names.append(f"{len(rest)} other factors  <b>{other:+.1f} pts</b>")
+        names.append(with_points(plural(len(rest), "other factor"), other))
         values.append(other)
         measures.append("relative")
         texts.append("")
-        hovers.append(f"{len(rest)} smaller factors together: {other:+.2f} points (approximate)")
+        hovers.append(f"{plural(len(rest), 'smaller factor')} together: {other:+.2f} points (approximate)")
     names.append("<b>This shot</b>")
     values.append(100 * p)
     measures.append("total")
@@ -270,15 +364,21 @@ def waterfall(factors: pd.DataFrame, p: float, base_logit: float, k: int = 8, he
     fig = go.Figure(go.Waterfall(
         orientation="h", y=names, x=values, measure=measures, text=texts, textposition="outside",
         hovertext=hovers, hoverinfo="text", cliponaxis=False,
-        increasing=dict(marker=dict(color=TIER_COLORS["high"])), decreasing=dict(marker=dict(color=TIER_COLORS["low"])),
-        totals=dict(marker=dict(color="#5f6b7a")), connector=dict(line=dict(color="#9aa5b1", width=1, dash="dot")),
+        # raising the chance is good for the shooter: the good/bad colours, not the tiers'
+        increasing=dict(marker=dict(color=GOOD_BAD.good)), decreasing=dict(marker=dict(color=GOOD_BAD.bad)),
+        totals=dict(marker=dict(color=NEUTRAL_COLOR)), connector=dict(line=dict(color="#9aa5b1", width=1, dash="dot")),
     ))
     hi = max(np.cumsum([v if m != "total" else 0 for v, m in zip(values, measures)]).max(), 100 * p, base)
-    fig.update_layout(height=height, margin=dict(l=8, r=30, t=40 if title else 10, b=40), showlegend=False,
-                      yaxis=dict(autorange="reversed", automargin=True),
-                      xaxis=dict(title="chance of a goal (%)",
-                                 range=[0, hi * 1.25 + 1], ticksuffix="%"),
-                      title=dict(text=title, x=0.0, font=dict(size=15)) if title else None,
+    title = title_text(title) if title else None
+    # rows share the height equally: give every row the room of the tallest (wrapped) label
+    row_px = 15 * max(1 + n.count("<br>") for n in names) + 10
+    height = max(height, row_px * len(names) + 70 + (title_margin(title) if title else 10))
+    fig.update_layout(height=height, margin=dict(l=8, r=30, t=title_margin(title) if title else 10, b=8),
+                      showlegend=False,
+                      yaxis=dict(autorange="reversed", automargin=True, tickfont=dict(size=12)),
+                      xaxis=dict(title=dict(text="chance of a goal (%)", standoff=8), automargin=True,
+                                 range=[0, hi * 1.25 + 1], ticksuffix="%", nticks=6),
+                      title=title_layout(title),
                       plot_bgcolor="white", paper_bgcolor="white", font=dict(color="#1f2933"))
     return fig
 
@@ -329,17 +429,30 @@ def game_flow(shots: pd.DataFrame, home: str, away: str, home_color: str, away_c
     return fig
 
 
+DOT_PX = 24.0
+
+
+def reliability_sizeref(shots: np.ndarray, largest_px: float = DOT_PX) -> float:
+    """Plotly's sizeref for area-sized markers: the bin with the most shots is `largest_px` across."""
+    top = float(np.nanmax(shots)) if len(shots) else 1.0
+    return 2.0 * max(top, 1.0) / largest_px ** 2
+
+
 def reliability_figure(bins: pd.DataFrame, title: str = "Reliability") -> go.Figure:
     hi = float(max(bins["p_mean"].max(), bins["goal_rate"].max(), 0.05)) * 1.1 if len(bins) else 1.0
     fig = go.Figure()
     fig.add_trace(go.Scatter(x=[0, hi], y=[0, hi], mode="lines", name="perfect calibration",
                              line=dict(color="#9aa5b1", dash="dash")))
+    n = bins["shots"].to_numpy(float)
+    # dot size = shots: each dot's area is proportional to its shots (the largest DOT_PX across)
     fig.add_trace(go.Scatter(x=bins["p_mean"], y=bins["goal_rate"], mode="lines+markers", name="model",
-                             marker=dict(size=np.clip(np.sqrt(bins["shots"].to_numpy(float)) / 3, 6, 18),
-                                         color=TIER_COLORS["low"]),
-                             customdata=bins["shots"], line=dict(color=TIER_COLORS["low"]),
+                             marker=dict(size=n, sizemode="area", sizeref=reliability_sizeref(n), sizemin=0,
+                                         color=NEUTRAL_COLOR, line=dict(color="white", width=0.5)),
+                             customdata=bins["shots"], line=dict(color=NEUTRAL_COLOR),
                              hovertemplate="predicted %{x:.1%}<br>observed %{y:.1%}<br>%{customdata:,} shots<extra></extra>"))
-    fig.update_layout(height=380, title=dict(text=title, x=0), margin=dict(l=60, r=8, t=40, b=40),
+    title = title_text(title)
+    fig.update_layout(height=380, title=title_layout(title, 17),
+                      margin=dict(l=60, r=8, t=title_margin(title), b=40),
                       xaxis=dict(title="predicted chance of a goal", tickformat=".0%", range=[0, hi], gridcolor="#eef1f4"),
                       yaxis=dict(title="observed goal rate", tickformat=".0%", range=[0, hi], gridcolor="#eef1f4"),
                       plot_bgcolor="white", paper_bgcolor="white", legend=dict(x=0.02, y=0.98),
@@ -350,11 +463,12 @@ def reliability_figure(bins: pd.DataFrame, title: str = "Reliability") -> go.Fig
 def bar(df: pd.DataFrame, x: str, y: str, title: str, xaxis: str, yaxis: str, colors: list[str] | None = None,
         text: list[str] | None = None, height: int = 300, horizontal: bool = False, hover: str | None = None) -> go.Figure:
     kw = dict(x=df[y], y=df[x], orientation="h") if horizontal else dict(x=df[x], y=df[y])
-    fig = go.Figure(go.Bar(**kw, marker=dict(color=colors or TIER_COLORS["low"]), text=text,
+    fig = go.Figure(go.Bar(**kw, marker=dict(color=colors or NEUTRAL_COLOR), text=text,
                            textposition="auto", hovertemplate=hover))
-    fig.update_layout(height=height, title=dict(text=title, x=0, font=dict(size=15)),
-                      margin=dict(l=8, r=8, t=40, b=40), plot_bgcolor="white", paper_bgcolor="white",
-                      xaxis=dict(title=yaxis if horizontal else xaxis, gridcolor="#eef1f4"),
+    title = title_text(title)
+    fig.update_layout(height=height, title=title_layout(title),
+                      margin=dict(l=8, r=8, t=title_margin(title), b=8), plot_bgcolor="white", paper_bgcolor="white",
+                      xaxis=dict(title=yaxis if horizontal else xaxis, gridcolor="#eef1f4", automargin=True),
                       yaxis=dict(title=xaxis if horizontal else yaxis, gridcolor="#eef1f4",
                                  autorange="reversed" if horizontal else None, automargin=True),
                       font=dict(color="#1f2933"), showlegend=False)

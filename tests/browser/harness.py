@@ -85,6 +85,21 @@ def wait_idle(page, timeout: float = 60.0, quiet: float = 0.8) -> None:
     raise TimeoutError("the app did not become idle")
 
 
+def charts_drawn(page, timeout: float = 30.0, steady: float = 1.0) -> int:
+    """Wait for the page's Plotly charts: plotly.js loads after the script run ends (seconds on a
+    busy machine), so an idle app may not show its charts yet. Returns how many are drawn."""
+    t0 = time.time()
+    n, since = -1, time.time()
+    while time.time() - t0 < timeout:
+        now = page.locator(".js-plotly-plot").count()
+        if now != n:
+            n, since = now, time.time()
+        elif n > 0 and time.time() - since >= steady:
+            return n
+        time.sleep(0.2)
+    return max(n, 0)
+
+
 @contextmanager
 def browser(width: int = 1500, height: int = 2400) -> Iterator:
     from playwright.sync_api import sync_playwright
@@ -134,6 +149,7 @@ def screenshots(db: Path, out: Path) -> dict:
         for name in PAGES:
             page.goto(f"{url}/{name}")
             wait_idle(page)
+            charts_drawn(page)
             seen[name or "league"] = {"exceptions": page.locator("[data-testid='stException']").count(),
                                       "charts": page.locator(".js-plotly-plot").count()}
             page.screenshot(path=str(out / f"page_{name or 'league'}.png"), full_page=True)

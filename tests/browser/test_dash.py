@@ -8,10 +8,8 @@
 from __future__ import annotations
 
 import time
-from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
-import pytest
 
 from tests.app.stores import hostile_copy
 from tests.app.test_pages import one

@@ -63,7 +63,7 @@ def test_live_map_colours_by_tier_rings_the_newest_and_keeps_shot_id_first():
     assert tiers["High"].marker.color == TIER_COLORS["high"] and tiers["High"].marker.symbol == "circle"
     ids = {int(row[0]) for t in tiers.values() for row in t.customdata}
     assert ids == set(df["shot_id"])
-    ring = next(t for t in fig.data if t.name == "Newest shot")
+    ring = next(t for t in fig.data if t.name == "Newest")
     assert int(ring.customdata[0][0]) == newest and ring.marker.size > tiers["Low"].marker.size
     assert fig.layout.clickmode == "event+select"
     assert len(live_map(df.iloc[:0]).data) == 0
@@ -96,8 +96,9 @@ def test_waterfall_adds_up_to_the_probability_and_words_carry_points():
     w = fig.data[0]
     assert w.measure[0] == "absolute" and w.measure[-1] == "total"
     assert abs(sum(w.x[:-1]) - 100 * p) < 1e-9
-    assert "goalie had to move 9 ft to square up  <b>+4.1 pts</b>" in w.y
-    assert "2 other factors  <b>+0.1 pts</b>" in w.y
+    words = [y.replace("<br>", " ") for y in w.y]
+    assert "goalie had to move 9 ft to square up <b>+4.1 pts</b>" in words
+    assert "2 other factors <b>+0.1 pts</b>" in words
 
 
 def test_game_flow_separates_close_team_colours_and_marks_goals():
