@@ -151,7 +151,7 @@ with right:
     hidden = 0 if full_rink else int(counts["behind_centre"])
     total = int(counts["total"]) - hidden
     # colour is the danger tier and shape the outcome, as on every shot map (tier colours mean tiers only)
-    fq = Filters(db=current().db, season=season, team=where["team"])
+    fq = Filters(db=current().db, season=season, team=where["team"], empty_net="include")  # the whole league
     sample = q.shot_sample(current().db, q.version(current().db), fq, n=SHOT_SAMPLE, xmin=where["xmin"])
     fig = shot_map(sample, half=not full_rink, height=360 if full_rink else 560)
     fig.update_layout(clickmode="event+select")

@@ -75,13 +75,17 @@ def test_league_page_renders(tiny_store, monkeypatch):
     assert set(standings["Team"]) <= names
 
     # shot map on a half rink, one trace per outcome, shot ids in customdata
+    # (marker traces per outcome, coloured by tier; legend-only traces carry no points)
     spec = chart_spec(at)
-    names = {t["name"] for t in spec["data"]}
+    drawn = [t for t in spec["data"] if t.get("customdata") is not None]
+    names = {t["name"] for t in drawn}
     assert {"Goal", "Save"} <= names <= {"Goal", "Save", "Miss", "Blocked"}
-    assert sum(len(values(t["x"])) for t in spec["data"]) == min(n_front, 3000)
+    legend = {t["name"] for t in spec["data"] if t.get("customdata") is None}
+    assert names <= legend and "Not rated" in legend, legend   # the tiny store is not scored
+    assert sum(len(values(t["x"])) for t in drawn) == min(n_front, 3000)
     assert spec["layout"]["yaxis"]["scaleanchor"] == "x"
     assert len(spec["layout"]["shapes"]) > 10
-    assert all(min(values(t["x"])) >= 0 for t in spec["data"])
+    assert all(min(values(t["x"])) >= 0 for t in drawn)
 
     # recent games
     recent = at.dataframe[1].value
@@ -97,7 +101,7 @@ def test_shot_map_team_filter(tiny_store, monkeypatch):
     box.select(team).run()
     assert not at.exception
     spec = chart_spec(at)
-    hover = [row for t in spec["data"] for row in t["customdata"]]
+    hover = [row for t in spec["data"] for row in t.get("customdata") or []]
     assert hover and all(row[2] == team for row in hover)
 
 
@@ -108,7 +112,7 @@ def test_full_rink_toggle_shows_shots_from_behind_centre(tiny_store, monkeypatch
     spec = chart_spec(at)
     with Store(tiny_store, read_only=True) as s:
         n_shots = int(s.query("SELECT count(*) AS n FROM shots")["n"].iloc[0])
-    assert sum(len(values(t["x"])) for t in spec["data"]) == min(n_shots, 3000)
+    assert sum(len(values(t["x"])) for t in spec["data"] if t.get("customdata") is not None) == min(n_shots, 3000)
     assert spec["layout"]["xaxis"]["range"][0] < -100
 
 

@@ -40,12 +40,13 @@ def _scores(db: str, v: float) -> str:
     return SCORES if bool(stale) else "shot_scores"
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
 def _shot_view(db: str, v: float) -> str:
     """The shots joined once with their season and active scores, in memory (per store version).
 
     Every filtered query used to join a million shots to their scores again (45 ms each on
     2 cores); reading this table instead costs a scan. Built on first use (~0.8 s for 1 M shots).
+    Not cached by name: the table lives in the connection `open_store` holds, so asking that
+    connection each time (a catalogue lookup) stays right when the resource is rebuilt.
     """
     name = f"shot_view_{abs(hash((db, v))) % 10**12}"
     return open_store(db).materialize(name, f"""
