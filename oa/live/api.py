@@ -16,12 +16,17 @@ Validation: field errors (unknown field, wrong type, coordinates off the rink, u
 shot type ...) are FastAPI's 422 with the field's location; errors between fields
 (frames that do not end at `release_frame`, events after the shot, a team that is not
 in the game ...) are 400 in the same shape: `{"detail": [{"loc": [...], "msg": ...}]}`.
-Models are read once at start from the store, which is closed again at once.
+Ids are capped at the store's BIGINT (2^63 - 1), indexes, frames and goals at its INTEGER
+(2^31 - 1); a string with a lone surrogate ("\\ud800", valid JSON but no text) is a 422 too,
+spelled out with a backslash in the answer. No input is a 500 (fuzzed from /openapi.json).
+Models are read once at start from the store, which is closed again at once; a damaged
+model file stops the API at start (`ModelError` naming the file), it never serves without it.
 """
 from __future__ import annotations
 
 import json
 import logging
+import math
 import threading
 import time
 from pathlib import Path
@@ -57,6 +62,8 @@ MAX_EVENTS = 2_000       # a whole game has ~260
 MAX_ROSTER = 200
 MAX_BODY = 4_000_000     # bytes; 20,000 records are about 1.4 MB of JSON
 PERIOD_S = 1200.0
+BIGINT = 2**63 - 1       # ids are the store's BIGINT columns (game_id, shot_id, player ids) ...
+INTEGER = 2**31 - 1      # ... counts and indexes its INTEGER ones (event_idx, frame_idx, goals)
 SHOOTER_STANDIN, GOALIE_STANDIN = -1, -2   # player ids for a hand / height given without an id (play-by-play)
 
 Team = Annotated[str, StringConstraints(min_length=1, max_length=16)]
@@ -83,7 +90,7 @@ class GameInfo(_Strict):
 class RosterEntry(_Strict):
     """A player who may appear in the frames or as shooter/goalie (goalies are told apart from skaters by position G)."""
 
-    player_id: int = Field(ge=1, description="player id (entity_id in the frames)")
+    player_id: int = Field(ge=1, le=BIGINT, description="player id (entity_id in the frames)")
     team: Team | None = Field(None, description="team code")
     position: Position | None = Field(None, description="C, LW, RW, D or G")
     shoots: Literal["L", "R"] | None = Field(None, description="shooting hand")
@@ -93,7 +100,7 @@ class RosterEntry(_Strict):
 class EventIn(_Strict):
     """An earlier play-by-play event of the game (only the shot's period is used). Coordinates as recorded."""
 
-    event_idx: int = Field(ge=0, description="order of the event in the game; must be below the shot's `event_idx`")
+    event_idx: int = Field(ge=0, le=INTEGER, description="order of the event in the game; must be below the shot's `event_idx`")
     period: int = Field(ge=1, le=9)
     game_seconds: float = Field(ge=0, description="seconds since the start of the game")
     type: EventType = Field(description="event type: " + ", ".join(EVENT_TYPES))
@@ -105,8 +112,8 @@ class EventIn(_Strict):
 class FrameRecord(_Strict):
     """One entity's position in one tracking frame."""
 
-    frame_idx: int = Field(ge=0, description="frame number: time = frame_idx / fps")
-    entity_id: int = Field(ge=0, description=f"player id, or {PUCK_ID} for the puck")
+    frame_idx: int = Field(ge=0, le=INTEGER, description="frame number: time = frame_idx / fps")
+    entity_id: int = Field(ge=0, le=BIGINT, description=f"player id, or {PUCK_ID} for the puck")
     team: Team | None = Field(None, description="the player's team code (home or away); null for the puck")
     x: float = Field(ge=X["lo"], le=X["hi"], description="feet, rink coordinates as recorded")
     y: float = Field(ge=Y["lo"], le=Y["hi"])
@@ -121,17 +128,17 @@ class ScoreRequest(_Strict):
     release frame (the factors read the last 5 s).
     """
 
-    shot_id: int = Field(0, ge=0, description="echoed back")
-    game_id: int = Field(0, ge=0)
-    event_idx: int | None = Field(None, ge=0, description="the shot's place in the game's events; default: after the last of `events`")
+    shot_id: int = Field(0, ge=0, le=BIGINT, description="echoed back")
+    game_id: int = Field(0, ge=0, le=BIGINT)
+    event_idx: int | None = Field(None, ge=0, le=INTEGER, description="the shot's place in the game's events; default: after the last of `events`")
     period: int = Field(1, ge=1, le=9, description="4 and up are overtime")
     period_seconds: float | None = Field(None, ge=0, le=PERIOD_S, description="seconds into the period; default from game_seconds, else 0")
     game_seconds: float | None = Field(None, ge=0, description="seconds since the start of the game; default (period - 1) * 1200 + period_seconds")
     team: Team | None = Field(None, description="shooting team; default the game's home or away team per `is_home`")
     opponent: Team | None = Field(None, description="defending team; default the other team")
     is_home: bool = Field(True, description="the shooting team is the home team")
-    shooter_id: int | None = Field(None, ge=1)
-    goalie_id: int | None = Field(None, ge=1, description="the goalie in net; null with an empty net or when unknown")
+    shooter_id: int | None = Field(None, ge=1, le=BIGINT)
+    goalie_id: int | None = Field(None, ge=1, le=BIGINT, description="the goalie in net; null with an empty net or when unknown")
     x: float = Field(ge=X["lo"], le=X["hi"], description="feet, normalised: the shooting team attacks the net at x = +89")
     y: float = Field(ge=Y["lo"], le=Y["hi"], description="feet across the rink, normalised like x")
     flipped: bool = Field(False, description="the shooting team attacks -x as recorded: events and frames are rotated 180 degrees to match x, y")
@@ -141,9 +148,9 @@ class ScoreRequest(_Strict):
     skaters_for: int | None = Field(None, ge=0, le=6, description="default from strength, else 5")
     skaters_against: int | None = Field(None, ge=0, le=6, description="default from strength, else 5")
     empty_net: bool = Field(False, description="the defending goalie was off the ice")
-    score_for: int = Field(0, ge=0, description="shooting team's goals before the shot")
-    score_against: int = Field(0, ge=0)
-    release_frame: int | None = Field(None, ge=0, description="tracking only: first frame with the puck in flight; the last frame of `frames`")
+    score_for: int = Field(0, ge=0, le=INTEGER, description="shooting team's goals before the shot")
+    score_against: int = Field(0, ge=0, le=INTEGER)
+    release_frame: int | None = Field(None, ge=0, le=INTEGER, description="tracking only: first frame with the puck in flight; the last frame of `frames`")
     shooter_shoots: Literal["L", "R"] | None = Field(None, description="shorthand for the shooter's roster entry: hand")
     goalie_height_in: float | None = Field(
         None, ge=48, le=96, description="shorthand for the goalie's roster entry: height. If neither this nor the roster "
@@ -207,16 +214,23 @@ class RequestError(ValueError):
         self.loc, self.msg = ("body", *loc), msg
 
 
+def _text(v: object) -> object:
+    """A string that UTF-8 can carry: a lone surrogate ("\\ud800", valid in JSON, not in UTF-8) is spelled out."""
+    return v.encode("utf-8", "backslashreplace").decode("utf-8") if isinstance(v, str) else v
+
+
 def _error(e: dict) -> dict:
     """One validation error for the answer: type, field, message, and the input only if it is a short scalar
-    (never a whole echoed body; NaN is not JSON)."""
-    out = {"type": e.get("type", "value_error"), "loc": list(e.get("loc", ())), "msg": e.get("msg", "")}
+    (never a whole echoed body; NaN is not JSON). Integers of any size are echoed (JSON has no limit);
+    strings, field names included, are made encodable first."""
+    out = {"type": e.get("type", "value_error"), "loc": [_text(x) for x in e.get("loc", ())],
+           "msg": _text(e.get("msg", ""))}
     if out["loc"] == ["body"] and out["type"] == "missing":
         out["msg"] = "the body is empty: send a JSON object with at least x and y"
     v = e.get("input")
-    if v is None or isinstance(v, bool) or (isinstance(v, (int, float)) and np.isfinite(v)) or \
+    if v is None or isinstance(v, (bool, int)) or (isinstance(v, float) and math.isfinite(v)) or \
             (isinstance(v, str) and len(v) <= 100):
-        out["input"] = v
+        out["input"] = _text(v)
     return out
 
 

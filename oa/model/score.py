@@ -78,10 +78,19 @@ def score_batch(model: Model, data: Mapping[str, np.ndarray] | pd.DataFrame) -> 
 
 
 def active_models(store: Store) -> list[Model]:
+    """The store's active models, each checked to be the model the store registered under that path."""
     rows = store.query("SELECT model_id, path FROM models WHERE active ORDER BY feature_set DESC")
     if len(rows) == 0:
         raise StoreError(f"store {store.path} has no trained model; run `python -m oa train --db {store.path}`")
-    return [load_model(resolve_path(store, p)) for p in rows["path"]]
+    models = []
+    for model_id, p in zip(rows["model_id"], rows["path"]):
+        path = resolve_path(store, p)
+        m = load_model(path)
+        if m.model_id != model_id:
+            raise ModelError(f"model file {path} holds model {m.model_id}, but store {store.path} registered "
+                             f"{model_id} there; restore the file or retrain with `python -m oa train`")
+        models.append(m)
+    return models
 
 
 def score_store(store: Store, models: list[Model] | None = None, progress: Progress | None = None) -> dict:
