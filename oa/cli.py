@@ -11,6 +11,7 @@ from typing import Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.table import Table
 
@@ -257,9 +258,15 @@ def ingest(
     cache: Path = typer.Option(DEFAULT_DB.parent / "cache" / "nhl", "--cache", help="nhl: where responses are kept"),
     rate: float = typer.Option(2.0, "--rate", min=0.1, max=20, help="nhl: requests per second at most"),
     features: bool = typer.Option(True, "--features/--no-features", help="compute the new games' factors"),
+    replace: bool = typer.Option(False, "--replace", help="replace stored games even by copies with fewer events, "
+                                 "shots or frames (refused by default: a truncated file must not shrink a game)"),
     as_json: bool = typer.Option(False, "--json", help="print the report as JSON"),
 ) -> None:
-    """Read real data with one adapter (or download it from the NHL) and store every game."""
+    """Read real data with one adapter (or download it from the NHL) and store every game.
+
+    Exit status: 0 when every file was read and every game stored (rejected rows are counted
+    in the report), 1 when a file or game was not stored (named with its row and field, or a
+    stored game was not replaced by a smaller copy), 2 for bad arguments."""
     from oa.sources.common import SourceError
     from oa.sources.ingest import ingest as run_ingest
 
@@ -275,17 +282,19 @@ def ingest(
         raise typer.BadParameter(f"unknown source {source!r}; expected one of {', '.join(SOURCES)} or nhl", param_hint="SOURCE")
     elif not paths:
         raise typer.BadParameter("give the files to read", param_hint="PATHS")
-    missing = [p for p in paths if not p.exists()]
+    missing = [p for p in paths if not p.exists() and not p.is_symlink()]    # the adapter names a broken link
     if missing:
         raise typer.BadParameter(f"no such file: {missing[0]}", param_hint="PATHS")
     try:
         with Store(db) as store, _progress() as bar:
-            report = run_ingest(store, source, paths, progress=StageBars(bar), features=features)
+            report = run_ingest(store, source, paths, progress=StageBars(bar), features=features, replace=replace)
     except (StoreError, SourceError) as e:
         _fail(e)
     r = report.as_dict()
     if as_json:
         typer.echo(json.dumps(r, default=str))
+        if r["failed"] or r["refused"]:
+            raise typer.Exit(1)
         return
     t = Table(title=f"Ingested {source} into {db} in {r['seconds']} s")
     t.add_column("what")
@@ -299,10 +308,12 @@ def ingest(
         t.add_row(f"unknown event type {typ} (kept as OTHER)", f"{n:,}")
     console.print(t)
     for reason, ex in r["examples"].items():
-        console.print(f"  first '{reason}': {ex}")
+        console.print(f"  first '{reason}': {ex}", soft_wrap=True, markup=False)
     for f in r["failed"]:
-        console.print(f"[red]not stored:[/red] {f}")
-    if r["failed"] and not r["games"]:
+        console.print(f"[red]not stored:[/red] {escape(f)}", soft_wrap=True)
+    for f in r["refused"]:
+        console.print(f"[red]not replaced:[/red] {escape(f)}", soft_wrap=True)
+    if r["failed"] or r["refused"]:
         raise typer.Exit(1)
 
 

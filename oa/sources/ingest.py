@@ -2,7 +2,10 @@
 
 Each game is stored in its own transaction (validated first), so a broken game is
 reported and skipped while the rest of the batch goes in, and nothing already stored is
-lost. Players and teams are upserted. Factors of the new games are computed at the end.
+lost. A game already stored is not replaced by a smaller copy of itself (fewer events,
+shots or tracking frames: a truncated file, or rows rejected this time) unless `replace`
+says so; the refusal reports what would shrink. Players and teams are upserted. Factors
+of the new games are computed at the end.
 """
 from __future__ import annotations
 
@@ -10,6 +13,7 @@ import time
 from pathlib import Path
 from typing import Callable
 
+import duckdb
 import pandas as pd
 
 from oa import schema
@@ -28,7 +32,10 @@ def adapters() -> dict[str, Callable]:
 
 
 def ingest(store: Store, source: str, paths: list[Path], progress: Progress | None = None,
-           features: bool = True) -> IngestReport:
+           features: bool = True, replace: bool = False) -> IngestReport:
+    """Read every path with the source's adapter and store its games (see the module docstring).
+
+    `replace`: store a game even if it has fewer events, shots or frames than the stored copy."""
     read = adapters().get(source)
     if read is None:
         raise SourceError(source, f"unknown source; expected one of {', '.join(adapters())}")
@@ -42,6 +49,9 @@ def ingest(store: Store, source: str, paths: list[Path], progress: Progress | No
         except SourceError as e:
             report.failed.append((path, e))
             continue
+        except Exception as e:  # noqa: BLE001 - a shape no check foresaw: name the file, never crash the batch
+            report.failed.append((path, SourceError(path, f"cannot be read ({type(e).__name__}: {e})")))
+            continue
         codes = sorted({t for b in games for t in (b.tables["games"]["home_team"].iloc[0], b.tables["games"]["away_team"].iloc[0])})
         unnamed = players["name"].isna() | (players["name"].astype(str).str.strip() == "")
         if unnamed.any():
@@ -53,7 +63,7 @@ def ingest(store: Store, source: str, paths: list[Path], progress: Progress | No
             shared["teams"] = teams_table(codes, source)
         try:
             store.upsert(shared)
-        except schema.ValidationError as e:
+        except (schema.ValidationError, duckdb.Error) as e:
             report.failed.append((path, e))
             continue
         report.players += len(players)
@@ -62,10 +72,15 @@ def ingest(store: Store, source: str, paths: list[Path], progress: Progress | No
                 report.reject("game has no shots (not stored)", 1, f"{Path(path).name}, game {b.game_id}")
                 report.games -= 1
                 continue
+            shrink = None if replace else shrinks(store, b)
+            if shrink:
+                report.refused.append((f"{Path(path).name} game {b.game_id}", shrink))
+                report.games -= 1
+                continue
             try:
                 store.ingest_game(b)
                 stored.append(b.game_id)
-            except schema.ValidationError as e:
+            except (schema.ValidationError, duckdb.Error) as e:
                 report.failed.append((f"{Path(path).name} game {b.game_id}", e))
             if progress:
                 progress(f"storing {Path(path).name}", i + 1, len(games))
@@ -81,6 +96,21 @@ def ingest(store: Store, source: str, paths: list[Path], progress: Progress | No
     store.checkpoint()
     report.seconds = round(time.perf_counter() - t0, 1)
     return report
+
+
+SHRINK_TABLES = ("events", "shots", "frames")
+
+
+def shrinks(store: Store, bundle: GameBundle) -> str | None:
+    """What storing `bundle` would lose from the stored copy of its game ("events 56 -> 40, ..."),
+    or None if the game is new or nothing shrinks."""
+    sql = " UNION ALL ".join(f"SELECT '{t}' AS t, count(*) AS n FROM {t} WHERE game_id = $g" for t in SHRINK_TABLES)
+    have = store.query(f"SELECT t, n FROM ({sql}) WHERE EXISTS (SELECT 1 FROM games WHERE game_id = $g)",
+                       {"g": int(bundle.game_id)})
+    old = dict(zip(have["t"], have["n"].astype(int)))
+    new = {t: len(bundle.tables[t]) if t in bundle.tables else 0 for t in SHRINK_TABLES}
+    lost = [f"{t} {old[t]:,} -> {new[t]:,}" for t in SHRINK_TABLES if t in old and new[t] < old[t]]
+    return ", ".join(lost) if lost else None
 
 
 def _sources(store: Store) -> str:

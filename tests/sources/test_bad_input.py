@@ -105,7 +105,8 @@ def test_nothing_already_stored_is_lost(good_csv, tmp_path):
     with Store(db) as s:
         ingest(s, "hockey_scraper", [good_csv])
     before = _snapshot(db)
-    # the same games again, but one shot of each is in period 12: validation fails, the stored copies stay
+    # the same games again, but one shot of each is in period 12: that row is rejected, so each game would
+    # shrink; the re-ingest is refused and the stored copies stay
     df = pd.read_csv(good_csv, dtype=str, keep_default_na=False)
     for g in df["Game_Id"].unique():
         i = df.index[(df["Game_Id"] == g) & (df["Event"] == "SHOT")][0]
@@ -114,7 +115,8 @@ def test_nothing_already_stored_is_lost(good_csv, tmp_path):
     df.to_csv(bad, index=False)
     with Store(db) as s:
         r = ingest(s, "hockey_scraper", [bad])
-    assert len(r.failed) == 2 and all("period" in str(e) for _, e in r.failed), r.failed
+    assert r.rejected["bad Period"] == 2 and "bad_period.csv, row" in r.examples["bad Period"]
+    assert len(r.refused) == 2 and all("events" in what and "shots" in what for _, what in r.refused), r.refused
     assert _snapshot(db) == before
 
 
