@@ -157,19 +157,26 @@ def _pp_info(tracking: Path, report: IngestReport) -> pd.DataFrame | None:
 
 def _players(df: pd.DataFrame, rosters: dict[str, pd.DataFrame]) -> pd.DataFrame:
     rows = {}
-    for name, team in list(zip(df["player_name"], df["_team"])) + list(zip(df["player_name_2"], df["_team"])):
+    # the second player can be an opponent (a faceoff's loser, a shot's goalie): no team from that column
+    for name, team in list(zip(df["player_name"], df["_team"])) + list(zip(df["player_name_2"], [None] * len(df))):
         if isinstance(name, str) and name.strip():
-            rows.setdefault(name.strip(), dict(name=name.strip(), team=team, position=None, number=None))
+            d = rows.setdefault(name.strip(), dict(name=name.strip(), team=team, position=None, number=None))
+            d["team"] = d["team"] or team
     for folder, r in rosters.items():
         for _, p in r.iterrows():
             code = roster_team(folder, p["team"])
             d = rows.setdefault(p["player"].strip(), dict(name=p["player"].strip(), team=code))
-            d.update(position=POSITIONS.get(p["position"]), number=pd.to_numeric(p["jn"], errors="coerce"))
+            d.update(team=code, position=POSITIONS.get(p["position"]), number=_jersey(p["jn"]))
     out = pd.DataFrame(list(rows.values()))
     out["player_id"] = out["name"].map(player_id).astype("int64")
     if out["player_id"].duplicated().any():
         raise SourceError("players", f"two names share an id: {out[out['player_id'].duplicated()]['name'].tolist()}")
     return schema.ordered(schema.PLAYERS, out.assign(source=SOURCE, shoots=None, height_in=None))
+
+
+def _jersey(v: object) -> float:
+    n = pd.to_numeric(v, errors="coerce")
+    return float(n) if n == n and 0 <= n <= 99 and n % 1 == 0 else np.nan
 
 
 def _games(path: Path, df: pd.DataFrame, tracking: Path | None, rosters: dict, report: IngestReport) -> Iterator[GameBundle]:

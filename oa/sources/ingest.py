@@ -53,12 +53,13 @@ def ingest(store: Store, source: str, paths: list[Path], progress: Progress | No
             report.failed.append((path, SourceError(path, f"cannot be read ({type(e).__name__}: {e})")))
             continue
         codes = sorted({t for b in games for t in (b.tables["games"]["home_team"].iloc[0], b.tables["games"]["away_team"].iloc[0])})
+        players = _new_players(store, players)          # stored values kept where this file has none
         unnamed = players["name"].isna() | (players["name"].astype(str).str.strip() == "")
         if unnamed.any():
             report.reject("player without a name (named by id)", int(unnamed.sum()),
                           f"{Path(path).name}, player {int(players.loc[unnamed, 'player_id'].iloc[0])}, field name")
             players = players.assign(name=players["name"].where(~unnamed, "Player #" + players["player_id"].astype(str)))
-        shared = {"players": _new_players(store, players)}
+        shared = {"players": players}
         if codes:
             shared["teams"] = teams_table(codes, source)
         try:

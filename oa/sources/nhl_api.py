@@ -84,7 +84,7 @@ def _season(s: object) -> str:
 
 # the numbers of a play, and what can be right; a play with one that cannot be is rejected
 PLAY_NUMBERS = {"period": Num(required=True, integer=True, lo=1, hi=9), "period_seconds": Num(required=True, lo=0, hi=1200),
-                "player_id": ID, "player2_id": ID, "shooter_id": ID, "goalie_id": ID, "x": X, "y": Y,
+                "shooter_id": ID, "goalie_id": ID, "player_id": ID, "player2_id": ID, "x": X, "y": Y,
                 "home_skaters": Num(integer=True, lo=0, hi=6), "away_skaters": Num(integer=True, lo=0, hi=6)}
 # where each number comes from, named as the source names it
 PLAY_FIELDS = {"period": "periodDescriptor.number", "period_seconds": "timeInPeriod", "player_id": "details.playerId",
@@ -141,8 +141,9 @@ def _bad_field(p: object) -> str | None:
     for key in DETAIL_TEXT:
         if not isinstance(det.get(key), (str, type(None))):
             return f"details.{key}"
-    for key in DETAIL_IDS:
-        if isinstance(det.get(key), (dict, list)):
+    for key in (*DETAIL_IDS, "xCoord", "yCoord"):
+        v = det.get(key)
+        if isinstance(v, (dict, list)) or (isinstance(v, float) and not np.isfinite(v)):     # NaN, Infinity
             return f"details.{key}"
     if not isinstance((p.get("periodDescriptor") or {}).get("periodType"), (str, type(None))):
         return "periodDescriptor.periodType"

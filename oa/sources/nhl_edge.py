@@ -60,7 +60,10 @@ def _bio(p: dict) -> dict:
     """One player's bio; a value of the wrong type or out of range is unknown (bios only fill gaps)."""
     h, num = p.get("heightInInches"), p.get("sweaterNumber")
     pos, hand = p.get("positionCode"), p.get("shootsCatches")
-    return dict(player_id=p["id"], source=SOURCE, name=f"{_text(p.get('firstName'))} {_text(p.get('lastName'))}".strip() or None,
+    parts = (p.get("firstName"), p.get("lastName"))
+    name = None if any(v is not None and not isinstance(v, str) for v in parts) else \
+        f"{_text(parts[0])} {_text(parts[1])}".strip() or None          # half a name would overwrite a whole one
+    return dict(player_id=p["id"], source=SOURCE, name=name,
                 team=None, position=POS.get(pos) if isinstance(pos, str) else None,
                 shoots=hand if hand in ("L", "R") else None,
                 height_in=float(h) if isinstance(h, (int, float)) and not isinstance(h, bool) and 55 <= h <= 90 else np.nan,

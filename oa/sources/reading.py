@@ -112,7 +112,7 @@ def read_csv(path: str | Path, required: tuple[str, ...], what: str, na_values: 
     (the header is line 1) so messages can name rows. Rows with too many fields and a last row cut
     off mid-way are rejected and counted; an unreadable file or a missing column is a SourceError."""
     path = Path(path)
-    text = read_text(path)
+    text, first = _blank_wide_first_row(read_text(path))
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
@@ -127,6 +127,9 @@ def read_csv(path: str | Path, required: tuple[str, ...], what: str, na_values: 
                           + (" (is it separated by something other than commas?)" if len(df.columns) == 1 else ""),
                           row=1, field=missing[0])
     skipped = [(int(m[1]), int(m[2]), int(m[3])) for w in caught for m in _SKIPPED.finditer(str(w.message))]
+    if first:                                     # the placeholder of a first row with too many fields
+        df = df.iloc[1:]
+        skipped.insert(0, (2, len(df.columns), first))
     lines = np.arange(2, len(df) + len(skipped) + 2)
     df.index = lines[~np.isin(lines, [s[0] for s in skipped])][:len(df)]
     if report is not None and skipped:
@@ -137,6 +140,19 @@ def read_csv(path: str | Path, required: tuple[str, ...], what: str, na_values: 
     if len(df) == 0:
         raise SourceError(path, "has a header but no data rows", row=2)
     return df
+
+
+def _blank_wide_first_row(text: str) -> tuple[str, int]:
+    """(text, 0), or with a first data row that has more fields than the header replaced by an empty
+    row (and its field count): pandas would silently read such a row's first field as an index."""
+    parts = text.split("\n", 2)
+    if len(parts) < 2:
+        return text, 0
+    want = len(next(csv.reader([parts[0]]), []))
+    saw = len(next(csv.reader([parts[1]]), []))
+    if saw <= want:
+        return text, 0
+    return "\n".join([parts[0], "," * (want - 1), *parts[2:]]), saw
 
 
 def _extra_field(columns: pd.Index, want: int) -> str:
