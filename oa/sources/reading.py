@@ -84,10 +84,18 @@ def read_text(path: Path) -> str:
                           row=line, field=field) from None
 
 
+def _fields(line: str) -> list[str]:
+    """The fields of one CSV line (split at commas when it is not valid CSV on its own)."""
+    try:
+        return next(csv.reader([line]), [])
+    except csv.Error:
+        return line.split(",")
+
+
 def _field_at(header_line: str, line_prefix: str) -> str | None:
     """Which header column a position in a CSV line falls in (None for a non-CSV file)."""
-    names = next(csv.reader([header_line]), [])
-    k = len(next(csv.reader([line_prefix]), [""])) - 1 if line_prefix else 0
+    names = _fields(header_line)
+    k = len(_fields(line_prefix) or [""]) - 1 if line_prefix else 0
     return names[k] if 0 <= k < len(names) and len(names) > 1 else None
 
 
@@ -148,8 +156,7 @@ def _blank_wide_first_row(text: str) -> tuple[str, int]:
     parts = text.split("\n", 2)
     if len(parts) < 2:
         return text, 0
-    want = len(next(csv.reader([parts[0]]), []))
-    saw = len(next(csv.reader([parts[1]]), []))
+    want, saw = len(_fields(parts[0])), len(_fields(parts[1]))
     if saw <= want:
         return text, 0
     return "\n".join([parts[0], "," * (want - 1), *parts[2:]]), saw
@@ -165,7 +172,7 @@ def _drop_cut_last_row(path: Path, text: str, df: pd.DataFrame, report: IngestRe
     if not len(df) or text.endswith(("\n", "\r")):
         return df
     last = text[text.rfind("\n") + 1:]
-    fields = next(csv.reader([last]), [])
+    fields = _fields(last)
     if len(fields) >= len(df.columns):
         return df
     if report is not None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import signal
 from pathlib import Path
 
 import duckdb
@@ -60,6 +61,18 @@ def test_fixtures_are_current():
 def test_the_corpus_is_large_and_covers_every_source():
     assert len(VARIANTS) >= 100 and len({v.id for v in VARIANTS}) == len(VARIANTS)
     assert {v.source for v in VARIANTS} == {"hockey_scraper", "moneypuck", "hockeyr", "nhl_api", "nhl_edge", "bigdatacup"}
+
+
+@pytest.fixture(autouse=True)
+def no_hang():
+    """A FIFO opened for reading blocks until a writer comes: fail instead of hanging the suite."""
+    def stop(*_: object) -> None:
+        raise TimeoutError("ingest did not return within 60 s")
+    old = signal.signal(signal.SIGALRM, stop)
+    signal.alarm(60)
+    yield
+    signal.alarm(0)
+    signal.signal(signal.SIGALRM, old)
 
 
 UNIT = re.compile(r"\b(row|play|item|roster) \d+")
