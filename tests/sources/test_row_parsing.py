@@ -3,7 +3,6 @@ read as a value that can be right, or the row is rejected and counted with file,
 nothing raises, nothing wraps, nothing is clipped silently."""
 from __future__ import annotations
 
-import io
 import math
 
 import numpy as np
