@@ -24,6 +24,8 @@ NUMBER_TEXT = st.one_of(
                      "True", '{"a": 1}', "[1, 2]", "1,5", " 7 ", "٣"]),
     st.text(max_size=8),
 )
+# a line break inside a cell makes other rows (the CSV-level tests cover that): one cell stays one cell
+CELL = NUMBER_TEXT.filter(lambda t: "\r" not in t and "\n" not in t)
 SPECS = st.sampled_from([ID, X, Y, Num(required=True, integer=True, lo=1, hi=9), Num(lo=0, hi=1200),
                          Num(integer=True, lo=0, hi=6, keep_row=True)])
 
@@ -75,7 +77,7 @@ HS_COLUMNS = ("Game_Id", "Period", "Seconds_Elapsed", "Strength", "xC", "yC", "p
 
 
 @FAST
-@given(col=st.sampled_from(HS_COLUMNS), row=st.integers(0, 55), value=NUMBER_TEXT)
+@given(col=st.sampled_from(HS_COLUMNS), row=st.integers(0, 55), value=CELL)
 def test_hockey_scraper_one_hostile_cell_never_raises_and_is_accounted_for(tmp_path_factory, col, row, value):
     """One cell of the fixture replaced by anything: the adapter never raises; every event is stored,
     or counted as rejected (with file, row and field), or its game is reported as not stored."""
@@ -91,8 +93,9 @@ def test_hockey_scraper_one_hostile_cell_never_raises_and_is_accounted_for(tmp_p
                         "(left unknown)" not in r)
     shootout = int((pd.to_numeric(df["Period"], errors="coerce") == 5).sum())     # dropped, as in every source
     assert events + rows_rejected + shootout == len(df) or report.failed, (col, row, value, dict(report.rejected))
-    for example in report.examples.values():
-        assert str(f) in example and "field " in example, example
+    for reason, example in report.examples.items():           # (derived flags name the game and event)
+        if reason.startswith(("bad ", "duplicate", "row ")):
+            assert str(f) in example and "field " in example, example
     assert players["player_id"].between(1, ID_MAX).all()
     for b in games:
         ev = b.tables["events"]
@@ -106,7 +109,7 @@ MP_COLUMNS = ("game_id", "shotID", "shooterPlayerId", "period", "time", "xCordAd
 
 
 @FAST
-@given(col=st.sampled_from(MP_COLUMNS), row=st.integers(0, 25), value=NUMBER_TEXT)
+@given(col=st.sampled_from(MP_COLUMNS), row=st.integers(0, 25), value=CELL)
 def test_moneypuck_one_hostile_cell_never_raises_and_times_stay_in_their_period(tmp_path_factory, col, row, value):
     df = pd.read_csv(FIXTURES / "moneypuck/shots.csv", dtype=str, keep_default_na=False)
     df.loc[row, col] = value
