@@ -12,6 +12,7 @@ from typing import Optional
 import typer
 import typer.core
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.table import Table
 
@@ -287,9 +288,15 @@ def ingest(
     cache: Path = typer.Option(DEFAULT_DB.parent / "cache" / "nhl", "--cache", help="nhl: where responses are kept"),
     rate: float = typer.Option(2.0, "--rate", min=0.1, max=20, help="nhl: requests per second at most"),
     features: bool = typer.Option(True, "--features/--no-features", help="compute the new games' factors"),
+    replace: bool = typer.Option(False, "--replace", help="replace stored games even by copies with fewer events, "
+                                 "shots or frames (refused by default: a truncated file must not shrink a game)"),
     as_json: bool = typer.Option(False, "--json", help="print the report as JSON"),
 ) -> None:
-    """Read real data with one adapter (or download it from the NHL) and store every game."""
+    """Read real data with one adapter (or download it from the NHL) and store every game.
+
+    Exit status: 0 when every file was read and every game stored (rejected rows are counted
+    in the report), 1 when a file or game was not stored (named with its row and field, or a
+    stored game was not replaced by a smaller copy), 2 for bad arguments."""
     from oa.sources.common import SourceError
     from oa.sources.ingest import ingest as run_ingest
 
@@ -305,23 +312,23 @@ def ingest(
         raise typer.BadParameter(f"unknown source {source!r}; expected one of {', '.join(SOURCES)} or nhl", param_hint="SOURCE")
     elif not paths:
         raise typer.BadParameter("give the files to read", param_hint="PATHS")
-    missing = [p for p in paths if not p.exists()]
+    missing = [p for p in paths if not p.exists() and not p.is_symlink()]    # the adapter names a broken link
     if missing:
         raise typer.BadParameter(f"no such file: {missing[0]}", param_hint="PATHS")
     try:
         with LazyStore(db) as store, _progress() as bar:
-            report = run_ingest(store, source, paths, progress=StageBars(bar), features=features)
+            report = run_ingest(store, source, paths, progress=StageBars(bar), features=features, replace=replace)
     except (StoreError, SourceError) as e:
         _fail(e)
     r = report.as_dict()
-    nothing = bool(r["failed"]) and not r["games"]
     if store.store is None:
         r["failed"].append(f"nothing could be stored; no store was created at {db}" if not db.exists()
                            else f"nothing could be stored; {db} is unchanged")
-        nothing = True
+    # exit 1 whenever a file or game was not stored or a re-ingest was refused, with or without --json
+    incomplete = bool(r["failed"] or r["refused"])
     if as_json:
         typer.echo(json.dumps(r, default=str))
-        raise typer.Exit(1 if nothing else 0)
+        raise typer.Exit(1 if incomplete else 0)
     t = Table(title=f"Ingested {source} into {db} in {r['seconds']} s")
     t.add_column("what")
     t.add_column("count", justify="right")
@@ -334,10 +341,12 @@ def ingest(
         t.add_row(f"unknown event type {typ} (kept as OTHER)", f"{n:,}")
     console.print(t)
     for reason, ex in r["examples"].items():
-        console.print(f"  first '{reason}': {ex}")
+        console.print(f"  first '{reason}': {ex}", soft_wrap=True, markup=False)
     for f in r["failed"]:
-        console.print(f"[red]not stored:[/red] {f}")
-    if nothing:
+        console.print(f"[red]not stored:[/red] {escape(f)}", soft_wrap=True)
+    for f in r["refused"]:
+        console.print(f"[red]not replaced:[/red] {escape(f)}", soft_wrap=True)
+    if incomplete:
         raise typer.Exit(1)
 
 

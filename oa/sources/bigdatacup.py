@@ -24,6 +24,7 @@ How the pieces fit:
 """
 from __future__ import annotations
 
+import re
 import zlib
 from pathlib import Path
 from typing import Iterator
@@ -33,7 +34,8 @@ import pandas as pd
 
 from oa import schema
 from oa.schema import GameBundle
-from oa.sources.common import IngestReport, SourceError, game_bundle, read_csv, to_num
+from oa.sources.common import IngestReport, SourceError, game_bundle
+from oa.sources.reading import CLAMP_FT, Num, dedupe, parse_rows, read_csv, reject
 
 SOURCE = "bigdatacup"
 FPS = 30.0
@@ -49,6 +51,17 @@ EVENTS = {"Play": "PASS", "Puck Recovery": "OTHER", "Dump In/Out": "OTHER", "Zon
           "Faceoff Win": "FACEOFF", "Takeaway": "TAKEAWAY", "Penalty Taken": "PENALTY", "Shot": "SHOT"}
 SHOT_TYPES = {"Snapshot": "SNAP", "Wristshot": "WRIST", "Slapshot": "SLAP", "Deflection": "DEFLECTION",
               "Wrap Around": "WRAP", "Fan": "UNKNOWN"}
+# what can be right: the play-by-play rink is 200 x 85 ft from the eventing team's view
+PBP_NUMBERS = {"period": Num(required=True, integer=True, lo=1, hi=9), "clock_seconds": Num(required=True, lo=0, hi=1200),
+               "x_coord": Num(lo=0, hi=200, clamp=CLAMP_FT), "y_coord": Num(lo=0, hi=85, clamp=CLAMP_FT)}
+PP_NUMBERS = {"penalty_number": Num(required=True, integer=True, lo=1, hi=999),
+              "start_period": Num(required=True, integer=True, lo=1, hi=9),
+              "start_game_clock_seconds": Num(required=True, lo=0, hi=1200)}
+CLIP_NUMBERS = {"frame_id": Num(required=True, integer=True, lo=1, hi=10_000_000),
+                "track_id": Num(required=True, integer=True, lo=0, hi=9_999),
+                "x_ft": Num(required=True, lo=0, hi=200, clamp=CLAMP_FT), "y_ft": Num(required=True, lo=0, hi=85, clamp=CLAMP_FT)}
+GAME_FOLDER = re.compile(r"^\d{4}-\d{2}-\d{2} .+ at .+$")
+UNREADABLE = "tracking file unreadable (its game is stored without it)"
 POSITIONS = {"Center": "C", "Left Wing": "LW", "Right Wing": "RW", "Defense": "D", "Goalie": "G"}
 
 
@@ -68,20 +81,25 @@ def player_id(name: object) -> float:
 
 def read(path: str | Path, report: IngestReport) -> tuple[Iterator[GameBundle], pd.DataFrame]:
     path = Path(path)
-    df = read_csv(path, REQUIRED, "Big Data Cup play-by-play", ("",))
+    df = read_csv(path, REQUIRED, "Big Data Cup play-by-play", ("",), report)
     report.files += 1
+    df = dedupe(df, None, report, path, "event row")
     dates = pd.to_datetime(df["game_date"], format="%d/%m/%Y", errors="coerce")
-    bad = dates.isna()
-    if bad.any():
-        report.reject("bad game_date", int(bad.sum()), f"{path}, row {df.index[np.flatnonzero(bad.to_numpy())[0]]}, field game_date")
-        df, dates = df[~bad], dates[~bad]
+    bad = dates.isna().to_numpy()
+    df, dates = reject(df, bad, "game_date", report, path, why=" (expected D/M/YYYY)"), dates[~bad]
     df = df.assign(_date=dates, _team=df["team_name"].map(team_code), _opp=df["opp_team_name"].map(team_code))
+    for col, code in (("team_name", "_team"), ("opp_team_name", "_opp")):
+        df = reject(df, df[code].isna().to_numpy(), col, report, path, why=" (a team must be named)")
+    df = reject(df, ~df["venue"].isin(("home", "away")).to_numpy(), "venue", report, path, why=" (expected home or away)")
+    df, num = parse_rows(df, PBP_NUMBERS, report, path)
+    df = df.assign(_period=num["period"], _clock=num["clock_seconds"], _x=num["x_coord"], _y=num["y_coord"])
     df["_home"] = np.where(df["venue"] == "home", df["_team"], df["_opp"])
     df["_away"] = np.where(df["venue"] == "home", df["_opp"], df["_team"])
     tracking = path.parent / "tracking"
-    rosters = _rosters(tracking) if tracking.exists() else {}
+    tracking = tracking if tracking.is_dir() else None
+    rosters = _rosters(tracking, report) if tracking is not None else {}
     players = _players(df, rosters)
-    return _games(path, df, tracking if tracking.exists() else None, rosters, report), players
+    return _games(path, df, tracking, rosters, report), players
 
 
 def _game_folder(day: pd.Timestamp, home: str, away: str, folders: list[str]) -> str:
@@ -104,24 +122,51 @@ def _same_game(a: str, b: str) -> bool:
     return a[:10] == b[:10] and set(a[11:].split(" at ")) == set(b[11:].split(" at "))
 
 
-def _rosters(tracking: Path) -> dict[str, pd.DataFrame]:
+def _rosters(tracking: Path, report: IngestReport) -> dict[str, pd.DataFrame]:
+    """Each game folder's roster (player, jersey, position, home/away); an unreadable one is counted and skipped."""
     out = {}
-    for f in tracking.glob("*/* roster.csv*"):
-        r = pd.read_csv(f, dtype=str)
+    for f in sorted(tracking.glob("*/* roster.csv*")):
+        if not GAME_FOLDER.match(f.parent.name):
+            continue
+        try:
+            r = read_csv(f, ("player", "jn", "position", "team"), "Big Data Cup roster", ("",), report)
+        except SourceError as e:
+            report.reject(UNREADABLE, 1, str(e))
+            continue
+        r = reject(r, r["player"].isna().to_numpy(), "player", report, f, why=" (a roster row needs a name)")
+        r = reject(r, ~r["team"].isin(("home", "away")).to_numpy(), "team", report, f, why=" (expected home or away)")
         out[f.parent.name] = r
     return out
 
 
+def _pp_info(tracking: Path, report: IngestReport) -> pd.DataFrame | None:
+    """The power plays that have clips (None without a readable pp_info.csv: the games go in untracked)."""
+    f = tracking / "pp_info.csv"
+    if not f.exists():
+        return None
+    try:
+        pp = read_csv(f, ("game_name", *PP_NUMBERS), "Big Data Cup pp_info", ("",), report)
+    except SourceError as e:
+        report.reject(UNREADABLE, 1, str(e))
+        return None
+    pp = reject(pp, ~pp["game_name"].fillna("").str.match(GAME_FOLDER).to_numpy(), "game_name", report, f,
+                why=" (expected '<date> <team> at <team>')")
+    pp, num = parse_rows(pp, PP_NUMBERS, report, f)
+    return pp.assign(**{c: num[c] for c in PP_NUMBERS})
+
+
 def _players(df: pd.DataFrame, rosters: dict[str, pd.DataFrame]) -> pd.DataFrame:
     rows = {}
-    for name, team in list(zip(df["player_name"], df["_team"])) + list(zip(df["player_name_2"], df["_team"])):
+    # the second player can be an opponent (a faceoff's loser, a shot's goalie): no team from that column
+    for name, team in list(zip(df["player_name"], df["_team"])) + list(zip(df["player_name_2"], [None] * len(df))):
         if isinstance(name, str) and name.strip():
-            rows.setdefault(name.strip(), dict(name=name.strip(), team=team, position=None, number=None))
+            d = rows.setdefault(name.strip(), dict(name=name.strip(), team=team, position=None, number=None))
+            d["team"] = d["team"] or team
     for folder, r in rosters.items():
         for _, p in r.iterrows():
             code = roster_team(folder, p["team"])
             d = rows.setdefault(p["player"].strip(), dict(name=p["player"].strip(), team=code))
-            d.update(position=POSITIONS.get(p["position"]), number=pd.to_numeric(p["jn"], errors="coerce"))
+            d.update(team=code, position=POSITIONS.get(p["position"]), number=_jersey(p["jn"]))
     out = pd.DataFrame(list(rows.values()))
     out["player_id"] = out["name"].map(player_id).astype("int64")
     if out["player_id"].duplicated().any():
@@ -129,10 +174,15 @@ def _players(df: pd.DataFrame, rosters: dict[str, pd.DataFrame]) -> pd.DataFrame
     return schema.ordered(schema.PLAYERS, out.assign(source=SOURCE, shoots=None, height_in=None))
 
 
+def _jersey(v: object) -> float:
+    n = pd.to_numeric(v, errors="coerce")
+    return float(n) if n == n and 0 <= n <= 99 and n % 1 == 0 else np.nan
+
+
 def _games(path: Path, df: pd.DataFrame, tracking: Path | None, rosters: dict, report: IngestReport) -> Iterator[GameBundle]:
-    pp = pd.read_csv(tracking / "pp_info.csv") if tracking is not None and (tracking / "pp_info.csv").exists() else None
+    pp = _pp_info(tracking, report) if tracking is not None else None
     keys = df[["_date", "_home", "_away"]].drop_duplicates().sort_values(["_date", "_home"]).reset_index(drop=True)
-    folders = sorted(p.name for p in tracking.iterdir() if p.is_dir()) if tracking is not None else []
+    folders = sorted(p.name for p in tracking.iterdir() if p.is_dir() and GAME_FOLDER.match(p.name)) if tracking is not None else []
     per_day: dict = {}
     for _, k in keys.iterrows():
         n = per_day[k["_date"]] = per_day.get(k["_date"], 0) + 1
@@ -159,20 +209,22 @@ def _frames(folder: Path, pp: pd.DataFrame, roster: pd.DataFrame | None, home: s
         files = [f for f in folder.glob(f"* PP{int(info['penalty_number'])}.csv*") if not f.name.startswith("videoShotsInfo")]
         if not files:
             continue
-        f = pd.read_csv(files[0])
+        try:
+            f = read_csv(files[0], ("team_name", "jersey_number", *CLIP_NUMBERS), "Big Data Cup tracking clip", ("",), report)
+        except SourceError as e:
+            report.reject(UNREADABLE, 1, str(e))
+            continue
+        f, num = parse_rows(f, CLIP_NUMBERS, report, files[0].name)
         per = int(info["start_period"])
         base = int(round(((per - 1) * 1200 + 1200 - float(info["start_game_clock_seconds"])) * FPS))
         team = f["team_name"].map(lambda t: TEAMS.get(t, t))
         jn = f["jersey_number"].astype(str).str.replace(r"\.0$", "", regex=True)
-        ent = [jersey.get((t, j), np.nan) for t, j in zip(team, jn)]
-        ent = np.where(np.isnan(ent), 7_900_000 + int(info["penalty_number"]) * 10_000 + f["track_id"].to_numpy(), ent)
-        x, y = f["x_ft"].to_numpy(dtype=float) - 100.0, f["y_ft"].to_numpy(dtype=float) - 42.5
-        out = (np.abs(x) > 100) | (np.abs(y) > 42.5)
-        report.reject("tracked position off the ice (clamped to the boards)", int(out.sum()),
-                      f"{files[0].name}, row {int(np.flatnonzero(out)[0]) + 2}, field x_ft/y_ft" if out.any() else None)
-        parts.append(pd.DataFrame({"frame_idx": base + f["frame_id"].to_numpy(dtype=np.int64) - 1,
+        ent = np.array([jersey.get((t, j), np.nan) for t, j in zip(team, jn)], dtype=float)
+        ent = np.where(np.isnan(ent), 7_900_000 + int(info["penalty_number"]) * 10_000 + num["track_id"].to_numpy(dtype=float), ent)
+        x, y = num["x_ft"].to_numpy(dtype=float) - 100.0, num["y_ft"].to_numpy(dtype=float) - 42.5
+        parts.append(pd.DataFrame({"frame_idx": base + num["frame_id"].to_numpy(dtype=np.int64) - 1,
                                    "entity_id": ent.astype(np.int64), "team": team.to_numpy(),
-                                   "x": np.clip(x, -100, 100).round(1), "y": np.clip(y, -42.5, 42.5).round(1)}))
+                                   "x": x.round(1), "y": y.round(1)}))
     if not parts:
         return pd.DataFrame(columns=["frame_idx", "entity_id", "team", "x", "y"])
     fr = pd.concat(parts, ignore_index=True)
@@ -217,10 +269,7 @@ def _goalie(frames: pd.DataFrame, release: float, defending: str, roster_goalies
 def _game(path: Path, gid: int, k: pd.Series, r: pd.DataFrame, folder: Path | None, pp: pd.DataFrame | None,
           roster: pd.DataFrame | None, report: IngestReport) -> GameBundle:
     home, away = k["_home"], k["_away"]
-    period = to_num(r, "period", report, path, integer=True, required=True)
-    clock = to_num(r, "clock_seconds", report, path, required=True)
-    ok = period.notna() & clock.notna() & clock.between(0, 1200)
-    r, period, clock = r[ok], period[ok], clock[ok]
+    period, clock = r["_period"], r["_clock"]
     raw = r["event"]
     typ = raw.map(EVENTS)
     for t, n in raw[typ.isna()].value_counts().items():
@@ -255,8 +304,8 @@ def _game(path: Path, gid: int, k: pd.Series, r: pd.DataFrame, folder: Path | No
         "period": period.astype(int).to_numpy(), "period_seconds": secs, "type": typ, "team": team,
         "player_id": pd.array(r["player_name"].map(player_id), dtype="Float64").round().astype("Int64"),
         "player2_id": pd.array(r["player_name_2"].map(player_id), dtype="Float64").round().astype("Int64"),
-        "x": sign * (to_num(r, "x_coord", report, path).to_numpy() - 100.0),
-        "y": sign * (to_num(r, "y_coord", report, path).to_numpy() - 42.5),
+        "x": sign * (r["_x"].to_numpy(dtype=float) - 100.0),
+        "y": sign * (r["_y"].to_numpy(dtype=float) - 42.5),
         "detail": np.where(shot, r["event_type"].map(SHOT_TYPES).fillna("UNKNOWN"),
                            np.where(typ == "ZONE_ENTRY", r["event_type"].str.upper(), None)),
         "home_skaters": np.where(is_home, sk_for, sk_against), "away_skaters": np.where(is_home, sk_against, sk_for),

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -56,6 +55,7 @@ class IngestReport:
     flipped: int = 0                                             # shots rotated 180 degrees to the attacked net
     shootout_skipped: int = 0
     failed: list = field(default_factory=list)                   # (file or game, error) that stopped a file or game
+    refused: list = field(default_factory=list)                  # (game, what would shrink): stored copy kept
     players: int = 0                                             # player rows read (roster, bios)
     seconds: float = 0.0
 
@@ -71,38 +71,9 @@ class IngestReport:
                 "examples": self.examples, "unknown_event_types": dict(self.unknown_types),
                 "attempts_without_coordinates": self.missing_coords, "shots_flipped": self.flipped,
                 "shootout_attempts_skipped": self.shootout_skipped,
-                "players": self.players, "failed": [f"{w}: {e}" for w, e in self.failed], "seconds": self.seconds}
-
-
-def read_csv(path: Path, required: tuple[str, ...], what: str, na_values: tuple[str, ...] = ("",)) -> pd.DataFrame:
-    """A source CSV as text columns (the adapter decides every type), indexed by file line number
-    (the header is line 1) so messages can name rows; a clear error if unreadable or a column is missing."""
-    try:
-        df = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=list(na_values), low_memory=False)
-    except (OSError, EOFError, pd.errors.ParserError, UnicodeDecodeError, ValueError) as e:
-        raise SourceError(path, f"cannot be read as CSV ({type(e).__name__}: {e})") from e
-    missing = [c for c in required if c not in df.columns]
-    if missing:
-        raise SourceError(path, f"is not a {what} file: column {missing[0]} is missing"
-                          + (f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""), field=missing[0])
-    df.index = np.arange(2, len(df) + 2)
-    return df
-
-
-def to_num(df: pd.DataFrame, col: str, report: IngestReport, file: object, integer: bool = False,
-           required: bool = False) -> pd.Series:
-    """A column as numbers; unparsable values become NaN and are counted (rows named in the report)."""
-    raw = df[col]
-    v = pd.to_numeric(raw, errors="coerce")
-    bad = v.isna() & raw.notna() & (raw.astype(str).str.strip() != "")
-    if required:
-        bad |= raw.isna()
-    if bad.any():
-        i = int(np.flatnonzero(bad.to_numpy())[0])
-        report.reject(f"bad {col}", int(bad.sum()), f"{file}, row {df.index[i]}, field {col}: {raw.iloc[i]!r}")
-    if integer:
-        return v.where(~bad).round().astype("Int64")
-    return v.where(~bad).astype(float)
+                "players": self.players, "failed": [f"{w}: {e}" for w, e in self.failed],
+                "refused": [f"{w} would shrink ({what}); the stored copy is kept (--replace to replace it)"
+                            for w, what in self.refused], "seconds": self.seconds}
 
 
 def attack_signs(ev: pd.DataFrame, home: str, away: str) -> dict[tuple[int, str], float]:

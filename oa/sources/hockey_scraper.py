@@ -18,8 +18,9 @@ import pandas as pd
 
 from oa import schema
 from oa.schema import GameBundle
-from oa.sources.common import IngestReport, game_bundle, read_csv, to_num
+from oa.sources.common import IngestReport, game_bundle
 from oa.sources.nhl_teams import code
+from oa.sources.reading import ID, ID_MAX, X, Y, Num, dedupe, game_teams, parse_rows, read_csv, reject
 
 SOURCE = "hockey_scraper"
 EVENT_MAP = {"FAC": "FACEOFF", "SHOT": "SHOT", "MISS": "MISS", "GOAL": "GOAL", "BLOCK": "BLOCK", "HIT": "HIT",
@@ -30,6 +31,13 @@ SHOT_TYPES = {"WRIST SHOT": "WRIST", "SNAP SHOT": "SNAP", "SLAP SHOT": "SLAP", "
 REQUIRED = ("Game_Id", "Date", "Period", "Event", "Seconds_Elapsed", "Strength", "Type", "Ev_Team", "Home_Team",
             "Away_Team", "p1_name", "p1_ID", "p2_name", "p2_ID", "Home_Players", "Away_Players", "Home_Score",
             "Away_Score", "Home_Goalie", "Home_Goalie_Id", "Away_Goalie", "Away_Goalie_Id", "xC", "yC")
+ON_ICE = Num(integer=True, lo=0, hi=7, keep_row=True)         # skaters and goalie; a bad count is left unknown
+SCORE = Num(integer=True, lo=0, hi=99, keep_row=True)
+# every number a row carries, and what can be right (ids beyond 2**53, strength 9x9, 21 minutes... cannot)
+NUMBERS = {"Game_Id": Num(required=True, integer=True, lo=1, hi=99_999), "Period": Num(required=True, integer=True, lo=1, hi=9),
+           "Seconds_Elapsed": Num(required=True, lo=0, hi=1200), "p1_ID": ID, "p2_ID": ID, "Home_Goalie_Id": ID,
+           "Away_Goalie_Id": ID, "Home_Players": ON_ICE, "Away_Players": ON_ICE, "Home_Score": SCORE, "Away_Score": SCORE, "xC": X, "yC": Y}
+MAX_SKATERS = 6
 
 
 def season_of(date: pd.Timestamp) -> tuple[int, str]:
@@ -40,7 +48,7 @@ def season_of(date: pd.Timestamp) -> tuple[int, str]:
 def read(path: str | Path, report: IngestReport) -> tuple[Iterator[GameBundle], pd.DataFrame]:
     """(bundles of every game in the file, players seen) from one season CSV."""
     path = Path(path)
-    df = read_csv(path, REQUIRED, "hockey_scraper play-by-play", ("", "NA"))
+    df = read_csv(path, REQUIRED, "hockey_scraper play-by-play", ("", "NA"), report)
     report.files += 1
     players = _players(df)
     return _games(path, df, report), players
@@ -50,6 +58,8 @@ def _players(df: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for side in ("home", "away"):
         for k in range(1, 7):
+            if f"{side}Player{k}_id" not in df.columns or f"{side}Player{k}" not in df.columns:
+                continue
             rows.append(df[[f"{side}Player{k}", f"{side}Player{k}_id", "Home_Team" if side == "home" else "Away_Team"]]
                         .set_axis(["name", "player_id", "team"], axis=1).drop_duplicates())
     for side in ("Home", "Away"):
@@ -57,7 +67,7 @@ def _players(df: pd.DataFrame) -> pd.DataFrame:
         rows.append(g.drop_duplicates().assign(position="G"))
     p = pd.concat(rows, ignore_index=True)
     p["player_id"] = pd.to_numeric(p["player_id"], errors="coerce")
-    p = p.dropna(subset=["player_id", "name"])
+    p = p[p["player_id"].between(1, ID_MAX) & (p["player_id"] % 1 == 0)].dropna(subset=["name"])
     p["player_id"] = p["player_id"].astype("int64")
     if "position" not in p.columns:
         p["position"] = None
@@ -69,35 +79,44 @@ def _players(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def _games(path: Path, df: pd.DataFrame, report: IngestReport) -> Iterator[GameBundle]:
-    dup = df.duplicated(keep="first")
-    if dup.any():
-        report.reject("duplicate event row", int(dup.sum()), f"{path}, row {df.index[np.flatnonzero(dup.to_numpy())[0]]}")
-        df = df[~dup]
-    gid_short = to_num(df, "Game_Id", report, path, integer=True, required=True)
-    dates = pd.to_datetime(df["Date"], errors="coerce")
-    bad = gid_short.isna() | dates.isna()
-    if bad.any():
-        i = int(np.flatnonzero(bad.to_numpy())[0])
-        report.reject("row without a game id or date", int(bad.sum()),
-                      f"{path}, row {df.index[i]}, field {'Game_Id' if gid_short.isna().iloc[i] else 'Date'}")
-        df, gid_short, dates = df[~bad], gid_short[~bad], dates[~bad]
-    for (g, day), rows in df.groupby([gid_short.to_numpy(), dates.dt.normalize().to_numpy()], sort=False):
+    key = ["Game_Id", "Date", "row_in_game"] if "row_in_game" in df.columns else None
+    df = dedupe(df, key, report, path, "event row")
+    df, num = parse_rows(df, NUMBERS, report, path)
+    dates = pd.to_datetime(df["Date"], format="ISO8601", errors="coerce")
+    bad = dates.isna().to_numpy()
+    df, num, dates = reject(df, bad, "Date", report, path, why=" (expected YYYY-MM-DD)"), num[~bad], dates[~bad]
+    for (g, day), rows in df.groupby([num["Game_Id"].to_numpy(), dates.dt.normalize().to_numpy()], sort=False):
         start, season = season_of(pd.Timestamp(day))
         try:
-            yield _game(path, start * 1_000_000 + int(g), season, pd.Timestamp(day), rows, report)
+            yield _game(path, start * 1_000_000 + int(g), season, pd.Timestamp(day), rows, num.loc[rows.index], report)
         except Exception as e:  # noqa: BLE001 - one broken game must not stop the season
             report.failed.append((f"{path.name} game {start * 1_000_000 + int(g)}", e))
 
 
-def _game(path: Path, gid: int, season: str, day: pd.Timestamp, r: pd.DataFrame, report: IngestReport) -> GameBundle:
-    home, away = str(code(r["Home_Team"].iloc[0])), str(code(r["Away_Team"].iloc[0]))
-    period = to_num(r, "Period", report, path, integer=True, required=True)
-    secs = to_num(r, "Seconds_Elapsed", report, path, required=True)
-    ok = period.notna() & secs.notna() & (secs >= 0) & (secs <= 1200)
-    if (~ok).any():
-        report.reject("event without a valid period or time", int((~ok).sum()),
-                      f"{path}, row {r.index[np.flatnonzero(~ok.to_numpy())[0]]}, field Period/Seconds_Elapsed")
-    r, period, secs = r[ok], period[ok], secs[ok]
+def _strength(r: pd.DataFrame, report: IngestReport, path: Path) -> tuple[pd.DataFrame, np.ndarray]:
+    """(home and away skaters from `Strength`, where it cannot be right): blank or 0 is unknown (derived
+    from the on-ice lists); more than 6 skaters (9x9) or an unreadable value is left unknown and counted."""
+    st = r["Strength"].str.extract(r"^\s*(\d+)x(\d+)\s*$").astype(float)
+    said = r["Strength"].notna().to_numpy() & (r["Strength"].astype(str).str.strip() != "").to_numpy()
+    bad = said & (st.isna().any(axis=1) | (st > MAX_SKATERS).any(axis=1)).to_numpy()
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        report.reject("bad Strength (left unknown)", int(bad.sum()),
+                      f"{path}, row {r.index[i]}, field Strength: {r['Strength'].iloc[i]!r} "
+                      f"(expected HOMExAWAY skaters, at most {MAX_SKATERS} each)")
+    return st, bad
+
+
+def _game(path: Path, gid: int, season: str, day: pd.Timestamp, r: pd.DataFrame, num: pd.DataFrame,
+          report: IngestReport) -> GameBundle:
+    r, home, away = game_teams(r, "Home_Team", "Away_Team", report, path)
+    home, away = str(code(home)), str(code(away))
+    team = r["Ev_Team"].map(code).where(r["Ev_Team"].notna(), None)
+    stray = (r["Event"].isin(("SHOT", "MISS", "GOAL", "BLOCK")) & ~team.isin((home, away))).to_numpy()
+    r = reject(r, stray, "Ev_Team", report, path, why=f" (a shot attempt must be by {home} or {away})")
+    team, num = team[~stray], num.loc[r.index]
+    st, bad_strength = _strength(r, report, path)
+    period, secs = num["Period"], num["Seconds_Elapsed"]
     raw_type = r["Event"].fillna("")
     typ = raw_type.map(EVENT_MAP)
     for t, n in raw_type[typ.isna()].value_counts().items():
@@ -107,23 +126,17 @@ def _game(path: Path, gid: int, season: str, day: pd.Timestamp, r: pd.DataFrame,
     is_att = typ.isin(("SHOT", "MISS", "GOAL", "BLOCK"))
     shootout = (period == 5) & (game_type == "R")
     is_block = typ == "BLOCK"
-    p1 = to_num(r, "p1_ID", report, path)
-    p2 = to_num(r, "p2_ID", report, path)
+    p1 = num["p1_ID"].astype(float)
+    p2 = num["p2_ID"].astype(float)
     shooter = np.where(is_block, p2, p1)
-    team = r["Ev_Team"].map(code).where(r["Ev_Team"].notna(), None)
-    hg = to_num(r, "Home_Goalie_Id", report, path)
-    ag = to_num(r, "Away_Goalie_Id", report, path)
+    hg = num["Home_Goalie_Id"].astype(float)
+    ag = num["Away_Goalie_Id"].astype(float)
     goalie = np.where(team == home, ag, hg)                         # the defending goalie
-    st = r["Strength"].str.extract(r"^(\d)x(\d)$").astype(float)
-    hp, ap = to_num(r, "Home_Players", report, path), to_num(r, "Away_Players", report, path)
-    home_sk = st[0].where(st[0].notna() & (st[0] > 0), hp - hg.notna())
-    away_sk = st[1].where(st[1].notna() & (st[1] > 0), ap - ag.notna())
-    x, y = to_num(r, "xC", report, path), to_num(r, "yC", report, path)
-    outside = (x.abs() > 100) | (y.abs() > 42.5)
-    if outside.any():
-        report.reject("coordinates outside the rink (set to missing)", int(outside.sum()),
-                      f"{path}, row {r.index[np.flatnonzero(outside.to_numpy())[0]]}, field xC/yC")
-        x, y = x.where(~outside), y.where(~outside)
+    hp, ap = num["Home_Players"].astype(float), num["Away_Players"].astype(float)
+    home_sk = st[0].where(st[0].notna() & (st[0] > 0), hp - hg.notna()).where(~bad_strength)
+    away_sk = st[1].where(st[1].notna() & (st[1] > 0), ap - ag.notna()).where(~bad_strength)
+    x, y = num["xC"], num["yC"]
+    zone = r["Ev_Zone"] if "Ev_Zone" in r.columns else pd.Series(None, index=r.index, dtype=object)
     detail = np.where(is_att, r["Type"].map(SHOT_TYPES).fillna("UNKNOWN"), r["Type"].where(typ == "PENALTY", None))
     ev = pd.DataFrame({
         "period": period.astype(int).to_numpy(), "period_seconds": secs.to_numpy(), "type": typ.to_numpy(),
@@ -131,17 +144,17 @@ def _game(path: Path, gid: int, season: str, day: pd.Timestamp, r: pd.DataFrame,
         "player2_id": pd.array(np.where(is_att & ~is_block, goalie, np.where(is_block, p1, p2)), dtype="Float64"),
         "x": x.to_numpy(), "y": y.to_numpy(), "detail": detail,
         "home_skaters": home_sk.clip(0, 6).to_numpy(), "away_skaters": away_sk.clip(0, 6).to_numpy(),
-        "home_score": to_num(r, "Home_Score", report, path).to_numpy(), "away_score": to_num(r, "Away_Score", report, path).to_numpy(),
+        "home_score": num["Home_Score"].astype(float).to_numpy(), "away_score": num["Away_Score"].astype(float).to_numpy(),
         "shooter_id": shooter, "goalie_id": np.where(is_att, goalie, np.nan), "shootout": shootout.to_numpy(),
         # Ev_Zone is the event team's view, except on BLOCK rows where it is the blocker's
-        "zone": np.where(is_block, r["Ev_Zone"].map({"Off": "D", "Def": "O", "Neu": "N"}),
-                         r["Ev_Zone"].map({"Off": "O", "Def": "D", "Neu": "N"})),
+        "zone": np.where(is_block, zone.map({"Off": "D", "Def": "O", "Neu": "N"}),
+                         zone.map({"Off": "O", "Def": "D", "Neu": "N"})),
     })
     for c in ("player_id", "player2_id"):
         ev[c] = ev[c].round().astype("Int64")
     for c in ("home_skaters", "away_skaters", "home_score", "away_score"):
         ev[c] = pd.array(ev[c].to_numpy(dtype=float), dtype="Float64").round().astype("Int64")
-    last = r[["Home_Score", "Away_Score"]].apply(pd.to_numeric, errors="coerce").max()
+    last = num[["Home_Score", "Away_Score"]].astype(float).max()
     goals = ev[ev["type"] == "GOAL"]
     hs = int(max(last["Home_Score"] if last["Home_Score"] == last["Home_Score"] else 0, (goals["team"] == home).sum()))
     as_ = int(max(last["Away_Score"] if last["Away_Score"] == last["Away_Score"] else 0, (goals["team"] == away).sum()))

@@ -18,7 +18,8 @@ import pandas as pd
 
 from oa import schema
 from oa.schema import GameBundle
-from oa.sources.common import IngestReport, game_bundle, read_csv, to_num
+from oa.sources.common import IngestReport, game_bundle
+from oa.sources.reading import ID, ID_MAX, X, Y, Num, dedupe, game_teams, parse_rows, read_csv, reject
 from oa.sources.nhl_teams import code
 
 SOURCE = "hockeyr"
@@ -33,11 +34,20 @@ REQUIRED = ("game_id", "game_date", "season_type", "event_type", "event_team_abb
             "period_seconds", "x", "y", "secondary_type", "home_score", "away_score", "home_skaters",
             "away_skaters", "home_goalie", "away_goalie", "event_player_1_id", "event_player_2_id",
             "event_goalie_id", "home_abbreviation", "away_abbreviation", "xg")
+# on-ice lists glitch (7 skaters in 90 rows of 2023-24): the count is left unknown, the event kept
+SKATERS = Num(integer=True, lo=0, hi=6, keep_row=True)
+SCORE = Num(integer=True, lo=0, hi=99, keep_row=True)
+NUMBERS = {"game_id": Num(required=True, integer=True, lo=1_000_000_000, hi=9_999_999_999),
+           "period": Num(required=True, integer=True, lo=1, hi=9), "period_seconds": Num(required=True, lo=0, hi=1200),
+           "home_score": SCORE, "away_score": SCORE,
+           "event_player_1_id": ID, "event_player_2_id": ID, "event_goalie_id": ID,
+           "home_skaters": SKATERS, "away_skaters": SKATERS,
+           "x": X, "y": Y, "xg": Num(lo=0, hi=1)}
 
 
 def read(path: str | Path, report: IngestReport) -> tuple[Iterator[GameBundle], pd.DataFrame]:
     path = Path(path)
-    df = read_csv(path, REQUIRED, "hockeyR play-by-play", ("", "NA"))
+    df = read_csv(path, REQUIRED, "hockeyR play-by-play", ("", "NA"), report)
     report.files += 1
     return _games(path, df, report), _players(df)
 
@@ -51,7 +61,7 @@ def _players(df: pd.DataFrame) -> pd.DataFrame:
         parts.append(df[["event_goalie_id", "event_goalie_name"]].set_axis(["player_id", "name"], axis=1).assign(position="G"))
     p = pd.concat(parts, ignore_index=True)
     p["player_id"] = pd.to_numeric(p["player_id"], errors="coerce")
-    p = p.dropna(subset=["player_id", "name"])
+    p = p[p["player_id"].between(1, ID_MAX) & (p["player_id"] % 1 == 0)].dropna(subset=["name"])
     p["player_id"] = p["player_id"].astype("int64")
     p["name"] = p["name"].str.replace(".", " ", regex=False)
     if "position" not in p.columns:
@@ -61,49 +71,45 @@ def _players(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def _games(path: Path, df: pd.DataFrame, report: IngestReport) -> Iterator[GameBundle]:
-    dup = df.duplicated()
-    if dup.any():
-        report.reject("duplicate event row", int(dup.sum()), f"{path}, row {df.index[np.flatnonzero(dup.to_numpy())[0]]}")
-        df = df[~dup]
-    g = to_num(df, "game_id", report, path, integer=True, required=True)
-    df, g = df[g.notna()], g[g.notna()]
-    for gid, rows in df.groupby(g.to_numpy(), sort=False):
+    key = [c for c in ("game_id", "event_idx") if c in df.columns] if "event_idx" in df.columns else None
+    df = dedupe(df, key, report, path, "event row")
+    df = df[~df["event_type"].isin(SKIP)]
+    df, num = parse_rows(df, NUMBERS, report, path)
+    bad = pd.to_datetime(df["game_date"], format="ISO8601", errors="coerce").isna().to_numpy()
+    df, num = reject(df, bad, "game_date", report, path, why=" (expected YYYY-MM-DD)"), num[~bad]
+    for gid, rows in df.groupby(num["game_id"].to_numpy(), sort=False):
         try:
-            yield _game(path, int(gid), rows, report)
+            yield _game(path, int(gid), rows, num.loc[rows.index], report)
         except Exception as e:  # noqa: BLE001 - one broken game must not stop the file
             report.failed.append((f"{path.name} game {int(gid)}", e))
 
 
-def _game(path: Path, gid: int, r: pd.DataFrame, report: IngestReport) -> GameBundle:
-    r = r[~r["event_type"].isin(SKIP)]
-    home, away = code(r["home_abbreviation"].iloc[0]), code(r["away_abbreviation"].iloc[0])
-    period = to_num(r, "period", report, path, integer=True, required=True)
-    secs = to_num(r, "period_seconds", report, path, required=True)
-    ok = period.notna() & secs.notna() & secs.between(0, 1200)
-    if (~ok).any():
-        report.reject("event without a valid period or time", int((~ok).sum()),
-                      f"{path}, row {r.index[np.flatnonzero(~ok.to_numpy())[0]]}, field period/period_seconds")
-    r, period, secs = r[ok], period[ok], secs[ok]
+def _game(path: Path, gid: int, r: pd.DataFrame, num: pd.DataFrame, report: IngestReport) -> GameBundle:
+    r, home, away = game_teams(r, "home_abbreviation", "away_abbreviation", report, path)
+    home, away = code(home), code(away)
+    team = r["event_team_abbr"].map(code)
+    stray = (r["event_type"].map(EVENT_MAP).isin(("SHOT", "MISS", "GOAL", "BLOCK")) & ~team.isin((home, away))).to_numpy()
+    r = reject(r, stray, "event_team_abbr", report, path, why=f" (a shot attempt must be by {home} or {away})")
+    team, num = team[~stray], num.loc[r.index]
+    period, secs = num["period"], num["period_seconds"]
     typ = r["event_type"].map(EVENT_MAP)
     for t, n in r["event_type"][typ.isna()].value_counts().items():
         report.unknown_types[t] += int(n)
     typ = typ.fillna("OTHER")
-    team = r["event_team_abbr"].map(code)
     is_att = typ.isin(("SHOT", "MISS", "GOAL", "BLOCK"))
     is_goal = (typ == "GOAL").to_numpy()
-    hs = to_num(r, "home_score", report, path).to_numpy() - (is_goal & (team == home).to_numpy())
-    as_ = to_num(r, "away_score", report, path).to_numpy() - (is_goal & (team == away).to_numpy())
-    shooter = to_num(r, "event_player_1_id", report, path)
-    goalie = to_num(r, "event_goalie_id", report, path)
-    hsk = to_num(r, "home_skaters", report, path).clip(0, 6).to_numpy()
-    ask = to_num(r, "away_skaters", report, path).clip(0, 6).to_numpy()
+    f = num.astype(float)
+    hs = f["home_score"].to_numpy() - (is_goal & (team == home).to_numpy())
+    as_ = f["away_score"].to_numpy() - (is_goal & (team == away).to_numpy())
+    shooter, goalie = f["event_player_1_id"], f["event_goalie_id"]
+    hsk, ask = f["home_skaters"].to_numpy(), f["away_skaters"].to_numpy()
     empty = _empty_net(r, typ, (team == home).to_numpy(), is_att.to_numpy(), hsk, ask)
-    xg = to_num(r, "xg", report, path)
+    xg = f["xg"]
     ev = pd.DataFrame({
         "period": period.astype(int).to_numpy(), "period_seconds": secs.to_numpy(), "type": typ.to_numpy(),
         "team": team.where(team.notna(), None).to_numpy(), "player_id": shooter.round().astype("Int64").to_numpy(),
-        "player2_id": np.where(is_att & (typ != "BLOCK"), goalie, to_num(r, "event_player_2_id", report, path)),
-        "x": to_num(r, "x", report, path).to_numpy(), "y": to_num(r, "y", report, path).to_numpy(),
+        "player2_id": np.where(is_att & (typ != "BLOCK"), goalie, f["event_player_2_id"]),
+        "x": f["x"].to_numpy(), "y": f["y"].to_numpy(),
         "detail": np.where(is_att, r["secondary_type"].map(SHOT_TYPES).fillna("UNKNOWN"), None),
         "home_skaters": hsk, "away_skaters": ask,
         "home_score": hs, "away_score": as_, "shooter_id": shooter.to_numpy(), "goalie_id": goalie.to_numpy(),
@@ -113,15 +119,22 @@ def _game(path: Path, gid: int, r: pd.DataFrame, report: IngestReport) -> GameBu
     for c in ("player2_id", "home_skaters", "away_skaters", "home_score", "away_score"):
         ev[c] = pd.array(pd.to_numeric(ev[c], errors="coerce"), dtype="Float64").round().astype("Int64")
     st = r["season_type"].iloc[0]
-    hf = pd.to_numeric(r.get("home_final", pd.Series([None])).iloc[0], errors="coerce")
-    af = pd.to_numeric(r.get("away_final", pd.Series([None])).iloc[0], errors="coerce")
+    hf, af = _final(path, r, "home_final", report), _final(path, r, "away_final", report)
     season = str(gid)[:4]
     game = dict(game_id=gid, source=SOURCE, season=f"{season}-{str(int(season) + 1)[-2:]}",
-                game_type={"R": "R", "P": "P"}.get(st, "O"), date=pd.to_datetime(r["game_date"].iloc[0], errors="coerce"),
+                game_type={"R": "R", "P": "P"}.get(st, "O"), date=pd.to_datetime(r["game_date"].iloc[0], format="ISO8601"),
                 home_team=home, away_team=away, home_score=None if hf != hf else int(hf),
                 away_score=None if af != af else int(af), periods=int(period.max()),
                 shootout=bool((r["period_type"] == "SHOOTOUT").any()), has_tracking=False, fps=None)
     return game_bundle(SOURCE, game, ev, report)
+
+
+def _final(path: Path, r: pd.DataFrame, col: str, report: IngestReport) -> float:
+    """The game's final score from its first row (NaN if the file lacks it; counted if it cannot be right)."""
+    if col not in r.columns:
+        return np.nan
+    _, v = parse_rows(r.iloc[:1], {col: Num(integer=True, lo=0, hi=99)}, report, path)
+    return float(v[col].iloc[0]) if len(v) and pd.notna(v[col].iloc[0]) else np.nan
 
 
 def _empty_net(r: pd.DataFrame, typ: pd.Series, home_shoots: np.ndarray, is_att: np.ndarray,

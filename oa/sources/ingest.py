@@ -2,7 +2,10 @@
 
 Each game is stored in its own transaction (validated first), so a broken game is
 reported and skipped while the rest of the batch goes in, and nothing already stored is
-lost. Players and teams are upserted. Factors of the new games are computed at the end.
+lost. A game already stored is not replaced by a smaller copy of itself (fewer events,
+shots or tracking frames: a truncated file, or rows rejected this time) unless `replace`
+says so; the refusal reports what would shrink. Players and teams are upserted. Factors
+of the new games are computed at the end.
 
 The store is opened only once a file gives something to store (so broken files never
 create one), and the ingest is marked as running in its `runs` table before its first
@@ -15,6 +18,7 @@ import time
 from pathlib import Path
 from typing import Callable
 
+import duckdb
 import pandas as pd
 
 from oa import schema
@@ -65,14 +69,16 @@ def command(source: str, paths: list[Path], features: bool = True) -> str:
 
 
 def ingest(store: Store | Callable[[], Store], source: str, paths: list[Path], progress: Progress | None = None,
-           features: bool = True) -> IngestReport:
-    """Read `paths` with `source`'s adapter and store every game; `store` may be a function opening it (see Run)."""
+           features: bool = True, replace: bool = False) -> IngestReport:
+    """Read `paths` with `source`'s adapter and store every game; `store` may be a function opening it (see Run).
+
+    `replace`: store a game even if it has fewer events, shots or frames than the stored copy."""
     read = adapters().get(source)
     if read is None:
         raise SourceError(source, f"unknown source; expected one of {', '.join(adapters())}")
     run = Run(store, command(source, paths, features))
     try:
-        report = _ingest(run, read, source, paths, progress, features)
+        report = _ingest(run, read, source, paths, progress, features, replace)
     except BaseException as e:
         run.end(e)
         raise
@@ -81,7 +87,7 @@ def ingest(store: Store | Callable[[], Store], source: str, paths: list[Path], p
 
 
 def _ingest(run: Run, read: Callable, source: str, paths: list[Path], progress: Progress | None,
-            features: bool) -> IngestReport:
+            features: bool, replace: bool) -> IngestReport:
     report = IngestReport(source)
     t0 = time.perf_counter()
     stored: list[int] = []
@@ -93,21 +99,25 @@ def _ingest(run: Run, read: Callable, source: str, paths: list[Path], progress: 
         except SourceError as e:
             report.failed.append((path, e))
             continue
+        except Exception as e:  # noqa: BLE001 - a shape no check foresaw: name the file, never crash the batch
+            report.failed.append((path, SourceError(path, f"cannot be read ({type(e).__name__}: {e})")))
+            continue
         if not games and len(players) == 0:
             continue
         store = run.open()
         codes = sorted({t for b in games for t in (b.tables["games"]["home_team"].iloc[0], b.tables["games"]["away_team"].iloc[0])})
+        players = _new_players(store, players)          # stored values kept where this file has none
         unnamed = players["name"].isna() | (players["name"].astype(str).str.strip() == "")
         if unnamed.any():
             report.reject("player without a name (named by id)", int(unnamed.sum()),
                           f"{Path(path).name}, player {int(players.loc[unnamed, 'player_id'].iloc[0])}, field name")
             players = players.assign(name=players["name"].where(~unnamed, "Player #" + players["player_id"].astype(str)))
-        shared = {"players": _new_players(store, players)}
+        shared = {"players": players}
         if codes:
             shared["teams"] = teams_table(codes, source)
         try:
             store.upsert(shared)
-        except (schema.ValidationError, StoreError) as e:
+        except (schema.ValidationError, StoreError, duckdb.Error) as e:
             report.failed.append((path, e))
             continue
         report.players += len(players)
@@ -120,10 +130,15 @@ def _ingest(run: Run, read: Callable, source: str, paths: list[Path], progress: 
                 report.reject("game read twice in this batch (the later copy is kept)", 1,
                               f"{Path(path).name}, game {b.game_id} (also in {seen[b.game_id]})")
             seen.setdefault(b.game_id, Path(path).name)
+            shrink = None if replace else shrinks(store, b)
+            if shrink:
+                report.refused.append((f"{Path(path).name} game {b.game_id}", shrink))
+                report.games -= 1
+                continue
             try:
                 store.ingest_game(b)
                 stored.append(b.game_id)
-            except (schema.ValidationError, StoreError) as e:
+            except (schema.ValidationError, StoreError, duckdb.Error) as e:
                 report.failed.append((f"{Path(path).name} game {b.game_id}", e))
             if progress:
                 progress(f"storing {Path(path).name}", i + 1, len(games))
@@ -144,6 +159,21 @@ def _ingest(run: Run, read: Callable, source: str, paths: list[Path], progress: 
     store.checkpoint()
     report.seconds = round(time.perf_counter() - t0, 1)
     return report
+
+
+SHRINK_TABLES = ("events", "shots", "frames")
+
+
+def shrinks(store: Store, bundle: schema.GameBundle) -> str | None:
+    """What storing `bundle` would lose from the stored copy of its game ("events 56 -> 40, ..."),
+    or None if the game is new or nothing shrinks."""
+    sql = " UNION ALL ".join(f"SELECT '{t}' AS t, count(*) AS n FROM {t} WHERE game_id = $g" for t in SHRINK_TABLES)
+    have = store.query(f"SELECT t, n FROM ({sql}) WHERE EXISTS (SELECT 1 FROM games WHERE game_id = $g)",
+                       {"g": int(bundle.game_id)})
+    old = dict(zip(have["t"], have["n"].astype(int)))
+    new = {t: len(bundle.tables[t]) if t in bundle.tables else 0 for t in SHRINK_TABLES}
+    lost = [f"{t} {old[t]:,} -> {new[t]:,}" for t in SHRINK_TABLES if t in old and new[t] < old[t]]
+    return ", ".join(lost) if lost else None
 
 
 def _sources(store: Store) -> str:

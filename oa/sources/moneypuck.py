@@ -17,7 +17,8 @@ import pandas as pd
 
 from oa import schema
 from oa.schema import GameBundle
-from oa.sources.common import IngestReport, game_bundle, read_csv, to_num
+from oa.sources.common import IngestReport, game_bundle
+from oa.sources.reading import ID, ID_MAX, X, Y, Num, dedupe, parse_rows, read_csv, reject
 
 SOURCE = "moneypuck"
 REQUIRED = ("game_id", "shotID", "shooterPlayerId", "shooterName", "period", "time", "xCordAdjusted",
@@ -25,55 +26,51 @@ REQUIRED = ("game_id", "shotID", "shooterPlayerId", "shooterName", "period", "ti
 SHOT_TYPES = {"WRIST": "WRIST", "SNAP": "SNAP", "SLAP": "SLAP", "TIP": "TIP", "BACK": "BACKHAND",
               "DEFL": "DEFLECTION", "WRAP": "WRAP"}
 EVENTS = {"SHOT": "SHOT", "MISS": "MISS", "GOAL": "GOAL"}
+NUMBERS = {"season": Num(required=True, integer=True, lo=1917, hi=2100),
+           "game_id": Num(required=True, integer=True, lo=1, hi=99_999),
+           "shotID": Num(required=True, integer=True, lo=0, hi=ID_MAX), "shooterPlayerId": ID,
+           "period": Num(required=True, integer=True, lo=1, hi=9), "time": Num(required=True, lo=0, hi=9 * 1200),
+           "xCordAdjusted": X, "yCordAdjusted": Y, "xGoal": Num(lo=0, hi=1)}
 
 
 def read(path: str | Path, report: IngestReport) -> tuple[Iterator[GameBundle], pd.DataFrame]:
     path = Path(path)
-    df = read_csv(path, REQUIRED, "MoneyPuck shot", ("",))
+    df = read_csv(path, REQUIRED, "MoneyPuck shot", ("",), report)
     report.files += 1
     players = df[["shooterPlayerId", "shooterName"]].drop_duplicates("shooterPlayerId")
     players = pd.DataFrame({"player_id": pd.to_numeric(players["shooterPlayerId"], errors="coerce"), "source": SOURCE,
-                            "name": players["shooterName"]}).dropna(subset=["player_id"])
+                            "name": players["shooterName"]})
+    players = players[players["player_id"].between(1, ID_MAX) & (players["player_id"] % 1 == 0)]
     players["player_id"] = players["player_id"].astype("int64")
     return _games(path, df, report), schema.ordered(schema.PLAYERS, players.reindex(columns=schema.PLAYERS.column_names)
                                                      .assign(source=SOURCE))
 
 
 def _games(path: Path, df: pd.DataFrame, report: IngestReport) -> Iterator[GameBundle]:
-    dup = df.drop(columns=["shotID"]).duplicated()
-    if dup.any():
-        report.reject("duplicate shot row", int(dup.sum()), f"{path}, row {df.index[np.flatnonzero(dup.to_numpy())[0]]}")
-        df = df[~dup]
-    g = to_num(df, "game_id", report, path, integer=True, required=True)
-    season = to_num(df, "season", report, path, integer=True, required=True)
-    ok = g.notna() & season.notna()
-    df, g, season = df[ok], g[ok], season[ok]
-    for (sid, gid), rows in df.groupby([season.to_numpy(), g.to_numpy()], sort=False):
+    df = dedupe(df, ["season", "game_id", "shotID"], report, path, "shot row")
+    df = dedupe(df, [c for c in df.columns if c != "shotID"], report, path, "shot row")
+    df, num = parse_rows(df, NUMBERS, report, path)
+    # a shot's time is game seconds: it must fall inside its period
+    ps = num["time"] - (num["period"].astype(float) - 1) * 1200.0
+    bad = ((ps < 0) | (ps > 1200)).to_numpy()
+    df = reject(df, bad, "time", report, path, why=" (not inside its period: time is game seconds)")
+    num = num[~bad]
+    df = reject(df, df["event"].map(EVENTS).isna().to_numpy(), "event", report, path, why=" (expected SHOT, MISS or GOAL)")
+    num = num.loc[df.index]
+    bad = ~df["team"].str.upper().isin(("HOME", "AWAY")).to_numpy()
+    df, num = reject(df, bad, "team", report, path, why=" (expected HOME or AWAY)"), num[~bad]
+    for (sid, gid), rows in df.groupby([num["season"].to_numpy(), num["game_id"].to_numpy()], sort=False):
         nhl_id = int(sid) * 1_000_000 + int(gid)
         try:
-            yield _game(path, nhl_id, int(sid), rows, report)
+            yield _game(nhl_id, int(sid), rows, num.loc[rows.index], report)
         except Exception as e:  # noqa: BLE001 - one broken game must not stop the file
             report.failed.append((f"{path.name} game {nhl_id}", e))
 
 
-def _game(path: Path, gid: int, season: int, r: pd.DataFrame, report: IngestReport) -> GameBundle:
-    period = to_num(r, "period", report, path, integer=True, required=True)
-    t = to_num(r, "time", report, path, required=True)
-    typ = r["event"].map(EVENTS)
-    bad_type = typ.isna()
-    if bad_type.any():
-        report.reject("unknown event (expected SHOT, MISS or GOAL)", int(bad_type.sum()),
-                      f"{path}, row {r.index[np.flatnonzero(bad_type.to_numpy())[0]]}, field event: {r['event'][bad_type].iloc[0]!r}")
-    side = r["team"].str.upper()
-    bad_side = ~side.isin(("HOME", "AWAY"))
-    if bad_side.any():
-        report.reject("unknown team side (expected HOME or AWAY)", int(bad_side.sum()),
-                      f"{path}, row {r.index[np.flatnonzero(bad_side.to_numpy())[0]]}, field team")
-    xg = to_num(r, "xGoal", report, path)
-    ok = period.notna() & t.notna() & ~bad_type & ~bad_side & (t >= 0)
-    r, period, t, typ, side, xg = r[ok], period[ok], t[ok], typ[ok], side[ok], xg[ok]
-    order = np.lexsort((r["shotID"].astype(int).to_numpy(), t.to_numpy()))
-    r, period, t, typ, side, xg = (v.iloc[order] for v in (r, period, t, typ, side, xg))
+def _game(gid: int, season: int, r: pd.DataFrame, num: pd.DataFrame, report: IngestReport) -> GameBundle:
+    order = np.lexsort((num["shotID"].to_numpy(dtype=float), num["time"].to_numpy()))
+    r, num = r.iloc[order], num.iloc[order]
+    period, t, typ, side = num["period"], num["time"], r["event"].map(EVENTS), r["team"].str.upper()
     goals = (typ == "GOAL").to_numpy()
     home = (side == "HOME").to_numpy()
     # score before each shot, from the file's own goals (shoot-outs are not in the file)
@@ -81,17 +78,18 @@ def _game(path: Path, gid: int, season: int, r: pd.DataFrame, report: IngestRepo
     as_ = np.cumsum(goals & ~home) - (goals & ~home)
     ps = t.to_numpy(dtype=float) - (period.to_numpy(dtype=float) - 1) * 1200.0
     playoff = r["isPlayoffGame"].astype(str).str.strip().isin(("1", "1.0", "True", "true"))
+    shooter = num["shooterPlayerId"]
     ev = pd.DataFrame({
-        "period": period.astype(int).to_numpy(), "period_seconds": np.clip(ps, 0, 1200), "type": typ.to_numpy(),
-        "team": side.to_numpy(), "player_id": pd.to_numeric(r["shooterPlayerId"], errors="coerce").astype("Int64").to_numpy(),
+        "period": period.astype(int).to_numpy(), "period_seconds": ps, "type": typ.to_numpy(),
+        "team": side.to_numpy(), "player_id": shooter.to_numpy(),
         "player2_id": pd.array([None] * len(r), dtype="Int64"),
-        "x": to_num(r, "xCordAdjusted", report, path).to_numpy(), "y": to_num(r, "yCordAdjusted", report, path).to_numpy(),
+        "x": num["xCordAdjusted"].to_numpy(), "y": num["yCordAdjusted"].to_numpy(),
         "detail": r["shotType"].map(SHOT_TYPES).fillna("UNKNOWN").to_numpy(),
         "home_skaters": pd.array([None] * len(r), dtype="Int64"), "away_skaters": pd.array([None] * len(r), dtype="Int64"),
         "home_score": hs, "away_score": as_,
-        "shooter_id": pd.to_numeric(r["shooterPlayerId"], errors="coerce").to_numpy(dtype=float),
+        "shooter_id": shooter.astype(float).to_numpy(dtype=float, na_value=np.nan),
         "goalie_id": np.nan, "attack_sign": 1.0, "empty_net": pd.array([pd.NA] * len(r), dtype="boolean"),
-        "xg_public": xg.to_numpy(), "xg_model": "moneypuck",
+        "xg_public": num["xGoal"].to_numpy(), "xg_model": "moneypuck",
     })
     game = dict(game_id=gid, source=SOURCE, season=f"{season}-{str(season + 1)[-2:]}",
                 game_type="P" if playoff.any() else "R", date=None, home_team="HOME", away_team="AWAY",

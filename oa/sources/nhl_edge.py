@@ -6,7 +6,6 @@ are kept; the bios only fill gaps (see `oa.sources.ingest`).
 """
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import numpy as np
@@ -14,6 +13,7 @@ import pandas as pd
 
 from oa import schema
 from oa.sources.common import IngestReport, SourceError
+from oa.sources.reading import ID_MAX, load_json
 
 SOURCE = "nhl_edge"
 POS = {"C": "C", "L": "LW", "R": "RW", "D": "D", "G": "G"}
@@ -21,26 +21,50 @@ POS = {"C": "C", "L": "LW", "R": "RW", "D": "D", "G": "G"}
 
 def read(path: str | Path, report: IngestReport) -> tuple[list, pd.DataFrame]:
     path = Path(path)
-    try:
-        doc = json.loads(path.read_bytes())
-    except json.JSONDecodeError as e:
-        raise SourceError(path, f"is not valid JSON (truncated or damaged?): {e.msg} at line {e.lineno}, column {e.colno}") from e
-    except OSError as e:
-        raise SourceError(path, f"cannot be read ({e})") from e
+    doc = load_json(path)
     if not isinstance(doc, list):
         raise SourceError(path, "is not an NHL EDGE bios file (expected a JSON array of players)")
+    if doc and not any(isinstance(p, dict) and "id" in p for p in doc):
+        raise SourceError(path, "is not an NHL EDGE bios file: no player has an id", row="item 0", field="id")
     report.files += 1
-    rows = []
+    rows, seen = [], set()
     for i, p in enumerate(doc):
-        if not isinstance(p, dict) or not isinstance(p.get("id"), int):
-            report.reject("player without an id", 1, f"{path}, item {i}, field id")
+        pid = p.get("id") if isinstance(p, dict) else None
+        if isinstance(pid, bool) or not isinstance(pid, int) or not 1 <= pid <= ID_MAX:
+            report.reject("player without an id that can be right", 1, f"{path}, item {i}, field id: {repr(pid)[:60]}")
             continue
-        h = p.get("heightInInches")
-        rows.append(dict(player_id=p["id"], source=SOURCE,
-                         name=f"{p.get('firstName', '')} {p.get('lastName', '')}".strip() or None,
-                         team=None, position=POS.get(p.get("positionCode")),
-                         shoots=p.get("shootsCatches") if p.get("shootsCatches") in ("L", "R") else None,
-                         height_in=float(h) if isinstance(h, (int, float)) and 55 <= h <= 90 else np.nan,
-                         number=p.get("sweaterNumber") if isinstance(p.get("sweaterNumber"), int) else None))
+        if pid in seen:
+            report.reject("duplicate player (same id; last kept)", 1, f"{path}, item {i}, field id: {pid}")
+        seen.add(pid)
+        rows.append(_bio(p))
+        for key in _unusable(p):
+            report.reject(f"bad {key} (left unknown)", 1, f"{path}, item {i}, field {key}: {repr(p[key])[:60]}")
     df = pd.DataFrame(rows, columns=schema.PLAYERS.column_names).drop_duplicates("player_id", keep="last")
     return [], df
+
+
+def _text(v: object) -> str:
+    return v.strip() if isinstance(v, str) else ""
+
+
+def _unusable(p: dict) -> list[str]:
+    """Bio fields present but of a type or value that cannot be right."""
+    b = _bio(p)
+    checks = (("heightInInches", "height_in"), ("sweaterNumber", "number"), ("positionCode", "position"),
+              ("shootsCatches", "shoots"))
+    bad = [k for k, c in checks if p.get(k) is not None and (b[c] is None or b[c] != b[c])]
+    return bad + [k for k in ("firstName", "lastName") if p.get(k) is not None and not isinstance(p[k], str)]
+
+
+def _bio(p: dict) -> dict:
+    """One player's bio; a value of the wrong type or out of range is unknown (bios only fill gaps)."""
+    h, num = p.get("heightInInches"), p.get("sweaterNumber")
+    pos, hand = p.get("positionCode"), p.get("shootsCatches")
+    parts = (p.get("firstName"), p.get("lastName"))
+    name = None if any(v is not None and not isinstance(v, str) for v in parts) else \
+        f"{_text(parts[0])} {_text(parts[1])}".strip() or None          # half a name would overwrite a whole one
+    return dict(player_id=p["id"], source=SOURCE, name=name,
+                team=None, position=POS.get(pos) if isinstance(pos, str) else None,
+                shoots=hand if hand in ("L", "R") else None,
+                height_in=float(h) if isinstance(h, (int, float)) and not isinstance(h, bool) and 55 <= h <= 90 else np.nan,
+                number=num if isinstance(num, int) and not isinstance(num, bool) and 0 <= num <= 99 else None)

@@ -105,7 +105,8 @@ def test_nothing_already_stored_is_lost(good_csv, tmp_path):
     with Store(db) as s:
         ingest(s, "hockey_scraper", [good_csv])
     before = _snapshot(db)
-    # the same games again, but one shot of each is in period 12: validation fails, the stored copies stay
+    # the same games again, but one shot of each is in period 12: that row is rejected, so each game would
+    # shrink; the re-ingest is refused and the stored copies stay
     df = pd.read_csv(good_csv, dtype=str, keep_default_na=False)
     for g in df["Game_Id"].unique():
         i = df.index[(df["Game_Id"] == g) & (df["Event"] == "SHOT")][0]
@@ -114,7 +115,8 @@ def test_nothing_already_stored_is_lost(good_csv, tmp_path):
     df.to_csv(bad, index=False)
     with Store(db) as s:
         r = ingest(s, "hockey_scraper", [bad])
-    assert len(r.failed) == 2 and all("period" in str(e) for _, e in r.failed), r.failed
+    assert r.rejected["bad Period"] == 2 and "bad_period.csv, row" in r.examples["bad Period"]
+    assert len(r.refused) == 2 and all("events" in what and "shots" in what for _, what in r.refused), r.refused
     assert _snapshot(db) == before
 
 
@@ -142,3 +144,123 @@ def test_player_without_a_name_is_named_by_id_and_counted(shared, tmp_path):
         name = s.query("SELECT name FROM players WHERE player_id = ?", [int(pid)])["name"].iloc[0]
     assert r.games == 1 and r.rejected["player without a name (named by id)"] == 1
     assert name == f"Player #{pid}"
+
+
+# -- variants of the real files: the issue's cases, checked against a filled store --------------
+MP = "moneypuck-shots-bobby-king3/moneypuck_shots_2023.csv.gz"
+
+
+def _cli(source: str, paths: list, db, *extra: str):
+    r = runner.invoke(app, ["ingest", source, *map(str, paths), "--db", str(db), "--no-features", *extra])
+    assert "Traceback" not in r.output and (r.exception is None or isinstance(r.exception, SystemExit)), r.output
+    return r, " ".join(r.output.split())
+
+
+def test_the_same_api_play_listed_twice_is_counted_not_doubled(shared, tmp_path):
+    doc = json.loads((shared / API).read_text())
+    n_plays = len(doc["plays"])
+    doc["plays"] = doc["plays"] + doc["plays"]
+    twice = tmp_path / "twice.json"
+    twice.write_text(json.dumps(doc))
+    with Store(tmp_path / "a.duckdb") as s:
+        ingest(s, "nhl_api", [shared / API], features=False)
+        once = s.query("SELECT count(*) n FROM shots")["n"].iloc[0]
+    with Store(tmp_path / "b.duckdb") as s:
+        r = ingest(s, "nhl_api", [twice], features=False)
+        doubled = s.query("SELECT count(*) n FROM shots")["n"].iloc[0]
+    assert once == 122 and doubled == once, (once, doubled)
+    assert r.rejected["duplicate play (same eventId; first kept)"] == n_plays
+
+
+def test_moneypuck_shots_just_past_the_boards_are_clamped_and_their_games_kept(shared, tmp_path):
+    """y = 43 ft cost four real games of 2023-24; two of them here."""
+    df = pd.read_csv(shared / MP, dtype=str, keep_default_na=False)
+    small = tmp_path / "mp.csv"
+    df[df["game_id"].isin(["20205", "20638"])].to_csv(small, index=False)
+    db = tmp_path / "s.duckdb"
+    r, out = _cli("moneypuck", [small], db)
+    assert r.exit_code == 0, out
+    assert "yCordAdjusted a little outside [-42.5, 42.5] (clamped)" in out and "mp.csv, row" in out
+    with Store(db, read_only=True) as s:
+        assert s.game_ids() == [2023020205, 2023020638]
+        assert s.query("SELECT count(*) n FROM events WHERE abs(y) = 42.5")["n"].iloc[0] >= 2
+
+
+@pytest.mark.parametrize("change, expect, says", [
+    ("truncate", 1, "would shrink"),
+    ("home-team-blank", 1, "bad Home_Team"),
+    ("player-id-1e30", 1, "bad p1_ID"),
+    ("strength-9x9", 0, "bad Strength (left unknown)"),
+    ("duplicate-rows", 0, "duplicate event row"),
+])
+def test_real_hockey_scraper_variants_leave_the_stored_games_alone(good_csv, tmp_path, change, expect, says):
+    from tests.sources.test_corpus import checksums
+
+    db = tmp_path / "s.duckdb"
+    with Store(db) as s:
+        ingest(s, "hockey_scraper", [good_csv], features=False)
+    before = checksums(db)
+    text = good_csv.read_text()
+    df = pd.read_csv(good_csv, dtype=str, keep_default_na=False)
+    shot = df.index[df["Event"] == "SHOT"][3]
+    bad = tmp_path / "variant.csv"
+    if change == "truncate":
+        bad.write_text(text[: int(len(text) * 0.7)])
+    else:
+        if change == "home-team-blank":
+            df.loc[shot, "Home_Team"] = ""
+        elif change == "player-id-1e30":
+            df.loc[shot, "p1_ID"] = "1e30"
+        elif change == "strength-9x9":
+            df.loc[shot, "Strength"] = "9x9"
+        else:
+            df = pd.concat([df, df.iloc[100:140]])
+        df.to_csv(bad, index=False)
+    r, out = _cli("hockey_scraper", [bad], db)
+    assert r.exit_code == expect and says in out and "variant.csv" in out, out
+    after = checksums(db)
+    if change == "strength-9x9":                       # the shot is kept, its strength unknown
+        assert {t: n for t, (n, _) in after.items()} == {t: n for t, (n, _) in before.items()}
+        with Store(db, read_only=True) as s:
+            assert s.query("SELECT count(*) n FROM shots WHERE strength = '6v6'")["n"].iloc[0] == 0
+    else:
+        assert after == before
+
+
+def test_replace_lets_a_smaller_copy_in(good_csv, tmp_path):
+    db = tmp_path / "s.duckdb"
+    with Store(db) as s:
+        ingest(s, "hockey_scraper", [good_csv], features=False)
+        n = s.query("SELECT count(*) n FROM events")["n"].iloc[0]
+    text = good_csv.read_text()
+    cut = tmp_path / "cut.csv"
+    cut.write_text(text[: int(len(text) * 0.7)])
+    r, out = _cli("hockey_scraper", [cut], db)
+    assert r.exit_code == 1 and "would shrink (events" in out and "the stored copy is kept" in out, out
+    r, out = _cli("hockey_scraper", [cut], db, "--replace")
+    assert r.exit_code == 0, out
+    with Store(db, read_only=True) as s:
+        assert 0 < s.query("SELECT count(*) n FROM events")["n"].iloc[0] < n
+
+
+def test_real_api_file_shapes(shared, tmp_path):
+    """plays as an object, a nested value where a number is expected, an unparsable date: one line each."""
+    from tests.sources.test_corpus import checksums
+
+    db = tmp_path / "s.duckdb"
+    with Store(db) as s:
+        ingest(s, "nhl_api", [shared / API], features=False)
+    before = checksums(db)
+    base = json.loads((shared / API).read_text())
+    shot = next(i for i, p in enumerate(base["plays"]) if p["typeDescKey"] == "shot-on-goal")
+    cases = {"plays-object": (lambda d: d.update(plays={"0": d["plays"][0]}), "field plays"),
+             "x-nested": (lambda d: d["plays"][shot]["details"].update(xCoord={"ft": 3}), f"play {shot}, field details.xCoord"),
+             "date": (lambda d: d.update(gameDate="someday"), "field gameDate")}
+    for name, (change, says) in cases.items():
+        d = json.loads(json.dumps(base))
+        change(d)
+        f = tmp_path / f"{name}.json"
+        f.write_text(json.dumps(d))
+        r, out = _cli("nhl_api", [f], db)
+        assert r.exit_code == 1 and f"{name}.json" in out and says in out, out
+        assert checksums(db) == before, name
