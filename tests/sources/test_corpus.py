@@ -25,11 +25,13 @@ runner = CliRunner()
 
 
 def checksums(db: Path) -> dict[str, tuple[int, int]]:
-    """(rows, content hash) of every table in the store."""
+    """(rows, content hash) of every table in the store but `runs`, the log of ingest attempts
+    (it records every attempt by design, refused or not)."""
     con = duckdb.connect(str(db), read_only=True)
     try:
         out = {}
-        for (t,) in con.execute("SELECT table_name FROM information_schema.tables ORDER BY 1").fetchall():
+        for (t,) in con.execute("SELECT table_name FROM information_schema.tables WHERE table_name <> 'runs' "
+                                "ORDER BY 1").fetchall():
             df = con.execute(f'SELECT * FROM "{t}"').df()
             h = int(pd.util.hash_pandas_object(df.astype(str), index=False).sum()) if len(df) else 0
             out[t] = (len(df), h)
