@@ -106,3 +106,6 @@ with tab_team:
                                       {"xG diff": "{:+.1f}"}, {"xGF": "{:.1f}", "xGA": "{:.1f}"}),
                      hide_index=True, key="team_table",
                      column_config={"Team": st.column_config.TextColumn(pinned=True)})
+        if f.empty_net == "exclude":
+            st.caption("Goals and expected goals follow the sidebar's filters: empty-net shots are left out, so goals "
+                       "can be fewer than the final scores. Include them with *Empty-net shots* in the sidebar.")

@@ -53,7 +53,8 @@ if shot_id is None:
     st.caption("No shot chosen: showing the best chance under the current filters. "
                "Open any shot from the explorer, the tables or a shared link.")
 
-pick = st.columns([2, 5])[0].number_input("Shot id", value=int(shot_id), step=1, format="%d", key=f"shot_pick_{shot_id}",
+# a fixed width that holds a 15-digit id and its buttons (a share of a narrow column cut the id)
+pick = st.number_input("Shot id", value=int(shot_id), step=1, format="%d", key=f"shot_pick_{shot_id}", width=300,
                        help="game_id × 10000 + event index; paste one from a table")
 if int(pick) != int(shot_id):
     c.open_shot(int(pick))
