@@ -104,7 +104,7 @@ if len(standings):
                                       kind="stable").reset_index(drop=True)
     standings.insert(0, "#", standings.index + 1)
 
-left, right = st.columns([6, 5], gap="medium")
+left, right = st.columns([3, 2], gap="medium")   # the standings show every column at 1500 px
 with left:
     st.subheader("Standings")
     if len(standings):
@@ -118,10 +118,10 @@ with left:
                 # rank and team stay in view while the numbers scroll (a phone shows four of them)
                 "#": st.column_config.NumberColumn("#", width=36, pinned=True),
                 "Team": st.column_config.TextColumn("Team", width=170, pinned=True),
-                **{c: st.column_config.NumberColumn(c, width=44) for c in ("GP", "W", "L", "PTS", "GF", "GA")},
-                "OTL": st.column_config.NumberColumn("OTL", width=44, help="Losses in overtime or a shootout"),
+                **{c: st.column_config.NumberColumn(c, width=42) for c in ("GP", "W", "L", "PTS", "GF", "GA")},
+                "OTL": st.column_config.NumberColumn("OTL", width=42, help="Losses in overtime or a shootout"),
                 "P%": st.column_config.NumberColumn("P%", width=56, format="%.3f", help="Points percentage"),
-                "GD": st.column_config.NumberColumn("GD", width=44, format="%+d", help="Goal difference"),
+                "GD": st.column_config.NumberColumn("GD", width=42, format="%+d", help="Goal difference"),
             },
         )
     else:
