@@ -19,6 +19,7 @@ from tests.browser.harness import browser, chromium_path, streamlit_server, wait
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "browser"
 
 
+@pytest.mark.browser
 def test_a_damaged_model_file_is_a_warning_on_the_shot_page_not_a_dead_server(model_store, tmp_path):
     if chromium_path() is None:
         if os.environ.get("CI", "").lower() == "true":

@@ -9,29 +9,17 @@ skipped without it.
 """
 from __future__ import annotations
 
-import os
 import shutil
 import time
 from pathlib import Path
 
-import pytest
 
 from oa.live.publish import Publisher, live_dir
 from tests.app.live_data import live_only, rows
-from tests.browser.harness import (PAGES, browser, chromium_path, click_first_marker, first_visit, screenshots,
+from tests.browser.harness import (PAGES, browser, click_first_marker, first_visit, screenshots,
                                    streamlit_server, wait_idle)
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "browser"
-
-
-@pytest.fixture(scope="module")
-def chromium() -> str:
-    path = chromium_path()
-    if path is None:
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail("Chromium is missing (CI must install Debian's chromium)")
-        pytest.skip("Chromium is not installed")
-    return path
 
 
 def test_every_page_and_a_shot_click_in_chromium(chromium, model_store):

@@ -14,7 +14,7 @@ from urllib.parse import parse_qs, urlparse
 from tests.app.stores import hostile_copy
 from tests.app.test_pages import one
 from tests.browser.harness import browser, streamlit_server, wait_idle
-from tests.browser.test_browser import ARTIFACTS, chromium  # noqa: F401 - the shared fixture
+from tests.browser.test_browser import ARTIFACTS
 
 ROW_PX = 35     # Streamlit's dataframe row (and header) height
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from oa.plots.place import placement_grid
 from tests.app.test_shot_page import SLOT, far_wrist_shot
 from tests.browser.harness import browser, streamlit_server, wait_idle
-from tests.browser.test_browser import ARTIFACTS, chromium  # noqa: F401  (the fixture)
+from tests.browser.test_browser import ARTIFACTS
 
 
 def test_a_click_on_the_what_if_rink_moves_the_shot(chromium, model_store):  # noqa: F811

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.browser.test_browser import ARTIFACTS, chromium  # noqa: F401 - the fixture
+from tests.browser.test_browser import ARTIFACTS
 from tests.browser.widths import PAGES, WIDTHS, problems, widths
 
 OUT = ARTIFACTS / "widths"

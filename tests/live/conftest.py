@@ -25,3 +25,10 @@ def redis_url():
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "slow: runs for over a minute of wall time (real-time live feed)")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests that use a real redis-server carry the `redis` marker (`-m "not redis"` leaves them out)."""
+    for item in items:
+        if "redis_url" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.redis)
