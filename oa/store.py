@@ -158,12 +158,8 @@ class Store:
         EXCEPT ALL the new ones cast to the column types, as they would be stored.
         """
         g = int(bundle.game_id)
-        if not self._count("SELECT count(*) FROM games WHERE game_id = ?", g):
-            return False
         sizes = {t.name: len(bundle.tables[t.name]) if t.name in bundle.tables else 0 for t in schema.GAME_TABLES}
-        stored = self.con.execute(" UNION ALL ".join(f"SELECT '{t.name}' AS t, count(*) AS n FROM {t.name} WHERE game_id = $g"
-                                                     for t in schema.GAME_TABLES), {"g": g}).fetchall()
-        if dict(stored) != sizes:
+        if self.game_counts(g) != sizes:
             return False
         tables = [t for t in schema.GAME_TABLES if sizes[t.name]]
         with contextlib.ExitStack() as views:
@@ -178,6 +174,16 @@ class Store:
             except duckdb.ConversionException:
                 return False    # a value a column cannot hold: not the stored copy (storing it will say why)
         return differ == 0
+
+    def game_counts(self, game_id: int) -> dict[str, int] | None:
+        """Rows per game table of a stored game (None if the game is not stored): what a new copy
+        is compared with, both to skip an identical one and to refuse one that would shrink."""
+        g = int(game_id)
+        if not self._count("SELECT count(*) FROM games WHERE game_id = ?", g):
+            return None
+        rows = self.con.execute(" UNION ALL ".join(f"SELECT '{t.name}' AS t, count(*) AS n FROM {t.name} WHERE game_id = $g"
+                                                   for t in schema.GAME_TABLES), {"g": g}).fetchall()
+        return {t: int(n) for t, n in rows}
 
     def _count(self, sql: str, game_id: int) -> int:
         # fetchall: a result left unfinished blocks the connection's next register()

@@ -167,10 +167,7 @@ SHRINK_TABLES = ("events", "shots", "frames")
 def shrinks(store: Store, bundle: schema.GameBundle) -> str | None:
     """What storing `bundle` would lose from the stored copy of its game ("events 56 -> 40, ..."),
     or None if the game is new or nothing shrinks."""
-    sql = " UNION ALL ".join(f"SELECT '{t}' AS t, count(*) AS n FROM {t} WHERE game_id = $g" for t in SHRINK_TABLES)
-    have = store.query(f"SELECT t, n FROM ({sql}) WHERE EXISTS (SELECT 1 FROM games WHERE game_id = $g)",
-                       {"g": int(bundle.game_id)})
-    old = dict(zip(have["t"], have["n"].astype(int)))
+    old = store.game_counts(bundle.game_id) or {}
     new = {t: len(bundle.tables[t]) if t in bundle.tables else 0 for t in SHRINK_TABLES}
     lost = [f"{t} {old[t]:,} -> {new[t]:,}" for t in SHRINK_TABLES if t in old and new[t] < old[t]]
     return ", ".join(lost) if lost else None
