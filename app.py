@@ -10,6 +10,7 @@ shows the app. `streamlit run app.py` first imports it (as `app`) to look for an
 it finds the server below, Streamlit's own plus `oa.app.server`'s middleware, which points
 the browser at the server's root so deep links make no stray requests.
 """
+
 import streamlit as st
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
 """Opportunity Analysis: shot-quality analytics for ice hockey (see README.md)."""
+
 import os
 
 # LightGBM's OpenMP threads spin while they wait. On a small machine shared with other

@@ -22,6 +22,7 @@ moves every game id by k * 10**6, which in the demo's `9YYYY02NNNN` ids is k sea
 later (shot ids keep `game_id * 10000 + event_idx`), and its season label and dates
 move k years. Frames are not copied: replays are measured on the season store.
 """
+
 from __future__ import annotations
 
 import json
@@ -35,13 +36,21 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = ROOT / "app.py"
-PAGES = ["pages/league.py", "pages/explorer.py", "pages/shot.py", "pages/debates.py", "pages/players.py",
-         "pages/games.py", "pages/model.py"]
+PAGES = [
+    "pages/league.py",
+    "pages/explorer.py",
+    "pages/shot.py",
+    "pages/debates.py",
+    "pages/players.py",
+    "pages/games.py",
+    "pages/model.py",
+]
 COPIED = ("games", "events", "shots", "shot_scores", "shot_factors", "shot_features")
 TARGETS = {"first_render_s": 2.0, "filter_change_s": 0.5, "shot_detail_s": 1.0, "peak_rss_mb": 1500}
 
 
 # -- the million-shot store ---------------------------------------------------------------
+
 
 def build_million(season_db: Path, out: Path, target: int = 1_000_000, progress=print) -> dict:
     """Copy `season_db`'s games..shot_features N times with shifted ids until about `target` shots."""
@@ -70,18 +79,30 @@ def build_million(season_db: Path, out: Path, target: int = 1_000_000, progress=
     for p in (out, out.with_name(out.name + ".wal")):
         p.unlink(missing_ok=True)
     t0 = time.perf_counter()
-    Store(out).close()                                # the canonical schema, with its keys
+    Store(out).close()  # the canonical schema, with its keys
     con = duckdb.connect(str(out))
     con.execute(f"ATTACH '{season_db.resolve()}' AS src (READ_ONLY)")
-    feat_cols = [r[0] for r in con.execute(
-        "SELECT column_name FROM duckdb_columns() WHERE database_name = 'src' AND table_name = 'shot_features' "
-        "ORDER BY column_index").fetchall()]
-    have = {r[0] for r in con.execute("SELECT column_name FROM duckdb_columns() WHERE table_name = 'shot_features' "
-                                      "AND database_name = current_database()").fetchall()}
+    feat_cols = [
+        r[0]
+        for r in con.execute(
+            "SELECT column_name FROM duckdb_columns() WHERE database_name = 'src' AND table_name = 'shot_features' "
+            "ORDER BY column_index"
+        ).fetchall()
+    ]
+    have = {
+        r[0]
+        for r in con.execute(
+            "SELECT column_name FROM duckdb_columns() WHERE table_name = 'shot_features' "
+            "AND database_name = current_database()"
+        ).fetchall()
+    }
     for col in feat_cols:
         if col not in have:
-            typ = con.execute("SELECT data_type FROM duckdb_columns() WHERE database_name = 'src' AND "
-                              "table_name = 'shot_features' AND column_name = ?", [col]).fetchone()[0]
+            typ = con.execute(
+                "SELECT data_type FROM duckdb_columns() WHERE database_name = 'src' AND "
+                "table_name = 'shot_features' AND column_name = ?",
+                [col],
+            ).fetchone()[0]
             con.execute(f'ALTER TABLE shot_features ADD COLUMN "{col}" {typ}')
     for t in ("teams", "players", "models", "meta"):
         con.execute(f"INSERT OR REPLACE INTO {t} SELECT * FROM src.{t}")
@@ -91,29 +112,42 @@ def build_million(season_db: Path, out: Path, target: int = 1_000_000, progress=
         s = g * 10000
         label = f"{y0 + k}-{(y0 + k + 1) % 100:02d}"
         con.execute("BEGIN")
-        con.execute(f"INSERT INTO games SELECT * REPLACE (game_id + {g} AS game_id, '{label}' AS season, "
-                    f"date + INTERVAL {k} YEAR AS date, false AS has_tracking, NULL AS fps) FROM src.games")
+        con.execute(
+            f"INSERT INTO games SELECT * REPLACE (game_id + {g} AS game_id, '{label}' AS season, "
+            f"date + INTERVAL {k} YEAR AS date, false AS has_tracking, NULL AS fps) FROM src.games"
+        )
         con.execute(f"INSERT INTO events SELECT * REPLACE (game_id + {g} AS game_id) FROM src.events")
-        con.execute(f"INSERT INTO shots SELECT * REPLACE (shot_id + {s} AS shot_id, game_id + {g} AS game_id) "
-                    "FROM src.shots")
+        con.execute(
+            f"INSERT INTO shots SELECT * REPLACE (shot_id + {s} AS shot_id, game_id + {g} AS game_id) FROM src.shots"
+        )
         con.execute(f"INSERT INTO shot_scores SELECT * REPLACE (shot_id + {s} AS shot_id) FROM src.shot_scores")
         con.execute(f"INSERT INTO shot_factors SELECT * REPLACE (shot_id + {s} AS shot_id) FROM src.shot_factors")
         cols = ", ".join(f'"{c}"' for c in feat_cols)
-        con.execute(f"INSERT INTO shot_features ({cols}) SELECT * REPLACE (shot_id + {s} AS shot_id, "
-                    f"game_id + {g} AS game_id) FROM src.shot_features")
+        con.execute(
+            f"INSERT INTO shot_features ({cols}) SELECT * REPLACE (shot_id + {s} AS shot_id, "
+            f"game_id + {g} AS game_id) FROM src.shot_features"
+        )
         con.execute("COMMIT")
         progress(f"copy {k + 1}/{copies} ({label}) done at {time.perf_counter() - t0:.0f} s")
-    con.execute("INSERT OR REPLACE INTO meta VALUES ('bench_from', ?), ('league', ?)",
-                [stamp, f"Benchmark: {copies} copies of {season_db.name} (fictional)"])
+    con.execute(
+        "INSERT OR REPLACE INTO meta VALUES ('bench_from', ?), ('league', ?)",
+        [stamp, f"Benchmark: {copies} copies of {season_db.name} (fictional)"],
+    )
     con.execute("DETACH src")
     con.execute("CHECKPOINT")
     shots = con.execute("SELECT count(*) FROM shots").fetchone()[0]
     con.close()
-    return {"path": str(out), "copies": copies, "shots": shots, "reused": False,
-            "build_s": round(time.perf_counter() - t0, 1)}
+    return {
+        "path": str(out),
+        "copies": copies,
+        "shots": shots,
+        "reused": False,
+        "build_s": round(time.perf_counter() - t0, 1),
+    }
 
 
 # -- measuring (in a child process) ----------------------------------------------------------
+
 
 def _hwm_mb() -> float:
     for line in Path("/proc/self/status").read_text().splitlines():
@@ -156,11 +190,17 @@ def measure(db: Path, n_shots: int = 5) -> dict:
     out["games"] = con.execute("SELECT count(*) FROM games").fetchone()[0]
     teams = [r[0] for r in con.execute("SELECT DISTINCT team FROM shots ORDER BY 1 LIMIT 3").fetchall()]
     seasons = [r[0] for r in con.execute("SELECT DISTINCT season FROM games ORDER BY 1 DESC").fetchall()]
-    tracked = con.execute("SELECT count(*) FROM shots s JOIN games g USING (game_id) WHERE g.has_tracking").fetchone()[0]
-    picks = [r[0] for r in con.execute(
-        f"SELECT s.shot_id FROM shots s JOIN games g USING (game_id) "
-        f"WHERE {'g.has_tracking AND s.release_frame IS NOT NULL' if tracked else 'TRUE'} "
-        f"ORDER BY hash(s.shot_id) LIMIT {n_shots}").fetchall()]
+    tracked = con.execute("SELECT count(*) FROM shots s JOIN games g USING (game_id) WHERE g.has_tracking").fetchone()[
+        0
+    ]
+    picks = [
+        r[0]
+        for r in con.execute(
+            f"SELECT s.shot_id FROM shots s JOIN games g USING (game_id) "
+            f"WHERE {'g.has_tracking AND s.release_frame IS NOT NULL' if tracked else 'TRUE'} "
+            f"ORDER BY hash(s.shot_id) LIMIT {n_shots}"
+        ).fetchall()
+    ]
     con.close()
 
     at = AppTest.from_file(str(APP), default_timeout=300)
@@ -171,7 +211,7 @@ def measure(db: Path, n_shots: int = 5) -> dict:
         at.switch_page(page)
         out["first_render_s"][Path(page).stem] = timed(at)
 
-    if len(seasons) > 1:                     # the whole store at once, not just the latest season
+    if len(seasons) > 1:  # the whole store at once, not just the latest season
         at.selectbox(key="f_season").set_value("All")
         out["first_render_all_seasons_s"] = {}
         for page in PAGES:
@@ -206,14 +246,22 @@ def measure(db: Path, n_shots: int = 5) -> dict:
         at.query_params["shot"] = str(sid)
         at.switch_page("pages/shot.py")
         cold.append(timed(at))
-    out["shot_detail_s"] = {"cold_median": statistics.median(cold), "cold_max": max(cold),
-                            "replay": "tracking clip" if tracked else "play-by-play path"}
+    out["shot_detail_s"] = {
+        "cold_median": statistics.median(cold),
+        "cold_max": max(cold),
+        "replay": "tracking clip" if tracked else "play-by-play path",
+    }
     out["peak_rss_mb"] = round(_hwm_mb())
     return out
 
 
-def run(db: Path, million: bool = False, season_db: Path | None = None, target: int = 1_000_000,
-        progress=lambda s: print(s, file=sys.stderr)) -> dict:
+def run(
+    db: Path,
+    million: bool = False,
+    season_db: Path | None = None,
+    target: int = 1_000_000,
+    progress=lambda s: print(s, file=sys.stderr),
+) -> dict:
     """Measure `db` (and with `million`, a ~1M-shot store built from it) in fresh processes."""
     results = {"targets": TARGETS, "stores": []}
     stores = [db]
@@ -224,18 +272,21 @@ def run(db: Path, million: bool = False, season_db: Path | None = None, target: 
         stores.append(big)
     for s in stores:
         progress(f"measuring {s}")
-        proc = subprocess.run([sys.executable, "-m", "oa.app_bench", "--measure", str(s)], cwd=ROOT,
-                              capture_output=True, text=True)
+        proc = subprocess.run(
+            [sys.executable, "-m", "oa.app_bench", "--measure", str(s)], cwd=ROOT, capture_output=True, text=True
+        )
         if proc.returncode != 0:
             raise RuntimeError(f"measuring {s} failed: {proc.stderr[-3000:]}")
         results["stores"].append(json.loads(proc.stdout.strip().splitlines()[-1]))
     for r in results["stores"]:
         worst_page = max([*r["first_render_s"].values(), *r.get("first_render_all_seasons_s", {}).values()])
         worst_filter = max(r["filter_change_s"].values())
-        r["meets"] = {"first_render": worst_page <= TARGETS["first_render_s"],
-                      "filter_change": worst_filter <= TARGETS["filter_change_s"],
-                      "shot_detail": r["shot_detail_s"]["cold_max"] <= TARGETS["shot_detail_s"],
-                      "memory": r["peak_rss_mb"] <= TARGETS["peak_rss_mb"]}
+        r["meets"] = {
+            "first_render": worst_page <= TARGETS["first_render_s"],
+            "filter_change": worst_filter <= TARGETS["filter_change_s"],
+            "shot_detail": r["shot_detail_s"]["cold_max"] <= TARGETS["shot_detail_s"],
+            "memory": r["peak_rss_mb"] <= TARGETS["peak_rss_mb"],
+        }
     return results
 
 

@@ -11,6 +11,7 @@ as `python -m oa demo`) behind a progress bar. The build writes to a temporary f
 which is renamed into place only when complete, so an interrupted build never leaves a
 half-filled store that looks finished.
 """
+
 from __future__ import annotations
 
 import os
@@ -54,7 +55,9 @@ class ReadStore(Store):
         except duckdb.Error as e:
             self.con.close()
             raise StoreError(f"cannot open store {path}: {e}") from e
-        for (name,) in self.con.execute("SELECT table_name FROM duckdb_tables() WHERE database_name = 'store'").fetchall():
+        for (name,) in self.con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE database_name = 'store'"
+        ).fetchall():
             self.con.execute(f'CREATE VIEW main."{name}" AS SELECT * FROM store.main."{name}"')
         self._lock = threading.Lock()
 
@@ -62,8 +65,12 @@ class ReadStore(Store):
         """Create in-memory table `name` from `sql` once (dropping older `<prefix>_*` versions); returns name."""
         prefix = name.rsplit("_", 1)[0]
         with self._lock:
-            have = {r[0] for r in self.con.execute(
-                "SELECT table_name FROM duckdb_tables() WHERE database_name = 'memory'").fetchall()}
+            have = {
+                r[0]
+                for r in self.con.execute(
+                    "SELECT table_name FROM duckdb_tables() WHERE database_name = 'memory'"
+                ).fetchall()
+            }
             if name not in have:
                 for old in have:
                     if old.startswith(prefix + "_"):

@@ -1,4 +1,5 @@
 """`python -m oa ...`: build the demo league, compare it with the real NHL, benchmark."""
+
 from __future__ import annotations
 
 import json
@@ -7,7 +8,6 @@ import re
 import resource
 import time
 from pathlib import Path
-from typing import Optional
 
 import typer
 import typer.core
@@ -32,12 +32,13 @@ def _flags_show_no_type() -> None:
 
 _flags_show_no_type()
 
-app = typer.Typer(add_completion=False, no_args_is_help=True,
-                  help="Opportunity Analysis: shot-quality analytics for ice hockey.")
+app = typer.Typer(
+    add_completion=False, no_args_is_help=True, help="Opportunity Analysis: shot-quality analytics for ice hockey."
+)
 bench_app = typer.Typer(add_completion=False, no_args_is_help=True, help="Benchmarks that print measured figures.")
 app.add_typer(bench_app, name="bench")
 console = Console()
-bars = Console(stderr=True)   # progress bars go to stderr so --json output stays clean
+bars = Console(stderr=True)  # progress bars go to stderr so --json output stays clean
 
 MAX_GAMES = 9999
 
@@ -65,19 +66,28 @@ def _warn_unfinished(db: Path) -> None:
         with Store(db, read_only=True) as store:
             runs = store.unfinished_runs()
     except StoreError:
-        return      # held open by another process: the command itself will say so
+        return  # held open by another process: the command itself will say so
     for r in runs.itertuples():
         how = "was stopped before it finished" if r.status == "running" else f"failed ({r.detail})"
-        bars.print(f"[yellow]warning:[/yellow] {db} is incomplete: `{r.command}` started {r.started:%Y-%m-%d %H:%M} "
-                   f"{how}; run `python -m oa {r.command} --db {db}` again to complete it", soft_wrap=True)
+        bars.print(
+            f"[yellow]warning:[/yellow] {db} is incomplete: `{r.command}` started {r.started:%Y-%m-%d %H:%M} "
+            f"{how}; run `python -m oa {r.command} --db {db}` again to complete it",
+            soft_wrap=True,
+        )
 
 
 def _progress() -> Progress:
-    return Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
-                    TimeElapsedColumn(), TimeRemainingColumn(), console=bars)
+    return Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+        console=bars,
+    )
 
 
-def build(db: Path, games: int, seed: int, workers: Optional[int]) -> dict:
+def build(db: Path, games: int, seed: int, workers: int | None) -> dict:
     """Simulate the league into `db` with a progress bar (no model)."""
     from oa.sim.run import build_demo
 
@@ -106,10 +116,12 @@ def _fail(e: Exception) -> None:
 
 @app.command()
 def demo(
-    games: int = typer.Option(200, "--games", "-n", callback=_check_games, help="games to simulate (1312 = a full season)"),
+    games: int = typer.Option(
+        200, "--games", "-n", callback=_check_games, help="games to simulate (1312 = a full season)"
+    ),
     seed: int = typer.Option(0, "--seed", "-s", min=0, help="league seed; same seed, same league"),
     db: Path = typer.Option(DEFAULT_DB, "--db", callback=_check_db, help="store to write"),
-    workers: Optional[int] = typer.Option(None, "--workers", min=1, max=64, help="simulation processes (default: cores)"),
+    workers: int | None = typer.Option(None, "--workers", min=1, max=64, help="simulation processes (default: cores)"),
     model: bool = typer.Option(True, "--model/--no-model", help="also compute factors, train, score and explain"),
 ) -> None:
     """Simulate the fictional demo league (tracking included), then train, score and explain it."""
@@ -122,12 +134,15 @@ def demo(
     except (StoreError, ModelError) as e:
         _fail(e)
     sim = r["simulate"]
-    console.print(f"Stored {sim['games']} demo games in {db}: "
-                  + ", ".join(f"{k} {v:,}" for k, v in sim["rows"].items()))
+    console.print(
+        f"Stored {sim['games']} demo games in {db}: " + ", ".join(f"{k} {v:,}" for k, v in sim["rows"].items())
+    )
     if model and r.get("model"):
         m, sc = r["model"], r["score"]
-        console.print(f"Model {m['model_id']}: cross-validated AUC {m['cv']['auc']:.3f}, log loss {m['cv']['log_loss']:.4f}; "
-                      f"scored {sc['shots']:,} shots ({', '.join(f'{k} {v:,}' for k, v in sc['tiers'].items())})")
+        console.print(
+            f"Model {m['model_id']}: cross-validated AUC {m['cv']['auc']:.3f}, log loss {m['cv']['log_loss']:.4f}; "
+            f"scored {sc['shots']:,} shots ({', '.join(f'{k} {v:,}' for k, v in sc['tiers'].items())})"
+        )
     elif model:
         console.print(f"[yellow]{r['skipped']}[/yellow]")
     console.print(f"Done in {r['seconds']} s.")
@@ -138,8 +153,16 @@ def factors(markdown: bool = typer.Option(False, "--markdown", help="print the R
     """List every factor: machine name, human name, unit, feature sets and what it measures."""
     from oa.features.registry import all_factors
 
-    rows = [(f.name, f.label, f.unit or "-", "tracking" if f.sets == ("tracking",) else
-             ("play-by-play" if f.sets == ("pbp",) else "both"), f.doc) for f in all_factors()]
+    rows = [
+        (
+            f.name,
+            f.label,
+            f.unit or "-",
+            "tracking" if f.sets == ("tracking",) else ("play-by-play" if f.sets == ("pbp",) else "both"),
+            f.doc,
+        )
+        for f in all_factors()
+    ]
     if markdown:
         typer.echo("| factor | name | unit | sets | what it measures |\n|---|---|---|---|---|")
         for r in rows:
@@ -164,20 +187,25 @@ def features(db: Path = typer.Option(DEFAULT_DB, "--db", callback=_check_db, hel
             r = build_features(store, progress=lambda i, n: stages("computing factors", i, n))
     except StoreError as e:
         _fail(e)
-    console.print(f"Factors for {r['shots']:,} shots of {r['games']:,} games "
-                  f"({r['tracking_shots']:,} with tracking) in {r['seconds']} s.")
+    console.print(
+        f"Factors for {r['shots']:,} shots of {r['games']:,} games "
+        f"({r['tracking_shots']:,} with tracking) in {r['seconds']} s."
+    )
 
 
 @app.command()
 def train(
     db: Path = typer.Option(DEFAULT_DB, "--db", callback=_check_db, help="store to train from"),
-    source: Optional[str] = typer.Option(None, "--source", help="only games of this source (demo, hockey_scraper ...)"),
-    feature_set: Optional[str] = typer.Option(None, "--features", help="tracking or pbp (default: tracking if every game has it)"),
+    source: str | None = typer.Option(None, "--source", help="only games of this source (demo, hockey_scraper ...)"),
+    feature_set: str | None = typer.Option(
+        None, "--features", help="tracking or pbp (default: tracking if every game has it)"
+    ),
     seed: int = typer.Option(0, "--seed", min=0, help="seed for folds and bagging"),
 ) -> None:
     """Train the calibrated LightGBM model on the store's shots and make it the active model."""
     from oa.model.artifact import ModelError
-    from oa.model.train import TrainError, train as train_model
+    from oa.model.train import TrainError
+    from oa.model.train import train as train_model
 
     if feature_set not in (None, "tracking", "pbp"):
         raise typer.BadParameter("must be tracking or pbp", param_hint="--features")
@@ -194,16 +222,25 @@ def train(
     for name, r in (("model", cv), ("distance+angle baseline", base)):
         t.add_row(name, f"{r['auc']:.4f}", f"{r['log_loss']:.4f}", f"{r['brier']:.5f}", f"{r['ece']:.4f}")
     console.print(t)
-    console.print("Tiers: " + "; ".join(f"{r['tier']} {r['range']} ({r['share']:.0%} of shots, goal rate {r['goal_rate']:.1%})"
-                                        for r in rep["tiers"]))
-    console.print(f"Saved {path} (+ .json) and made it the active {m.feature_set} model. "
-                  f"Score shots with `python -m oa score --db {db}`.")
+    console.print(
+        "Tiers: "
+        + "; ".join(
+            f"{r['tier']} {r['range']} ({r['share']:.0%} of shots, goal rate {r['goal_rate']:.1%})"
+            for r in rep["tiers"]
+        )
+    )
+    console.print(
+        f"Saved {path} (+ .json) and made it the active {m.feature_set} model. "
+        f"Score shots with `python -m oa score --db {db}`."
+    )
 
 
 @app.command()
 def score(
     db: Path = typer.Option(DEFAULT_DB, "--db", callback=_check_db, help="store to score"),
-    model_path: Optional[Path] = typer.Option(None, "--model", help="a model .txt file (default: the store's active models)"),
+    model_path: Path | None = typer.Option(
+        None, "--model", help="a model .txt file (default: the store's active models)"
+    ),
 ) -> None:
     """Give every shot its goal probability, tier and factor breakdown."""
     from oa.model.artifact import ModelError, load_model
@@ -216,13 +253,17 @@ def score(
             r = score_store(store, models, progress=lambda i, n: stages("scoring shots", i, n))
     except (StoreError, ModelError) as e:
         _fail(e)
-    console.print(f"Scored {r['shots']:,} shots with {', '.join(r['models'])} in {r['seconds']} s "
-                  f"({r['factor_rows']:,} factor rows): " + ", ".join(f"{k} {v:,}" for k, v in r["tiers"].items()))
+    console.print(
+        f"Scored {r['shots']:,} shots with {', '.join(r['models'])} in {r['seconds']} s "
+        f"({r['factor_rows']:,} factor rows): " + ", ".join(f"{k} {v:,}" for k, v in r["tiers"].items())
+    )
 
 
 @app.command()
 def serve(
-    db: Path = typer.Option(DEFAULT_DB, "--db", callback=_check_db, help="store whose active models rate the shots (read once at start)"),
+    db: Path = typer.Option(
+        DEFAULT_DB, "--db", callback=_check_db, help="store whose active models rate the shots (read once at start)"
+    ),
     host: str = typer.Option("127.0.0.1", "--host", help="address to listen on (127.0.0.1: this machine only)"),
     port: int = typer.Option(8000, "--port", min=1, max=65535, help="TCP port"),
 ) -> None:
@@ -253,16 +294,19 @@ def profile(
             demo_p = store_profile(store)
     except StoreError as e:
         console.print(f"[red]error:[/red] {e}")
-        raise typer.Exit(1)
+        raise typer.Exit(1) from None
     try:
         real = load_real_profile()
     except FileNotFoundError as e:
         console.print(f"[red]error:[/red] {e}")
-        raise typer.Exit(1)
+        raise typer.Exit(1) from None
     rows = compare(demo_p, real)
     if as_json:
-        typer.echo(json.dumps({"demo": demo_p, "rows": [dict(metric=m, key=k, demo=d, real=r) for m, k, d, r in rows]},
-                              default=str))
+        typer.echo(
+            json.dumps(
+                {"demo": demo_p, "rows": [dict(metric=m, key=k, demo=d, real=r) for m, k, d, r in rows]}, default=str
+            )
+        )
         return
     t = Table(title=f"Demo league vs real NHL ({demo_p['games']} demo games)")
     for c in ("metric", "key", "demo", "real NHL"):
@@ -279,17 +323,23 @@ SOURCES = ("hockey_scraper", "nhl_api", "moneypuck", "hockeyr", "bigdatacup", "n
 @app.command()
 def ingest(
     source: str = typer.Argument(..., help=f"one of: {', '.join(SOURCES)}, or nhl to download from the NHL API"),
-    paths: Optional[list[Path]] = typer.Argument(None, help="files to read (a season CSV, play-by-play JSON files, ...)"),
+    paths: list[Path] | None = typer.Argument(None, help="files to read (a season CSV, play-by-play JSON files, ...)"),
     db: Path = typer.Option(REAL_DB, "--db", callback=_check_db, help="store to write (real data: data/nhl.duckdb)"),
-    season: Optional[str] = typer.Option(None, "--season", help="nhl: download a season, e.g. 2024-25"),
-    game: Optional[list[int]] = typer.Option(None, "--game", help="nhl: download one game (repeatable)"),
+    season: str | None = typer.Option(None, "--season", help="nhl: download a season, e.g. 2024-25"),
+    game: list[int] | None = typer.Option(None, "--game", help="nhl: download one game (repeatable)"),
     playoffs: bool = typer.Option(False, "--playoffs", help="nhl --season: include playoff games"),
-    base_url: str = typer.Option("https://api-web.nhle.com", "--base-url", help="nhl: API root (tests use a local server)"),
+    base_url: str = typer.Option(
+        "https://api-web.nhle.com", "--base-url", help="nhl: API root (tests use a local server)"
+    ),
     cache: Path = typer.Option(DEFAULT_DB.parent / "cache" / "nhl", "--cache", help="nhl: where responses are kept"),
     rate: float = typer.Option(2.0, "--rate", min=0.1, max=20, help="nhl: requests per second at most"),
     features: bool = typer.Option(True, "--features/--no-features", help="compute the new games' factors"),
-    replace: bool = typer.Option(False, "--replace", help="replace stored games even by copies with fewer events, "
-                                 "shots or frames (refused by default: a truncated file must not shrink a game)"),
+    replace: bool = typer.Option(
+        False,
+        "--replace",
+        help="replace stored games even by copies with fewer events, "
+        "shots or frames (refused by default: a truncated file must not shrink a game)",
+    ),
     as_json: bool = typer.Option(False, "--json", help="print the report as JSON"),
 ) -> None:
     """Read real data with one adapter (or download it from the NHL) and store every game.
@@ -309,10 +359,12 @@ def ingest(
         paths = _download(season, game or [], playoffs, base_url, cache, rate)
         source = "nhl_api"
     elif source not in SOURCES:
-        raise typer.BadParameter(f"unknown source {source!r}; expected one of {', '.join(SOURCES)} or nhl", param_hint="SOURCE")
+        raise typer.BadParameter(
+            f"unknown source {source!r}; expected one of {', '.join(SOURCES)} or nhl", param_hint="SOURCE"
+        )
     elif not paths:
         raise typer.BadParameter("give the files to read", param_hint="PATHS")
-    missing = [p for p in paths if not p.exists() and not p.is_symlink()]    # the adapter names a broken link
+    missing = [p for p in paths if not p.exists() and not p.is_symlink()]  # the adapter names a broken link
     if missing:
         raise typer.BadParameter(f"no such file: {missing[0]}", param_hint="PATHS")
     try:
@@ -322,8 +374,11 @@ def ingest(
         _fail(e)
     r = report.as_dict()
     if store.store is None:
-        r["failed"].append(f"nothing could be stored; no store was created at {db}" if not db.exists()
-                           else f"nothing could be stored; {db} is unchanged")
+        r["failed"].append(
+            f"nothing could be stored; no store was created at {db}"
+            if not db.exists()
+            else f"nothing could be stored; {db} is unchanged"
+        )
     # exit 1 whenever a file or game was not stored or a re-ingest was refused, with or without --json
     incomplete = bool(r["failed"] or r["refused"])
     if as_json:
@@ -332,8 +387,17 @@ def ingest(
     t = Table(title=f"Ingested {source} into {db} in {r['seconds']} s")
     t.add_column("what")
     t.add_column("count", justify="right")
-    for k in ("files", "games", "events", "shots", "goals", "players", "attempts_without_coordinates", "shots_flipped",
-              "shootout_attempts_skipped"):
+    for k in (
+        "files",
+        "games",
+        "events",
+        "shots",
+        "goals",
+        "players",
+        "attempts_without_coordinates",
+        "shots_flipped",
+        "shootout_attempts_skipped",
+    ):
         t.add_row(k.replace("_", " "), f"{r[k]:,}")
     for reason, n in r["rejected"].items():
         t.add_row(f"rejected: {reason}", f"{n:,}")
@@ -350,7 +414,9 @@ def ingest(
         raise typer.Exit(1)
 
 
-def _download(season: Optional[str], games: list[int], playoffs: bool, base_url: str, cache: Path, rate: float) -> list[Path]:
+def _download(
+    season: str | None, games: list[int], playoffs: bool, base_url: str, cache: Path, rate: float
+) -> list[Path]:
     """Fetch schedules and play-by-play into the cache (resuming), with a progress bar."""
     from oa.sources.download import DownloadError, NhlClient
 
@@ -378,7 +444,7 @@ def bench_demo(
     games: int = typer.Option(200, "--games", "-n", callback=_check_games),
     seed: int = typer.Option(0, "--seed", "-s", min=0),
     db: Path = typer.Option(Path("data/bench_demo.duckdb"), "--db", callback=_check_db),
-    workers: Optional[int] = typer.Option(None, "--workers", min=1, max=64),
+    workers: int | None = typer.Option(None, "--workers", min=1, max=64),
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """Time `demo` from an empty store: wall time, rows per table, size on disk, peak memory."""
@@ -390,21 +456,32 @@ def bench_demo(
     wall = time.perf_counter() - t0
     peak_self = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     peak_child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    out = {"games": games, "seconds": round(wall, 1), "rows": r["rows"],
-           "store_mb": round(db.stat().st_size / 1e6, 1),
-           "peak_rss_mb_parent": round(peak_self), "peak_rss_mb_worker": round(peak_child),
-           "cores": os.cpu_count()}
+    out = {
+        "games": games,
+        "seconds": round(wall, 1),
+        "rows": r["rows"],
+        "store_mb": round(db.stat().st_size / 1e6, 1),
+        "peak_rss_mb_parent": round(peak_self),
+        "peak_rss_mb_worker": round(peak_child),
+        "cores": os.cpu_count(),
+    }
     typer.echo(json.dumps(out) if as_json else json.dumps(out, indent=1))
 
 
 @bench_app.command("model")
 def bench_model(
     games: int = typer.Option(1000, "--games", "-n", callback=_check_games, help="demo games (train on the first 70%)"),
-    test_share: float = typer.Option(0.3, "--test-share", min=0.05, max=0.9, help="share of games held out (the latest)"),
+    test_share: float = typer.Option(
+        0.3, "--test-share", min=0.05, max=0.9, help="share of games held out (the latest)"
+    ),
     seed: int = typer.Option(0, "--seed", "-s", min=0),
-    db: Path = typer.Option(Path("data/bench_model.duckdb"), "--db", callback=_check_db,
-                            help="benchmark store (built if missing, reused if it holds the same league)"),
-    workers: Optional[int] = typer.Option(None, "--workers", min=1, max=64),
+    db: Path = typer.Option(
+        Path("data/bench_model.duckdb"),
+        "--db",
+        callback=_check_db,
+        help="benchmark store (built if missing, reused if it holds the same league)",
+    ),
+    workers: int | None = typer.Option(None, "--workers", min=1, max=64),
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """Model vs oracle vs baseline on held-out demo games, tiers, and scoring speed."""
@@ -420,12 +497,19 @@ def bench_model(
 
 @bench_app.command("pbp")
 def bench_pbp(
-    db: Path = typer.Option(Path("data/bench_nhl.duckdb"), "--db", callback=_check_db,
-                            help="store for the two hockey_scraper seasons (built from ../shared if missing)"),
+    db: Path = typer.Option(
+        Path("data/bench_nhl.duckdb"),
+        "--db",
+        callback=_check_db,
+        help="store for the two hockey_scraper seasons (built from ../shared if missing)",
+    ),
     seed: int = typer.Option(0, "--seed", min=0),
-    curve: bool = typer.Option(False, "--learning-curve",
-                               help="also train on 25/50/75% of 2018-19 and with 2017-18 added: what more data buys"),
-    seeds: int = typer.Option(1, "--seeds", min=1, max=20, help="also refit with this many seeds: the spread that is luck"),
+    curve: bool = typer.Option(
+        False, "--learning-curve", help="also train on 25/50/75% of 2018-19 and with 2017-18 added: what more data buys"
+    ),
+    seeds: int = typer.Option(
+        1, "--seeds", min=1, max=20, help="also refit with this many seeds: the spread that is luck"
+    ),
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """Play-by-play model: train on hockey_scraper 2018-19, test on 2019-20 (overall and by strength)."""
@@ -452,11 +536,11 @@ def bench_public(seed: int = typer.Option(0, "--seed", min=0), as_json: bool = t
     typer.echo(json.dumps(out, default=str) if as_json else json.dumps(out, indent=1, default=str))
 
 
-
-
 @bench_app.command("app")
 def bench_dashboard(
-    db: Path = typer.Option(DEFAULT_DB, "--db", callback=_check_db, help="store to measure (a full season for the figures)"),
+    db: Path = typer.Option(
+        DEFAULT_DB, "--db", callback=_check_db, help="store to measure (a full season for the figures)"
+    ),
     million: bool = typer.Option(False, "--million", help="also build (once) and measure a ~1,000,000-shot copy of it"),
     target: int = typer.Option(1_000_000, "--target", min=1, help="shots in the --million store"),
     as_json: bool = typer.Option(False, "--json"),
@@ -476,19 +560,28 @@ def live(
     speed: float = typer.Option(1.0, "--speed", min=0.0, help="game clock x this (0: as fast as it goes)"),
     rate: float = typer.Option(0.0, "--rate", min=0.0, help="or pace by tracking records per second"),
     db: Path = typer.Option(DEFAULT_DB, "--db", callback=_check_db, help="store with the games and the trained model"),
-    models: Optional[Path] = typer.Option(None, "--models", callback=lambda p: p and _check_db(p),
-                                          help="take the models from this store instead (e.g. the demo's, for Big Data Cup games)"),
-    out: Optional[Path] = typer.Option(None, "--out", help="where ratings are published (default: data/live/<store>/)"),
-    broker: Optional[str] = typer.Option(None, "--broker", help="redis://host:port to scale out (default: in-process)"),
+    models: Path | None = typer.Option(
+        None,
+        "--models",
+        callback=lambda p: p and _check_db(p),
+        help="take the models from this store instead (e.g. the demo's, for Big Data Cup games)",
+    ),
+    out: Path | None = typer.Option(None, "--out", help="where ratings are published (default: data/live/<store>/)"),
+    broker: str | None = typer.Option(None, "--broker", help="redis://host:port to scale out (default: in-process)"),
     role: str = typer.Option("all", "--role", help="all, feed or scorer (feed/scorer need --broker)"),
     name: str = typer.Option("s1", "--name", help="scorer name in the consumer group (restart with the same name)"),
     prefix: str = typer.Option("oa-live", "--prefix", help="Redis key prefix"),
-    until_s: Optional[float] = typer.Option(None, "--until", min=1, help="stop each game after this much game clock (s)"),
-    stale_after: float = typer.Option(60.0, "--stale-after", min=0.1,
-                                      help="close a game that sent nothing, not even its clock, this long (s); "
-                                           "the feed sends each quiet game's clock every min(1, this/4) s"),
-    claim_after: float = typer.Option(30.0, "--claim-after", min=0.1,
-                                      help="take over a silent scorer's games after this long (s)"),
+    until_s: float | None = typer.Option(None, "--until", min=1, help="stop each game after this much game clock (s)"),
+    stale_after: float = typer.Option(
+        60.0,
+        "--stale-after",
+        min=0.1,
+        help="close a game that sent nothing, not even its clock, this long (s); "
+        "the feed sends each quiet game's clock every min(1, this/4) s",
+    ),
+    claim_after: float = typer.Option(
+        30.0, "--claim-after", min=0.1, help="take over a silent scorer's games after this long (s)"
+    ),
     quiet: bool = typer.Option(False, "--quiet", help="no line per shot"),
 ) -> None:
     """Stream demo games (tracking and events) and rate each shot at release, live."""
@@ -512,9 +605,11 @@ def live(
         who = names.get(row.get("shooter_id"), "") if names else ""
         clock = f"P{row['period']} {int(row['period_seconds'] // 60):02d}:{int(row['period_seconds'] % 60):02d}"
         # one line per shot even when redirected (rich would wrap at 80 columns); names are not markup
-        console.print(f"{clock}  {escape(str(row['team']))} {escape(who):<22} [bold]{100 * row['p_goal']:5.1f}%[/bold] "
-                      f"{row['tier']:<6} " + escape("; ".join(f"{t['value']} ({t['pp']:+.1f} pts)" for t in top)),
-                      soft_wrap=True)
+        console.print(
+            f"{clock}  {escape(str(row['team']))} {escape(who):<22} [bold]{100 * row['p_goal']:5.1f}%[/bold] "
+            f"{row['tier']:<6} " + escape("; ".join(f"{t['value']} ({t['pp']:+.1f} pts)" for t in top)),
+            soft_wrap=True,
+        )
 
     try:
         if not quiet and role != "feed":
@@ -522,32 +617,57 @@ def live(
                 names.update(st.query("SELECT player_id, name FROM players").set_index("player_id")["name"].to_dict())
         ids = [] if role == "scorer" else pick_games(db, games)
         if role == "feed":
-            fs = run_redis_feed(db, ids, broker, prefix, speed=speed, rate=rate, until_s=until_s,
-                                heartbeat_s=heartbeat_for(stale_after))
-            console.print(f"fed {len(ids)} games: {fs.records:,} records, {fs.shots} shots in {fs.finished - fs.started:.1f} s")
+            fs = run_redis_feed(
+                db, ids, broker, prefix, speed=speed, rate=rate, until_s=until_s, heartbeat_s=heartbeat_for(stale_after)
+            )
+            console.print(
+                f"fed {len(ids)} games: {fs.records:,} records, {fs.shots} shots in {fs.finished - fs.started:.1f} s"
+            )
             return
         if broker:
             until = None
-            if role == "all":     # feed from a thread here; stop once it is done and every game drained
+            if role == "all":  # feed from a thread here; stop once it is done and every game drained
                 import threading
 
                 from oa.live.redis_broker import connect, drained
 
                 r0 = connect(broker)
-                t = threading.Thread(target=run_redis_feed, args=(db, ids, broker, prefix), daemon=True,
-                                     kwargs=dict(speed=speed, rate=rate, until_s=until_s,
-                                                 heartbeat_s=heartbeat_for(stale_after)))
+                t = threading.Thread(
+                    target=run_redis_feed,
+                    args=(db, ids, broker, prefix),
+                    daemon=True,
+                    kwargs=dict(speed=speed, rate=rate, until_s=until_s, heartbeat_s=heartbeat_for(stale_after)),
+                )
                 t.start()
                 until = lambda: not t.is_alive() and drained(r0, prefix, len(ids))  # noqa: E731
-            res = run_redis_scorer(db, broker, prefix, name, target, int(claim_after * 1000), on_shot=show,
-                                   until=until, stale_after_s=stale_after, models_from=models)
+            res = run_redis_scorer(
+                db,
+                broker,
+                prefix,
+                name,
+                target,
+                int(claim_after * 1000),
+                on_shot=show,
+                until=until,
+                stale_after_s=stale_after,
+                models_from=models,
+            )
             res.pop("latency_ms", None)
         else:
-            console.print(f"[bold]{len(ids)} games live[/bold] at {'max speed' if not (speed or rate) else (f'{rate:,.0f} records/s' if rate else f'{speed:g}x')}; "
-                          f"ratings published to {escape(str(target))} (open the dashboard's Live page)", soft_wrap=True)
-            res = run_local(db, ids, local_scorer(db, target, stale_after_s=stale_after, models_from=models),
-                            speed=0.0 if rate else speed, rate=rate,
-                            on_shot=show, until_s=until_s)
+            console.print(
+                f"[bold]{len(ids)} games live[/bold] at {'max speed' if not (speed or rate) else (f'{rate:,.0f} records/s' if rate else f'{speed:g}x')}; "
+                f"ratings published to {escape(str(target))} (open the dashboard's Live page)",
+                soft_wrap=True,
+            )
+            res = run_local(
+                db,
+                ids,
+                local_scorer(db, target, stale_after_s=stale_after, models_from=models),
+                speed=0.0 if rate else speed,
+                rate=rate,
+                on_shot=show,
+                until_s=until_s,
+            )
     except (StoreError, ConnectionError, ValueError) as e:
         _fail(e)
     typer.echo(json.dumps(res))
@@ -559,9 +679,11 @@ def bench_live(
     rate: float = typer.Option(60_000, "--rate", min=0.0, help="records/s for the sustained in-process run"),
     redis_rate: float = typer.Option(30_000, "--redis-rate", min=0.0, help="records/s for the sustained Redis run"),
     until_s: float = typer.Option(1200.0, "--until", min=1, help="game clock played per game (s); 1200 = a period"),
-    broker: Optional[str] = typer.Option(None, "--broker", help="redis://host:port: also measure scale-out"),
+    broker: str | None = typer.Option(None, "--broker", help="redis://host:port: also measure scale-out"),
     scorers: int = typer.Option(2, "--scorers", min=1, max=16),
-    db: Path = typer.Option(Path("data/bench_live.duckdb"), "--db", callback=_check_db, help="built (60 games) if missing"),
+    db: Path = typer.Option(
+        Path("data/bench_live.duckdb"), "--db", callback=_check_db, help="built (60 games) if missing"
+    ),
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """Live scoring: records/s and release-to-rating latency (p50/p99), in-process and over Redis."""

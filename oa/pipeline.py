@@ -3,11 +3,12 @@
 Used by `python -m oa demo` and by the dashboard's first start, so both build the same
 store. Each stage reports progress as (stage, done, total).
 """
+
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from oa.features.compute import build_features
 from oa.features.registry import PBP
@@ -19,10 +20,16 @@ from oa.store import Store
 StageProgress = Callable[[str, int, int], None]
 
 
-
-def run_demo(db: str | Path, n_games: int, seed: int = 0, workers: int | None = None, model: bool = True,
-             progress: StageProgress | None = None) -> dict:
+def run_demo(
+    db: str | Path,
+    n_games: int,
+    seed: int = 0,
+    workers: int | None = None,
+    model: bool = True,
+    progress: StageProgress | None = None,
+) -> dict:
     """Simulate `n_games` into `db`, then (if there are enough goals) train and score."""
+
     def stage(name: str) -> Callable[[int, int], None] | None:
         return (lambda i, n: progress(name, i, n)) if progress else None
 
@@ -39,8 +46,12 @@ def run_demo(db: str | Path, n_games: int, seed: int = 0, workers: int | None = 
             out["model"] = None
             out["skipped"] = f"no model trained: {e}"
         else:
-            out["model"] = {"model_id": m.model_id, "path": str(path), "cv": m.meta["metrics"]["cv"],
-                            "thresholds": m.thresholds}
+            out["model"] = {
+                "model_id": m.model_id,
+                "path": str(path),
+                "cv": m.meta["metrics"]["cv"],
+                "thresholds": m.thresholds,
+            }
             # a play-by-play model too: shots without tracking (API requests, live shots with no clip)
             # are rated by it, never by the tracking model, which reads missing tracking as an empty net
             try:
@@ -54,4 +65,3 @@ def run_demo(db: str | Path, n_games: int, seed: int = 0, workers: int | None = 
         store.checkpoint()
     out["seconds"] = round(time.perf_counter() - t0, 2)
     return out
-

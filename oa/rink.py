@@ -4,6 +4,7 @@ Feet, origin at centre ice, x along the length (-100..100), y across (-42.5..42.
 Everything that needs the rink (simulator, factors, drawing) reads it from here so the
 numbers live in one place.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -18,10 +19,10 @@ class Rink:
     length: float = 200.0
     width: float = 85.0
     corner_radius: float = 28.0
-    goal_line_x: float = 89.0          # 11 ft from the end boards
-    blue_line_x: float = 25.0          # centre of the blue line, from centre ice
+    goal_line_x: float = 89.0  # 11 ft from the end boards
+    blue_line_x: float = 25.0  # centre of the blue line, from centre ice
     blue_line_width: float = 1.0
-    post_y: float = 3.0                # goal mouth is 6 ft wide
+    post_y: float = 3.0  # goal mouth is 6 ft wide
     net_depth: float = 3.33
     faceoff_circle_r: float = 15.0
     faceoff_x: float = 69.0
@@ -48,8 +49,12 @@ class Rink:
         """Closed polyline of the boards (Plotly paths cannot draw arcs)."""
         hl, hw, r = self.half_length, self.half_width, self.corner_radius
         xs, ys = [], []
-        for cx, cy, a0 in ((hl - r, hw - r, 0.0), (-hl + r, hw - r, 90.0),
-                           (-hl + r, -hw + r, 180.0), (hl - r, -hw + r, 270.0)):
+        for cx, cy, a0 in (
+            (hl - r, hw - r, 0.0),
+            (-hl + r, hw - r, 90.0),
+            (-hl + r, -hw + r, 180.0),
+            (hl - r, -hw + r, 270.0),
+        ):
             a = np.radians(np.linspace(a0, a0 + 90.0, n_per_corner))
             xs.append(cx + r * np.cos(a))
             ys.append(cy + r * np.sin(a))
@@ -79,7 +84,7 @@ class Rink:
         in_box = (ax <= hl) & (ay <= hw)
         cx, cy = hl - r, hw - r
         in_corner_zone = (ax > cx) & (ay > cy)
-        in_arc = (ax - cx) ** 2 + (ay - cy) ** 2 <= r ** 2
+        in_arc = (ax - cx) ** 2 + (ay - cy) ** 2 <= r**2
         return in_box & (~in_corner_zone | in_arc)
 
     def clamp(self, x: np.ndarray, y: np.ndarray, margin: float = 1.0) -> tuple[np.ndarray, np.ndarray]:

@@ -7,10 +7,11 @@ written. (We chose plain dataclasses over pandera models: the checks we need are
 must run on millions of tracking rows per game in milliseconds, and must word their
 errors in our terms.)
 """
+
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Iterable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -19,9 +20,25 @@ SHOT_TYPES = ("WRIST", "SNAP", "SLAP", "BACKHAND", "TIP", "DEFLECTION", "WRAP", 
 OUTCOMES = ("GOAL", "SAVE", "MISS", "BLOCK")
 POSITIONS = ("C", "LW", "RW", "D", "G")
 EVENT_TYPES = (
-    "PERIOD_START", "PERIOD_END", "GAME_END", "FACEOFF", "ZONE_ENTRY", "PASS",
-    "SHOT", "MISS", "GOAL", "BLOCK", "PENALTY", "PENALTY_END", "GOALIE_PULLED",
-    "GOALIE_BACK", "HIT", "TAKEAWAY", "GIVEAWAY", "STOPPAGE", "OTHER",
+    "PERIOD_START",
+    "PERIOD_END",
+    "GAME_END",
+    "FACEOFF",
+    "ZONE_ENTRY",
+    "PASS",
+    "SHOT",
+    "MISS",
+    "GOAL",
+    "BLOCK",
+    "PENALTY",
+    "PENALTY_END",
+    "GOALIE_PULLED",
+    "GOALIE_BACK",
+    "HIT",
+    "TAKEAWAY",
+    "GIVEAWAY",
+    "STOPPAGE",
+    "OTHER",
 )
 PUCK_ID = 0  # entity_id of the puck in `frames`
 
@@ -44,7 +61,7 @@ class Table:
     name: str
     columns: tuple[Column, ...]
     primary_key: tuple[str, ...] = ()
-    per_game: bool = True     # rows belong to one game and are replaced with it
+    per_game: bool = True  # rows belong to one game and are replaced with it
     doc: str = ""
 
     @property
@@ -65,170 +82,266 @@ def C(name: str, sql: str, **kw) -> Column:  # noqa: N802 - short constructor fo
 X = dict(lo=-100.0, hi=100.0)
 Y = dict(lo=-42.5, hi=42.5)
 
-GAMES = Table("games", (
-    C("game_id", "BIGINT", doc="source's game id (demo league: 9YYYY02NNNN)"),
-    C("source", "VARCHAR", doc="demo, nhl_api, hockey_scraper, moneypuck, hockeyr, bigdatacup"),
-    C("season", "VARCHAR", doc="e.g. 2025-26"),
-    C("game_type", "VARCHAR", choices=("R", "P", "O"), doc="regular, playoff, other"),
-    C("date", "DATE", nullable=True, doc="NULL when the source does not say (MoneyPuck extract)"),
-    C("home_team", "VARCHAR"),
-    C("away_team", "VARCHAR"),
-    C("home_score", "INTEGER", nullable=True, lo=0),
-    C("away_score", "INTEGER", nullable=True, lo=0),
-    C("periods", "INTEGER", nullable=True, lo=1),
-    C("shootout", "BOOLEAN", nullable=True),
-    C("has_tracking", "BOOLEAN"),
-    C("fps", "REAL", nullable=True, lo=1, hi=240, doc="tracking frame rate; NULL without tracking"),
-), primary_key=("game_id",), doc="one row per game")
+GAMES = Table(
+    "games",
+    (
+        C("game_id", "BIGINT", doc="source's game id (demo league: 9YYYY02NNNN)"),
+        C("source", "VARCHAR", doc="demo, nhl_api, hockey_scraper, moneypuck, hockeyr, bigdatacup"),
+        C("season", "VARCHAR", doc="e.g. 2025-26"),
+        C("game_type", "VARCHAR", choices=("R", "P", "O"), doc="regular, playoff, other"),
+        C("date", "DATE", nullable=True, doc="NULL when the source does not say (MoneyPuck extract)"),
+        C("home_team", "VARCHAR"),
+        C("away_team", "VARCHAR"),
+        C("home_score", "INTEGER", nullable=True, lo=0),
+        C("away_score", "INTEGER", nullable=True, lo=0),
+        C("periods", "INTEGER", nullable=True, lo=1),
+        C("shootout", "BOOLEAN", nullable=True),
+        C("has_tracking", "BOOLEAN"),
+        C("fps", "REAL", nullable=True, lo=1, hi=240, doc="tracking frame rate; NULL without tracking"),
+    ),
+    primary_key=("game_id",),
+    doc="one row per game",
+)
 
-PLAYERS = Table("players", (
-    C("player_id", "BIGINT"),
-    C("source", "VARCHAR"),
-    C("name", "VARCHAR"),
-    C("team", "VARCHAR", nullable=True),
-    C("position", "VARCHAR", nullable=True, choices=POSITIONS),
-    C("shoots", "VARCHAR", nullable=True, choices=("L", "R")),
-    C("height_in", "REAL", nullable=True, lo=55, hi=90),
-    C("number", "INTEGER", nullable=True, lo=0, hi=99),
-), primary_key=("player_id",), per_game=False, doc="upserted by player_id")
+PLAYERS = Table(
+    "players",
+    (
+        C("player_id", "BIGINT"),
+        C("source", "VARCHAR"),
+        C("name", "VARCHAR"),
+        C("team", "VARCHAR", nullable=True),
+        C("position", "VARCHAR", nullable=True, choices=POSITIONS),
+        C("shoots", "VARCHAR", nullable=True, choices=("L", "R")),
+        C("height_in", "REAL", nullable=True, lo=55, hi=90),
+        C("number", "INTEGER", nullable=True, lo=0, hi=99),
+    ),
+    primary_key=("player_id",),
+    per_game=False,
+    doc="upserted by player_id",
+)
 
-TEAMS = Table("teams", (
-    C("team", "VARCHAR"),
-    C("source", "VARCHAR"),
-    C("name", "VARCHAR"),
-    C("city", "VARCHAR", nullable=True),
-    C("color", "VARCHAR", nullable=True),
-), primary_key=("team",), per_game=False, doc="upserted by abbreviation")
+TEAMS = Table(
+    "teams",
+    (
+        C("team", "VARCHAR"),
+        C("source", "VARCHAR"),
+        C("name", "VARCHAR"),
+        C("city", "VARCHAR", nullable=True),
+        C("color", "VARCHAR", nullable=True),
+    ),
+    primary_key=("team",),
+    per_game=False,
+    doc="upserted by abbreviation",
+)
 
-EVENTS = Table("events", (
-    C("game_id", "BIGINT"),
-    C("event_idx", "INTEGER", lo=0),
-    C("period", "INTEGER", lo=1, hi=9),
-    C("period_seconds", "REAL", lo=0, hi=1200),
-    C("game_seconds", "REAL", lo=0),
-    C("type", "VARCHAR", choices=EVENT_TYPES),
-    C("team", "VARCHAR", nullable=True),
-    C("player_id", "BIGINT", nullable=True),
-    C("player2_id", "BIGINT", nullable=True, doc="pass receiver, goalie, penalised opponent..."),
-    C("x", "REAL", nullable=True, **X, doc="rink coordinates as recorded (not normalised)"),
-    C("y", "REAL", nullable=True, **Y),
-    C("detail", "VARCHAR", nullable=True, doc="shot type, entry type (CARRIED/PASSED/DUMPED)..."),
-    C("home_skaters", "INTEGER", nullable=True, lo=0, hi=6),
-    C("away_skaters", "INTEGER", nullable=True, lo=0, hi=6),
-    C("home_score", "INTEGER", nullable=True, lo=0),
-    C("away_score", "INTEGER", nullable=True, lo=0),
-), primary_key=("game_id", "event_idx"), doc="play-by-play in time order")
+EVENTS = Table(
+    "events",
+    (
+        C("game_id", "BIGINT"),
+        C("event_idx", "INTEGER", lo=0),
+        C("period", "INTEGER", lo=1, hi=9),
+        C("period_seconds", "REAL", lo=0, hi=1200),
+        C("game_seconds", "REAL", lo=0),
+        C("type", "VARCHAR", choices=EVENT_TYPES),
+        C("team", "VARCHAR", nullable=True),
+        C("player_id", "BIGINT", nullable=True),
+        C("player2_id", "BIGINT", nullable=True, doc="pass receiver, goalie, penalised opponent..."),
+        C("x", "REAL", nullable=True, **X, doc="rink coordinates as recorded (not normalised)"),
+        C("y", "REAL", nullable=True, **Y),
+        C("detail", "VARCHAR", nullable=True, doc="shot type, entry type (CARRIED/PASSED/DUMPED)..."),
+        C("home_skaters", "INTEGER", nullable=True, lo=0, hi=6),
+        C("away_skaters", "INTEGER", nullable=True, lo=0, hi=6),
+        C("home_score", "INTEGER", nullable=True, lo=0),
+        C("away_score", "INTEGER", nullable=True, lo=0),
+    ),
+    primary_key=("game_id", "event_idx"),
+    doc="play-by-play in time order",
+)
 
-SHOTS = Table("shots", (
-    C("shot_id", "BIGINT", doc="game_id * 10000 + event_idx"),
-    C("game_id", "BIGINT"),
-    C("event_idx", "INTEGER", lo=0),
-    C("period", "INTEGER", lo=1, hi=9),
-    C("period_seconds", "REAL", lo=0, hi=1200),
-    C("game_seconds", "REAL", lo=0),
-    C("team", "VARCHAR"),
-    C("opponent", "VARCHAR"),
-    C("is_home", "BOOLEAN"),
-    C("shooter_id", "BIGINT", nullable=True),
-    C("goalie_id", "BIGINT", nullable=True, doc="NULL when the net was empty"),
-    C("x", "REAL", **X, doc="normalised: shooting team attacks the net at x = +89"),
-    C("y", "REAL", **Y),
-    C("flipped", "BOOLEAN", doc="true if recorded coordinates were rotated 180 degrees"),
-    C("shot_type", "VARCHAR", choices=SHOT_TYPES),
-    C("strength", "VARCHAR", nullable=True, doc="skaters, shooter's view: 5v5, 5v4, 6v5 ...; NULL if the source lacks it"),
-    C("skaters_for", "INTEGER", nullable=True, lo=0, hi=6),
-    C("skaters_against", "INTEGER", nullable=True, lo=0, hi=6),
-    C("empty_net", "BOOLEAN", nullable=True, doc="the defending goalie was off the ice; NULL if unknown"),
-    C("score_for", "INTEGER", lo=0, doc="shooting team's goals before the shot"),
-    C("score_against", "INTEGER", lo=0),
-    C("outcome", "VARCHAR", choices=OUTCOMES),
-    C("is_goal", "BOOLEAN"),
-    C("release_frame", "INTEGER", nullable=True,
-      doc="first frame with the puck in flight; factors read frames up to it, never after"),
-), primary_key=("shot_id",), doc="shot attempts; blocked ones only where the source has them")
+SHOTS = Table(
+    "shots",
+    (
+        C("shot_id", "BIGINT", doc="game_id * 10000 + event_idx"),
+        C("game_id", "BIGINT"),
+        C("event_idx", "INTEGER", lo=0),
+        C("period", "INTEGER", lo=1, hi=9),
+        C("period_seconds", "REAL", lo=0, hi=1200),
+        C("game_seconds", "REAL", lo=0),
+        C("team", "VARCHAR"),
+        C("opponent", "VARCHAR"),
+        C("is_home", "BOOLEAN"),
+        C("shooter_id", "BIGINT", nullable=True),
+        C("goalie_id", "BIGINT", nullable=True, doc="NULL when the net was empty"),
+        C("x", "REAL", **X, doc="normalised: shooting team attacks the net at x = +89"),
+        C("y", "REAL", **Y),
+        C("flipped", "BOOLEAN", doc="true if recorded coordinates were rotated 180 degrees"),
+        C("shot_type", "VARCHAR", choices=SHOT_TYPES),
+        C(
+            "strength",
+            "VARCHAR",
+            nullable=True,
+            doc="skaters, shooter's view: 5v5, 5v4, 6v5 ...; NULL if the source lacks it",
+        ),
+        C("skaters_for", "INTEGER", nullable=True, lo=0, hi=6),
+        C("skaters_against", "INTEGER", nullable=True, lo=0, hi=6),
+        C("empty_net", "BOOLEAN", nullable=True, doc="the defending goalie was off the ice; NULL if unknown"),
+        C("score_for", "INTEGER", lo=0, doc="shooting team's goals before the shot"),
+        C("score_against", "INTEGER", lo=0),
+        C("outcome", "VARCHAR", choices=OUTCOMES),
+        C("is_goal", "BOOLEAN"),
+        C(
+            "release_frame",
+            "INTEGER",
+            nullable=True,
+            doc="first frame with the puck in flight; factors read frames up to it, never after",
+        ),
+    ),
+    primary_key=("shot_id",),
+    doc="shot attempts; blocked ones only where the source has them",
+)
 
-FRAMES = Table("frames", (
-    C("game_id", "BIGINT"),
-    C("frame_idx", "INTEGER", lo=0, doc="elapsed game time in frames: t = frame_idx / games.fps"),
-    C("entity_id", "BIGINT", doc=f"player_id, or {PUCK_ID} for the puck"),
-    C("team", "VARCHAR", nullable=True, doc="NULL for the puck"),
-    C("x", "DECIMAL(4,1)", **X, doc="feet, 0.1 ft resolution, rink coordinates as recorded"),
-    C("y", "DECIMAL(4,1)", **Y),
-), doc="tracking positions, long format, one clip's rows entity by entity (compresses ~10x)")
+FRAMES = Table(
+    "frames",
+    (
+        C("game_id", "BIGINT"),
+        C("frame_idx", "INTEGER", lo=0, doc="elapsed game time in frames: t = frame_idx / games.fps"),
+        C("entity_id", "BIGINT", doc=f"player_id, or {PUCK_ID} for the puck"),
+        C("team", "VARCHAR", nullable=True, doc="NULL for the puck"),
+        C("x", "DECIMAL(4,1)", **X, doc="feet, 0.1 ft resolution, rink coordinates as recorded"),
+        C("y", "DECIMAL(4,1)", **Y),
+    ),
+    doc="tracking positions, long format, one clip's rows entity by entity (compresses ~10x)",
+)
 
-SIM_TRUTH = Table("sim_truth", (
-    C("shot_id", "BIGINT"),
-    C("game_id", "BIGINT"),
-    C("p_true", "DOUBLE", lo=0.0, hi=1.0),
-), primary_key=("shot_id",),
-    doc="demo league only: the simulator's hidden goal probability; never a model input")
+SIM_TRUTH = Table(
+    "sim_truth",
+    (
+        C("shot_id", "BIGINT"),
+        C("game_id", "BIGINT"),
+        C("p_true", "DOUBLE", lo=0.0, hi=1.0),
+    ),
+    primary_key=("shot_id",),
+    doc="demo league only: the simulator's hidden goal probability; never a model input",
+)
 
-SIM_SKILLS = Table("sim_skills", (
-    C("player_id", "BIGINT"),
-    C("shooting", "DOUBLE", nullable=True, doc="log-odds added to every shot taken"),
-    C("goaltending", "DOUBLE", nullable=True, doc="log-odds removed from every shot faced"),
-), primary_key=("player_id",), per_game=False, doc="demo league only: hidden skills")
+SIM_SKILLS = Table(
+    "sim_skills",
+    (
+        C("player_id", "BIGINT"),
+        C("shooting", "DOUBLE", nullable=True, doc="log-odds added to every shot taken"),
+        C("goaltending", "DOUBLE", nullable=True, doc="log-odds removed from every shot faced"),
+    ),
+    primary_key=("player_id",),
+    per_game=False,
+    doc="demo league only: hidden skills",
+)
 
-PUBLIC_XG = Table("public_xg", (
-    C("shot_id", "BIGINT"),
-    C("game_id", "BIGINT"),
-    C("model", "VARCHAR", choices=("moneypuck", "hockeyr"), doc="whose public expected-goals model"),
-    C("xg", "DOUBLE", lo=0.0, hi=1.0, doc="the public model's own probability, for comparison only; never a feature"),
-), primary_key=("shot_id", "model"), doc="public models' xG on the same shots (MoneyPuck xGoal, hockeyR xg)")
+PUBLIC_XG = Table(
+    "public_xg",
+    (
+        C("shot_id", "BIGINT"),
+        C("game_id", "BIGINT"),
+        C("model", "VARCHAR", choices=("moneypuck", "hockeyr"), doc="whose public expected-goals model"),
+        C(
+            "xg",
+            "DOUBLE",
+            lo=0.0,
+            hi=1.0,
+            doc="the public model's own probability, for comparison only; never a feature",
+        ),
+    ),
+    primary_key=("shot_id", "model"),
+    doc="public models' xG on the same shots (MoneyPuck xGoal, hockeyR xg)",
+)
 
 # Tables the model fills (see oa/model). shot_features is wide and created from the
 # factor registry when factors are computed; its fixed part is declared here.
-SHOT_FEATURES_KEY = Table("shot_features", (
-    C("shot_id", "BIGINT"),
-    C("game_id", "BIGINT"),
-    C("feature_set", "VARCHAR", doc="tracking or pbp"),
-), primary_key=("shot_id",), per_game=False)
+SHOT_FEATURES_KEY = Table(
+    "shot_features",
+    (
+        C("shot_id", "BIGINT"),
+        C("game_id", "BIGINT"),
+        C("feature_set", "VARCHAR", doc="tracking or pbp"),
+    ),
+    primary_key=("shot_id",),
+    per_game=False,
+)
 
-SHOT_SCORES = Table("shot_scores", (
-    C("shot_id", "BIGINT"),
-    C("model_id", "VARCHAR"),
-    C("p_goal", "DOUBLE", lo=0.0, hi=1.0),
-    C("tier", "VARCHAR", choices=("low", "medium", "high")),
-    C("base_logit", "DOUBLE"),
-), primary_key=("shot_id", "model_id"), per_game=False)
+SHOT_SCORES = Table(
+    "shot_scores",
+    (
+        C("shot_id", "BIGINT"),
+        C("model_id", "VARCHAR"),
+        C("p_goal", "DOUBLE", lo=0.0, hi=1.0),
+        C("tier", "VARCHAR", choices=("low", "medium", "high")),
+        C("base_logit", "DOUBLE"),
+    ),
+    primary_key=("shot_id", "model_id"),
+    per_game=False,
+)
 
-SHOT_FACTORS = Table("shot_factors", (
-    C("shot_id", "BIGINT"),
-    C("model_id", "VARCHAR"),
-    C("factor", "VARCHAR"),
-    C("value_label", "VARCHAR", nullable=True),
-    C("contribution", "DOUBLE", doc="log-odds, calibrated scale"),
-    C("contribution_pp", "DOUBLE", doc="approximate percentage points of probability"),
-), primary_key=("shot_id", "model_id", "factor"), per_game=False)
+SHOT_FACTORS = Table(
+    "shot_factors",
+    (
+        C("shot_id", "BIGINT"),
+        C("model_id", "VARCHAR"),
+        C("factor", "VARCHAR"),
+        C("value_label", "VARCHAR", nullable=True),
+        C("contribution", "DOUBLE", doc="log-odds, calibrated scale"),
+        C("contribution_pp", "DOUBLE", doc="approximate percentage points of probability"),
+    ),
+    primary_key=("shot_id", "model_id", "factor"),
+    per_game=False,
+)
 
-MODELS = Table("models", (
-    C("model_id", "VARCHAR"),
-    C("trained_at", "TIMESTAMP"),
-    C("source", "VARCHAR"),
-    C("feature_set", "VARCHAR"),
-    C("metrics_json", "VARCHAR"),
-    C("thresholds_json", "VARCHAR"),
-    C("path", "VARCHAR"),
-    C("active", "BOOLEAN"),
-), primary_key=("model_id",), per_game=False)
+MODELS = Table(
+    "models",
+    (
+        C("model_id", "VARCHAR"),
+        C("trained_at", "TIMESTAMP"),
+        C("source", "VARCHAR"),
+        C("feature_set", "VARCHAR"),
+        C("metrics_json", "VARCHAR"),
+        C("thresholds_json", "VARCHAR"),
+        C("path", "VARCHAR"),
+        C("active", "BOOLEAN"),
+    ),
+    primary_key=("model_id",),
+    per_game=False,
+)
 
-META = Table("meta", (
-    C("key", "VARCHAR"),
-    C("value", "VARCHAR"),
-), primary_key=("key",), per_game=False, doc="what this store holds: league name, source, seed")
+META = Table(
+    "meta",
+    (
+        C("key", "VARCHAR"),
+        C("value", "VARCHAR"),
+    ),
+    primary_key=("key",),
+    per_game=False,
+    doc="what this store holds: league name, source, seed",
+)
 
 RUN_STATUSES = ("running", "done", "failed")
 
-RUNS = Table("runs", (
-    C("run_id", "VARCHAR"),
-    C("command", "VARCHAR", doc="what was run, e.g. `ingest moneypuck /data/shots_2023.csv`; a re-run has the same"),
-    C("started", "TIMESTAMP"),
-    C("finished", "TIMESTAMP", nullable=True, doc="NULL while running, and for ever if the process was killed"),
-    C("status", "VARCHAR", choices=RUN_STATUSES, doc="running (or killed), done, failed"),
-    C("detail", "VARCHAR", nullable=True, doc="why it failed"),
-), primary_key=("run_id",), per_game=False,
+RUNS = Table(
+    "runs",
+    (
+        C("run_id", "VARCHAR"),
+        C(
+            "command",
+            "VARCHAR",
+            doc="what was run, e.g. `ingest moneypuck /data/shots_2023.csv`; a re-run has the same",
+        ),
+        C("started", "TIMESTAMP"),
+        C("finished", "TIMESTAMP", nullable=True, doc="NULL while running, and for ever if the process was killed"),
+        C("status", "VARCHAR", choices=RUN_STATUSES, doc="running (or killed), done, failed"),
+        C("detail", "VARCHAR", nullable=True, doc="why it failed"),
+    ),
+    primary_key=("run_id",),
+    per_game=False,
     doc="writes that span many transactions (ingest): marked running before the first write, so a killed "
-        "one leaves its mark until the same command completes")
+    "one leaves its mark until the same command completes",
+)
 
 GAME_TABLES: tuple[Table, ...] = (GAMES, EVENTS, SHOTS, FRAMES, SIM_TRUTH, PUBLIC_XG)
 SHARED_TABLES: tuple[Table, ...] = (META, TEAMS, PLAYERS, SIM_SKILLS)
@@ -281,7 +394,9 @@ def validate_table(table: Table, df: pd.DataFrame, game: object = "?") -> None:
             except (ValueError, TypeError):
                 bad = pd.to_numeric(s, errors="coerce").isna().to_numpy() & ~null
                 i = _first_bad(bad)
-                raise ValidationError(game, table.name, col.name, f"non-numeric value {s.iloc[i]!r} at row {i}") from None
+                raise ValidationError(
+                    game, table.name, col.name, f"non-numeric value {s.iloc[i]!r} at row {i}"
+                ) from None
             bad = np.zeros(len(v), dtype=bool)
             if col.lo is not None:
                 bad |= v < col.lo
@@ -289,13 +404,22 @@ def validate_table(table: Table, df: pd.DataFrame, game: object = "?") -> None:
                 bad |= v > col.hi
             if bad.any():
                 i = _first_bad(bad)
-                raise ValidationError(game, table.name, col.name,
-                                      f"{int(bad.sum())} values outside [{col.lo}, {col.hi}] (first at row {i}: {v[i]!r})")
+                raise ValidationError(
+                    game,
+                    table.name,
+                    col.name,
+                    f"{int(bad.sum())} values outside [{col.lo}, {col.hi}] (first at row {i}: {v[i]!r})",
+                )
         if col.choices is not None:
             bad = ~s.isin(col.choices).to_numpy() & ~null
             if bad.any():
                 i = _first_bad(bad)
-                raise ValidationError(game, table.name, col.name, f"unknown value {s.iloc[i]!r} at row {i}; expected one of {', '.join(col.choices)}")
+                raise ValidationError(
+                    game,
+                    table.name,
+                    col.name,
+                    f"unknown value {s.iloc[i]!r} at row {i}; expected one of {', '.join(col.choices)}",
+                )
     if table.primary_key and len(df):
         dup = df.duplicated(list(table.primary_key)).to_numpy()
         if dup.any():
@@ -332,7 +456,9 @@ def validate_bundle(bundle: GameBundle, required: Iterable[str] = ("games", "sho
         missing = ~shots["event_idx"].isin(known).to_numpy()
         if missing.any():
             i = _first_bad(missing)
-            raise ValidationError(g, "shots", "event_idx", f"row {i}: event {shots['event_idx'].iloc[i]} is not in events")
+            raise ValidationError(
+                g, "shots", "event_idx", f"row {i}: event {shots['event_idx'].iloc[i]} is not in events"
+            )
 
 
 def empty_frame(table: Table) -> pd.DataFrame:

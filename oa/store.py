@@ -9,13 +9,14 @@ as `StoreError` with DuckDB's own message. Writes that span many transactions (i
 are recorded in `runs`, so a killed one leaves a mark. Table and column names come only
 from `oa.schema`; every value goes through a parameter or a registered DataFrame.
 """
+
 from __future__ import annotations
 
 import contextlib
 import uuid
+from collections.abc import Iterator, Mapping
 from datetime import datetime
 from pathlib import Path
-from typing import Iterator, Mapping
 
 import duckdb
 import pandas as pd
@@ -36,7 +37,7 @@ class Store:
     def __init__(self, path: str | Path = DEFAULT_DB, read_only: bool = False, create: bool = True):
         """Open (or, unless `read_only` or not `create`, create) the store at `path`."""
         self.path = str(path)
-        self._dangling: set[str] = set()     # views to drop after a ROLLBACK (see `registered`)
+        self._dangling: set[str] = set()  # views to drop after a ROLLBACK (see `registered`)
         if self.path != ":memory:":
             p = Path(self.path)
             if (read_only or not create) and not p.exists():
@@ -55,7 +56,7 @@ class Store:
     def close(self) -> None:
         self.con.close()
 
-    def __enter__(self) -> "Store":
+    def __enter__(self) -> Store:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -75,8 +76,9 @@ class Store:
         except BaseException as e:
             self._rollback()
             if isinstance(e, duckdb.Error):
-                raise StoreError(f"{what} failed and was rolled back (nothing of it is stored): "
-                                 f"{type(e).__name__}: {e}") from e
+                raise StoreError(
+                    f"{what} failed and was rolled back (nothing of it is stored): {type(e).__name__}: {e}"
+                ) from e
             raise
 
     def _rollback(self) -> None:
@@ -167,12 +169,14 @@ class Store:
             for t in tables:
                 view = views.enter_context(self.registered(f"_cmp_{t.name}", schema.ordered(t, bundle.tables[t.name])))
                 cast = ", ".join(f"CAST({c.name} AS {c.sql})" for c in t.columns)
-                parts.append(f"(SELECT count(*) FROM (SELECT {', '.join(t.column_names)} FROM {t.name} WHERE game_id = $g "
-                             f"EXCEPT ALL SELECT {cast} FROM {view}))")
+                parts.append(
+                    f"(SELECT count(*) FROM (SELECT {', '.join(t.column_names)} FROM {t.name} WHERE game_id = $g "
+                    f"EXCEPT ALL SELECT {cast} FROM {view}))"
+                )
             try:
                 differ = self.con.execute(f"SELECT {' + '.join(parts)}", {"g": g}).fetchall()[0][0]
             except duckdb.ConversionException:
-                return False    # a value a column cannot hold: not the stored copy (storing it will say why)
+                return False  # a value a column cannot hold: not the stored copy (storing it will say why)
         return differ == 0
 
     def game_counts(self, game_id: int) -> dict[str, int] | None:
@@ -181,8 +185,12 @@ class Store:
         g = int(game_id)
         if not self._count("SELECT count(*) FROM games WHERE game_id = ?", g):
             return None
-        rows = self.con.execute(" UNION ALL ".join(f"SELECT '{t.name}' AS t, count(*) AS n FROM {t.name} WHERE game_id = $g"
-                                                   for t in schema.GAME_TABLES), {"g": g}).fetchall()
+        rows = self.con.execute(
+            " UNION ALL ".join(
+                f"SELECT '{t.name}' AS t, count(*) AS n FROM {t.name} WHERE game_id = $g" for t in schema.GAME_TABLES
+            ),
+            {"g": g},
+        ).fetchall()
         return {t: int(n) for t, n in rows}
 
     def _count(self, sql: str, game_id: int) -> int:
@@ -206,8 +214,10 @@ class Store:
         """Record `command` as running, committed on its own before the run writes anything."""
         run_id = uuid.uuid4().hex
         with self.transaction("recording the run"):
-            self.con.execute("INSERT INTO runs (run_id, command, started, status) VALUES (?, ?, ?, 'running')",
-                             [run_id, command, datetime.now()])
+            self.con.execute(
+                "INSERT INTO runs (run_id, command, started, status) VALUES (?, ?, ?, 'running')",
+                [run_id, command, datetime.now()],
+            )
         return run_id
 
     def end_run(self, run_id: str, status: str = "done", detail: str | None = None) -> None:
@@ -215,16 +225,20 @@ class Store:
         if status not in schema.RUN_STATUSES[1:]:
             raise ValueError(f"a run ends done or failed, not {status!r}")
         with self.transaction("recording the end of the run"):
-            self.con.execute("UPDATE runs SET finished = ?, status = ?, detail = ? WHERE run_id = ?",
-                             [datetime.now(), status, detail, run_id])
+            self.con.execute(
+                "UPDATE runs SET finished = ?, status = ?, detail = ? WHERE run_id = ?",
+                [datetime.now(), status, detail, run_id],
+            )
 
     def unfinished_runs(self) -> pd.DataFrame:
         """Runs that were killed or failed and that no later run of the same command completed."""
         try:
-            return self.query("SELECT * FROM runs r WHERE status <> 'done' AND NOT EXISTS (SELECT 1 FROM runs d "
-                              "WHERE d.command = r.command AND d.status = 'done' AND d.started > r.started) "
-                              "ORDER BY started")
-        except duckdb.CatalogException:   # a store made before runs were recorded
+            return self.query(
+                "SELECT * FROM runs r WHERE status <> 'done' AND NOT EXISTS (SELECT 1 FROM runs d "
+                "WHERE d.command = r.command AND d.status = 'done' AND d.started > r.started) "
+                "ORDER BY started"
+            )
+        except duckdb.CatalogException:  # a store made before runs were recorded
             return pd.DataFrame(columns=schema.RUNS.column_names)
 
     # -- reads -----------------------------------------------------------------------
@@ -240,8 +254,9 @@ class Store:
         return dict(self.con.execute("SELECT key, value FROM meta").fetchall())
 
     def counts(self) -> dict[str, int]:
-        return {t.name: int(self.con.execute(f"SELECT count(*) FROM {t.name}").fetchone()[0])
-                for t in schema.ALL_TABLES}
+        return {
+            t.name: int(self.con.execute(f"SELECT count(*) FROM {t.name}").fetchone()[0]) for t in schema.ALL_TABLES
+        }
 
     def game_ids(self) -> list[int]:
         return [int(r[0]) for r in self.con.execute("SELECT game_id FROM games ORDER BY game_id").fetchall()]
@@ -263,7 +278,7 @@ class LazyStore:
             self.store = Store(self.path)
         return self.store
 
-    def __enter__(self) -> "LazyStore":
+    def __enter__(self) -> LazyStore:
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -9,6 +9,7 @@ the opposite of its colours.
 
 Depends on `oa.schema` only, so any layer may use it.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -17,15 +18,21 @@ from oa.schema import SHOT_TYPES
 
 # -- shot types: the schema's codes -> words ---------------------------------------------------
 SHOT_TYPE_WORDS: dict[str, str] = {
-    "WRIST": "Wrist", "SNAP": "Snap", "SLAP": "Slap", "BACKHAND": "Backhand", "TIP": "Tip-in",
-    "DEFLECTION": "Deflection", "WRAP": "Wraparound", "UNKNOWN": "Unknown type",
+    "WRIST": "Wrist",
+    "SNAP": "Snap",
+    "SLAP": "Slap",
+    "BACKHAND": "Backhand",
+    "TIP": "Tip-in",
+    "DEFLECTION": "Deflection",
+    "WRAP": "Wraparound",
+    "UNKNOWN": "Unknown type",
 }
 assert set(SHOT_TYPE_WORDS) == set(SHOT_TYPES), "every schema shot type has its words"
 
 
 def shot_type_word(code: object) -> str:
     """A shot type in words; a code outside the schema is shown capitalised, never as a raw code."""
-    if code is None or code != code:          # None or NaN
+    if code is None or code != code:  # None or NaN
         return SHOT_TYPE_WORDS["UNKNOWN"]
     s = str(code)
     return SHOT_TYPE_WORDS.get(s.upper(), s.replace("_", " ").capitalize())
@@ -49,7 +56,7 @@ def outcome_word(code: object) -> str:
 TIERS = ("low", "medium", "high")
 TIER_WORDS = {"low": "Low", "medium": "Medium", "high": "High"}
 TIER_COLORS = {"low": "#004488", "medium": "#DDAA33", "high": "#BB5566"}
-TIER_TEXT_COLORS = {"low": "#ffffff", "medium": "#1f2933", "high": "#ffffff"}   # readable on the tier colour
+TIER_TEXT_COLORS = {"low": "#ffffff", "medium": "#1f2933", "high": "#ffffff"}  # readable on the tier colour
 UNRATED_COLOR = "#9aa5b1"
 UNRATED_WORD = "Not rated"
 
@@ -69,6 +76,7 @@ INK = "#1f2933"
 
 # -- counting in words -------------------------------------------------------------------------------
 
+
 def plural(n: float, word: str, many: str | None = None, digits: int = 0) -> str:
     """'1 shot', '2 shots', '1,204 shots', '0 goals'; `many` for irregular plurals ('1 body', '2 bodies')."""
     value = f"{n:,.{digits}f}"
@@ -77,6 +85,7 @@ def plural(n: float, word: str, many: str | None = None, digits: int = 0) -> str
 
 
 # -- the one rule for diverging colours ----------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class GoodBad:

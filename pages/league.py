@@ -1,4 +1,5 @@
 """League overview: what the store holds, standings, a shot map and the latest games."""
+
 from __future__ import annotations
 
 import streamlit as st
@@ -6,12 +7,12 @@ import streamlit as st
 from oa.app import queries as q
 from oa.app.components import clickable_chart
 from oa.app.filters import Filters, current
+from oa.app.nav import guard
 from oa.app.style import narrow_screens
 from oa.app.text import esc
 from oa.app_data import open_store
 from oa.plots.shots import shot_map
 from oa.vocab import plural
-from oa.app.nav import guard
 
 guard()  # a deep link on a fresh server runs the whole app first (see oa.app.nav)
 
@@ -33,7 +34,7 @@ if n_games == 0:
     )
     st.stop()
 
-league_name = esc(meta.get("league") or "League")    # store metadata: shown as text
+league_name = esc(meta.get("league") or "League")  # store metadata: shown as text
 if meta.get("source") == "demo":
     st.warning(
         f"**{league_name}**: this is a fictional, simulated league. Teams, players, games and "
@@ -45,7 +46,7 @@ else:
     st.caption(f"{league_name} · source: {esc(meta.get('source', 'unknown'))}")
 
 seasons = store.query("SELECT DISTINCT season FROM games ORDER BY season DESC")["season"].tolist()
-season = current().season or seasons[0]   # the sidebar's season ("All" shows the latest)
+season = current().season or seasons[0]  # the sidebar's season ("All" shows the latest)
 st.caption(f"Season {esc(season)}")
 P = {"season": season}
 
@@ -63,7 +64,11 @@ head = store.query(
 games, shots, goals = int(head["games"]), int(head["shots"]), int(head["goals"])
 c = st.columns(5)
 c[0].metric("Games", f"{games:,}")
-c[1].metric("Shots", f"{shots:,}", help="Shot attempts in the store: goals, saves, misses (and blocks where the source has them).")
+c[1].metric(
+    "Shots",
+    f"{shots:,}",
+    help="Shot attempts in the store: goals, saves, misses (and blocks where the source has them).",
+)
 c[2].metric("Goals", f"{goals:,}")
 c[3].metric("Goal rate", f"{goals / shots:.1%}" if shots else "–", help="Goals per shot attempt.")
 c[4].metric("Shots per game", f"{shots / games:.1f}" if games else "–", help="Both teams together.")
@@ -100,17 +105,19 @@ if len(standings):
     standings["GD"] = standings["GF"] - standings["GA"]
     standings["P%"] = standings["PTS"] / (2 * standings["GP"])
     # NHL order: points, then fewer games played, wins, goal difference, goals for
-    standings = standings.sort_values(["PTS", "GP", "W", "GD", "GF"], ascending=[False, True, False, False, False],
-                                      kind="stable").reset_index(drop=True)
+    standings = standings.sort_values(
+        ["PTS", "GP", "W", "GD", "GF"], ascending=[False, True, False, False, False], kind="stable"
+    ).reset_index(drop=True)
     standings.insert(0, "#", standings.index + 1)
 
-left, right = st.columns([3, 2], gap="medium")   # the standings show every column at 1500 px
+left, right = st.columns([3, 2], gap="medium")  # the standings show every column at 1500 px
 with left:
     st.subheader("Standings")
     if len(standings):
         st.dataframe(
-            standings[["#", "Name", "GP", "W", "L", "OTL", "PTS", "P%", "GF", "GA", "GD"]]
-            .rename(columns={"Name": "Team"}),
+            standings[["#", "Name", "GP", "W", "L", "OTL", "PTS", "P%", "GF", "GA", "GD"]].rename(
+                columns={"Name": "Team"}
+            ),
             key="standings",
             hide_index=True,
             height=min(38 + 35 * len(standings), 1160),
@@ -137,8 +144,9 @@ with right:
     )["team"].tolist()
     pick, full_toggle = st.columns([2, 1], vertical_alignment="bottom")
     team = pick.selectbox("Shooting team", ["All teams", *teams], key="shot_map_team")
-    full_rink = full_toggle.toggle("Full rink", key="shot_map_full",
-                                   help="Also show shots from behind centre ice (empty-net goals, long shots).")
+    full_rink = full_toggle.toggle(
+        "Full rink", key="shot_map_full", help="Also show shots from behind centre ice (empty-net goals, long shots)."
+    )
     where = {**P, "team": None if team == "All teams" else team, "xmin": -100.0 if full_rink else 0.0}
     counts = store.query(
         """
@@ -155,7 +163,7 @@ with right:
     sample = q.shot_sample(current().db, q.version(current().db), fq, n=SHOT_SAMPLE, xmin=where["xmin"])
     fig = shot_map(sample, half=not full_rink, height=360 if full_rink else 560)
     fig.update_layout(clickmode="event+select")
-    clickable_chart(fig, key="league_shot_map")   # a click on a marker opens that shot
+    clickable_chart(fig, key="league_shot_map")  # a click on a marker opens that shot
     shown = len(sample)
     note = f"{plural(shown, 'shot')} shown" + (f" (a fixed random sample of {total:,})" if shown < total else "")
     note += ". All shots are drawn attacking the net on the right; click one to open it."

@@ -6,6 +6,7 @@ itself every half second, so the rest of the dashboard (sidebar, other widgets) 
 A shot the store holds too opens its detail page; a live-only one shows its published
 factors here.
 """
+
 from __future__ import annotations
 
 import time
@@ -17,11 +18,11 @@ from oa.app import components as c
 from oa.app import live as L
 from oa.app import queries as q
 from oa.app.filters import current
+from oa.app.nav import guard
 from oa.app.style import clock, narrow_screens, tier_badge
 from oa.app.text import esc
 from oa.plots.shots import live_map, waterfall
 from oa.vocab import plural, shot_type_word
-from oa.app.nav import guard
 
 guard()  # a deep link on a fresh server runs the whole app first (see oa.app.nav)
 
@@ -31,21 +32,23 @@ PER_ROW = 5
 CARD_FACTORS = 3
 MAP_MAX = 2000
 ALL_GAMES = 0
-OPEN_KEY = "live_open"      # the live-only shot whose factors are shown inline
+OPEN_KEY = "live_open"  # the live-only shot whose factors are shown inline
 START = "start one with `python -m oa live --games 4`"
 
 st.title("Live")
 narrow_screens()
 f = current()
-st.caption(f"Shots rated by the live scorer as they are taken, newest first, refreshed twice a second, from "
-           f"`{L.folder(f.db)}` (beside the sidebar's data source; its other filters do not apply here). "
-           "Click a card's button or a marker to open the shot. Chances are approximate percentage points.")
+st.caption(
+    f"Shots rated by the live scorer as they are taken, newest first, refreshed twice a second, from "
+    f"`{L.folder(f.db)}` (beside the sidebar's data source; its other filters do not apply here). "
+    "Click a card's button or a marker to open the shot. Chances are approximate percentage points."
+)
 
 
 def _open(sid: int, stored: bool) -> None:
     """A shot the store holds opens its page; a live-only one opens inline."""
     if stored:
-        c.open_shot(sid)        # switches page: the whole app reruns
+        c.open_shot(sid)  # switches page: the whole app reruns
     else:
         st.session_state[OPEN_KEY] = int(sid)
 
@@ -59,13 +62,18 @@ def _card(r: pd.Series, names: dict, stored: bool) -> None:
     with st.container(border=True, key=f"live_card_{sid}"):
         st.markdown(tier_badge(r["tier"], r["p_goal"]), unsafe_allow_html=True)
         shot_type = shot_type_word(r["shot_type"])
-        st.markdown(f"**{esc(L.name(names, r['shooter_id']))}** ({esc(r['team'])}) vs {esc(r['opponent'])}  \n"
-                    f"{clock(r['period'], r['period_seconds'])} · {esc(shot_type)} · {esc(r['strength'] or '')}")
+        st.markdown(
+            f"**{esc(L.name(names, r['shooter_id']))}** ({esc(r['team'])}) vs {esc(r['opponent'])}  \n"
+            f"{clock(r['period'], r['period_seconds'])} · {esc(shot_type)} · {esc(r['strength'] or '')}"
+        )
         lines = _factor_lines(r["top_factors"], CARD_FACTORS)
         st.markdown(lines or "_no factors published_")
-        if st.button("Open shot" if stored else "Factors", key=f"live_btn_{sid}", icon=":material/open_in_new:"
-                     if stored else ":material/list:", help="Open the shot's page" if stored else
-                     "Live only (not in the store yet): show its factors here"):
+        if st.button(
+            "Open shot" if stored else "Factors",
+            key=f"live_btn_{sid}",
+            icon=":material/open_in_new:" if stored else ":material/list:",
+            help="Open the shot's page" if stored else "Live only (not in the store yet): show its factors here",
+        ):
             _open(sid, stored)
 
 
@@ -82,16 +90,19 @@ def _inline(df: pd.DataFrame, names: dict) -> None:
     with st.container(border=True, key="live_inline"):
         head, close = st.columns([6, 1], vertical_alignment="center")
         head.markdown(f"#### Shot {sid} · live only (not in the store yet)")
-        close.button("Close", key="live_close", icon=":material/close:", on_click=st.session_state.pop,
-                     args=(OPEN_KEY, None))
+        close.button(
+            "Close", key="live_close", icon=":material/close:", on_click=st.session_state.pop, args=(OPEN_KEY, None)
+        )
         left, right = st.columns([2, 3], gap="medium")
         with left:
             st.markdown(tier_badge(r["tier"], r["p_goal"]), unsafe_allow_html=True)
             shot_type = shot_type_word(r["shot_type"])
-            st.markdown(f"**{esc(L.name(names, r['shooter_id']))}** ({esc(r['team'])}) vs "
-                        f"{esc(L.name(names, r['goalie_id'], 'empty net'))} ({esc(r['opponent'])})  \n"
-                        f"Game {int(r['game_id'])} · {clock(r['period'], r['period_seconds'])} · {esc(shot_type)} · "
-                        f"{esc(r['strength'] or '')} · model {esc(r['model_id'])}")
+            st.markdown(
+                f"**{esc(L.name(names, r['shooter_id']))}** ({esc(r['team'])}) vs "
+                f"{esc(L.name(names, r['goalie_id'], 'empty net'))} ({esc(r['opponent'])})  \n"
+                f"Game {int(r['game_id'])} · {clock(r['period'], r['period_seconds'])} · {esc(shot_type)} · "
+                f"{esc(r['strength'] or '')} · model {esc(r['model_id'])}"
+            )
             st.markdown(_factor_lines(r["top_factors"], 99) or "_no factors published_")
             st.caption("The scorer publishes each shot's strongest factors; the rest are summed in the chart.")
         with right:
@@ -99,21 +110,32 @@ def _inline(df: pd.DataFrame, names: dict) -> None:
             if len(fr) and pd.notna(r["base_logit"]):
                 from oa.features.registry import factor_labels
 
-                st.plotly_chart(waterfall(fr, float(r["p_goal"]), float(r["base_logit"]), k=len(fr), height=320,
-                                          labels=factor_labels()),
-                                key=f"live_waterfall_{sid}", theme=None, config=c.CHART_CONFIG)
+                st.plotly_chart(
+                    waterfall(
+                        fr, float(r["p_goal"]), float(r["base_logit"]), k=len(fr), height=320, labels=factor_labels()
+                    ),
+                    key=f"live_waterfall_{sid}",
+                    theme=None,
+                    config=c.CHART_CONFIG,
+                )
 
 
 def _games(summ: pd.DataFrame) -> int:
     """The game picker: all live games or one; returns the game id (0: all)."""
     ids = summ["Id"].tolist()
-    labels = {int(r["Id"]): f"{r['Game']} · {r['Status']} · {plural(int(r['Away shots']) + int(r['Home shots']), 'shot')}"
-              for _, r in summ.iterrows()}
+    labels = {
+        int(r["Id"]): f"{r['Game']} · {r['Status']} · {plural(int(r['Away shots']) + int(r['Home shots']), 'shot')}"
+        for _, r in summ.iterrows()
+    }
     options = [ALL_GAMES, *ids]
     if st.session_state.get("live_game") not in options:
         st.session_state["live_game"] = f.game if f.game in ids else ALL_GAMES
-    return st.selectbox("Game", options, key="live_game",
-                        format_func=lambda g: f"All live games ({len(ids)})" if g == ALL_GAMES else labels[g])
+    return st.selectbox(
+        "Game",
+        options,
+        key="live_game",
+        format_func=lambda g: f"All live games ({len(ids)})" if g == ALL_GAMES else labels[g],
+    )
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
@@ -136,8 +158,10 @@ def live() -> None:
     try:
         _live(time.time())
     except Exception as e:  # noqa: BLE001 - a part being written, a folder being cleaned, an odd row
-        st.warning(f"Could not show the live ratings just now ({type(e).__name__}: {e}); trying again in "
-                   "a moment.", icon=":material/sync_problem:")
+        st.warning(
+            f"Could not show the live ratings just now ({type(e).__name__}: {e}); trying again in a moment.",
+            icon=":material/sync_problem:",
+        )
 
 
 def _live(now: float) -> None:
@@ -158,15 +182,17 @@ def _live(now: float) -> None:
     newest = float(shown["published_at"].iloc[0])
     on_now = (summ["Status"] == "live").sum()
     dot = ":red[**●  LIVE**]" if now - newest < 60 and on_now else ":gray[**●  idle**]"
-    top.markdown(f"{dot} &nbsp; **{plural(len(df), 'rated shot')}** in **{plural(len(summ), 'game')}** "
-                 f"({on_now} on now) · newest {L.ago(now - newest)} · refreshed {time.strftime('%H:%M:%S')}")
+    top.markdown(
+        f"{dot} &nbsp; **{plural(len(df), 'rated shot')}** in **{plural(len(summ), 'game')}** "
+        f"({on_now} on now) · newest {L.ago(now - newest)} · refreshed {time.strftime('%H:%M:%S')}"
+    )
 
     # -- the ticker: newest shots as cards ---------------------------------------------------
     latest = shown.head(CARDS)
     stored = L.in_store(f.db, v, tuple(int(i) for i in latest["shot_id"]))
     for start in range(0, len(latest), PER_ROW):
         cols = st.columns(PER_ROW)
-        for col, (_, r) in zip(cols, latest.iloc[start:start + PER_ROW].iterrows()):
+        for col, (_, r) in zip(cols, latest.iloc[start : start + PER_ROW].iterrows()):
             with col:
                 _card(r, names, int(r["shot_id"]) in stored)
     _inline(df, names)
@@ -177,34 +203,53 @@ def _live(now: float) -> None:
         head = shown.head(MAP_MAX)
         labels = dict(zip(summ["Id"], summ["Game"]))
         full = bool((head["x"] < 0).any())
-        title = ("All live games" if game == ALL_GAMES else labels.get(game, str(game))) + \
-            f" · {plural(len(head), 'shot')}, attacking right"
+        title = (
+            "All live games" if game == ALL_GAMES else labels.get(game, str(game))
+        ) + f" · {plural(len(head), 'shot')}, attacking right"
         fig = _map((f.db, tuple(head["shot_id"].tolist()), title, full), head, names, labels)
 
         def pick_marker(sid: int) -> None:
             _open(sid, sid in L.in_store(f.db, v, (int(sid),)))
 
         c.clickable_chart(fig, key="live_map", on_pick=pick_marker)
-        st.caption("Colour is the danger tier; the newest shot is ringed. Outcomes are not part of the live "
-                   "rating (it is made at the release).")
+        st.caption(
+            "Colour is the danger tier; the newest shot is ringed. Outcomes are not part of the live "
+            "rating (it is made at the release)."
+        )
     with right:
         st.markdown("**Games**")
-        view = pd.DataFrame({
-            "Game": summ["Game"],
-            "Shots": [f"{a} – {h}" for a, h in zip(summ["Away shots"], summ["Home shots"])],
-            "xG": [f"{a:.2f} – {h:.2f}" for a, h in zip(summ["Away xG"], summ["Home xG"])],
-            "Last shot": summ["Last shot"], "Updated": summ["Updated"], "Status": summ["Status"]})
-        st.dataframe(view, key="live_games", hide_index=True, column_config={
-            "Game": st.column_config.TextColumn("Game", pinned=True),     # stays in view while a phone scrolls
-            "Shots": st.column_config.TextColumn("Shots", help="Rated attempts, away – home"),
-            "xG": st.column_config.TextColumn("xG", help="Expected goals, away – home: the sum of the live chances "
-                                              "of every attempt the scorer rated"),
-            "Last shot": st.column_config.TextColumn("Last shot", help="Period and elapsed time of the latest shot"),
-        })
+        view = pd.DataFrame(
+            {
+                "Game": summ["Game"],
+                "Shots": [f"{a} – {h}" for a, h in zip(summ["Away shots"], summ["Home shots"])],
+                "xG": [f"{a:.2f} – {h:.2f}" for a, h in zip(summ["Away xG"], summ["Home xG"])],
+                "Last shot": summ["Last shot"],
+                "Updated": summ["Updated"],
+                "Status": summ["Status"],
+            }
+        )
+        st.dataframe(
+            view,
+            key="live_games",
+            hide_index=True,
+            column_config={
+                "Game": st.column_config.TextColumn("Game", pinned=True),  # stays in view while a phone scrolls
+                "Shots": st.column_config.TextColumn("Shots", help="Rated attempts, away – home"),
+                "xG": st.column_config.TextColumn(
+                    "xG",
+                    help="Expected goals, away – home: the sum of the live chances of every attempt the scorer rated",
+                ),
+                "Last shot": st.column_config.TextColumn(
+                    "Last shot", help="Period and elapsed time of the latest shot"
+                ),
+            },
+        )
         xg = shown.groupby("team")["p_goal"].agg(["count", "sum"]).sort_values("sum", ascending=False)
-        st.caption(" · ".join(f"{esc(t)}: {plural(int(r['count']), 'shot')}, {r['sum']:.2f} xG" for t, r in xg.iterrows())
-                   + (" (all live games)." if game == ALL_GAMES else ".")
-                   + " Expected goals sum the live chances of every rated attempt.")
+        st.caption(
+            " · ".join(f"{esc(t)}: {plural(int(r['count']), 'shot')}, {r['sum']:.2f} xG" for t, r in xg.iterrows())
+            + (" (all live games)." if game == ALL_GAMES else ".")
+            + " Expected goals sum the live chances of every rated attempt."
+        )
 
 
 live()

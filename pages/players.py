@@ -1,4 +1,5 @@
 """Players: a shooter's or a goalie's profile against expected goals."""
+
 from __future__ import annotations
 
 from dataclasses import replace
@@ -8,10 +9,10 @@ import streamlit as st
 
 from oa.app import components as c
 from oa.app import queries as q
+from oa.app.nav import guard
 from oa.app.style import pct
 from oa.plots.shots import bar, heat_caption, heat_layer, shot_map
 from oa.vocab import TIER_COLORS, TIER_WORDS, TIERS, plural, shot_type_word
-from oa.app.nav import guard
 
 guard()  # a deep link on a fresh server runs the whole app first (see oa.app.nav)
 
@@ -21,9 +22,16 @@ if start is None:
 f, v = start
 scored = c.no_model_note(f.db, v)
 
-role = st.segmented_control("Profile", ["shooter", "goalie"], key="players_role",
-                            default="goalie" if f.goalie and not f.shooter else "shooter",
-                            format_func={"shooter": "Shooters", "goalie": "Goalies"}.get) or "shooter"
+role = (
+    st.segmented_control(
+        "Profile",
+        ["shooter", "goalie"],
+        key="players_role",
+        default="goalie" if f.goalie and not f.shooter else "shooter",
+        format_func={"shooter": "Shooters", "goalie": "Goalies"}.get,
+    )
+    or "shooter"
+)
 scope = f.without("shooter", "goalie")
 
 if role == "shooter":
@@ -35,14 +43,22 @@ if role == "shooter":
     ids = table["player_id"].astype(int).tolist()
     default = f.shooter if f.shooter in ids else ids[0]
     names = dict(zip(ids, table["name"] + " (" + table["team"] + ")"))
-    pid = st.selectbox("Shooter", ids, index=ids.index(default), format_func=names.get, key=f"players_shooter_{default}",
-                       help="Ordered by goals above expected under the sidebar filters.")
+    pid = st.selectbox(
+        "Shooter",
+        ids,
+        index=ids.index(default),
+        format_func=names.get,
+        key=f"players_shooter_{default}",
+        help="Ordered by goals above expected under the sidebar filters.",
+    )
     me = replace(scope, shooter=pid)
     r = table[table["player_id"] == pid].iloc[0]
     m = st.columns(5)
     m[0].metric("Shots", f"{int(r['shots']):,}")
     m[1].metric("Goals", f"{int(r['goals']):,}")
-    m[2].metric("Expected goals", f"{r['xg']:.1f}" if pd.notna(r["xg"]) else "–", help="Sum of the model's probabilities.")
+    m[2].metric(
+        "Expected goals", f"{r['xg']:.1f}" if pd.notna(r["xg"]) else "–", help="Sum of the model's probabilities."
+    )
     m[3].metric("Finishing above expected", f"{r['gax']:+.1f}", help="Goals minus expected goals.")
     m[4].metric("High-danger shots", f"{int(r['high']):,}")
     left, right = st.columns(2, gap="medium")
@@ -58,39 +74,87 @@ if role == "shooter":
     with a:
         mx = q.mix(f.db, v, me, "shot_type")
         if len(mx):
-            st.plotly_chart(bar(mx, "key", "shots", "Shot types", "shot type", "shots",
-                                text=[plural(g, "goal") for g in mx["goals"]], horizontal=True,
-                                hover="%{y}: %{x} shots<extra></extra>").update_yaxes(
-                                    ticktext=[shot_type_word(t) for t in mx["key"]], tickvals=mx["key"]),
-                            key="player_types", theme=None, config=c.CHART_CONFIG)
+            st.plotly_chart(
+                bar(
+                    mx,
+                    "key",
+                    "shots",
+                    "Shot types",
+                    "shot type",
+                    "shots",
+                    text=[plural(g, "goal") for g in mx["goals"]],
+                    horizontal=True,
+                    hover="%{y}: %{x} shots<extra></extra>",
+                ).update_yaxes(ticktext=[shot_type_word(t) for t in mx["key"]], tickvals=mx["key"]),
+                key="player_types",
+                theme=None,
+                config=c.CHART_CONFIG,
+            )
     with b:
         mt = q.mix(f.db, v, me, "tier")
         mt = mt[mt["key"].isin(TIERS)].set_index("key").reindex(list(TIERS)).fillna(0).reset_index()
         if scored and mt["shots"].sum() > 0:
-            st.plotly_chart(bar(mt, "key", "shots", "Danger mix", "tier", "shots",
-                                colors=[TIER_COLORS[t] for t in mt["key"]],
-                                text=[f"{plural(s, 'shot')} · {plural(g, 'goal')}"
-                                      for s, g in zip(mt["shots"], mt["goals"])],
-                                hover="%{x}: %{y} shots<extra></extra>").update_xaxes(
-                                    ticktext=[TIER_WORDS[t] for t in mt["key"]], tickvals=mt["key"]),
-                            key="player_tiers", theme=None, config=c.CHART_CONFIG)
+            st.plotly_chart(
+                bar(
+                    mt,
+                    "key",
+                    "shots",
+                    "Danger mix",
+                    "tier",
+                    "shots",
+                    colors=[TIER_COLORS[t] for t in mt["key"]],
+                    text=[f"{plural(s, 'shot')} · {plural(g, 'goal')}" for s, g in zip(mt["shots"], mt["goals"])],
+                    hover="%{x}: %{y} shots<extra></extra>",
+                ).update_xaxes(ticktext=[TIER_WORDS[t] for t in mt["key"]], tickvals=mt["key"]),
+                key="player_tiers",
+                theme=None,
+                config=c.CHART_CONFIG,
+            )
     with cc:
         src = q.high_danger_sources(f.db, v, me)
         if len(src):
-            st.plotly_chart(bar(src, "source", "shots", "Where his high-danger chances come from", "play", "shots",
-                                colors=[TIER_COLORS["high"]] * len(src), horizontal=True,
-                                text=[plural(g, "goal") for g in src["goals"]],
-                                hover="%{y}: %{x} shots<extra></extra>"),
-                            key="player_sources", theme=None, config=c.CHART_CONFIG)
+            st.plotly_chart(
+                bar(
+                    src,
+                    "source",
+                    "shots",
+                    "Where his high-danger chances come from",
+                    "play",
+                    "shots",
+                    colors=[TIER_COLORS["high"]] * len(src),
+                    horizontal=True,
+                    text=[plural(g, "goal") for g in src["goals"]],
+                    hover="%{y}: %{x} shots<extra></extra>",
+                ),
+                key="player_sources",
+                theme=None,
+                config=c.CHART_CONFIG,
+            )
         else:
             st.caption("No high-danger chances under these filters.")
     st.subheader("Shooters")
-    show = table.rename(columns={"name": "Shooter", "team": "Team", "shots": "Shots", "goals": "Goals", "xg": "xG",
-                                 "gax": "Goals − xG", "high": "High-danger"})
-    st.dataframe(c.good_bad_table(show[["Shooter", "Team", "Shots", "Goals", "xG", "Goals − xG", "High-danger"]],
-                                  {"Goals − xG": "{:+.1f}"}, {"xG": "{:.1f}"}),
-                 hide_index=True, key="shooter_table", height=320,
-                 column_config={"Shooter": st.column_config.TextColumn(pinned=True)})
+    show = table.rename(
+        columns={
+            "name": "Shooter",
+            "team": "Team",
+            "shots": "Shots",
+            "goals": "Goals",
+            "xg": "xG",
+            "gax": "Goals − xG",
+            "high": "High-danger",
+        }
+    )
+    st.dataframe(
+        c.good_bad_table(
+            show[["Shooter", "Team", "Shots", "Goals", "xG", "Goals − xG", "High-danger"]],
+            {"Goals − xG": "{:+.1f}"},
+            {"xG": "{:.1f}"},
+        ),
+        hide_index=True,
+        key="shooter_table",
+        height=320,
+        column_config={"Shooter": st.column_config.TextColumn(pinned=True)},
+    )
 else:
     table = q.goalie_table(f.db, v, scope)
     if table.empty:
@@ -101,15 +165,24 @@ else:
     ids = table["player_id"].astype(int).tolist()
     default = f.goalie if f.goalie in ids else ids[0]
     names = dict(zip(ids, table["name"] + " (" + table["team"] + ")"))
-    pid = st.selectbox("Goalie", ids, index=ids.index(default), format_func=names.get, key=f"players_goalie_{default}",
-                       help="Ordered by goals saved above expected under the sidebar filters.")
+    pid = st.selectbox(
+        "Goalie",
+        ids,
+        index=ids.index(default),
+        format_func=names.get,
+        key=f"players_goalie_{default}",
+        help="Ordered by goals saved above expected under the sidebar filters.",
+    )
     me = replace(scope, goalie=pid)
     r = table[table["player_id"] == pid].iloc[0]
     m = st.columns(5)
     m[0].metric("Shots on goal faced", f"{int(r['on_goal']):,}")
     m[1].metric("Goals against", f"{int(r['goals_against']):,}")
-    m[2].metric("Expected goals against", f"{r['xga']:.1f}" if pd.notna(r["xga"]) else "–",
-                help="Sum of the model's probabilities over the unblocked shots he faced.")
+    m[2].metric(
+        "Expected goals against",
+        f"{r['xga']:.1f}" if pd.notna(r["xga"]) else "–",
+        help="Sum of the model's probabilities over the unblocked shots he faced.",
+    )
     m[3].metric("Goals saved above expected", f"{r['gsax']:+.1f}", help="Expected goals against minus goals against.")
     m[4].metric("Save rate", pct(r["sv"]))
     left, right = st.columns(2, gap="medium")
@@ -118,13 +191,25 @@ else:
         mt = mt[mt["key"].isin(TIERS)].set_index("key").reindex(list(TIERS)).fillna(0).reset_index()
         mt["sv"] = 1 - mt["goals"] / mt["on_goal"].where(mt["on_goal"] > 0)
         if scored and mt["on_goal"].sum() > 0:
-            st.plotly_chart(bar(mt, "key", "sv", "Save rate by danger tier (shots on goal)", "tier", "save rate",
-                                colors=[TIER_COLORS[t] for t in mt["key"]],
-                                text=[f"{pct(s)} of {plural(n, 'shot')}" for s, n in zip(mt["sv"], mt["on_goal"])],
-                                hover="%{x}: %{y:.1%}<extra></extra>", height=520).update_yaxes(
-                                    tickformat=".0%", range=[0, 1]).update_xaxes(
-                                    ticktext=[TIER_WORDS[t] for t in mt["key"]], tickvals=mt["key"]),
-                            key="goalie_tiers", theme=None, config=c.CHART_CONFIG)
+            st.plotly_chart(
+                bar(
+                    mt,
+                    "key",
+                    "sv",
+                    "Save rate by danger tier (shots on goal)",
+                    "tier",
+                    "save rate",
+                    colors=[TIER_COLORS[t] for t in mt["key"]],
+                    text=[f"{pct(s)} of {plural(n, 'shot')}" for s, n in zip(mt["sv"], mt["on_goal"])],
+                    hover="%{x}: %{y:.1%}<extra></extra>",
+                    height=520,
+                )
+                .update_yaxes(tickformat=".0%", range=[0, 1])
+                .update_xaxes(ticktext=[TIER_WORDS[t] for t in mt["key"]], tickvals=mt["key"]),
+                key="goalie_tiers",
+                theme=None,
+                config=c.CHART_CONFIG,
+            )
     with right:
         h = q.heat(f.db, v, me)
         st.plotly_chart(heat_layer(h, "ga_vs_x", height=520), key="goalie_heat", theme=None, config=c.CHART_CONFIG)
@@ -135,10 +220,28 @@ else:
         st.markdown("**Goals allowed** (click one to open it)")
         c.clickable_chart(shot_map(df, height=460), key="goalie_goals")
     st.subheader("Goalies")
-    show = table.rename(columns={"name": "Goalie", "team": "Team", "on_goal": "Shots on goal",
-                                 "goals_against": "Goals against", "xga": "xGA", "gsax": "GSAx", "sv": "Save rate"})
-    st.dataframe(c.good_bad_table(show[["Goalie", "Team", "Shots on goal", "Goals against", "xGA", "GSAx", "Save rate"]],
-                                  {"GSAx": "{:+.1f}"}, {"xGA": "{:.1f}", "Save rate": "{:.3f}"}),
-                 hide_index=True, key="goalie_table", height=320,
-                 column_config={"Goalie": st.column_config.TextColumn(pinned=True),
-                                "GSAx": st.column_config.Column(help="Goals saved above expected")})
+    show = table.rename(
+        columns={
+            "name": "Goalie",
+            "team": "Team",
+            "on_goal": "Shots on goal",
+            "goals_against": "Goals against",
+            "xga": "xGA",
+            "gsax": "GSAx",
+            "sv": "Save rate",
+        }
+    )
+    st.dataframe(
+        c.good_bad_table(
+            show[["Goalie", "Team", "Shots on goal", "Goals against", "xGA", "GSAx", "Save rate"]],
+            {"GSAx": "{:+.1f}"},
+            {"xGA": "{:.1f}", "Save rate": "{:.3f}"},
+        ),
+        hide_index=True,
+        key="goalie_table",
+        height=320,
+        column_config={
+            "Goalie": st.column_config.TextColumn(pinned=True),
+            "GSAx": st.column_config.Column(help="Goals saved above expected"),
+        },
+    )

@@ -1,4 +1,5 @@
 """Shot detail (`?shot=<id>`): probability and tier, the factor breakdown, the replay, a what-if panel."""
+
 from __future__ import annotations
 
 from dataclasses import replace
@@ -11,20 +12,20 @@ from oa.app import components as c
 from oa.app import queries as q
 from oa.app.breakdown import EMPTY_NET, one_empty_net_line
 from oa.app.models import model_for
+from oa.app.nav import guard
 from oa.app.style import OUTCOME_LABELS, SHOT_TYPE_LABELS, clock, pct, tier_badge
+from oa.app.text import day, esc, shot_id_param
 from oa.features.registry import factor_labels, factor_named
 from oa.features.whatif import FOLLOW_SPOT, KEPT, same_value, shot_factors_at
 from oa.plots.place import GRID_TRACE, placement_figure, spot_words
-from oa.app.text import day, esc, shot_id_param
 from oa.plots.replay import event_path_figure, replay_figure
 from oa.plots.shots import waterfall
 from oa.rink import distance_to_net
-from oa.app.nav import guard
 
 guard()  # a deep link on a fresh server runs the whole app first (see oa.app.nav)
 
 REPLAY_BEFORE_S, REPLAY_AFTER_S = 5.0, 1.0
-WHATIF_EXTRA = 4          # factors offered beside the spot and the shot type
+WHATIF_EXTRA = 4  # factors offered beside the spot and the shot type
 
 start = c.page_start("Shot detail")
 if start is None:
@@ -37,7 +38,7 @@ def _requested() -> int | None:
     if raw is None:
         return st.session_state.get("_last_shot")
     sid = shot_id_param(raw)
-    if sid is None:   # text, a float, or beyond what a browser's number holds: said, never a traceback
+    if sid is None:  # text, a float, or beyond what a browser's number holds: said, never a traceback
         st.warning(f"{esc(raw[:40])} (in the link's `shot=`) is not a shot id.", icon=":material/link_off:")
     return sid
 
@@ -50,12 +51,21 @@ if shot_id is None:
         c.empty("No shot to show.")
         st.stop()
     shot_id = int(top["shot_id"].iloc[0])
-    st.caption("No shot chosen: showing the best chance under the current filters. "
-               "Open any shot from the explorer, the tables or a shared link.")
+    st.caption(
+        "No shot chosen: showing the best chance under the current filters. "
+        "Open any shot from the explorer, the tables or a shared link."
+    )
 
 # a fixed width that holds a 15-digit id and its buttons (a share of a narrow column cut the id)
-pick = st.number_input("Shot id", value=int(shot_id), step=1, format="%d", key=f"shot_pick_{shot_id}", width=300,
-                       help="game_id × 10000 + event index; paste one from a table")
+pick = st.number_input(
+    "Shot id",
+    value=int(shot_id),
+    step=1,
+    format="%d",
+    key=f"shot_pick_{shot_id}",
+    width=300,
+    help="game_id × 10000 + event index; paste one from a table",
+)
 if int(pick) != int(shot_id):
     c.open_shot(int(pick))
 
@@ -76,7 +86,8 @@ st.markdown(
     f"({esc(s['opponent'])})\n"
     f"{day(s['date'])} · {esc(s['away_team'])} @ {esc(s['home_team'])} · {clock(s['period'], s['period_seconds'])}"
     f" · {esc(strength)} · score {score} for the shooters · {esc(SHOT_TYPE_LABELS.get(s['shot_type'], s['shot_type']))} "
-    f"from {dist:.0f} ft")
+    f"from {dist:.0f} ft"
+)
 
 factors = one_empty_net_line(q.shot_factors(f.db, v, int(shot_id), s.get("model_id")), s["empty_net"])
 labels = factor_labels()
@@ -93,34 +104,55 @@ with left:
         col = 1
         for model, xg in pub.items():
             if col < 3:
-                k[col].metric(names.get(model, model), pct(xg), help="The public model's own probability, for comparison.")
+                k[col].metric(
+                    names.get(model, model), pct(xg), help="The public model's own probability, for comparison."
+                )
                 col += 1
         if s.get("source") == "demo" and col < 3:
             o = q.oracle(f.db, v, int(shot_id))
             if o is not None:
-                k[col].metric("Oracle (demo only)", pct(o),
-                              help="The simulator's hidden true probability: known only for the fictional demo "
-                                   "league, never a model input. How close the model gets.")
+                k[col].metric(
+                    "Oracle (demo only)",
+                    pct(o),
+                    help="The simulator's hidden true probability: known only for the fictional demo "
+                    "league, never a model input. How close the model gets.",
+                )
         if len(factors):
-            st.plotly_chart(waterfall(factors, float(s["p_goal"]), float(s["base_logit"]), k=8, labels=labels,
-                                      title="Why: the biggest factors (approximate percentage points)"),
-                            key="shot_waterfall", theme=None, config=c.CHART_CONFIG)
-            st.caption("From the league-average attempt to this shot. Points are approximate: a factor's push "
-                       "depends on the others (exact in log-odds; hover a bar).")
+            st.plotly_chart(
+                waterfall(
+                    factors,
+                    float(s["p_goal"]),
+                    float(s["base_logit"]),
+                    k=8,
+                    labels=labels,
+                    title="Why: the biggest factors (approximate percentage points)",
+                ),
+                key="shot_waterfall",
+                theme=None,
+                config=c.CHART_CONFIG,
+            )
+            st.caption(
+                "From the league-average attempt to this shot. Points are approximate: a factor's push "
+                "depends on the others (exact in log-odds; hover a bar)."
+            )
 
 with right:
     has_clip = bool(s.get("has_tracking")) and s.get("release_frame") is not None and s.get("fps")
     if has_clip:
         fps = float(s["fps"])
         rel = int(s["release_frame"])
-        rows = q.frames(f.db, v, int(s["game_id"]), rel - int(REPLAY_BEFORE_S * fps), rel + int(REPLAY_AFTER_S * fps), 1)
+        rows = q.frames(
+            f.db, v, int(s["game_id"]), rel - int(REPLAY_BEFORE_S * fps), rel + int(REPLAY_AFTER_S * fps), 1
+        )
         has_clip = len(rows) > 0
     if has_clip:
         st.markdown("**Replay** · 5 s before the release to 1 s after; press play or drag the slider")
         fig = replay_figure(rows, s, fps=fps, step=max(int(round(fps / 10)), 1))
         st.plotly_chart(fig, key="shot_replay", theme=None, config=c.CHART_CONFIG)
-        st.caption("The shooting lane (yellow) runs from the puck to the posts at release; the red arrow is how far "
-                   "the goalie had to move to square up. Shooter ringed in black; goalies are the squares.")
+        st.caption(
+            "The shooting lane (yellow) runs from the puck to the posts at release; the red arrow is how far "
+            "the goalie had to move to square up. Shooter ringed in black; goalies are the squares."
+        )
     else:
         ev = q.events_before(f.db, v, int(s["game_id"]), int(s["event_idx"]))
         st.markdown("**How the play developed** · play-by-play events before the shot (no tracking for this game)")
@@ -156,8 +188,11 @@ def _take_click(sid: int) -> bool:
 
 def _reset(sid: int) -> None:
     """Back to the real shot: forget the spot and every what-if control of this shot."""
-    for k in [k for k in st.session_state if str(k).startswith("wi_") and str(k).endswith(f"_{sid}")
-              and not str(k).startswith(("wi_rink_", "wi_back_"))]:
+    for k in [
+        k
+        for k in st.session_state
+        if str(k).startswith("wi_") and str(k).endswith(f"_{sid}") and not str(k).startswith(("wi_rink_", "wi_back_"))
+    ]:
         del st.session_state[k]
 
 
@@ -166,24 +201,34 @@ def _moved_row(sid: int, stored: dict, spot: tuple[float, float]) -> dict:
     inp = q.whatif_inputs(f.db, v, sid)
     if inp is None:
         return dict(stored)
-    there = shot_factors_at(inp["shot"], inp["events"], inp["players"], inp["games"], inp["frames"],
-                            inp["goalie_ids"], spot[0], spot[1])
+    there = shot_factors_at(
+        inp["shot"], inp["events"], inp["players"], inp["games"], inp["frames"], inp["goalie_ids"], spot[0], spot[1]
+    )
     return {n: there.get(n, stored[n]) for n in stored}
 
 
 def _controls(sid: int, row: dict, stored: dict, factors: pd.DataFrame, box) -> None:
     """Shot type and the shot's strongest factors that do not follow the spot, as widgets (edit `row`)."""
+
     def known(val: object) -> bool:
         return val is not None and not (isinstance(val, float) and np.isnan(val))
 
     if "shot_type" in row:
         cats = list(factor_named("shot_type").categories)
         cur = row["shot_type"] if row["shot_type"] in cats else cats[0]
-        row["shot_type"] = box.selectbox("Shot type", cats, index=cats.index(cur), key=f"wi_type_{sid}",
-                                         format_func=lambda t: SHOT_TYPE_LABELS.get(t, t.title()))
+        row["shot_type"] = box.selectbox(
+            "Shot type",
+            cats,
+            index=cats.index(cur),
+            key=f"wi_type_{sid}",
+            format_func=lambda t: SHOT_TYPE_LABELS.get(t, t.title()),
+        )
     # an empty net's goalie factors are one fact (see oa.app.breakdown): nothing there to change
-    extra = [n for n in factors["factor"] if n in row and n not in FOLLOW_SPOT and n != "shot_type"
-             and n != EMPTY_NET and known(stored[n])][:WHATIF_EXTRA]
+    extra = [
+        n
+        for n in factors["factor"]
+        if n in row and n not in FOLLOW_SPOT and n != "shot_type" and n != EMPTY_NET and known(stored[n])
+    ][:WHATIF_EXTRA]
     for name in extra:
         fa = factor_named(name)
         val = stored[name]
@@ -192,8 +237,9 @@ def _controls(sid: int, row: dict, stored: dict, factors: pd.DataFrame, box) -> 
             row[name] = float(box.toggle(fa.label, value=bool(val == 1), key=f"wi_{name}_{sid}", help=fa.doc))
         elif fa.kind == "cat":
             cats = list(fa.categories)
-            row[name] = box.selectbox(fa.label, cats, index=cats.index(val) if val in cats else 0,
-                                      key=f"wi_{name}_{sid}", help=fa.doc)
+            row[name] = box.selectbox(
+                fa.label, cats, index=cats.index(val) if val in cats else 0, key=f"wi_{name}_{sid}", help=fa.doc
+            )
         else:
             row[name] = _number_slider(box, fa, float(val), f"wi_{name}_{sid}", unit)
 
@@ -211,8 +257,16 @@ def _number_slider(box, fa, val: float, key: str, unit: str) -> float:
     if hi <= lo:
         hi = lo + stp
     digits = 0 if stp >= 1 else len(f"{stp:g}".split(".")[1])
-    got = box.slider(fa.label + unit, float(lo), float(hi), float(round(cur, digits)), float(stp), key=key,
-                     help=fa.doc, format=f"%.{digits}f")
+    got = box.slider(
+        fa.label + unit,
+        float(lo),
+        float(hi),
+        float(round(cur, digits)),
+        float(stp),
+        key=key,
+        help=fa.doc,
+        format=f"%.{digits}f",
+    )
     return val if np.isclose(got, cur) else float(got)
 
 
@@ -236,26 +290,34 @@ def what_if(s: dict, factors: pd.DataFrame) -> None:
     spot = st.session_state.get(f"wi_spot_{sid}")
     rink, box = st.columns([3, 2], gap="medium")
     with rink:
-        ev = st.plotly_chart(placement_figure((s["x"], s["y"]), spot), key=f"wi_rink_{sid}", on_select="rerun",
-                             selection_mode="points", theme=None, config=c.CHART_CONFIG)
-        if ev is not None and _take_click(sid):     # a click this run: draw the rink again with the new spot
+        ev = st.plotly_chart(
+            placement_figure((s["x"], s["y"]), spot),
+            key=f"wi_rink_{sid}",
+            on_select="rerun",
+            selection_mode="points",
+            theme=None,
+            config=c.CHART_CONFIG,
+        )
+        if ev is not None and _take_click(sid):  # a click this run: draw the rink again with the new spot
             st.rerun(scope="fragment")
     row = dict(stored) if spot is None else _moved_row(sid, stored, spot)
     with box:
-        st.markdown(f"**Taken from** {spot_words(s['x'], s['y'])}  \n"
-                    + (f"**Moved to** {spot_words(*spot)}" if spot is not None else
-                       "Click the rink to move the shot there."))
+        st.markdown(
+            f"**Taken from** {spot_words(s['x'], s['y'])}  \n"
+            + (f"**Moved to** {spot_words(*spot)}" if spot is not None else "Click the rink to move the shot there.")
+        )
         _controls(sid, row, stored, factors, box)
-        box.button("Back to the real shot", key=f"wi_back_{sid}", on_click=_reset, args=(sid,),
-                   icon=":material/undo:")
+        box.button("Back to the real shot", key=f"wi_back_{sid}", on_click=_reset, args=(sid,), icon=":material/undo:")
     changed = [n for n in names if not same_value(row[n], stored[n])]
-    st.caption("Moving the shot moves the shooter and the puck; the goalie and every other player stay where they "
-               "were at the release. Recomputed from the new spot: distance, angle, off wing, the goalie's distance "
-               "to square up, bodies in the shooting lane and screening, the nearest defender"
-               + (", and the distance, speed and angle from the previous events" if s.get("release_frame") is None
-                  else "") + ". Kept as they were (the play that led to the shot): "
-               + ", ".join(factor_named(n).label.lower() for n in KEPT if n in stored)
-               + "; and the game state (score, period, clock, strength).")
+    st.caption(
+        "Moving the shot moves the shooter and the puck; the goalie and every other player stay where they "
+        "were at the release. Recomputed from the new spot: distance, angle, off wing, the goalie's distance "
+        "to square up, bodies in the shooting lane and screening, the nearest defender"
+        + (", and the distance, speed and angle from the previous events" if s.get("release_frame") is None else "")
+        + ". Kept as they were (the play that led to the shot): "
+        + ", ".join(factor_named(n).label.lower() for n in KEPT if n in stored)
+        + "; and the game state (score, period, clock, strength)."
+    )
     if not changed:
         st.caption("Nothing changed yet: the rating above stands.")
         return
@@ -264,19 +326,36 @@ def what_if(s: dict, factors: pd.DataFrame) -> None:
     data = {n: np.array([row[n]], dtype=object if factor_named(n).kind == "cat" else float) for n in names}
     res = score_batch(model, data)
     p_new = float(res.p[0])
-    new_factors = pd.DataFrame({"factor": res.factors, "value_label": res.labels[0], "contribution": res.contrib[0],
-                                "contribution_pp": res.pp[0]})
+    new_factors = pd.DataFrame(
+        {
+            "factor": res.factors,
+            "value_label": res.labels[0],
+            "contribution": res.contrib[0],
+            "contribution_pp": res.pp[0],
+        }
+    )
     m1, m2 = st.columns([1, 3])
-    m1.metric("New chance of a goal", pct(p_new), delta=f"{100 * (p_new - float(s['p_goal'] or 0)):+.1f} pts",
-              help="Re-scored by the same model with the changes above.")
+    m1.metric(
+        "New chance of a goal",
+        pct(p_new),
+        delta=f"{100 * (p_new - float(s['p_goal'] or 0)):+.1f} pts",
+        help="Re-scored by the same model with the changes above.",
+    )
     m2.markdown("New rating<br>" + tier_badge(res.tier[0]), unsafe_allow_html=True)
     left, right = st.columns([1, 1], gap="medium")
     left.markdown("**What changed**")
-    left.table(pd.DataFrame({"Factor": [factor_named(n).label for n in changed],
-                             "Real shot": [_said(n, stored[n]) for n in changed],
-                             "What if": [_said(n, row[n]) for n in changed]}).set_index("Factor"))
-    fig = waterfall(one_empty_net_line(new_factors, s["empty_net"]), p_new, float(res.base[0]), k=8, labels=labels,
-                    height=360)
+    left.table(
+        pd.DataFrame(
+            {
+                "Factor": [factor_named(n).label for n in changed],
+                "Real shot": [_said(n, stored[n]) for n in changed],
+                "What if": [_said(n, row[n]) for n in changed],
+            }
+        ).set_index("Factor")
+    )
+    fig = waterfall(
+        one_empty_net_line(new_factors, s["empty_net"]), p_new, float(res.base[0]), k=8, labels=labels, height=360
+    )
     right.plotly_chart(fig, key=f"whatif_waterfall_{sid}", theme=None, config=c.CHART_CONFIG)
 
 

@@ -1,4 +1,5 @@
 """Synthetic source files for driver tests: made here, never copied from real data."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -9,8 +10,9 @@ import pandas as pd
 SHOT_TYPES = ("WRIST", "SNAP", "SLAP", "BACK", "TIP", "DEFL", "WRAP")
 
 
-def moneypuck_csv(path: Path, games: int, shots_per_game: int = 24, seed: int = 0, first_game: int = 20001,
-                  season: int = 2023) -> Path:
+def moneypuck_csv(
+    path: Path, games: int, shots_per_game: int = 24, seed: int = 0, first_game: int = 20001, season: int = 2023
+) -> Path:
     """A MoneyPuck-style shot CSV (the 16-column extract) of `games` made-up games; goal odds fall with distance."""
     rng = np.random.default_rng(seed)
     rows, shot_id = [], 0
@@ -23,11 +25,24 @@ def moneypuck_csv(path: Path, games: int, shots_per_game: int = 24, seed: int = 
             event = "GOAL" if rng.random() < p else str(rng.choice(["SHOT", "MISS"]))
             side = str(rng.choice(["HOME", "AWAY"]))
             shooter = 8_470_000 + (0 if side == "HOME" else 50) + int(rng.integers(0, 12))
-            rows.append(dict(shotID=shot_id, game_id=first_game + g, season=season, isPlayoffGame=0,
-                             period=int(t[k] // 1200) + 1, time=round(float(t[k]), 1), team=side,
-                             shooterPlayerId=shooter, shooterName=f"Synthetic Skater {shooter % 1000}",
-                             xCordAdjusted=round(x, 1), yCordAdjusted=round(y, 1),
-                             shotType=str(rng.choice(SHOT_TYPES)), event=event, xGoal=round(p, 4)))
+            rows.append(
+                dict(
+                    shotID=shot_id,
+                    game_id=first_game + g,
+                    season=season,
+                    isPlayoffGame=0,
+                    period=int(t[k] // 1200) + 1,
+                    time=round(float(t[k]), 1),
+                    team=side,
+                    shooterPlayerId=shooter,
+                    shooterName=f"Synthetic Skater {shooter % 1000}",
+                    xCordAdjusted=round(x, 1),
+                    yCordAdjusted=round(y, 1),
+                    shotType=str(rng.choice(SHOT_TYPES)),
+                    event=event,
+                    xGoal=round(p, 4),
+                )
+            )
             shot_id += 1
     pd.DataFrame(rows).to_csv(path, index=False)
     return path
@@ -72,7 +87,10 @@ def checksums(db: Path, games: list[int]) -> dict[str, tuple[int, str]]:
             else:
                 where = ""
             params = [[int(g) for g in games]] if where else []
-            row = store.query(f"SELECT count(*) AS n, coalesce(bit_xor(hash(_row)), 0)::VARCHAR AS h FROM "
-                              f"(SELECT * FROM {t.name} {where}) _row", params)
+            row = store.query(
+                f"SELECT count(*) AS n, coalesce(bit_xor(hash(_row)), 0)::VARCHAR AS h FROM "
+                f"(SELECT * FROM {t.name} {where}) _row",
+                params,
+            )
             out[t.name] = (int(row["n"].iloc[0]), row["h"].iloc[0])
     return out

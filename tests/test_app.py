@@ -1,4 +1,5 @@
 """The Streamlit app, run headless with AppTest against small stores."""
+
 from __future__ import annotations
 
 import base64
@@ -11,8 +12,8 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from conftest import build_tiny_store
 from oa.store import Store
+from tests.tiny_league import build_tiny_store
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 TIMEOUT = 120
@@ -49,8 +50,12 @@ def test_league_page_renders(tiny_store, monkeypatch):
         n_front = int(s.query("SELECT count(*) AS n FROM shots WHERE x >= 0")["n"].iloc[0])
         n_goals = int(s.query("SELECT count(*) AS n FROM shots WHERE is_goal")["n"].iloc[0])
         league = s.meta()["league"]
-        n_teams = int(s.query("SELECT count(DISTINCT home_team) + 0 AS n FROM "
-                              "(SELECT home_team FROM games UNION SELECT away_team FROM games)")["n"].iloc[0])
+        n_teams = int(
+            s.query(
+                "SELECT count(DISTINCT home_team) + 0 AS n FROM "
+                "(SELECT home_team FROM games UNION SELECT away_team FROM games)"
+            )["n"].iloc[0]
+        )
     assert metrics["Games"] == f"{n_games:,}"
     assert metrics["Shots"] == f"{n_shots:,}"
     assert metrics["Goals"] == f"{n_goals:,}"
@@ -81,7 +86,7 @@ def test_league_page_renders(tiny_store, monkeypatch):
     names = {t["name"] for t in drawn}
     assert {"Goal", "Save"} <= names <= {"Goal", "Save", "Miss", "Blocked"}
     legend = {t["name"] for t in spec["data"] if t.get("customdata") is None}
-    assert names <= legend and "Not rated" in legend, legend   # the tiny store is not scored
+    assert names <= legend and "Not rated" in legend, legend  # the tiny store is not scored
     assert sum(len(values(t["x"])) for t in drawn) == min(n_front, 3000)
     assert spec["layout"]["yaxis"]["scaleanchor"] == "x"
     assert len(spec["layout"]["shapes"]) > 10

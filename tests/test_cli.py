@@ -62,8 +62,9 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def oa(*args: str, timeout: float = 300) -> subprocess.CompletedProcess:
     """`python -m oa ARGS` in a real process, from the repository root."""
-    return subprocess.run([sys.executable, "-m", "oa", *args], cwd=ROOT, capture_output=True, text=True,
-                          timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "oa", *args], cwd=ROOT, capture_output=True, text=True, timeout=timeout
+    )
 
 
 @pytest.mark.parametrize("command", ["score", "train", "features"])
@@ -109,7 +110,7 @@ def test_no_empty_progress_bar_before_an_error(tmp_path):
 
     db = tmp_path / "s.duckdb"
     assert oa("ingest", "moneypuck", str(moneypuck_csv(tmp_path / "g.csv", 2)), "--db", str(db)).returncode == 0
-    p = oa("score", "--db", str(db))                      # no model trained yet
+    p = oa("score", "--db", str(db))  # no model trained yet
     assert p.returncode == 1 and "no trained model" in " ".join(p.stdout.split())
     assert "0/?" not in p.stderr and "Scoring" not in p.stderr, p.stderr
     empty = tmp_path / "empty.duckdb"

@@ -1,4 +1,5 @@
 """The vocabulary: every schema code has words, counts read as English, one good/bad colour rule."""
+
 from __future__ import annotations
 
 from hypothesis import given

@@ -8,13 +8,14 @@ merges: with an empty net, every goalie factor (`empty_net`, `goalie_height` "un
 one fact as four to six bars. They become one line, "Empty net", with their summed
 contribution (exact in log-odds; points are approximate, as for any line).
 """
+
 from __future__ import annotations
 
 import pandas as pd
 
 from oa.features.registry import all_factors, factor_named
 
-EMPTY_NET = "empty_net"              # the merged line keeps this factor's name (its label is "Empty net")
+EMPTY_NET = "empty_net"  # the merged line keeps this factor's name (its label is "Empty net")
 EMPTY_NET_WORDS = "no goalie in net (empty net)"
 
 
@@ -36,8 +37,15 @@ def one_empty_net_line(factors: pd.DataFrame, empty_net: object) -> pd.DataFrame
     parts = empty_net_parts(factors)
     if not parts.any():
         return factors
-    line = pd.DataFrame([{"factor": EMPTY_NET, "value_label": EMPTY_NET_WORDS,
-                          "contribution": float(factors.loc[parts, "contribution"].sum()),
-                          "contribution_pp": float(factors.loc[parts, "contribution_pp"].sum())}])
+    line = pd.DataFrame(
+        [
+            {
+                "factor": EMPTY_NET,
+                "value_label": EMPTY_NET_WORDS,
+                "contribution": float(factors.loc[parts, "contribution"].sum()),
+                "contribution_pp": float(factors.loc[parts, "contribution_pp"].sum()),
+            }
+        ]
+    )
     out = pd.concat([factors.loc[~parts], line], ignore_index=True)
     return out.sort_values("contribution", key=abs, ascending=False, ignore_index=True)

@@ -1,7 +1,8 @@
 """Page building blocks: the store banner, friendly empty states, clickable shot maps and tables."""
+
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -24,11 +25,14 @@ def page_start(title: str, caption: str | None = None) -> tuple[Filters, float] 
     f = current()
     v = q.version(f.db)
     if q.n_games(f.db, v) == 0:
-        st.info(f"This store has no games yet ({f.db}). Build the demo league with `python -m oa demo`, "
-                "or load a data source, then reload this page.", icon=":material/info:")
+        st.info(
+            f"This store has no games yet ({f.db}). Build the demo league with `python -m oa demo`, "
+            "or load a data source, then reload this page.",
+            icon=":material/info:",
+        )
         return None
     meta = q.meta(f.db, v)
-    league = esc(meta.get("league") or "League")     # store metadata, written by whatever loaded it
+    league = esc(meta.get("league") or "League")  # store metadata, written by whatever loaded it
     if meta.get("source") == "demo":
         st.caption(f":material/science: **{league}**: a fictional, simulated league, not real NHL data.")
     else:
@@ -39,17 +43,21 @@ def page_start(title: str, caption: str | None = None) -> tuple[Filters, float] 
 
 
 def empty(message: str = "No shots match these filters.") -> None:
-    st.info(f"{message} Widen the filters in the sidebar (season, team, player, strength, tier, outcome).",
-            icon=":material/filter_alt_off:")
+    st.info(
+        f"{message} Widen the filters in the sidebar (season, team, player, strength, tier, outcome).",
+        icon=":material/filter_alt_off:",
+    )
 
 
 def no_model_note(db: str, v: float) -> bool:
     """True if the store has scores; otherwise says how to get them."""
     if q.has_scores(db, v):
         return True
-    st.info(f"No shot in this store has a model rating yet, so shots are not coloured by danger. "
-            f"Train and score with `python -m oa train --db {db}` and `python -m oa score --db {db}`.",
-            icon=":material/model_training:")
+    st.info(
+        f"No shot in this store has a model rating yet, so shots are not coloured by danger. "
+        f"Train and score with `python -m oa train --db {db}` and `python -m oa score --db {db}`.",
+        icon=":material/model_training:",
+    )
     return False
 
 
@@ -57,14 +65,14 @@ def open_shot(shot_id: int) -> None:
     st.switch_page(SHOT_PAGE, query_params={"shot": str(int(shot_id))})
 
 
-def clickable_chart(fig: go.Figure, key: str, height: int | None = None,
-                    on_pick: Callable[[int], None] | None = None) -> None:
+def clickable_chart(
+    fig: go.Figure, key: str, height: int | None = None, on_pick: Callable[[int], None] | None = None
+) -> None:
     """A Plotly chart whose shot markers (shot id first in customdata) open the shot when clicked.
 
     `on_pick(shot_id)` replaces opening the shot page (the Live page shows live-only shots inline).
     """
-    event = st.plotly_chart(fig, key=key, on_select="rerun", selection_mode="points", theme=None,
-                            config=CHART_CONFIG)
+    event = st.plotly_chart(fig, key=key, on_select="rerun", selection_mode="points", theme=None, config=CHART_CONFIG)
     try:
         pts = event["selection"]["points"] if event else []
     except (KeyError, TypeError):
@@ -87,23 +95,29 @@ def shot_rows(df: pd.DataFrame) -> pd.DataFrame:
     """A shot list in words, for tables."""
     if df.empty:
         return pd.DataFrame()
-    out = pd.DataFrame({
-        "Chance": df["p_goal"].astype(float) * 100,
-        "Tier": df["tier"].map(tier_word),
-        "Outcome": df["outcome"].map(outcome_word),
-        "Shooter": df["shooter"], "Team": df["team"], "Goalie": df["goalie"], "Opp": df["opponent"],
-        "Type": df["shot_type"].map(shot_type_word),
-        "Strength": df["strength"],
-        "Date": pd.to_datetime(df["date"]),
-        "Time": [clock(p, s) for p, s in zip(df["period"], df["period_seconds"])],
-        "Shot": df["shot_id"].astype("int64"),
-    })
+    out = pd.DataFrame(
+        {
+            "Chance": df["p_goal"].astype(float) * 100,
+            "Tier": df["tier"].map(tier_word),
+            "Outcome": df["outcome"].map(outcome_word),
+            "Shooter": df["shooter"],
+            "Team": df["team"],
+            "Goalie": df["goalie"],
+            "Opp": df["opponent"],
+            "Type": df["shot_type"].map(shot_type_word),
+            "Strength": df["strength"],
+            "Date": pd.to_datetime(df["date"]),
+            "Time": [clock(p, s) for p, s in zip(df["period"], df["period_seconds"])],
+            "Shot": df["shot_id"].astype("int64"),
+        }
+    )
     return out
 
 
 SHOT_COLUMNS_CONFIG = {
-    "Chance": st.column_config.ProgressColumn("Chance", format="%.1f%%", min_value=0, max_value=100,
-                                              help="The model's probability of a goal", width="small"),
+    "Chance": st.column_config.ProgressColumn(
+        "Chance", format="%.1f%%", min_value=0, max_value=100, help="The model's probability of a goal", width="small"
+    ),
     "Date": st.column_config.DateColumn("Date", format="YYYY-MM-DD"),
     "Shot": st.column_config.NumberColumn("Shot", format="%d", help="Shot id (select a row to open the shot)"),
 }
@@ -115,8 +129,15 @@ def shot_table(df: pd.DataFrame, key: str, height: int | None = None) -> None:
     if rows.empty:
         empty()
         return
-    ev = st.dataframe(rows, key=key, hide_index=True, on_select="rerun", selection_mode="single-row",
-                      column_config=SHOT_COLUMNS_CONFIG, height=height or "auto")
+    ev = st.dataframe(
+        rows,
+        key=key,
+        hide_index=True,
+        on_select="rerun",
+        selection_mode="single-row",
+        column_config=SHOT_COLUMNS_CONFIG,
+        height=height or "auto",
+    )
     sel = ev.selection.rows if ev is not None else []
     if sel:
         sid = int(rows["Shot"].iloc[sel[0]])
@@ -130,6 +151,7 @@ def good_bad_table(df: pd.DataFrame, signed: dict[str, str], formats: dict[str, 
 
     `signed` maps a column to its number format ('{:+.1f}'); `formats` formats other columns.
     """
+
     def color(v: object) -> str:
         try:
             c = GOOD_BAD.color(float(v))  # type: ignore[arg-type]
@@ -137,5 +159,4 @@ def good_bad_table(df: pd.DataFrame, signed: dict[str, str], formats: dict[str, 
             c = None
         return f"color: {c}; font-weight: 600" if c else ""
 
-    return (df.style.map(color, subset=list(signed))
-            .format({**(formats or {}), **signed}, na_rep="–"))
+    return df.style.map(color, subset=list(signed)).format({**(formats or {}), **signed}, na_rep="–")

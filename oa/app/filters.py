@@ -12,12 +12,13 @@ named in a warning at the top of the page, never silently dropped.
 Empty-net shots (the defending goalie pulled) have their own filter, left out by
 default: near-certain goals, they would otherwise fill every "best chance" list.
 """
+
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Callable
 
 import duckdb
 import streamlit as st
@@ -29,20 +30,38 @@ from oa.store import DEFAULT_DB
 
 ALL = "All"
 STATE_KEY = "oa_filters"
-URL_RAW = "_oa_url_raw"        # the link's values not yet checked against their widget's options
-URL_NOTES = "_oa_url_notes"    # (filters they were made for, notes) about values the link got wrong
+URL_RAW = "_oa_url_raw"  # the link's values not yet checked against their widget's options
+URL_NOTES = "_oa_url_notes"  # (filters they were made for, notes) about values the link got wrong
 # widget key -> query parameter
-PARAMS = {"f_src": "src", "f_season": "season", "f_game": "game", "f_team": "team", "f_shooter": "shooter",
-          "f_goalie": "goalie", "f_strength": "strength", "f_empty_net": "empty_net", "f_tier": "tier",
-          "f_type": "type", "f_outcome": "outcome"}
+PARAMS = {
+    "f_src": "src",
+    "f_season": "season",
+    "f_game": "game",
+    "f_team": "team",
+    "f_shooter": "shooter",
+    "f_goalie": "goalie",
+    "f_strength": "strength",
+    "f_empty_net": "empty_net",
+    "f_tier": "tier",
+    "f_type": "type",
+    "f_outcome": "outcome",
+}
 LISTS = ("f_tier", "f_outcome")
 # widget key -> (what its values are, what a page shows when a link's value matches none)
-WORDS = {"f_src": ("data source", "the default store"), "f_season": ("season", "the latest season"),
-         "f_game": ("game", "all games"), "f_team": ("team", "all teams"), "f_shooter": ("shooter", "all shooters"),
-         "f_goalie": ("goalie", "all goalies"), "f_strength": ("strength", "all strengths"),
-         "f_empty_net": ("empty-net choice", "empty-net shots left out"), "f_tier": ("tier", "all tiers"),
-         "f_type": ("shot type", "all shot types"), "f_outcome": ("outcome", "all outcomes")}
-MAX_LISTED = 40      # a note lists the known values when there are at most this many
+WORDS = {
+    "f_src": ("data source", "the default store"),
+    "f_season": ("season", "the latest season"),
+    "f_game": ("game", "all games"),
+    "f_team": ("team", "all teams"),
+    "f_shooter": ("shooter", "all shooters"),
+    "f_goalie": ("goalie", "all goalies"),
+    "f_strength": ("strength", "all strengths"),
+    "f_empty_net": ("empty-net choice", "empty-net shots left out"),
+    "f_tier": ("tier", "all tiers"),
+    "f_type": ("shot type", "all shot types"),
+    "f_outcome": ("outcome", "all outcomes"),
+}
+MAX_LISTED = 40  # a note lists the known values when there are at most this many
 # the empty-net filter: its values (in the URL) and what the sidebar calls them
 EMPTY_NET = {"exclude": "Leave out", "include": "Include", "only": "Only"}
 
@@ -56,13 +75,13 @@ class Filters:
     shooter: int | None = None
     goalie: int | None = None
     strength: str | None = None
-    tiers: tuple[str, ...] = ()       # empty: all
+    tiers: tuple[str, ...] = ()  # empty: all
     shot_type: str | None = None
-    outcomes: tuple[str, ...] = ()    # empty: all
-    opponent: str | None = None       # the defending team (pages only; not in the sidebar)
-    empty_net: str = "exclude"        # one of EMPTY_NET: empty-net shots left out, included, or alone
+    outcomes: tuple[str, ...] = ()  # empty: all
+    opponent: str | None = None  # the defending team (pages only; not in the sidebar)
+    empty_net: str = "exclude"  # one of EMPTY_NET: empty-net shots left out, included, or alone
 
-    def without(self, *names: str) -> "Filters":
+    def without(self, *names: str) -> Filters:
         """The same filters with some cleared (a page that picks its own player or game)."""
         blank = {"tiers": (), "outcomes": ()}
         return replace(self, **{n: blank.get(n) for n in names})
@@ -71,9 +90,15 @@ class Filters:
 def shot_where(f: Filters, unscored_ok: bool = True) -> tuple[str, dict]:
     """WHERE clause (without the keyword) and parameters for the shot view s / scores sc (`queries._from`)."""
     clauses, params = ["TRUE"], {}
-    for col, name in (("s.season", "season"), ("s.game_id", "game"), ("s.team", "team"),
-                      ("s.shooter_id", "shooter"), ("s.goalie_id", "goalie"), ("s.shot_type", "shot_type"),
-                      ("s.opponent", "opponent")):
+    for col, name in (
+        ("s.season", "season"),
+        ("s.game_id", "game"),
+        ("s.team", "team"),
+        ("s.shooter_id", "shooter"),
+        ("s.goalie_id", "goalie"),
+        ("s.shot_type", "shot_type"),
+        ("s.opponent", "opponent"),
+    ):
         v = getattr(f, name)
         if v is not None:
             clauses.append(f"{col} = ${name}")
@@ -94,6 +119,7 @@ def shot_where(f: Filters, unscored_ok: bool = True) -> tuple[str, dict]:
 
 
 # -- data sources ------------------------------------------------------------------------
+
 
 def list_stores() -> list[str]:
     """data/*.duckdb (not bench_*, not half-built), plus $OA_DB; the default first."""
@@ -140,6 +166,7 @@ def store_label(path: str) -> str:
 
 # -- the sidebar -------------------------------------------------------------------------
 
+
 def _from_url() -> None:
     """On a session's first run, keep the link's filter values for their widgets to check (`_valid`)."""
     if st.session_state.get("_oa_seeded"):
@@ -147,7 +174,7 @@ def _from_url() -> None:
     st.session_state["_oa_seeded"] = True
     qp = st.query_params
     raw = {key: qp[name] for key, name in PARAMS.items() if name in qp}
-    if str(raw.get("f_strength", "")).strip().casefold() == "empty net":   # links from before the empty-net filter
+    if str(raw.get("f_strength", "")).strip().casefold() == "empty net":  # links from before the empty-net filter
         del raw["f_strength"]
         raw.setdefault("f_empty_net", "only")
     st.session_state[URL_RAW] = raw
@@ -163,8 +190,7 @@ def _match(text: str, options: list, label: Callable[[object], object] | None) -
     return False, None
 
 
-def _from_link(key: str, text: str, options: list, default: object,
-               label: Callable[[object], object] | None) -> object:
+def _from_link(key: str, text: str, options: list, default: object, label: Callable[[object], object] | None) -> object:
     """The widget value a link's text asks for; anything that matches no option is noted (`_note`)."""
     if key in LISTS:
         picked, bad = [], []
@@ -187,8 +213,9 @@ def _note(key: str, text: str, options: list, label: Callable[[object], object] 
     choices = [str(label(o)) if label is not None else str(o) for o in options if o not in (ALL, 0)]
     known = f" Known: {', '.join(choices)}." if 0 < len(choices) <= MAX_LISTED else ""
     article = "an" if noun[0] in "aeio" else "a"
-    st.session_state[URL_NOTES][1].append(f"The link's `{PARAMS[key]}={text}` is not {article} {noun} here: "
-                                          f"ignored, showing {instead}.{known}")
+    st.session_state[URL_NOTES][1].append(
+        f"The link's `{PARAMS[key]}={text}` is not {article} {noun} here: ignored, showing {instead}.{known}"
+    )
 
 
 def _valid(key: str, options: list, default: object, label: Callable[[object], object] | None = None) -> None:
@@ -227,9 +254,16 @@ def _link_notes(f: Filters) -> None:
 
 def _to_url(f: Filters, src_default: str) -> None:
     want = {
-        "season": f.season, "game": f.game, "team": f.team, "shooter": f.shooter, "goalie": f.goalie,
-        "strength": f.strength, "type": f.shot_type, "empty_net": None if f.empty_net == "exclude" else f.empty_net,
-        "tier": ",".join(f.tiers) if f.tiers else None, "outcome": ",".join(f.outcomes) if f.outcomes else None,
+        "season": f.season,
+        "game": f.game,
+        "team": f.team,
+        "shooter": f.shooter,
+        "goalie": f.goalie,
+        "strength": f.strength,
+        "type": f.shot_type,
+        "empty_net": None if f.empty_net == "exclude" else f.empty_net,
+        "tier": ",".join(f.tiers) if f.tiers else None,
+        "outcome": ",".join(f.outcomes) if f.outcomes else None,
         "src": Path(f.db).name if f.db != src_default else None,
     }
     qp = st.query_params
@@ -247,12 +281,17 @@ def sidebar() -> Filters:
     sb = st.sidebar
     stores = list_stores()
     default_db = stores[0]
-    _valid("f_src", stores, default_db, label=lambda p: Path(str(p)).name)   # the link names a file
-    db = sb.selectbox("Data source", stores, key="f_src", format_func=store_label,
-                      help="Stores in data/ (and $OA_DB). The demo league is fictional.")
+    _valid("f_src", stores, default_db, label=lambda p: Path(str(p)).name)  # the link names a file
+    db = sb.selectbox(
+        "Data source",
+        stores,
+        key="f_src",
+        format_func=store_label,
+        help="Stores in data/ (and $OA_DB). The demo league is fictional.",
+    )
     f = Filters(db=db)
     opts = q.filter_options(db, q.version(db))
-    if opts is None:   # empty or unreadable store: the page explains
+    if opts is None:  # empty or unreadable store: the page explains
         st.session_state[STATE_KEY] = f
         _link_notes(f)
         return f
@@ -264,39 +303,59 @@ def sidebar() -> Filters:
 
     teams = [ALL, *opts["teams"]]
     _valid("f_team", teams, ALL, label=lambda t: opts["team_names"].get(t, t))
-    team = sb.selectbox("Team", teams, key="f_team", format_func=lambda t: opts["team_names"].get(t, t),
-                        help="The shooting team.")
+    team = sb.selectbox(
+        "Team", teams, key="f_team", format_func=lambda t: opts["team_names"].get(t, t), help="The shooting team."
+    )
     f = replace(f, team=None if team == ALL else team)
 
     games = q.game_options(db, q.version(db), f.season, f.team)
     game_ids = [0, *games]
     _valid("f_game", game_ids, 0)
-    game = sb.selectbox("Game", game_ids, key="f_game",
-                        format_func=lambda g: f"All games ({len(games):,})" if g == 0 else games[g],
-                        disabled=f.season is None and len(games) == 0,
-                        help="Pick a season to list its games." if f.season is None else None)
+    game = sb.selectbox(
+        "Game",
+        game_ids,
+        key="f_game",
+        format_func=lambda g: f"All games ({len(games):,})" if g == 0 else games[g],
+        disabled=f.season is None and len(games) == 0,
+        help="Pick a season to list its games." if f.season is None else None,
+    )
     f = replace(f, game=game or None)
 
     shooters = q.player_options(db, q.version(db), "shooter", f.season, f.team)
     ids = [0, *shooters]
     _valid("f_shooter", ids, 0)
-    f = replace(f, shooter=sb.selectbox("Shooter", ids, key="f_shooter",
-                                        format_func=lambda i: "All shooters" if i == 0 else shooters[i]) or None)
+    f = replace(
+        f,
+        shooter=sb.selectbox(
+            "Shooter", ids, key="f_shooter", format_func=lambda i: "All shooters" if i == 0 else shooters[i]
+        )
+        or None,
+    )
     goalies = q.player_options(db, q.version(db), "goalie", f.season, None)
     ids = [0, *goalies]
     _valid("f_goalie", ids, 0)
-    f = replace(f, goalie=sb.selectbox("Goalie", ids, key="f_goalie",
-                                       format_func=lambda i: "All goalies" if i == 0 else goalies[i]) or None)
+    f = replace(
+        f,
+        goalie=sb.selectbox(
+            "Goalie", ids, key="f_goalie", format_func=lambda i: "All goalies" if i == 0 else goalies[i]
+        )
+        or None,
+    )
 
     strengths = [ALL, *STRENGTHS]
     _valid("f_strength", strengths, ALL)
     strength = sb.selectbox("Strength", strengths, key="f_strength", help="Skaters on the ice, shooter's view.")
     f = replace(f, strength=None if strength == ALL else strength)
     _valid("f_empty_net", list(EMPTY_NET), "exclude", label=EMPTY_NET.get)
-    empty_net = sb.radio("Empty-net shots", list(EMPTY_NET), key="f_empty_net", format_func=EMPTY_NET.get,
-                         horizontal=True,
-                         help="Shots at an empty net (the goalie pulled) are near-certain goals: left out by default "
-                              "so they do not fill the leaderboards, best-chance lists and 5v5.")
+    empty_net = sb.radio(
+        "Empty-net shots",
+        list(EMPTY_NET),
+        key="f_empty_net",
+        format_func=EMPTY_NET.get,
+        horizontal=True,
+        help="Shots at an empty net (the goalie pulled) are near-certain goals: left out by default "
+        "so they do not fill the leaderboards, best-chance lists and 5v5.",
+    )
     f = replace(f, empty_net=empty_net)
 
     types = [ALL, *opts["shot_types"]]
@@ -305,11 +364,18 @@ def sidebar() -> Filters:
     f = replace(f, shot_type=None if stype == ALL else stype)
 
     _valid("f_tier", list(TIERS), [], label=TIER_LABELS.get)
-    tiers = sb.multiselect("Tier", list(TIERS), key="f_tier", format_func=lambda t: TIER_LABELS[t],
-                           placeholder="All tiers", help="The model's danger rating of the chance.")
+    tiers = sb.multiselect(
+        "Tier",
+        list(TIERS),
+        key="f_tier",
+        format_func=lambda t: TIER_LABELS[t],
+        placeholder="All tiers",
+        help="The model's danger rating of the chance.",
+    )
     _valid("f_outcome", list(OUTCOMES), [], label=OUTCOME_LABELS.get)
-    outcomes = sb.multiselect("Outcome", list(OUTCOMES), key="f_outcome", format_func=lambda o: OUTCOME_LABELS[o],
-                              placeholder="All outcomes")
+    outcomes = sb.multiselect(
+        "Outcome", list(OUTCOMES), key="f_outcome", format_func=lambda o: OUTCOME_LABELS[o], placeholder="All outcomes"
+    )
     f = replace(f, tiers=tuple(t for t in TIERS if t in tiers), outcomes=tuple(o for o in OUTCOMES if o in outcomes))
 
     _to_url(f, default_db)

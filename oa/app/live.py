@@ -6,6 +6,7 @@ twice a second, so reading is cached on the folder's *signature* (how many parts
 newest modification): while nothing is published, a poll costs one directory listing.
 Names come from the store's players table (read-only, cached like every other query).
 """
+
 from __future__ import annotations
 
 import json
@@ -20,7 +21,7 @@ import streamlit as st
 from oa.app import queries as q
 from oa.live.publish import COLUMNS, live_dir, parts, read_live
 
-RECENT_HOURS = 12.0          # a live game is one with a shot published in the last 12 hours
+RECENT_HOURS = 12.0  # a live game is one with a shot published in the last 12 hours
 
 
 def folder(db: str) -> Path:
@@ -33,7 +34,7 @@ def signature(d: Path) -> tuple[int, int]:
     for p in parts(d):
         try:
             newest = max(newest, p.stat().st_mtime_ns)
-        except OSError:          # merged away between listing and stat
+        except OSError:  # merged away between listing and stat
             continue
         n += 1
     return n, newest
@@ -51,18 +52,20 @@ def shots(db: str, now: float | None = None) -> tuple[pd.DataFrame, int]:
     if sig[0] == 0:
         return pd.DataFrame(columns=list(COLUMNS)), 0
     now = time.time() if now is None else now
-    since = math.floor((now - RECENT_HOURS * 3600) / 600) * 600    # ten-minute steps: one cache entry per signature
+    since = math.floor((now - RECENT_HOURS * 3600) / 600) * 600  # ten-minute steps: one cache entry per signature
     return _read(str(d), sig, float(since)), sig[0]
 
 
 def finished(db: str, game_ids: list[int]) -> set[int]:
     """Games the scorer has closed: merged into games/<id>.parquet with no shot files left."""
     d = folder(db)
-    return {g for g in game_ids
-            if (d / "games" / f"{int(g)}.parquet").exists() and not (d / "shots" / str(int(g))).exists()}
+    return {
+        g for g in game_ids if (d / "games" / f"{int(g)}.parquet").exists() and not (d / "shots" / str(int(g))).exists()
+    }
 
 
 # -- the store's side -----------------------------------------------------------------------
+
 
 @st.cache_data(**q.CACHE)
 def player_names(db: str, v: float) -> dict[int, str]:
@@ -79,8 +82,9 @@ def in_store(db: str, v: float, shot_ids: tuple[int, ...]) -> frozenset[int]:
     if not shot_ids:
         return frozenset()
     try:
-        df = q.run(db, "SELECT shot_id FROM shots WHERE list_contains($ids, shot_id)",
-                   {"ids": [int(i) for i in shot_ids]})
+        df = q.run(
+            db, "SELECT shot_id FROM shots WHERE list_contains($ids, shot_id)", {"ids": [int(i) for i in shot_ids]}
+        )
     except Exception:  # noqa: BLE001
         return frozenset()
     return frozenset(int(i) for i in df["shot_id"])
@@ -95,6 +99,7 @@ def name(names: dict[int, str], pid: object, unknown: str = "Unknown shooter") -
 
 
 # -- factors in words ------------------------------------------------------------------------
+
 
 def factors(top_json: object) -> list[dict]:
     """The published top factors: [{factor, label, words, pp, logit}], strongest first; [] if unreadable.
@@ -115,13 +120,16 @@ def factors(top_json: object) -> list[dict]:
         fa = factor_named(str(t["factor"])) if is_factor(t["factor"]) else None
         val = t.get("value")
         if isinstance(val, str) and not (fa is not None and fa.kind == "cat" and val in fa.categories):
-            words = val                      # the scorer publishes the value already in words
+            words = val  # the scorer publishes the value already in words
         elif fa is None:
             words = f"{t.get('label') or t['factor']}: {val}"
         else:
             try:
-                arr = (np.array([val], dtype=object) if fa.kind == "cat"
-                       else np.array([np.nan if val is None else float(val)]))
+                arr = (
+                    np.array([val], dtype=object)
+                    if fa.kind == "cat"
+                    else np.array([np.nan if val is None else float(val)])
+                )
                 words = str(fa.labels(arr)[0])
             except (TypeError, ValueError):
                 words = f"{fa.label}: {val}"
@@ -133,8 +141,15 @@ def factors(top_json: object) -> list[dict]:
             logit = float(t.get("logit"))
         except (TypeError, ValueError):
             logit = float("nan")
-        out.append({"factor": str(t["factor"]), "label": fa.label if fa else str(t.get("label") or t["factor"]),
-                    "words": words, "pp": pp, "logit": logit})
+        out.append(
+            {
+                "factor": str(t["factor"]),
+                "label": fa.label if fa else str(t.get("label") or t["factor"]),
+                "words": words,
+                "pp": pp,
+                "logit": logit,
+            }
+        )
     return out
 
 
@@ -147,8 +162,14 @@ def factor_frame(row: dict) -> pd.DataFrame:
     from oa.model.artifact import sigmoid
 
     fs = factors(row.get("top_factors"))
-    df = pd.DataFrame({"factor": [f["factor"] for f in fs], "value_label": [f["words"] for f in fs],
-                       "contribution": [f["logit"] for f in fs], "contribution_pp": [f["pp"] for f in fs]})
+    df = pd.DataFrame(
+        {
+            "factor": [f["factor"] for f in fs],
+            "value_label": [f["words"] for f in fs],
+            "contribution": [f["logit"] for f in fs],
+            "contribution_pp": [f["pp"] for f in fs],
+        }
+    )
     try:
         p, base = float(row["p_goal"]), float(row["base_logit"])
     except (KeyError, TypeError, ValueError):
@@ -158,13 +179,25 @@ def factor_frame(row: dict) -> pd.DataFrame:
     rest_pp = 100 * p - 100 * float(sigmoid(base)) - float(np.nansum(df["contribution_pp"]))
     rest_logit = math.log(p / (1 - p)) - base - float(np.nansum(df["contribution"]))
     if abs(rest_pp) >= 0.05:
-        df = pd.concat([df, pd.DataFrame({"factor": ["other"], "value_label": ["all other factors together"],
-                                          "contribution": [rest_logit], "contribution_pp": [rest_pp]})],
-                       ignore_index=True)
+        df = pd.concat(
+            [
+                df,
+                pd.DataFrame(
+                    {
+                        "factor": ["other"],
+                        "value_label": ["all other factors together"],
+                        "contribution": [rest_logit],
+                        "contribution_pp": [rest_pp],
+                    }
+                ),
+            ],
+            ignore_index=True,
+        )
     return df
 
 
 # -- per game --------------------------------------------------------------------------------
+
 
 def game_label(g: pd.DataFrame) -> str:
     """'AWY @ HOM' from a game's live shots (is_home tells which side is which)."""
@@ -179,21 +212,26 @@ def summary(df: pd.DataFrame, done: set[int], now: float) -> pd.DataFrame:
     from oa.app.style import clock
 
     rows = []
-    for gid, g in df.groupby("game_id", sort=False):      # df is newest first: games by latest shot
+    for gid, g in df.groupby("game_id", sort=False):  # df is newest first: games by latest shot
         label = game_label(g)
         away, home = label.split(" @ ")
         by = g.groupby("team")["p_goal"].agg(["count", "sum"])
         last = g.iloc[0]
-        rows.append({
-            "Game": label, "Away": away,
-            "Away shots": int(by["count"].get(away, 0)), "Away xG": float(by["sum"].get(away, 0.0)),
-            "Home": home,
-            "Home shots": int(by["count"].get(home, 0)), "Home xG": float(by["sum"].get(home, 0.0)),
-            "Last shot": clock(last["period"], last["period_seconds"]),
-            "Updated": ago(now - float(last["published_at"])),
-            "Status": "final" if int(gid) in done else "live",
-            "Id": int(gid),
-        })
+        rows.append(
+            {
+                "Game": label,
+                "Away": away,
+                "Away shots": int(by["count"].get(away, 0)),
+                "Away xG": float(by["sum"].get(away, 0.0)),
+                "Home": home,
+                "Home shots": int(by["count"].get(home, 0)),
+                "Home xG": float(by["sum"].get(home, 0.0)),
+                "Last shot": clock(last["period"], last["period_seconds"]),
+                "Updated": ago(now - float(last["published_at"])),
+                "Status": "final" if int(gid) in done else "live",
+                "Id": int(gid),
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -206,5 +244,19 @@ def ago(seconds: float) -> str:
     return f"{s // 3600} h {s % 3600 // 60} min ago"
 
 
-__all__ = ["folder", "shots", "signature", "finished", "player_names", "in_store", "name",
-           "factors", "points", "factor_frame", "summary", "game_label", "ago", "RECENT_HOURS"]
+__all__ = [
+    "folder",
+    "shots",
+    "signature",
+    "finished",
+    "player_names",
+    "in_store",
+    "name",
+    "factors",
+    "points",
+    "factor_frame",
+    "summary",
+    "game_label",
+    "ago",
+    "RECENT_HOURS",
+]

@@ -3,6 +3,7 @@
 A model file that fails its checks (see `oa.model.artifact.load_model`) is not loaded:
 the page says which file and why, and carries on without the what-if panel.
 """
+
 from __future__ import annotations
 
 import streamlit as st

@@ -5,6 +5,7 @@ from the `pages/` folder directly, without running `app.py`: no navigation, no s
 filters, no first-start build. Every page therefore starts with `guard()`: if it is not
 running inside `run_app()`, it runs the whole app (which then runs the page) and stops.
 """
+
 from __future__ import annotations
 
 import logging
@@ -12,7 +13,7 @@ import threading
 
 import streamlit as st
 
-_local = threading.local()     # Streamlit runs each session's script in its own thread
+_local = threading.local()  # Streamlit runs each session's script in its own thread
 _log = logging.getLogger(__name__)
 # the browser tab's icon: an emoji is drawn in the page itself; a ":material/...:" icon is fetched
 # from fonts.gstatic.com on every page, which an offline or privacy-minded install must not do
@@ -23,11 +24,13 @@ def _pages() -> dict:
     return {
         "league": st.Page("pages/league.py", title="League", icon=":material/leaderboard:", default=True),
         "live": st.Page("pages/live.py", title="Live", icon=":material/sensors:", url_path="live"),
-        "explorer": st.Page("pages/explorer.py", title="Shot explorer", icon=":material/scatter_plot:",
-                            url_path="explorer"),
+        "explorer": st.Page(
+            "pages/explorer.py", title="Shot explorer", icon=":material/scatter_plot:", url_path="explorer"
+        ),
         "shot": st.Page("pages/shot.py", title="Shot detail", icon=":material/sports_hockey:", url_path="shot"),
-        "debates": st.Page("pages/debates.py", title="Debates & leaderboards", icon=":material/balance:",
-                           url_path="debates"),
+        "debates": st.Page(
+            "pages/debates.py", title="Debates & leaderboards", icon=":material/balance:", url_path="debates"
+        ),
         "players": st.Page("pages/players.py", title="Players", icon=":material/person:", url_path="players"),
         "games": st.Page("pages/games.py", title="Games & teams", icon=":material/stadium:", url_path="games"),
         "model": st.Page("pages/model.py", title="Model", icon=":material/model_training:", url_path="model"),
@@ -50,9 +53,11 @@ def run_app() -> None:
     try:
         ensure_demo_store()
     except Exception as e:  # noqa: BLE001 - shown to the user, the app cannot go on without a store
-        _log.exception("could not build the demo league")   # the traceback goes to the terminal, not to visitors
-        st.error(f"Could not build the demo league: {e}. The terminal running the app has the details.",
-                 icon=":material/error:")
+        _log.exception("could not build the demo league")  # the traceback goes to the terminal, not to visitors
+        st.error(
+            f"Could not build the demo league: {e}. The terminal running the app has the details.",
+            icon=":material/error:",
+        )
         st.stop()
     from oa.app.filters import sidebar
     from oa.app.runs import banner

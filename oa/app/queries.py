@@ -5,6 +5,7 @@ rebuilt store is never served from a stale cache, then plain hashable arguments
 (`Filters` is a frozen dataclass). Aggregation happens in DuckDB; only what a chart
 draws comes back to pandas.
 """
+
 from __future__ import annotations
 
 import json
@@ -23,8 +24,10 @@ if TYPE_CHECKING:
     from oa.app.filters import Filters
 
 # scores of the active model(s); a shot is scored by one model (its feature set's)
-SCORES = ("(SELECT shot_id, p_goal, tier, base_logit, model_id FROM shot_scores "
-          "WHERE model_id IN (SELECT model_id FROM models WHERE active))")
+SCORES = (
+    "(SELECT shot_id, p_goal, tier, base_logit, model_id FROM shot_scores "
+    "WHERE model_id IN (SELECT model_id FROM models WHERE active))"
+)
 UNBLOCKED = "s.outcome <> 'BLOCK'"
 CACHE = dict(show_spinner=False, max_entries=128)
 
@@ -33,8 +36,11 @@ CACHE = dict(show_spinner=False, max_entries=128)
 def _scores(db: str, v: float) -> str:
     """The active model's scores: the plain table when it holds nothing else (one scan less)."""
     try:
-        stale = run(db, "SELECT EXISTS (SELECT 1 FROM shot_scores WHERE model_id NOT IN "
-                        "(SELECT model_id FROM models WHERE active)) AS x")["x"].iloc[0]
+        stale = run(
+            db,
+            "SELECT EXISTS (SELECT 1 FROM shot_scores WHERE model_id NOT IN "
+            "(SELECT model_id FROM models WHERE active)) AS x",
+        )["x"].iloc[0]
     except Exception:  # noqa: BLE001 - a store without the model tables
         return SCORES
     return SCORES if bool(stale) else "shot_scores"
@@ -49,10 +55,13 @@ def _shot_view(db: str, v: float) -> str:
     connection each time (a catalogue lookup) stays right when the resource is rebuilt.
     """
     name = f"shot_view_{abs(hash((db, v))) % 10**12}"
-    return open_store(db).materialize(name, f"""
+    return open_store(db).materialize(
+        name,
+        f"""
         SELECT s.*, g.season, g.date, sc.p_goal, sc.tier, sc.base_logit, sc.model_id
         FROM shots s JOIN games g ON g.game_id = s.game_id LEFT JOIN {_scores(db, v)} sc ON sc.shot_id = s.shot_id
-        ORDER BY g.season, s.game_id, s.shot_id""")
+        ORDER BY g.season, s.game_id, s.shot_id""",
+    )
 
 
 def _from(db: str, v: float) -> str:
@@ -72,13 +81,14 @@ def run(db: str, sql: str, params: dict | list | None = None) -> pd.DataFrame:
     return open_store(db).query(sql, params)
 
 
-def where(f: "Filters") -> tuple[str, dict]:
+def where(f: Filters) -> tuple[str, dict]:
     from oa.app.filters import shot_where
 
     return shot_where(f)
 
 
 # -- options for the sidebar -------------------------------------------------------------
+
 
 @st.cache_data(**CACHE)
 def filter_options(db: str, v: float) -> dict | None:
@@ -88,21 +98,32 @@ def filter_options(db: str, v: float) -> dict | None:
         return None
     if not seasons:
         return None
-    teams = run(db, "SELECT t.team, coalesce(n.name, t.team) AS name FROM "
-                    "(SELECT home_team AS team FROM games UNION SELECT away_team FROM games) t "
-                    "LEFT JOIN teams n ON n.team = t.team ORDER BY name")
+    teams = run(
+        db,
+        "SELECT t.team, coalesce(n.name, t.team) AS name FROM "
+        "(SELECT home_team AS team FROM games UNION SELECT away_team FROM games) t "
+        "LEFT JOIN teams n ON n.team = t.team ORDER BY name",
+    )
     types = run(db, "SELECT DISTINCT shot_type FROM shots ORDER BY 1")["shot_type"].tolist()
-    return {"seasons": seasons, "teams": teams["team"].tolist(),
-            "team_names": dict(zip(teams["team"], teams["name"])), "shot_types": types}
+    return {
+        "seasons": seasons,
+        "teams": teams["team"].tolist(),
+        "team_names": dict(zip(teams["team"], teams["name"])),
+        "shot_types": types,
+    }
 
 
 @st.cache_data(**CACHE)
 def game_options(db: str, v: float, season: str | None, team: str | None, limit: int = 3000) -> dict[int, str]:
     """{game_id: '2025-10-04 · AWY 2 @ HOM 3'}, newest first (none for all seasons of a big store)."""
-    df = run(db, """
+    df = run(
+        db,
+        """
         SELECT game_id, date, home_team, away_team, home_score, away_score FROM games
         WHERE ($season IS NULL OR season = $season) AND ($team IS NULL OR home_team = $team OR away_team = $team)
-        ORDER BY date DESC, game_id DESC LIMIT $n""", {"season": season, "team": team, "n": limit + 1})
+        ORDER BY date DESC, game_id DESC LIMIT $n""",
+        {"season": season, "team": team, "n": limit + 1},
+    )
     if len(df) > limit:
         return {}
     out = {}
@@ -116,17 +137,21 @@ def game_options(db: str, v: float, season: str | None, team: str | None, limit:
 def player_options(db: str, v: float, role: str, season: str | None, team: str | None) -> dict[int, str]:
     """Shooters (or goalies) with at least one shot (faced) in the season, by name."""
     col, team_col = ("shooter_id", "team") if role == "shooter" else ("goalie_id", "opponent")
-    df = run(db, f"""
+    df = run(
+        db,
+        f"""
         WITH ids AS (SELECT DISTINCT s.{col} AS pid FROM {_from(db, v)}
                      WHERE s.{col} IS NOT NULL AND ($season IS NULL OR s.season = $season)
                        AND ($team IS NULL OR s.{team_col} = $team))
         SELECT ids.pid, coalesce(p.name, 'Player ' || ids.pid::VARCHAR) AS name, p.team
         FROM ids LEFT JOIN players p ON p.player_id = ids.pid ORDER BY name""",
-             {"season": season, "team": team})
+        {"season": season, "team": team},
+    )
     return {int(r.pid): f"{r.name} ({r.team})" if isinstance(r.team, str) else r.name for r in df.itertuples()}
 
 
 # -- the store as a whole -----------------------------------------------------------------
+
 
 @st.cache_data(**CACHE)
 def meta(db: str, v: float) -> dict[str, str]:
@@ -148,8 +173,11 @@ def has_scores(db: str, v: float) -> bool:
 
 @st.cache_data(**CACHE)
 def models(db: str, v: float) -> pd.DataFrame:
-    return run(db, "SELECT model_id, trained_at, source, feature_set, metrics_json, thresholds_json, path, active "
-                   "FROM models ORDER BY active DESC, trained_at DESC")
+    return run(
+        db,
+        "SELECT model_id, trained_at, source, feature_set, metrics_json, thresholds_json, path, active "
+        "FROM models ORDER BY active DESC, trained_at DESC",
+    )
 
 
 @st.cache_data(**CACHE)
@@ -159,10 +187,13 @@ def teams(db: str, v: float) -> pd.DataFrame:
 
 # -- filtered shots ------------------------------------------------------------------------
 
+
 @st.cache_data(**CACHE)
-def summary(db: str, v: float, f: "Filters") -> dict:
+def summary(db: str, v: float, f: Filters) -> dict:
     w, p = where(f)
-    r = run(db, f"""
+    r = run(
+        db,
+        f"""
         SELECT count(*) AS shots, count(*) FILTER (WHERE s.is_goal) AS goals,
                count(*) FILTER (WHERE s.x >= 0) AS front,
                count(DISTINCT s.game_id) AS games,
@@ -171,7 +202,9 @@ def summary(db: str, v: float, f: "Filters") -> dict:
                count(*) FILTER (WHERE s.tier = 'high') AS high,
                count(*) FILTER (WHERE s.tier = 'high' AND s.is_goal) AS high_goals,
                sum(s.is_goal::INT) FILTER (WHERE {UNBLOCKED} AND s.p_goal IS NOT NULL) AS rated_goals
-        FROM {_from(db, v)} WHERE {w}""", p).iloc[0]
+        FROM {_from(db, v)} WHERE {w}""",
+        p,
+    ).iloc[0]
     out = {k: (None if pd.isna(r[k]) else float(r[k])) for k in r.index}
     for k in ("shots", "goals", "front", "games", "rated", "high", "high_goals"):
         out[k] = int(out[k] or 0)
@@ -182,8 +215,7 @@ SHOT_COLUMNS = """s.shot_id, s.game_id, s.x, s.y, s.outcome, s.shot_type, s.stre
        s.period, s.period_seconds, s.game_seconds, s.is_goal, s.is_home, s.p_goal, s.tier,
        coalesce(sh.name, 'Unknown shooter') AS shooter, coalesce(gk.name, 'empty net') AS goalie, s.date,
        s.empty_net"""
-PLAYER_JOINS = ("LEFT JOIN players sh ON sh.player_id = s.shooter_id "
-                "LEFT JOIN players gk ON gk.player_id = s.goalie_id")
+PLAYER_JOINS = "LEFT JOIN players sh ON sh.player_id = s.shooter_id LEFT JOIN players gk ON gk.player_id = s.goalie_id"
 
 
 PICK_COLUMNS = """s.shot_id, s.game_id, s.x, s.y, s.outcome, s.shot_type, s.strength, s.team, s.opponent,
@@ -197,18 +229,22 @@ def _picked(db: str, v: float, where_sql: str, params: dict, order: str) -> pd.D
     The ordering pass keeps only shot ids (a top-n carrying every column over a million shots
     cost 70 ms); the columns and names are read for the n kept.
     """
-    return run(db, f"""
+    return run(
+        db,
+        f"""
         WITH ids AS (SELECT s.shot_id FROM {_from(db, v)} WHERE {where_sql} ORDER BY {order} LIMIT $n),
              pick AS (SELECT {PICK_COLUMNS} FROM {_from(db, v)} SEMI JOIN ids ON ids.shot_id = s.shot_id)
         SELECT pick.* EXCLUDE (shooter_id, goalie_id), coalesce(sh.name, 'Unknown shooter') AS shooter,
                coalesce(gk.name, 'empty net') AS goalie
         FROM pick LEFT JOIN players sh ON sh.player_id = pick.shooter_id
         LEFT JOIN players gk ON gk.player_id = pick.goalie_id
-        ORDER BY {order.replace("s.", "pick.")}""", params)
+        ORDER BY {order.replace("s.", "pick.")}""",
+        params,
+    )
 
 
 @st.cache_data(**CACHE)
-def shot_sample(db: str, v: float, f: "Filters", n: int = 4000, xmin: float = -100.0) -> pd.DataFrame:
+def shot_sample(db: str, v: float, f: Filters, n: int = 4000, xmin: float = -100.0) -> pd.DataFrame:
     """About n shots with x >= xmin: a fixed pseudo-random sample (every shot if fewer).
 
     Sampling is a filter on the shot id's hash (keep one in k), not a sort of every
@@ -217,37 +253,46 @@ def shot_sample(db: str, v: float, f: "Filters", n: int = 4000, xmin: float = -1
     w, p = where(f)
     s = summary(db, v, f)
     total = s["front"] if xmin >= 0 else s["shots"]
-    k = int(max(1, -(-total // n)))   # an int we computed, inlined: as a parameter it stops the pushdown
-    return _picked(db, v, f"{w} AND s.x >= $xmin AND hash(s.shot_id) % {k} = 0",
-                   {**p, "xmin": xmin, "n": n}, "s.shot_id")
+    k = int(max(1, -(-total // n)))  # an int we computed, inlined: as a parameter it stops the pushdown
+    return _picked(
+        db, v, f"{w} AND s.x >= $xmin AND hash(s.shot_id) % {k} = 0", {**p, "xmin": xmin, "n": n}, "s.shot_id"
+    )
 
 
 @st.cache_data(**CACHE)
-def shot_table(db: str, v: float, f: "Filters", order: str = "p_desc", n: int = 500) -> pd.DataFrame:
+def shot_table(db: str, v: float, f: Filters, order: str = "p_desc", n: int = 500) -> pd.DataFrame:
     w, p = where(f)
-    by = {"p_desc": "s.p_goal DESC NULLS LAST, s.shot_id", "p_asc": "s.p_goal ASC NULLS LAST, s.shot_id",
-          "recent": "s.date DESC, s.game_seconds DESC, s.shot_id"}[order]
+    by = {
+        "p_desc": "s.p_goal DESC NULLS LAST, s.shot_id",
+        "p_asc": "s.p_goal ASC NULLS LAST, s.shot_id",
+        "recent": "s.date DESC, s.game_seconds DESC, s.shot_id",
+    }[order]
     return _picked(db, v, w, {**p, "n": n}, by)
 
 
 @st.cache_data(**CACHE)
-def heat(db: str, v: float, f: "Filters", cell: float = 5.0, against_league: bool = False) -> dict:
+def heat(db: str, v: float, f: Filters, cell: float = 5.0, against_league: bool = False) -> dict:
     """Per-cell totals on the offensive half: shots, expected goals (unblocked), goals.
 
     Returns grids (ny, nx) and the number of games, for per-game rates. With
     `against_league`, also the league's grids under the same filters without the
     shooter / goalie / team / game.
     """
-    def grids(ff: "Filters") -> dict:
+
+    def grids(ff: Filters) -> dict:
         w, p = where(ff)
-        df = run(db, f"""
+        df = run(
+            db,
+            f"""
             SELECT least(floor(s.x / $c), $nx - 1)::INT AS bx,
                    least(floor((s.y + $hw) / $c), $ny - 1)::INT AS by,
                    count(*) AS shots, coalesce(sum(s.p_goal) FILTER (WHERE {UNBLOCKED}), 0) AS xg,
                    count(*) FILTER (WHERE s.is_goal) AS goals,
                    coalesce(sum(s.is_goal::INT - s.p_goal) FILTER (WHERE {UNBLOCKED}), 0) AS gax
             FROM {_from(db, v)} WHERE {w} AND s.x >= 0
-            GROUP BY ALL""", {**p, "c": cell, "nx": nx, "ny": ny, "hw": RINK.half_width})
+            GROUP BY ALL""",
+            {**p, "c": cell, "nx": nx, "ny": ny, "hw": RINK.half_width},
+        )
         out = {}
         for k in ("shots", "xg", "goals", "gax"):
             g = np.zeros((ny, nx))
@@ -268,9 +313,12 @@ def heat(db: str, v: float, f: "Filters", cell: float = 5.0, against_league: boo
 
 # -- one shot ----------------------------------------------------------------------------------
 
+
 @st.cache_data(**CACHE)
 def shot(db: str, v: float, shot_id: int) -> dict | None:
-    df = run(db, f"""
+    df = run(
+        db,
+        f"""
         SELECT s.*, sc.p_goal, sc.tier, sc.base_logit, sc.model_id, g.date, g.season, g.home_team, g.away_team,
                g.home_score, g.away_score, g.has_tracking, g.fps, g.source,
                coalesce(sh.name, 'Unknown shooter') AS shooter, sh.shoots, sh.number AS shooter_number,
@@ -280,7 +328,9 @@ def shot(db: str, v: float, shot_id: int) -> dict | None:
         FROM shots s JOIN games g ON g.game_id = s.game_id LEFT JOIN {_scores(db, v)} sc ON sc.shot_id = s.shot_id
         {PLAYER_JOINS}
         LEFT JOIN teams tf ON tf.team = s.team LEFT JOIN teams ta ON ta.team = s.opponent
-        WHERE s.shot_id = $id""", {"id": int(shot_id)})
+        WHERE s.shot_id = $id""",
+        {"id": int(shot_id)},
+    )
     if df.empty:
         return None
     r = df.iloc[0].to_dict()
@@ -289,9 +339,12 @@ def shot(db: str, v: float, shot_id: int) -> dict | None:
 
 @st.cache_data(**CACHE)
 def shot_factors(db: str, v: float, shot_id: int, model_id: str | None) -> pd.DataFrame:
-    return run(db, """SELECT factor, value_label, contribution, contribution_pp FROM shot_factors
+    return run(
+        db,
+        """SELECT factor, value_label, contribution, contribution_pp FROM shot_factors
                       WHERE shot_id = $id AND model_id = $m ORDER BY abs(contribution) DESC""",
-               {"id": int(shot_id), "m": model_id or ""})
+        {"id": int(shot_id), "m": model_id or ""},
+    )
 
 
 @st.cache_data(**CACHE)
@@ -318,24 +371,32 @@ def oracle(db: str, v: float, shot_id: int) -> float | None:
 @st.cache_data(**CACHE)
 def frames(db: str, v: float, game_id: int, f0: int, f1: int, step: int) -> pd.DataFrame:
     """Tracking rows of one game between two frames (every `step`-th frame, plus f1)."""
-    return run(db, """
+    return run(
+        db,
+        """
         SELECT f.frame_idx, f.entity_id, f.team, f.x::DOUBLE AS x, f.y::DOUBLE AS y,
                p.number, p.position, p.name
         FROM frames f LEFT JOIN players p ON p.player_id = f.entity_id
         WHERE f.game_id = $g AND f.frame_idx BETWEEN $f0 AND $f1
-        ORDER BY f.frame_idx, f.entity_id""", {"g": int(game_id), "f0": int(f0), "f1": int(f1)})
+        ORDER BY f.frame_idx, f.entity_id""",
+        {"g": int(game_id), "f0": int(f0), "f1": int(f1)},
+    )
 
 
 @st.cache_data(**CACHE)
 def events_before(db: str, v: float, game_id: int, event_idx: int, n: int = 6) -> pd.DataFrame:
     """The shot's event and up to n events before it in the same period (rink coordinates)."""
-    return run(db, """
+    return run(
+        db,
+        """
         WITH me AS (SELECT period FROM events WHERE game_id = $g AND event_idx = $e)
         SELECT e.event_idx, e.type, e.team, e.x, e.y, e.period_seconds, e.detail, p.name AS player
         FROM events e LEFT JOIN players p ON p.player_id = e.player_id
         WHERE e.game_id = $g AND e.event_idx <= $e AND e.event_idx >= $e - $n
           AND e.period = (SELECT period FROM me)
-        ORDER BY e.event_idx""", {"g": int(game_id), "e": int(event_idx), "n": int(n)})
+        ORDER BY e.event_idx""",
+        {"g": int(game_id), "e": int(event_idx), "n": int(n)},
+    )
 
 
 @st.cache_data(**CACHE)
@@ -353,22 +414,38 @@ def whatif_inputs(db: str, v: float, shot_id: int) -> dict | None:
         return None
     r = shots.iloc[0]
     games = run(db, "SELECT * FROM games WHERE game_id = $g", {"g": int(r["game_id"])})
-    events = run(db, "SELECT * FROM events WHERE game_id = $g AND event_idx <= $e ORDER BY event_idx",
-                 {"g": int(r["game_id"]), "e": int(r["event_idx"])})
-    players = run(db, "SELECT player_id, shoots, height_in, position FROM players "
-                      "WHERE player_id IN ($a, $b) OR position = 'G'",
-                  {"a": None if pd.isna(r["shooter_id"]) else int(r["shooter_id"]),
-                   "b": None if pd.isna(r["goalie_id"]) else int(r["goalie_id"])})
+    events = run(
+        db,
+        "SELECT * FROM events WHERE game_id = $g AND event_idx <= $e ORDER BY event_idx",
+        {"g": int(r["game_id"]), "e": int(r["event_idx"])},
+    )
+    players = run(
+        db,
+        "SELECT player_id, shoots, height_in, position FROM players WHERE player_id IN ($a, $b) OR position = 'G'",
+        {
+            "a": None if pd.isna(r["shooter_id"]) else int(r["shooter_id"]),
+            "b": None if pd.isna(r["goalie_id"]) else int(r["goalie_id"]),
+        },
+    )
     frames = None
     if bool(games["has_tracking"].iloc[0]) and pd.notna(r["release_frame"]):
         last = int(r["release_frame"])
         first = last - window_frames(float(games["fps"].iloc[0])) + 1
-        frames = run(db, """SELECT frame_idx, entity_id, team, x::DOUBLE AS x, y::DOUBLE AS y FROM frames
+        frames = run(
+            db,
+            """SELECT frame_idx, entity_id, team, x::DOUBLE AS x, y::DOUBLE AS y FROM frames
                             WHERE game_id = $g AND frame_idx BETWEEN $f0 AND $f1 ORDER BY entity_id, frame_idx""",
-                     {"g": int(r["game_id"]), "f0": first, "f1": last})
+            {"g": int(r["game_id"]), "f0": first, "f1": last},
+        )
     goalie_ids = set(players.loc[players["position"] == "G", "player_id"].astype(int))
-    return {"shot": shots, "games": games, "events": events, "players": players, "frames": frames,
-            "goalie_ids": goalie_ids}
+    return {
+        "shot": shots,
+        "games": games,
+        "events": events,
+        "players": players,
+        "frames": frames,
+        "goalie_ids": goalie_ids,
+    }
 
 
 @st.cache_data(**CACHE)
@@ -378,32 +455,44 @@ def factor_range(db: str, v: float, factor: str) -> tuple[float, float]:
 
     if not is_factor(factor):  # only registry names reach SQL
         return 0.0, 1.0
-    df = run(db, f'SELECT quantile_cont("{factor}", 0.01) AS lo, quantile_cont("{factor}", 0.99) AS hi '
-                 f'FROM (SELECT "{factor}" FROM shot_features USING SAMPLE 50000 ROWS)')
+    df = run(
+        db,
+        f'SELECT quantile_cont("{factor}", 0.01) AS lo, quantile_cont("{factor}", 0.99) AS hi '
+        f'FROM (SELECT "{factor}" FROM shot_features USING SAMPLE 50000 ROWS)',
+    )
     lo, hi = df["lo"].iloc[0], df["hi"].iloc[0]
     return (0.0 if pd.isna(lo) else float(lo)), (1.0 if pd.isna(hi) else float(hi))
 
 
 # -- leaderboards and profiles ---------------------------------------------------------------
 
+
 @st.cache_data(**CACHE)
-def leaderboard(db: str, v: float, f: "Filters", kind: str, n: int = 25) -> pd.DataFrame:
+def leaderboard(db: str, v: float, f: Filters, kind: str, n: int = 25) -> pd.DataFrame:
     """best_goals: lowest probability scored; best_saves: highest probability saved;
     missed: highest probability that missed the net or was blocked. Empty-net shots only if
     the filters include them (`Filters.empty_net`)."""
     w, p = where(f)
-    cond, order = {"best_goals": ("s.is_goal", "s.p_goal ASC"),
-                   "best_saves": ("s.outcome = 'SAVE'", "s.p_goal DESC"),
-                   "missed": ("s.outcome IN ('MISS', 'BLOCK')", "s.p_goal DESC")}[kind]
-    return run(db, f"""SELECT {SHOT_COLUMNS} FROM {_from(db, v)} {PLAYER_JOINS}
+    cond, order = {
+        "best_goals": ("s.is_goal", "s.p_goal ASC"),
+        "best_saves": ("s.outcome = 'SAVE'", "s.p_goal DESC"),
+        "missed": ("s.outcome IN ('MISS', 'BLOCK')", "s.p_goal DESC"),
+    }[kind]
+    return run(
+        db,
+        f"""SELECT {SHOT_COLUMNS} FROM {_from(db, v)} {PLAYER_JOINS}
                        WHERE {w} AND {cond} AND s.p_goal IS NOT NULL
-                       ORDER BY {order}, s.shot_id LIMIT $n""", {**p, "n": n})
+                       ORDER BY {order}, s.shot_id LIMIT $n""",
+        {**p, "n": n},
+    )
 
 
 @st.cache_data(**CACHE)
-def shooter_table(db: str, v: float, f: "Filters", min_shots: int = 1) -> pd.DataFrame:
+def shooter_table(db: str, v: float, f: Filters, min_shots: int = 1) -> pd.DataFrame:
     w, p = where(f)
-    return run(db, f"""
+    return run(
+        db,
+        f"""
         SELECT s.shooter_id AS player_id, any_value(coalesce(sh.name, 'Unknown')) AS name,
                any_value(s.team) AS team, count(*) AS shots, count(*) FILTER (WHERE s.is_goal) AS goals,
                sum(s.p_goal) FILTER (WHERE {UNBLOCKED}) AS xg,
@@ -411,13 +500,17 @@ def shooter_table(db: str, v: float, f: "Filters", min_shots: int = 1) -> pd.Dat
         FROM {_from(db, v)} LEFT JOIN players sh ON sh.player_id = s.shooter_id
         WHERE {w} AND s.shooter_id IS NOT NULL
         GROUP BY s.shooter_id HAVING count(*) >= $m
-        ORDER BY goals - coalesce(xg, 0) DESC""", {**p, "m": min_shots})
+        ORDER BY goals - coalesce(xg, 0) DESC""",
+        {**p, "m": min_shots},
+    )
 
 
 @st.cache_data(**CACHE)
-def goalie_table(db: str, v: float, f: "Filters", min_shots: int = 1) -> pd.DataFrame:
+def goalie_table(db: str, v: float, f: Filters, min_shots: int = 1) -> pd.DataFrame:
     w, p = where(f)
-    return run(db, f"""
+    return run(
+        db,
+        f"""
         SELECT s.goalie_id AS player_id, any_value(coalesce(gk.name, 'Unknown')) AS name,
                any_value(s.opponent) AS team,
                count(*) FILTER (WHERE s.outcome IN ('GOAL', 'SAVE')) AS on_goal,
@@ -426,64 +519,91 @@ def goalie_table(db: str, v: float, f: "Filters", min_shots: int = 1) -> pd.Data
         FROM {_from(db, v)} LEFT JOIN players gk ON gk.player_id = s.goalie_id
         WHERE {w} AND s.goalie_id IS NOT NULL
         GROUP BY s.goalie_id HAVING count(*) >= $m
-        ORDER BY coalesce(xga, 0) - goals_against DESC""", {**p, "m": min_shots})
+        ORDER BY coalesce(xga, 0) - goals_against DESC""",
+        {**p, "m": min_shots},
+    )
 
 
 @st.cache_data(**CACHE)
-def mix(db: str, v: float, f: "Filters", by: str) -> pd.DataFrame:
+def mix(db: str, v: float, f: Filters, by: str) -> pd.DataFrame:
     """Shots, goals and xG grouped by shot type, tier or outcome."""
     col = {"shot_type": "s.shot_type", "tier": "coalesce(s.tier, 'unrated')", "outcome": "s.outcome"}[by]
     w, p = where(f)
-    return run(db, f"""SELECT {col} AS key, count(*) AS shots, count(*) FILTER (WHERE s.is_goal) AS goals,
+    return run(
+        db,
+        f"""SELECT {col} AS key, count(*) AS shots, count(*) FILTER (WHERE s.is_goal) AS goals,
                               sum(s.p_goal) FILTER (WHERE {UNBLOCKED}) AS xg,
                               count(*) FILTER (WHERE s.outcome IN ('GOAL', 'SAVE')) AS on_goal
-                       FROM {_from(db, v)} WHERE {w} GROUP BY 1 ORDER BY shots DESC""", p)
+                       FROM {_from(db, v)} WHERE {w} GROUP BY 1 ORDER BY shots DESC""",
+        p,
+    )
 
 
 # where a high-danger chance came from, first match wins: (factor column, test, label)
-HIGH_DANGER_SOURCES = (("rebound", "= 1", "Rebound"), ("one_timer", "= 1", "One-timer"),
-                       ("cross_middle", "= 1", "Pass across the middle"), ("rush", "= 1", "Rush"),
-                       ("rush_pbp", "= 1", "Rush"), ("since_pass_s", "<= 2", "Off a pass"))
+HIGH_DANGER_SOURCES = (
+    ("rebound", "= 1", "Rebound"),
+    ("one_timer", "= 1", "One-timer"),
+    ("cross_middle", "= 1", "Pass across the middle"),
+    ("rush", "= 1", "Rush"),
+    ("rush_pbp", "= 1", "Rush"),
+    ("since_pass_s", "<= 2", "Off a pass"),
+)
 
 
 @st.cache_data(**CACHE)
-def high_danger_sources(db: str, v: float, f: "Filters") -> pd.DataFrame:
+def high_danger_sources(db: str, v: float, f: Filters) -> pd.DataFrame:
     """Where a player's high-tier chances come from: the play before them, from the factors."""
     w, p = where(f)
-    cols = set(run(db, "SELECT column_name FROM information_schema.columns "
-                       "WHERE table_name = 'shot_features'")["column_name"])
+    cols = set(
+        run(db, "SELECT column_name FROM information_schema.columns WHERE table_name = 'shot_features'")["column_name"]
+    )
     cases = [f"WHEN fe.{col} {test} THEN '{label}'" for col, test, label in HIGH_DANGER_SOURCES if col in cols]
     if not cases or "shot_id" not in cols:
         return pd.DataFrame(columns=["source", "shots", "goals"])
-    return run(db, f"""
-        SELECT CASE {' '.join(cases)} ELSE 'Own play / other' END AS source,
+    return run(
+        db,
+        f"""
+        SELECT CASE {" ".join(cases)} ELSE 'Own play / other' END AS source,
                count(*) AS shots, count(*) FILTER (WHERE s.is_goal) AS goals
         FROM {_from(db, v)} JOIN shot_features fe ON fe.shot_id = s.shot_id
-        WHERE {w} AND s.tier = 'high' GROUP BY 1 ORDER BY shots DESC""", p)
+        WHERE {w} AND s.tier = 'high' GROUP BY 1 ORDER BY shots DESC""",
+        p,
+    )
 
 
 # -- games and teams ----------------------------------------------------------------------------
 
+
 @st.cache_data(**CACHE)
 def game(db: str, v: float, game_id: int) -> dict | None:
-    df = run(db, """SELECT g.*, coalesce(h.name, g.home_team) AS home_name, coalesce(a.name, g.away_team) AS away_name,
+    df = run(
+        db,
+        """SELECT g.*, coalesce(h.name, g.home_team) AS home_name, coalesce(a.name, g.away_team) AS away_name,
                            h.color AS home_color, a.color AS away_color
                     FROM games g LEFT JOIN teams h ON h.team = g.home_team LEFT JOIN teams a ON a.team = g.away_team
-                    WHERE g.game_id = $g""", {"g": int(game_id)})
+                    WHERE g.game_id = $g""",
+        {"g": int(game_id)},
+    )
     return None if df.empty else df.iloc[0].to_dict()
 
 
 @st.cache_data(**CACHE)
 def game_shots(db: str, v: float, game_id: int) -> pd.DataFrame:
-    return run(db, f"SELECT {SHOT_COLUMNS} FROM {_from(db, v)} {PLAYER_JOINS} WHERE s.game_id = $g ORDER BY s.game_seconds, "
-                   "s.event_idx", {"g": int(game_id)})
+    return run(
+        db,
+        f"SELECT {SHOT_COLUMNS} FROM {_from(db, v)} {PLAYER_JOINS} WHERE s.game_id = $g ORDER BY s.game_seconds, "
+        "s.event_idx",
+        {"g": int(game_id)},
+    )
 
 
 @st.cache_data(**CACHE)
-def team_table(db: str, v: float, f: "Filters") -> pd.DataFrame:
+def team_table(db: str, v: float, f: Filters) -> pd.DataFrame:
     """Per team: games, goals and expected goals for and against (unblocked shots)."""
     w, p = where(f.without("team", "shooter", "goalie", "game", "opponent"))
-    return run(db, f"""
+    return run(
+        db,
+        f"""
         WITH t AS (
             SELECT s.team AS team, s.game_id, s.is_goal::INT AS gf, 0 AS ga,
                    CASE WHEN {UNBLOCKED} THEN s.p_goal END AS xgf, NULL::DOUBLE AS xga
@@ -494,23 +614,30 @@ def team_table(db: str, v: float, f: "Filters") -> pd.DataFrame:
         SELECT t.team, coalesce(any_value(n.name), t.team) AS name, count(DISTINCT t.game_id) AS games,
                sum(gf) AS gf, sum(ga) AS ga, sum(xgf) AS xgf, sum(xga) AS xga
         FROM t LEFT JOIN teams n ON n.team = t.team GROUP BY t.team
-        ORDER BY sum(xgf) - sum(xga) DESC NULLS LAST""", p)
+        ORDER BY sum(xgf) - sum(xga) DESC NULLS LAST""",
+        p,
+    )
 
 
 # -- the model page -------------------------------------------------------------------------------
 
+
 @st.cache_data(**CACHE)
-def model_on_store(db: str, v: float, f: "Filters") -> dict:
+def model_on_store(db: str, v: float, f: Filters) -> dict:
     """Our model (and the oracle / public models where present) on the filtered unblocked shots."""
     w, p = where(f)
 
     def agg(expr: str, extra_join: str = "", extra_where: str = "TRUE") -> dict:
-        r = run(db, f"""
+        r = run(
+            db,
+            f"""
             SELECT count(*) AS n, sum(s.is_goal::INT) AS goals, avg({expr}) AS mean_p,
                    avg(-(s.is_goal::INT * ln(greatest({expr}, 1e-9)) +
                          (1 - s.is_goal::INT) * ln(greatest(1 - {expr}, 1e-9)))) AS log_loss,
                    avg(power({expr} - s.is_goal::INT, 2)) AS brier
-            FROM {_from(db, v)} {extra_join} WHERE {w} AND {UNBLOCKED} AND {expr} IS NOT NULL AND {extra_where}""", p).iloc[0]
+            FROM {_from(db, v)} {extra_join} WHERE {w} AND {UNBLOCKED} AND {expr} IS NOT NULL AND {extra_where}""",
+            p,
+        ).iloc[0]
         return {k: (None if pd.isna(r[k]) else float(r[k])) for k in r.index}
 
     out = {"model": agg("s.p_goal")}
@@ -520,22 +647,33 @@ def model_on_store(db: str, v: float, f: "Filters") -> dict:
         pass
     pub = run(db, "SELECT DISTINCT model FROM public_xg")["model"].tolist()
     for m in pub:
-        out[m] = agg("px.xg", "JOIN public_xg px ON px.shot_id = s.shot_id AND px.model = '"
-                     + ("moneypuck" if m == "moneypuck" else "hockeyr") + "'")
-        out[f"model_on_{m}"] = agg("s.p_goal", "JOIN public_xg px ON px.shot_id = s.shot_id AND px.model = '"
-                                   + ("moneypuck" if m == "moneypuck" else "hockeyr") + "'")
+        out[m] = agg(
+            "px.xg",
+            "JOIN public_xg px ON px.shot_id = s.shot_id AND px.model = '"
+            + ("moneypuck" if m == "moneypuck" else "hockeyr")
+            + "'",
+        )
+        out[f"model_on_{m}"] = agg(
+            "s.p_goal",
+            "JOIN public_xg px ON px.shot_id = s.shot_id AND px.model = '"
+            + ("moneypuck" if m == "moneypuck" else "hockeyr")
+            + "'",
+        )
     return out
 
 
 @st.cache_data(**CACHE)
-def reliability(db: str, v: float, f: "Filters", bins: int = 12) -> pd.DataFrame:
+def reliability(db: str, v: float, f: Filters, bins: int = 12) -> pd.DataFrame:
     """Observed goal rate by predicted-probability bin (quantile bins) on the filtered shots."""
     w, p = where(f)
-    return run(db, f"""
+    return run(
+        db,
+        f"""
         WITH b AS (SELECT ntile($k) OVER (ORDER BY s.p_goal) AS bin, s.p_goal AS p, s.is_goal::INT AS y
                    FROM {_from(db, v)} WHERE {w} AND {UNBLOCKED} AND s.p_goal IS NOT NULL)
         SELECT bin, avg(p) AS p_mean, avg(y) AS goal_rate, count(*) AS shots FROM b GROUP BY bin ORDER BY bin""",
-               {**p, "k": bins})
+        {**p, "k": bins},
+    )
 
 
 def parse_json(s: object) -> dict:

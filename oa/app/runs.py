@@ -1,5 +1,6 @@
 """The banner on every page while the store is incomplete: an ingest was killed or failed
 and the same command has not run to the end since (see `runs` in oa/schema.py)."""
+
 from __future__ import annotations
 
 import streamlit as st
@@ -15,7 +16,7 @@ def unfinished(db: str, v: float) -> list[dict]:
     try:
         return open_store(db).unfinished_runs().to_dict("records")
     except StoreError:
-        return []       # an unreadable store: the page says so
+        return []  # an unreadable store: the page says so
 
 
 def banner() -> None:
@@ -29,6 +30,9 @@ def banner() -> None:
     r = runs[-1]
     how = "was stopped before it finished" if r["status"] == "running" else "failed"
     more = f" (and {len(runs) - 1} earlier unfinished run{'s' if len(runs) > 2 else ''})" if len(runs) > 1 else ""
-    st.warning(f"This store is incomplete: `{r['command']}` started {r['started']:%Y-%m-%d %H:%M} {how}{more}. "
-               f"What it stored is shown, but some games or factors may be missing. Run "
-               f"`python -m oa {r['command']} --db {db}` again to complete it.", icon=":material/warning:")
+    st.warning(
+        f"This store is incomplete: `{r['command']}` started {r['started']:%Y-%m-%d %H:%M} {how}{more}. "
+        f"What it stored is shown, but some games or factors may be missing. Run "
+        f"`python -m oa {r['command']} --db {db}` again to complete it.",
+        icon=":material/warning:",
+    )

@@ -10,9 +10,11 @@ sends: the frontend then talks to the server's root (or its `server.baseUrlPath`
 app.py builds an `st.App` with this middleware when `streamlit run` imports it; the same file
 is the app's script when Streamlit runs it (see app.py).
 """
+
 from __future__ import annotations
 
-from typing import Any, Awaitable, Callable
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 Scope = dict[str, Any]
 Message = dict[str, Any]
@@ -36,8 +38,10 @@ def base_url_path() -> str:
 
 def backend_script(base: str) -> bytes:
     """The line that tells Streamlit's frontend its server is at `base` on this page's origin."""
-    return (b"<script>window.__streamlit=Object.assign({},window.__streamlit,"
-            b"{BACKEND_BASE_URL:window.location.origin+" + _js_string(base) + b"})</script>")
+    return (
+        b"<script>window.__streamlit=Object.assign({},window.__streamlit,"
+        b"{BACKEND_BASE_URL:window.location.origin+" + _js_string(base) + b"})</script>"
+    )
 
 
 def _js_string(s: str) -> bytes:
@@ -78,7 +82,7 @@ class BackendAtRoot:
                 else:
                     body.clear()
                 return
-            if start is None:                      # not HTML: stream through
+            if start is None:  # not HTML: stream through
                 await send(message)
                 return
             body.append(message.get("body", b""))
@@ -96,7 +100,7 @@ class BackendAtRoot:
 def _asset(scope: Scope) -> bool:
     path = str(scope.get("path", ""))
     base = base_url_path().rstrip("/")
-    rel = path[len(base):] if base and path.startswith(base) else path
+    rel = path[len(base) :] if base and path.startswith(base) else path
     return rel.startswith(_NOT_PAGES) or rel.endswith((".js", ".css", ".png", ".svg", ".woff2", ".json", ".ico"))
 
 

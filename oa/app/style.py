@@ -1,11 +1,24 @@
 """Colours, marker shapes and small formatting helpers shared by every page and plot."""
+
 from __future__ import annotations
 
 import math
 
 from oa.vocab import (  # noqa: F401 - re-exported for the pages
-    GOOD_BAD, OUTCOME_SIZES, OUTCOME_SYMBOLS, OUTCOME_WORDS, OUTCOMES, SHOT_TYPE_WORDS,
-                      TIER_COLORS, TIER_TEXT_COLORS, TIER_WORDS, TIERS, UNRATED_COLOR, UNRATED_WORD, tier_color)
+    GOOD_BAD,
+    OUTCOME_SIZES,
+    OUTCOME_SYMBOLS,
+    OUTCOME_WORDS,
+    OUTCOMES,
+    SHOT_TYPE_WORDS,
+    TIER_COLORS,
+    TIER_TEXT_COLORS,
+    TIER_WORDS,
+    TIERS,
+    UNRATED_COLOR,
+    UNRATED_WORD,
+    tier_color,
+)
 
 # The words and colours of codes live in one vocabulary (oa.vocab); the pages' names for them:
 TIER_LABELS, OUTCOME_LABELS, SHOT_TYPE_LABELS = TIER_WORDS, OUTCOME_WORDS, SHOT_TYPE_WORDS
@@ -16,9 +29,9 @@ STRENGTHS = {
     "Power play": "s.skaters_for > s.skaters_against AND NOT s.empty_net",
     "Shorthanded": "s.skaters_for < s.skaters_against",
     "4v4 / 3v3": "s.skaters_for = s.skaters_against AND s.skaters_for < 5",
-}   # empty-net shots have their own filter (oa.app.filters.EMPTY_NET)
+}  # empty-net shots have their own filter (oa.app.filters.EMPTY_NET)
 
-DIVERGING = GOOD_BAD.colorscale()      # positive (good for the subject) at the top
+DIVERGING = GOOD_BAD.colorscale()  # positive (good for the subject) at the top
 SEQUENTIAL = "Viridis"
 
 
@@ -49,8 +62,10 @@ def tier_badge(tier: object, p: object | None = None) -> str:
     label = f"{TIER_LABELS[t]} danger" if t else UNRATED_WORD
     if p is not None and t:
         label += f" · {pct(p)}"
-    return (f"<span style='background:{color};color:{text_color};padding:0.2em 0.7em;border-radius:1em;"
-            f"font-weight:600;font-size:0.95em;white-space:nowrap;display:inline-block'>{label}</span>")
+    return (
+        f"<span style='background:{color};color:{text_color};padding:0.2em 0.7em;border-radius:1em;"
+        f"font-weight:600;font-size:0.95em;white-space:nowrap;display:inline-block'>{label}</span>"
+    )
 
 
 # Narrow windows (a laptop split screen, a phone): Streamlit's columns keep their share of

@@ -6,10 +6,12 @@ HTML where a page allows it) in `st.markdown`, captions, metric labels and alert
 name such as `<img src=x onerror=...>` or `![x](http://...)` would be markup; `esc()` makes it
 plain text in both. Pure functions, no Streamlit, so they are tested on generated input.
 """
+
 from __future__ import annotations
 
 import html
 import re
+
 import pandas as pd
 
 # JavaScript numbers are exact up to 2**53: the browser's number widgets cannot hold a bigger id
@@ -37,22 +39,22 @@ def esc(value: object) -> str:
     """
     if value is None or (not isinstance(value, str) and _missing(value)):
         return "–"
-    text = re.sub(r"[\r\n\t\f\v]", " ", str(value)).strip(" ")   # one line, not indented: no block inside
+    text = re.sub(r"[\r\n\t\f\v]", " ", str(value)).strip(" ")  # one line, not indented: no block inside
     text = _AUTOLINK.sub(_WORD_JOINER, text)
-    text = _MD_INLINE.sub(r"\\\1", text)                  # Markdown first: its backslashes are not HTML
+    text = _MD_INLINE.sub(r"\\\1", text)  # Markdown first: its backslashes are not HTML
     text = _MD_LINE_START.sub(_escape_line_start, text)
     return html.escape(text, quote=False)
 
 
 def _escape_line_start(m: re.Match) -> str:
     lead, mark = m.group(1), m.group(2)
-    return f"{lead}{mark}\\" if mark[0].isdigit() else f"{lead}\\{mark}"   # "1\. x" / "\# x"
+    return f"{lead}{mark}\\" if mark[0].isdigit() else f"{lead}\\{mark}"  # "1\. x" / "\# x"
 
 
 def _missing(value: object) -> bool:
     try:
         return bool(pd.isna(value))
-    except (TypeError, ValueError):   # lists, arrays: not a single missing value
+    except (TypeError, ValueError):  # lists, arrays: not a single missing value
         return False
 
 

@@ -7,6 +7,7 @@ factor can read the future however it is written (tests perturb later frames to 
 it). Index `i0 = T - 2` is the last frame on the stick (the release point) and
 `i1 = T - 1` the release frame.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -17,8 +18,8 @@ from oa.features.context import Ctx
 from oa.schema import PUCK_ID
 
 WINDOW_S = 5.0
-MAX_MATES = 6      # shooter's teammates (6 skaters with the goalie pulled, less the shooter, plus slack)
-MAX_OPPS = 6       # defending skaters (6 with their goalie pulled)
+MAX_MATES = 6  # shooter's teammates (6 skaters with the goalie pulled, less the shooter, plus slack)
+MAX_OPPS = 6  # defending skaters (6 with their goalie pulled)
 
 
 @dataclass
@@ -26,12 +27,12 @@ class Clips:
     """Per-shot tracking windows (n shots, T frames), NaN where nothing was tracked."""
 
     fps: float
-    puck: np.ndarray       # (n, T, 2)
-    shooter: np.ndarray    # (n, T, 2)
-    goalie: np.ndarray     # (n, T, 2): the defending goalie; NaN with an empty net
-    mates: np.ndarray      # (n, T, MAX_MATES, 2): the shooter's teammates on the ice (skaters)
-    opps: np.ndarray       # (n, T, MAX_OPPS, 2): defending skaters on the ice
-    cache: dict = field(default_factory=dict, repr=False)   # derived arrays shared by factors
+    puck: np.ndarray  # (n, T, 2)
+    shooter: np.ndarray  # (n, T, 2)
+    goalie: np.ndarray  # (n, T, 2): the defending goalie; NaN with an empty net
+    mates: np.ndarray  # (n, T, MAX_MATES, 2): the shooter's teammates on the ice (skaters)
+    opps: np.ndarray  # (n, T, MAX_OPPS, 2): defending skaters on the ice
+    cache: dict = field(default_factory=dict, repr=False)  # derived arrays shared by factors
 
     @property
     def n(self) -> int:
@@ -60,8 +61,14 @@ def window_frames(fps: float) -> int:
 def empty_clips(n: int, fps: float) -> Clips:
     T = window_frames(fps)
     nan = np.full
-    return Clips(fps, nan((n, T, 2), np.nan), nan((n, T, 2), np.nan), nan((n, T, 2), np.nan),
-                 nan((n, T, MAX_MATES, 2), np.nan), nan((n, T, MAX_OPPS, 2), np.nan))
+    return Clips(
+        fps,
+        nan((n, T, 2), np.nan),
+        nan((n, T, 2), np.nan),
+        nan((n, T, 2), np.nan),
+        nan((n, T, MAX_MATES, 2), np.nan),
+        nan((n, T, MAX_OPPS, 2), np.nan),
+    )
 
 
 class FrameIndex:
@@ -78,7 +85,7 @@ class FrameIndex:
         side = np.asarray(side, dtype=np.int8)
         xy = np.stack([np.asarray(x, dtype=float), np.asarray(y, dtype=float)], axis=1)
         brk = self._breaks(fr, ent)
-        if len(brk) > len(fr) // 8:                       # not entity-major: sort once
+        if len(brk) > len(fr) // 8:  # not entity-major: sort once
             order = np.lexsort((fr, ent))
             fr, ent, side, xy = fr[order], ent[order], side[order], xy[order]
             brk = self._breaks(fr, ent)
@@ -87,7 +94,7 @@ class FrameIndex:
         self.xy = xy
         self.run_ent, self.run_side = ent[starts], side[starts]
         self.run_first, self.run_last, self.run_start = fr[starts], fr[ends - 1], starts
-        order = np.lexsort((self.run_first, self.run_ent))          # runs by entity, then time
+        order = np.lexsort((self.run_first, self.run_ent))  # runs by entity, then time
         self._order = order
         ids, first = np.unique(self.run_ent[order], return_index=True)
         self._ids, self._lo, self._hi = ids, first, np.r_[first[1:], len(order)]
@@ -106,14 +113,14 @@ class FrameIndex:
         k = np.searchsorted(self._ids, entity)
         if k >= len(self._ids) or self._ids[k] != entity:
             return
-        runs = self._order[self._lo[k]:self._hi[k]]
+        runs = self._order[self._lo[k] : self._hi[k]]
         lo = np.searchsorted(self.run_last[runs], first)
         hi = np.searchsorted(self.run_first[runs], last, side="right")
         for r in runs[lo:hi].tolist():
             a, b = max(first, self.run_first[r]), min(last, self.run_last[r])
             if a <= b:
                 off = self.run_start[r] + (a - self.run_first[r])
-                out[a - first:b - first + 1] = sign * self.xy[off:off + b - a + 1]
+                out[a - first : b - first + 1] = sign * self.xy[off : off + b - a + 1]
 
 
 def sides(team: np.ndarray, home_team: str) -> np.ndarray:
@@ -143,7 +150,7 @@ def cut_clips(index: FrameIndex, ctx: Ctx, goalie_ids: set[int], fps: float) -> 
             # puck not tracked (broadcast tracking is players only): at release it was where the
             # play-by-play put the shot; earlier and later puck positions stay unknown
             c.puck[i, T - 2] = (ctx["x"][i], ctx["y"][i])
-        if shooter == shooter:                   # not NaN
+        if shooter == shooter:  # not NaN
             index.cut(int(shooter), first, R, c.shooter[i], sign)
         if goalie == goalie:
             index.cut(int(goalie), first, R, c.goalie[i], sign)

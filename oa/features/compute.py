@@ -6,10 +6,11 @@ interrupted run leaves the old features in place. `shot_features` is wide: its k
 columns are declared in `oa.schema`, and one column per registered factor is added here
 (so a new factor simply adds a column).
 """
+
 from __future__ import annotations
 
 import time
-from typing import Callable, Iterable
+from collections.abc import Callable, Iterable
 
 import numpy as np
 import pandas as pd
@@ -27,7 +28,8 @@ Progress = Callable[[int, int], None]
 def features_table() -> Table:
     """`shot_features` with its key columns and one column per registered factor."""
     cols = schema.SHOT_FEATURES_KEY.columns + tuple(
-        Column(f.name, f.sql_type, nullable=True, doc=f.label) for f in all_factors())
+        Column(f.name, f.sql_type, nullable=True, doc=f.label) for f in all_factors()
+    )
     return Table("shot_features", cols, primary_key=("shot_id",), per_game=False)
 
 
@@ -54,17 +56,28 @@ def game_features(store: Store, game_id: int, players: pd.DataFrame, goalie_ids:
         return pd.DataFrame(columns=features_table().column_names)
     index = None
     if bool(games["has_tracking"].iloc[0]) and shots["release_frame"].notna().any():
-        fr = store.con.cursor().execute(
-            "SELECT frame_idx, entity_id, CASE WHEN team IS NULL THEN -1 WHEN team = ? THEN 1 ELSE 0 END::TINYINT AS side, "
-            "x::DOUBLE AS x, y::DOUBLE AS y FROM frames WHERE game_id = ?",
-            [str(games["home_team"].iloc[0]), game_id]).fetchnumpy()
+        fr = (
+            store.con.cursor()
+            .execute(
+                "SELECT frame_idx, entity_id, CASE WHEN team IS NULL THEN -1 WHEN team = ? THEN 1 ELSE 0 END::TINYINT AS side, "
+                "x::DOUBLE AS x, y::DOUBLE AS y FROM frames WHERE game_id = ?",
+                [str(games["home_team"].iloc[0]), game_id],
+            )
+            .fetchnumpy()
+        )
         if len(fr["x"]):
             index = FrameIndex(fr["frame_idx"], fr["entity_id"], fr["side"], fr["x"], fr["y"])
     return pd.DataFrame(shot_factor_arrays(shots, events, players, games, index, goalie_ids))
 
 
-def shot_factor_arrays(shots: pd.DataFrame, events: pd.DataFrame, players: pd.DataFrame, games: pd.DataFrame,
-                       index: FrameIndex | None, goalie_ids: set[int]) -> dict[str, np.ndarray]:
+def shot_factor_arrays(
+    shots: pd.DataFrame,
+    events: pd.DataFrame,
+    players: pd.DataFrame,
+    games: pd.DataFrame,
+    index: FrameIndex | None,
+    goalie_ids: set[int],
+) -> dict[str, np.ndarray]:
     """Feature columns of `shots` (all from one game): the one factor path, shared by batch, live and the API.
 
     `events` must hold the game's events up to (and including) each shot's own event;
@@ -84,8 +97,12 @@ def shot_factor_arrays(shots: pd.DataFrame, events: pd.DataFrame, players: pd.Da
         feature_set = np.where(has_clip, TRACKING, PBP).astype(object)
     else:
         feature_set = np.full(len(ctx["shot_id"]), PBP, dtype=object)
-    return {"shot_id": shots["shot_id"].to_numpy(), "game_id": shots["game_id"].to_numpy(),
-            "feature_set": feature_set, **factors}
+    return {
+        "shot_id": shots["shot_id"].to_numpy(),
+        "game_id": shots["game_id"].to_numpy(),
+        "feature_set": feature_set,
+        **factors,
+    }
 
 
 def build_features(store: Store, game_ids: list[int] | None = None, progress: Progress | None = None) -> dict:
@@ -105,8 +122,12 @@ def build_features(store: Store, game_ids: list[int] | None = None, progress: Pr
     df = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=features_table().column_names)
     write_features(store, df, games)
     n = len(df)
-    return {"games": len(games), "shots": n, "tracking_shots": int((df["feature_set"] == TRACKING).sum()),
-            "seconds": round(time.perf_counter() - t0, 2)}
+    return {
+        "games": len(games),
+        "shots": n,
+        "tracking_shots": int((df["feature_set"] == TRACKING).sum()),
+        "seconds": round(time.perf_counter() - t0, 2),
+    }
 
 
 def write_features(store: Store, df: pd.DataFrame, game_ids: list[int]) -> None:
@@ -126,8 +147,11 @@ def write_features(store: Store, df: pd.DataFrame, game_ids: list[int]) -> None:
 
 def factor_columns(store: Store) -> set[str]:
     """The columns `shot_features` has in this store (factors are added as the registry grows)."""
-    return set(store.query("SELECT column_name FROM information_schema.columns "
-                           "WHERE table_name = 'shot_features'")["column_name"])
+    return set(
+        store.query("SELECT column_name FROM information_schema.columns WHERE table_name = 'shot_features'")[
+            "column_name"
+        ]
+    )
 
 
 def factors_current(store: Store) -> bool:
@@ -140,7 +164,9 @@ def load_features(store: Store, feature_set: str, where: str = "", params: list 
     if len(factor_columns(store)) <= len(schema.SHOT_FEATURES_KEY.columns):
         raise StoreError(f"store {store.path} has no factors yet; run `python -m oa features --db {store.path}`")
     sets = (TRACKING,) if feature_set == TRACKING else (PBP, TRACKING)
-    sql = ("SELECT f.*, s.outcome, s.is_goal, g.source, g.season FROM shot_features f "
-           "JOIN shots s USING (shot_id) JOIN games g ON g.game_id = f.game_id "
-           f"WHERE f.feature_set IN ({', '.join('?' * len(sets))}) {where} ORDER BY f.shot_id")
+    sql = (
+        "SELECT f.*, s.outcome, s.is_goal, g.source, g.season FROM shot_features f "
+        "JOIN shots s USING (shot_id) JOIN games g ON g.game_id = f.game_id "
+        f"WHERE f.feature_set IN ({', '.join('?' * len(sets))}) {where} ORDER BY f.shot_id"
+    )
     return store.query(sql, list(sets) + (params or []))

@@ -7,6 +7,7 @@ here happened at or before the shot's event, so no factor can see the future.
 The context is a dict of equal-length numpy arrays (not a DataFrame) so a single shot
 in the live path costs microseconds, not pandas overhead.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -16,15 +17,33 @@ Ctx = dict[str, np.ndarray]
 
 ATTEMPTS = ("SHOT", "MISS", "GOAL", "BLOCK")
 # events that are bookkeeping, not play: never "the previous event" of a shot
-RECENT_S = 10.0          # the shooting team's attempts this recent count as sustained pressure
+RECENT_S = 10.0  # the shooting team's attempts this recent count as sustained pressure
 NOT_PLAY = ("PERIOD_START", "PERIOD_END", "GAME_END", "PENALTY_END", "GOALIE_PULLED", "GOALIE_BACK")
-SHOT_COLUMNS = ("shot_id", "game_id", "event_idx", "period", "period_seconds", "game_seconds", "team", "is_home",
-                "shooter_id", "goalie_id", "x", "y", "flipped", "shot_type", "skaters_for", "skaters_against",
-                "empty_net", "score_for", "score_against", "release_frame")
+SHOT_COLUMNS = (
+    "shot_id",
+    "game_id",
+    "event_idx",
+    "period",
+    "period_seconds",
+    "game_seconds",
+    "team",
+    "is_home",
+    "shooter_id",
+    "goalie_id",
+    "x",
+    "y",
+    "flipped",
+    "shot_type",
+    "skaters_for",
+    "skaters_against",
+    "empty_net",
+    "score_for",
+    "score_against",
+    "release_frame",
+)
 
 
-def shot_context(shots: pd.DataFrame, events: pd.DataFrame, players: pd.DataFrame,
-                 games: pd.DataFrame) -> Ctx:
+def shot_context(shots: pd.DataFrame, events: pd.DataFrame, players: pd.DataFrame, games: pd.DataFrame) -> Ctx:
     """Context arrays for `shots`, reading their games' events (only up to each shot).
 
     Plain numpy after the column reads, so one shot (the live path) costs about a millisecond.
@@ -33,8 +52,16 @@ def shot_context(shots: pd.DataFrame, events: pd.DataFrame, players: pd.DataFram
     ctx: Ctx = {c: s[c].to_numpy() for c in SHOT_COLUMNS}
     ctx["x"] = s["x"].to_numpy(dtype=float)
     ctx["y"] = s["y"].to_numpy(dtype=float)
-    for c in ("release_frame", "shooter_id", "goalie_id", "skaters_for", "skaters_against",
-              "score_for", "score_against", "empty_net"):       # nullable numbers as float with NaN
+    for c in (
+        "release_frame",
+        "shooter_id",
+        "goalie_id",
+        "skaters_for",
+        "skaters_against",
+        "score_for",
+        "score_against",
+        "empty_net",
+    ):  # nullable numbers as float with NaN
         ctx[c] = _floats(s[c])
     pid = players["player_id"].to_numpy(dtype=np.int64) if len(players) else np.zeros(0, np.int64)
     hand = _lookup(ctx["shooter_id"], pid, players["shoots"].to_numpy(dtype=object) if len(players) else None, None)
@@ -60,7 +87,7 @@ def shot_context(shots: pd.DataFrame, events: pd.DataFrame, players: pd.DataFram
     play = np.flatnonzero(~_isin(e_type, NOT_PLAY))
     r, back = _previous(sk, e_game[play], e_idx[play], (e_period[play],))
     r2 = _step(back, r)
-    r, r2 = _pick(play, r, -1), _pick(play, r2, -1)          # rows among play events -> rows among all
+    r, r2 = _pick(play, r, -1), _pick(play, r2, -1)  # rows among play events -> rows among all
     ctx["prev_type"] = _pick(e_type, r, np.nan)
     ctx["prev_dt"] = gs - _pick(e_gs, r, np.nan)
     ctx["prev_x"] = sign * _pick(e_x, r, np.nan)
@@ -138,8 +165,13 @@ def _key(game: np.ndarray, idx: np.ndarray) -> np.ndarray:
     return game.astype(np.int64) * (1 << 21) + idx.astype(np.int64)
 
 
-def _previous(shot_keys: np.ndarray, game: np.ndarray, idx: np.ndarray, groups: tuple[np.ndarray, ...],
-              valid: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+def _previous(
+    shot_keys: np.ndarray,
+    game: np.ndarray,
+    idx: np.ndarray,
+    groups: tuple[np.ndarray, ...],
+    valid: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
     """For each shot, the row (of these events) of the event before its own within the same game and
     group, ordered by event_idx; -1 if none or if the shot's own event is not among them. Also returns
     that map for every event row (`back[row]`), so callers can walk further back.
@@ -161,7 +193,7 @@ def _previous(shot_keys: np.ndarray, game: np.ndarray, idx: np.ndarray, groups: 
     prev_sorted = np.full(n, -1, dtype=np.int64)
     prev_sorted[1:] = np.where(ok, order[:-1], -1)
     prev = np.empty(n, dtype=np.int64)
-    prev[order] = prev_sorted                      # prev[row] = row of the previous event in its group
+    prev[order] = prev_sorted  # prev[row] = row of the previous event in its group
     keys = _key(game, idx)
     by_key = np.argsort(keys, kind="stable")
     pos = np.clip(np.searchsorted(keys[by_key], shot_keys), 0, n - 1)

@@ -4,6 +4,7 @@ Each function takes the shot context (`oa.features.context`) and returns one val
 shot. They are used by both feature sets; tracking games simply have better versions of
 some of them (see `oa.features.tracking`).
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -14,14 +15,35 @@ from oa.rink import RINK, angle_to_net, distance_to_net
 from oa.schema import SHOT_TYPES
 
 BOTH = (PBP, TRACKING)
-REBOUND_S = 3.0          # an attempt this soon after the team's previous attempt is a rebound
-RUSH_S = 4.0             # ... this soon after an event outside the zone is a rush
+REBOUND_S = 3.0  # an attempt this soon after the team's previous attempt is a rebound
+RUSH_S = 4.0  # ... this soon after an event outside the zone is a rush
 
-PREV_EVENTS = ("FACEOFF", "SHOT", "MISS", "BLOCK", "GOAL", "HIT", "TAKEAWAY", "GIVEAWAY", "PASS",
-               "ZONE_ENTRY", "PENALTY", "STOPPAGE", "OTHER", "NONE")
+PREV_EVENTS = (
+    "FACEOFF",
+    "SHOT",
+    "MISS",
+    "BLOCK",
+    "GOAL",
+    "HIT",
+    "TAKEAWAY",
+    "GIVEAWAY",
+    "PASS",
+    "ZONE_ENTRY",
+    "PENALTY",
+    "STOPPAGE",
+    "OTHER",
+    "NONE",
+)
 STRENGTHS = ("5v5", "PP", "SH", "4v4", "3v3", "EA", "vsEA")
-STRENGTH_WORDS = {"5v5": "5-on-5", "PP": "on the power play", "SH": "shorthanded", "4v4": "4-on-4",
-                  "3v3": "3-on-3", "EA": "extra attacker (own goalie pulled)", "vsEA": "opponent's goalie pulled"}
+STRENGTH_WORDS = {
+    "5v5": "5-on-5",
+    "PP": "on the power play",
+    "SH": "shorthanded",
+    "4v4": "4-on-4",
+    "3v3": "3-on-3",
+    "EA": "extra attacker (own goalie pulled)",
+    "vsEA": "opponent's goalie pulled",
+}
 
 
 @factor("distance", "Distance", "ft", "num", "location", BOTH, say_num("{:.0f} ft from the net"))
@@ -36,10 +58,19 @@ def angle(ctx: Ctx) -> np.ndarray:
     return angle_to_net(ctx["x"], ctx["y"])
 
 
-@factor("shot_type", "Shot type", "", "cat", "shot", BOTH,
-        say_cat({t: f"{t.lower()} shot" for t in SHOT_TYPES} | {"TIP": "tip-in", "DEFLECTION": "deflection",
-                                                                 "WRAP": "wraparound", "UNKNOWN": "shot type unknown"}),
-        categories=SHOT_TYPES)
+@factor(
+    "shot_type",
+    "Shot type",
+    "",
+    "cat",
+    "shot",
+    BOTH,
+    say_cat(
+        {t: f"{t.lower()} shot" for t in SHOT_TYPES}
+        | {"TIP": "tip-in", "DEFLECTION": "deflection", "WRAP": "wraparound", "UNKNOWN": "shot type unknown"}
+    ),
+    categories=SHOT_TYPES,
+)
 def shot_type(ctx: Ctx) -> np.ndarray:
     """Wrist, snap, slap, backhand, tip, deflection or wraparound; missing when the source does not say.
 
@@ -51,8 +82,15 @@ def shot_type(ctx: Ctx) -> np.ndarray:
     return np.where(t == "UNKNOWN", None, t).astype(object)
 
 
-@factor("off_wing", "Off wing", "", "bool", "location", BOTH,
-        say_bool("shooting from the off wing", "shooting from the strong side", missing="shooter's hand unknown"))
+@factor(
+    "off_wing",
+    "Off wing",
+    "",
+    "bool",
+    "location",
+    BOTH,
+    say_bool("shooting from the off wing", "shooting from the strong side", missing="shooter's hand unknown"),
+)
 def off_wing(ctx: Ctx) -> np.ndarray:
     """A left shot shooting from the right side (or a right shot from the left) opens the net."""
     hand = ctx["shoots"]
@@ -61,13 +99,33 @@ def off_wing(ctx: Ctx) -> np.ndarray:
     return np.where((hand == "L") | (hand == "R"), out, np.nan)
 
 
-@factor("prev_event", "Previous event", "", "cat", "movement", BOTH,
-        say_cat({"FACEOFF": "right off a faceoff", "SHOT": "after a shot on goal", "MISS": "after a missed shot",
-                 "BLOCK": "after a blocked shot", "GOAL": "after a goal", "HIT": "after a hit",
-                 "TAKEAWAY": "after a takeaway", "GIVEAWAY": "after a giveaway", "PASS": "after a pass",
-                 "ZONE_ENTRY": "after a zone entry", "PENALTY": "after a penalty", "STOPPAGE": "after a stoppage",
-                 "OTHER": "after another event", "NONE": "first event of the period"}),
-        categories=PREV_EVENTS)
+@factor(
+    "prev_event",
+    "Previous event",
+    "",
+    "cat",
+    "movement",
+    BOTH,
+    say_cat(
+        {
+            "FACEOFF": "right off a faceoff",
+            "SHOT": "after a shot on goal",
+            "MISS": "after a missed shot",
+            "BLOCK": "after a blocked shot",
+            "GOAL": "after a goal",
+            "HIT": "after a hit",
+            "TAKEAWAY": "after a takeaway",
+            "GIVEAWAY": "after a giveaway",
+            "PASS": "after a pass",
+            "ZONE_ENTRY": "after a zone entry",
+            "PENALTY": "after a penalty",
+            "STOPPAGE": "after a stoppage",
+            "OTHER": "after another event",
+            "NONE": "first event of the period",
+        }
+    ),
+    categories=PREV_EVENTS,
+)
 def prev_event(ctx: Ctx) -> np.ndarray:
     """The play event just before the shot (either team)."""
     return _event_category(ctx["prev_type"])
@@ -83,75 +141,160 @@ def _event_category(t: np.ndarray) -> np.ndarray:
     return np.where(known, t, np.where(t == None, "NONE", "OTHER")).astype(object)  # noqa: E711
 
 
-@factor("since_prev_s", "Time since previous event", "s", "num", "movement", BOTH,
-        say_num("{:.0f} s after the previous event", missing="no earlier event this period"), step=1.0)
+@factor(
+    "since_prev_s",
+    "Time since previous event",
+    "s",
+    "num",
+    "movement",
+    BOTH,
+    say_num("{:.0f} s after the previous event", missing="no earlier event this period"),
+    step=1.0,
+)
 def since_prev_s(ctx: Ctx) -> np.ndarray:
     """Seconds since the previous play event in the period."""
     return np.clip(ctx["prev_dt"], 0, None)
 
 
-@factor("from_prev_ft", "Distance from previous event", "ft", "num", "movement", (PBP,),
-        say_num("{:.0f} ft from the previous event", missing="previous event not located"))
+@factor(
+    "from_prev_ft",
+    "Distance from previous event",
+    "ft",
+    "num",
+    "movement",
+    (PBP,),
+    say_num("{:.0f} ft from the previous event", missing="previous event not located"),
+)
 def from_prev_ft(ctx: Ctx) -> np.ndarray:
     """How far the puck travelled since the previous event (straight line)."""
     return np.hypot(ctx["x"] - ctx["prev_x"], ctx["y"] - ctx["prev_y"])
 
 
-@factor("prev_speed", "Speed from previous event", "ft/s", "num", "movement", (PBP,),
-        say_num("puck moved {:.0f} ft/s since the previous event", missing="unknown"))
+@factor(
+    "prev_speed",
+    "Speed from previous event",
+    "ft/s",
+    "num",
+    "movement",
+    (PBP,),
+    say_num("puck moved {:.0f} ft/s since the previous event", missing="unknown"),
+)
 def prev_speed(ctx: Ctx) -> np.ndarray:
     """Distance from the previous event over the time since it (a proxy for quick puck movement)."""
     return from_prev_ft(ctx) / np.maximum(ctx["prev_dt"], 1.0)
 
 
-@factor("prev_by_team", "Previous event by", "", "cat", "movement", (PBP,),
-        say_cat({"SAME": "previous event by the shooting team", "OPP": "previous event by the opponent",
-                 "NONE": "no team on the previous event"}), categories=("SAME", "OPP", "NONE"))
+@factor(
+    "prev_by_team",
+    "Previous event by",
+    "",
+    "cat",
+    "movement",
+    (PBP,),
+    say_cat(
+        {
+            "SAME": "previous event by the shooting team",
+            "OPP": "previous event by the opponent",
+            "NONE": "no team on the previous event",
+        }
+    ),
+    categories=("SAME", "OPP", "NONE"),
+)
 def prev_by_team(ctx: Ctx) -> np.ndarray:
     """Whose event came just before: a shot right after the opponent's giveaway is a different chance."""
     pt = ctx["prev_team"]
     return np.where(pt == "", "NONE", np.where(pt == ctx["team"], "SAME", "OPP")).astype(object)
 
 
-@factor("prev_x", "Where the previous event was", "ft", "num", "movement", (PBP,),
-        say_num("previous event {:.0f} ft from centre ice toward the net", missing="previous event not located"))
+@factor(
+    "prev_x",
+    "Where the previous event was",
+    "ft",
+    "num",
+    "movement",
+    (PBP,),
+    say_num("previous event {:.0f} ft from centre ice toward the net", missing="previous event not located"),
+)
 def prev_x(ctx: Ctx) -> np.ndarray:
     """Previous event's position along the rink, toward the attacked net (negative: the shooting team's own half)."""
     return ctx["prev_x"]
 
 
-@factor("prev_east_west", "East-west since previous event", "ft", "num", "movement", (PBP,),
-        say_num("puck moved {:.0f} ft across the ice since the previous event", missing="previous event not located"))
+@factor(
+    "prev_east_west",
+    "East-west since previous event",
+    "ft",
+    "num",
+    "movement",
+    (PBP,),
+    say_num("puck moved {:.0f} ft across the ice since the previous event", missing="previous event not located"),
+)
 def prev_east_west(ctx: Ctx) -> np.ndarray:
     """Lateral distance between the previous event and the shot (a cross-ice play moves the goalie)."""
     return np.abs(ctx["y"] - ctx["prev_y"])
 
 
-@factor("prev2_event", "Event before that", "", "cat", "movement", (PBP,),
-        say_cat({"FACEOFF": "a faceoff before that", "SHOT": "a shot on goal before that",
-                 "MISS": "a missed shot before that", "BLOCK": "a blocked shot before that",
-                 "GOAL": "a goal before that", "HIT": "a hit before that", "TAKEAWAY": "a takeaway before that",
-                 "GIVEAWAY": "a giveaway before that", "PASS": "a pass before that",
-                 "ZONE_ENTRY": "a zone entry before that", "PENALTY": "a penalty before that",
-                 "STOPPAGE": "a stoppage before that", "OTHER": "another event before that",
-                 "NONE": "nothing earlier this period"}),
-        categories=PREV_EVENTS)
+@factor(
+    "prev2_event",
+    "Event before that",
+    "",
+    "cat",
+    "movement",
+    (PBP,),
+    say_cat(
+        {
+            "FACEOFF": "a faceoff before that",
+            "SHOT": "a shot on goal before that",
+            "MISS": "a missed shot before that",
+            "BLOCK": "a blocked shot before that",
+            "GOAL": "a goal before that",
+            "HIT": "a hit before that",
+            "TAKEAWAY": "a takeaway before that",
+            "GIVEAWAY": "a giveaway before that",
+            "PASS": "a pass before that",
+            "ZONE_ENTRY": "a zone entry before that",
+            "PENALTY": "a penalty before that",
+            "STOPPAGE": "a stoppage before that",
+            "OTHER": "another event before that",
+            "NONE": "nothing earlier this period",
+        }
+    ),
+    categories=PREV_EVENTS,
+)
 def prev2_event(ctx: Ctx) -> np.ndarray:
     """The play event before the previous one: one event of context says "after a hit", two say
     "a hit, then a takeaway" (a turnover sequence) or "a faceoff, then a shot" (a set play)."""
     return _event_category(ctx["prev2_type"])
 
 
-@factor("since_prev2_s", "Time since the event before that", "s", "num", "movement", (PBP,),
-        say_num("{:.0f} s after the event before the previous one", missing="no such event this period"), step=1.0)
+@factor(
+    "since_prev2_s",
+    "Time since the event before that",
+    "s",
+    "num",
+    "movement",
+    (PBP,),
+    say_num("{:.0f} s after the event before the previous one", missing="no such event this period"),
+    step=1.0,
+)
 def since_prev2_s(ctx: Ctx) -> np.ndarray:
     """Seconds since the play event before the previous one: how fast the last two plays came."""
     return np.clip(ctx["prev2_dt"], 0, None)
 
 
-@factor("team_attempts_10s", "Attempts in the last 10 s", "attempts", "num", "movement", (PBP,),
-        say_count("no attempt by the team in the last 10 s", "1 earlier attempt by the team in the last 10 s",
-                  "{} earlier attempts by the team in the last 10 s"))
+@factor(
+    "team_attempts_10s",
+    "Attempts in the last 10 s",
+    "attempts",
+    "num",
+    "movement",
+    (PBP,),
+    say_count(
+        "no attempt by the team in the last 10 s",
+        "1 earlier attempt by the team in the last 10 s",
+        "{} earlier attempts by the team in the last 10 s",
+    ),
+)
 def team_attempts_10s(ctx: Ctx) -> np.ndarray:
     """The shooting team's attempts (blocked ones too) in the 10 s before this one, this period:
     sustained pressure leaves a scrambling defence, which a single 'rebound' flag does not count."""
@@ -164,8 +307,15 @@ def rebound(ctx: Ctx) -> np.ndarray:
     return (ctx["prev_att_dt"] <= REBOUND_S).astype(float)
 
 
-@factor("rebound_angle", "Rebound angle change", "deg", "num", "movement", BOTH,
-        say_num("goalie had to swing {:.0f}° from the first shot", missing="not a rebound"))
+@factor(
+    "rebound_angle",
+    "Rebound angle change",
+    "deg",
+    "num",
+    "movement",
+    BOTH,
+    say_num("goalie had to swing {:.0f}° from the first shot", missing="not a rebound"),
+)
 def rebound_angle(ctx: Ctx) -> np.ndarray:
     """For rebounds: how far the angle to the net moved between the first shot and this one."""
     a0 = np.degrees(np.arctan2(ctx["prev_att_y"], RINK.goal_line_x - ctx["prev_att_x"]))
@@ -174,15 +324,23 @@ def rebound_angle(ctx: Ctx) -> np.ndarray:
     return np.where(ctx["prev_att_dt"] <= REBOUND_S, d, np.nan)
 
 
-@factor("rebound_angle_speed", "Rebound angle speed", "deg/s", "num", "movement", (PBP,),
-        say_num("angle changed {:.0f}° per second since the first shot", missing="not a rebound"))
+@factor(
+    "rebound_angle_speed",
+    "Rebound angle speed",
+    "deg/s",
+    "num",
+    "movement",
+    (PBP,),
+    say_num("angle changed {:.0f}° per second since the first shot", missing="not a rebound"),
+)
 def rebound_angle_speed(ctx: Ctx) -> np.ndarray:
     """Rebound angle change over the time since the first shot: how fast the goalie had to move."""
     return rebound_angle(ctx) / np.maximum(ctx["prev_att_dt"], 0.5)
 
 
-@factor("rush_pbp", "Rush (play-by-play)", "", "bool", "movement", (PBP,),
-        say_bool("off the rush", "set play in the zone"))
+@factor(
+    "rush_pbp", "Rush (play-by-play)", "", "bool", "movement", (PBP,), say_bool("off the rush", "set play in the zone")
+)
 def rush_pbp(ctx: Ctx) -> np.ndarray:
     """The previous event was outside the attacking zone within the last 4 s."""
     return ((ctx["prev_dt"] <= RUSH_S) & (ctx["prev_x"] < RINK.blue_line_x)).astype(float)
@@ -246,8 +404,7 @@ def period(ctx: Ctx) -> np.ndarray:
     return np.minimum(ctx["period"].astype(float), 4.0)
 
 
-@factor("time_left_s", "Time left in period", "s", "num", "state", BOTH,
-        _say_clock, step=10.0)
+@factor("time_left_s", "Time left in period", "s", "num", "state", BOTH, _say_clock, step=10.0)
 def time_left_s(ctx: Ctx) -> np.ndarray:
     """Seconds left in the period (regular-season overtime is 5 minutes)."""
     per = ctx["period"].astype(float)
@@ -261,8 +418,15 @@ def is_home(ctx: Ctx) -> np.ndarray:
     return ctx["is_home"].astype(float)
 
 
-@factor("goalie_height", "Goalie height", "in", "num", "goalie", BOTH,
-        say_num("goalie is {:.0f} in tall", missing="goalie height unknown"))
+@factor(
+    "goalie_height",
+    "Goalie height",
+    "in",
+    "num",
+    "goalie",
+    BOTH,
+    say_num("goalie is {:.0f} in tall", missing="goalie height unknown"),
+)
 def goalie_height(ctx: Ctx) -> np.ndarray:
     """Height of the goalie in net, from the roster."""
     return ctx["goalie_height"].astype(float)

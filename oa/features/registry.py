@@ -13,10 +13,11 @@ modules), which happens before any module can import this one, so the registry i
 seen half-filled. Read it through `factor_named`, `all_factors`, `feature_set` or
 `factor_labels`, never as a dict: an unknown name is an error, not a silent miss.
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 
@@ -31,15 +32,15 @@ class Factor:
 
     name: str
     label: str
-    unit: str                            # "ft", "deg", "s", "mph", "ft/s", "in", "" ...
-    kind: str                            # "num", "bool" or "cat"
-    group: str                           # one of GROUPS, for the dashboard
-    sets: tuple[str, ...]                # feature sets that use it
-    needs_clip: bool                     # reads tracking frames (else only the shot row and events)
-    fn: Callable                         # fn(ctx) or fn(ctx, clips) -> np.ndarray of length n
-    say: Callable[[object], str]         # one value in words; NaN/None means unknown
-    step: float = 1.0                    # rounding before saying (few distinct labels, fast)
-    categories: tuple[str, ...] = ()     # for kind == "cat", in a fixed order
+    unit: str  # "ft", "deg", "s", "mph", "ft/s", "in", "" ...
+    kind: str  # "num", "bool" or "cat"
+    group: str  # one of GROUPS, for the dashboard
+    sets: tuple[str, ...]  # feature sets that use it
+    needs_clip: bool  # reads tracking frames (else only the shot row and events)
+    fn: Callable  # fn(ctx) or fn(ctx, clips) -> np.ndarray of length n
+    say: Callable[[object], str]  # one value in words; NaN/None means unknown
+    step: float = 1.0  # rounding before saying (few distinct labels, fast)
+    categories: tuple[str, ...] = ()  # for kind == "cat", in a fixed order
     doc: str = ""
 
     @property
@@ -57,7 +58,7 @@ class Factor:
         v = values.astype(float)
         r = np.round(v / self.step) * self.step if self.kind == "num" else v
         nan = np.isnan(r)
-        r = np.where(nan, np.inf, r)             # one key for all unknowns
+        r = np.where(nan, np.inf, r)  # one key for all unknowns
         uniq, inv = np.unique(r, return_inverse=True)
         said = np.array([self.say(float("nan") if np.isinf(u) else float(u)) for u in uniq], dtype=object)
         return said[inv]
@@ -78,8 +79,18 @@ class UnknownFactor(KeyError):
         return str(self.args[0])
 
 
-def factor(name: str, label: str, unit: str, kind: str, group: str, sets: tuple[str, ...], say: Callable,
-           step: float = 1.0, categories: tuple[str, ...] = (), needs_clip: bool = False) -> Callable:
+def factor(
+    name: str,
+    label: str,
+    unit: str,
+    kind: str,
+    group: str,
+    sets: tuple[str, ...],
+    say: Callable,
+    step: float = 1.0,
+    categories: tuple[str, ...] = (),
+    needs_clip: bool = False,
+) -> Callable:
     """Register the decorated function as a factor (its docstring is the factor's doc)."""
     if kind not in ("num", "bool", "cat") or group not in GROUPS or not set(sets) <= set(FEATURE_SETS):
         raise ValueError(f"factor {name}: bad kind, group or sets")
@@ -89,9 +100,22 @@ def factor(name: str, label: str, unit: str, kind: str, group: str, sets: tuple[
     def register(fn: Callable) -> Callable:
         if name in _REGISTRY:
             raise ValueError(f"factor {name} registered twice")
-        _REGISTRY[name] = Factor(name, label, unit, kind, group, tuple(sets), needs_clip, fn, say, step,
-                                tuple(categories), (fn.__doc__ or "").strip())
+        _REGISTRY[name] = Factor(
+            name,
+            label,
+            unit,
+            kind,
+            group,
+            tuple(sets),
+            needs_clip,
+            fn,
+            say,
+            step,
+            tuple(categories),
+            (fn.__doc__ or "").strip(),
+        )
         return fn
+
     return register
 
 
@@ -132,37 +156,45 @@ def unknown(v: object) -> bool:
 
 def say_num(fmt: str, missing: str = "unknown") -> Callable[[object], str]:
     """A sayer from a format string such as '{:.0f} ft from the net'."""
+
     def say(v: object) -> str:
         return missing if unknown(v) else fmt.format(v)
+
     return say
 
 
 def say_bool(yes: str, no: str, missing: str = "unknown") -> Callable[[object], str]:
     def say(v: object) -> str:
         return missing if unknown(v) else (yes if float(v) >= 0.5 else no)  # type: ignore[arg-type]
+
     return say
 
 
 def say_cat(words: dict[str, str], missing: str = "unknown") -> Callable[[object], str]:
     def say(v: object) -> str:
         return missing if unknown(v) or v == "" else words.get(str(v), str(v).lower())
+
     return say
 
 
 def say_count(zero: str, one: str, many: str, missing: str = "unknown") -> Callable[[object], str]:
     """Counts in words: 'no screen', '1 body screening', '3 bodies screening'."""
+
     def say(v: object) -> str:
         if unknown(v):
             return missing
         k = int(round(float(v)))  # type: ignore[arg-type]
         return zero if k == 0 else (one if k == 1 else many.format(k))
+
     return say
 
 
 def say_small(small: float, below: str, fmt: str, missing: str = "unknown") -> Callable[[object], str]:
     """Like say_num, with its own words for values under `small` ('goalie set', not 'moving 0 ft/s')."""
+
     def say(v: object) -> str:
         if unknown(v):
             return missing
         return below if float(v) < small else fmt.format(v)  # type: ignore[arg-type]
+
     return say

@@ -16,6 +16,7 @@ so those factors, and the puck's swing around the net in the last second, keep t
 values of the real shot. The shooter's and puck's speeds and the east-west movement do
 not change under a translation.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -26,12 +27,33 @@ from oa.features.compute import shot_factor_arrays
 from oa.schema import PUCK_ID
 
 # the play before the shot: read from the puck's path relative to the passer, the blue line and the net
-KEPT = ("possession_s", "one_timer", "since_pass_s", "cross_middle", "since_entry_s", "entry_lane", "entry_type",
-        "rush", "angle_change")
+KEPT = (
+    "possession_s",
+    "one_timer",
+    "since_pass_s",
+    "cross_middle",
+    "since_entry_s",
+    "entry_lane",
+    "entry_type",
+    "rush",
+    "angle_change",
+)
 # factors that follow the spot (the rest are the game state, the shooter's and goalie's motion, the shot type)
-FOLLOW_SPOT = ("distance", "angle", "off_wing", "goalie_travel", "screens", "lane_blockers", "lane_mates",
-               "pressure_ft", "from_prev_ft", "prev_speed", "prev_east_west", "rebound_angle",
-               "rebound_angle_speed")
+FOLLOW_SPOT = (
+    "distance",
+    "angle",
+    "off_wing",
+    "goalie_travel",
+    "screens",
+    "lane_blockers",
+    "lane_mates",
+    "pressure_ft",
+    "from_prev_ft",
+    "prev_speed",
+    "prev_east_west",
+    "rebound_angle",
+    "rebound_angle_speed",
+)
 
 
 def moved_frames(frames: pd.DataFrame, shooter_id: object, dx: float, dy: float, flipped: bool) -> pd.DataFrame:
@@ -43,7 +65,7 @@ def moved_frames(frames: pd.DataFrame, shooter_id: object, dx: float, dy: float,
     sign = -1.0 if flipped else 1.0
     out = frames.copy()
     who = out["entity_id"] == PUCK_ID
-    if shooter_id is not None and shooter_id == shooter_id:          # not NaN
+    if shooter_id is not None and shooter_id == shooter_id:  # not NaN
         who |= out["entity_id"] == int(shooter_id)
     out.loc[who, "x"] = out.loc[who, "x"].astype(float) + sign * dx
     out.loc[who, "y"] = out.loc[who, "y"].astype(float) + sign * dy
@@ -53,13 +75,25 @@ def moved_frames(frames: pd.DataFrame, shooter_id: object, dx: float, dy: float,
 def _index(frames: pd.DataFrame | None, home_team: str) -> FrameIndex | None:
     if frames is None or frames.empty:
         return None
-    return FrameIndex(frames["frame_idx"].to_numpy(), frames["entity_id"].to_numpy(),
-                      sides(frames["team"].to_numpy(dtype=object), home_team),
-                      frames["x"].to_numpy(dtype=float), frames["y"].to_numpy(dtype=float))
+    return FrameIndex(
+        frames["frame_idx"].to_numpy(),
+        frames["entity_id"].to_numpy(),
+        sides(frames["team"].to_numpy(dtype=object), home_team),
+        frames["x"].to_numpy(dtype=float),
+        frames["y"].to_numpy(dtype=float),
+    )
 
 
-def shot_factors_at(shot: pd.DataFrame, events: pd.DataFrame, players: pd.DataFrame, games: pd.DataFrame,
-                    frames: pd.DataFrame | None, goalie_ids: set[int], x: float, y: float) -> dict[str, object]:
+def shot_factors_at(
+    shot: pd.DataFrame,
+    events: pd.DataFrame,
+    players: pd.DataFrame,
+    games: pd.DataFrame,
+    frames: pd.DataFrame | None,
+    goalie_ids: set[int],
+    x: float,
+    y: float,
+) -> dict[str, object]:
     """Every factor of the one shot in `shot` had it been released at (x, y) (normalised feet).
 
     `frames` are the shot's tracking rows up to and including its release frame (None:

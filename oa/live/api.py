@@ -22,6 +22,7 @@ spelled out with a backslash in the answer. No input is a 500 (fuzzed from /open
 Models are read once at start from the store, which is closed again at once; a damaged
 model file stops the API at start (`ModelError` naming the file), it never serves without it.
 """
+
 from __future__ import annotations
 
 import json
@@ -57,14 +58,14 @@ from oa.store import Store
 
 log = logging.getLogger("oa.api")
 
-MAX_RECORDS = 20_000     # tracking records per request (5 s of 13 entities at 240 fps is ~15,700)
-MAX_EVENTS = 2_000       # a whole game has ~260
+MAX_RECORDS = 20_000  # tracking records per request (5 s of 13 entities at 240 fps is ~15,700)
+MAX_EVENTS = 2_000  # a whole game has ~260
 MAX_ROSTER = 200
-MAX_BODY = 4_000_000     # bytes; 20,000 records are about 1.4 MB of JSON
+MAX_BODY = 4_000_000  # bytes; 20,000 records are about 1.4 MB of JSON
 PERIOD_S = 1200.0
-BIGINT = 2**63 - 1       # ids are the store's BIGINT columns (game_id, shot_id, player ids) ...
-INTEGER = 2**31 - 1      # ... counts and indexes its INTEGER ones (event_idx, frame_idx, goals)
-SHOOTER_STANDIN, GOALIE_STANDIN = -1, -2   # player ids for a hand / height given without an id (play-by-play)
+BIGINT = 2**63 - 1  # ids are the store's BIGINT columns (game_id, shot_id, player ids) ...
+INTEGER = 2**31 - 1  # ... counts and indexes its INTEGER ones (event_idx, frame_idx, goals)
+SHOOTER_STANDIN, GOALIE_STANDIN = -1, -2  # player ids for a hand / height given without an id (play-by-play)
 
 Team = Annotated[str, StringConstraints(min_length=1, max_length=16)]
 ShotType = Literal[SHOT_TYPES]  # type: ignore[valid-type]
@@ -84,7 +85,9 @@ class GameInfo(_Strict):
     home_team: Team = Field("HOME", description="home team code, as in the frames' `team`")
     away_team: Team = Field("AWAY", description="away team code")
     fps: float | None = Field(None, ge=1, le=240, description="tracking frame rate; required with `frames`")
-    game_type: Literal["R", "P", "O"] = Field("R", description="R regular season, P playoffs (20-minute overtime), O other")
+    game_type: Literal["R", "P", "O"] = Field(
+        "R", description="R regular season, P playoffs (20-minute overtime), O other"
+    )
 
 
 class RosterEntry(_Strict):
@@ -100,7 +103,9 @@ class RosterEntry(_Strict):
 class EventIn(_Strict):
     """An earlier play-by-play event of the game (only the shot's period is used). Coordinates as recorded."""
 
-    event_idx: int = Field(ge=0, le=INTEGER, description="order of the event in the game; must be below the shot's `event_idx`")
+    event_idx: int = Field(
+        ge=0, le=INTEGER, description="order of the event in the game; must be below the shot's `event_idx`"
+    )
     period: int = Field(ge=1, le=9)
     game_seconds: float = Field(ge=0, description="seconds since the start of the game")
     type: EventType = Field(description="event type: " + ", ".join(EVENT_TYPES))
@@ -130,39 +135,71 @@ class ScoreRequest(_Strict):
 
     shot_id: int = Field(0, ge=0, le=BIGINT, description="echoed back")
     game_id: int = Field(0, ge=0, le=BIGINT)
-    event_idx: int | None = Field(None, ge=0, le=INTEGER, description="the shot's place in the game's events; default: after the last of `events`")
+    event_idx: int | None = Field(
+        None, ge=0, le=INTEGER, description="the shot's place in the game's events; default: after the last of `events`"
+    )
     period: int = Field(1, ge=1, le=9, description="4 and up are overtime")
-    period_seconds: float | None = Field(None, ge=0, le=PERIOD_S, description="seconds into the period; default from game_seconds, else 0")
-    game_seconds: float | None = Field(None, ge=0, description="seconds since the start of the game; default (period - 1) * 1200 + period_seconds")
+    period_seconds: float | None = Field(
+        None, ge=0, le=PERIOD_S, description="seconds into the period; default from game_seconds, else 0"
+    )
+    game_seconds: float | None = Field(
+        None, ge=0, description="seconds since the start of the game; default (period - 1) * 1200 + period_seconds"
+    )
     team: Team | None = Field(None, description="shooting team; default the game's home or away team per `is_home`")
     opponent: Team | None = Field(None, description="defending team; default the other team")
     is_home: bool = Field(True, description="the shooting team is the home team")
     shooter_id: int | None = Field(None, ge=1, le=BIGINT)
-    goalie_id: int | None = Field(None, ge=1, le=BIGINT, description="the goalie in net; null with an empty net or when unknown")
-    x: float = Field(ge=X["lo"], le=X["hi"], description="feet, normalised: the shooting team attacks the net at x = +89")
+    goalie_id: int | None = Field(
+        None, ge=1, le=BIGINT, description="the goalie in net; null with an empty net or when unknown"
+    )
+    x: float = Field(
+        ge=X["lo"], le=X["hi"], description="feet, normalised: the shooting team attacks the net at x = +89"
+    )
     y: float = Field(ge=Y["lo"], le=Y["hi"], description="feet across the rink, normalised like x")
-    flipped: bool = Field(False, description="the shooting team attacks -x as recorded: events and frames are rotated 180 degrees to match x, y")
+    flipped: bool = Field(
+        False,
+        description="the shooting team attacks -x as recorded: events and frames are rotated 180 degrees to match x, y",
+    )
     shot_type: ShotType = Field("WRIST", description="one of " + ", ".join(SHOT_TYPES))
     strength: Annotated[str, StringConstraints(pattern=r"^[0-6]v[0-6]$")] | None = Field(
-        None, description="skaters, shooter's side first, e.g. 5v4; default from skaters_for/against, else 5v5")
+        None, description="skaters, shooter's side first, e.g. 5v4; default from skaters_for/against, else 5v5"
+    )
     skaters_for: int | None = Field(None, ge=0, le=6, description="default from strength, else 5")
     skaters_against: int | None = Field(None, ge=0, le=6, description="default from strength, else 5")
     empty_net: bool = Field(False, description="the defending goalie was off the ice")
     score_for: int = Field(0, ge=0, le=INTEGER, description="shooting team's goals before the shot")
     score_against: int = Field(0, ge=0, le=INTEGER)
-    release_frame: int | None = Field(None, ge=0, le=INTEGER, description="tracking only: first frame with the puck in flight; the last frame of `frames`")
+    release_frame: int | None = Field(
+        None,
+        ge=0,
+        le=INTEGER,
+        description="tracking only: first frame with the puck in flight; the last frame of `frames`",
+    )
     shooter_shoots: Literal["L", "R"] | None = Field(None, description="shorthand for the shooter's roster entry: hand")
     goalie_height_in: float | None = Field(
-        None, ge=48, le=96, description="shorthand for the goalie's roster entry: height. If neither this nor the roster "
+        None,
+        ge=48,
+        le=96,
+        description="shorthand for the goalie's roster entry: height. If neither this nor the roster "
         "gives it and the net is not empty, the store's median goalie height is used (GET /health): the models read an "
-        "unknown goalie height much like an empty net")
+        "unknown goalie height much like an empty net",
+    )
     game: GameInfo | None = Field(None, description="the game; required with frames")
-    roster: list[RosterEntry] = Field(default_factory=list, max_length=MAX_ROSTER,
-                                      description="players (hand, height, goalies); with frames, every goalie on the ice")
-    events: list[EventIn] = Field(default_factory=list, max_length=MAX_EVENTS,
-                                  description="earlier play-by-play events (the previous event and attempt of the period are factors)")
-    frames: list[FrameRecord] | None = Field(None, max_length=MAX_RECORDS,
-                                             description=f"tracking records ending at release_frame, any order, at most {MAX_RECORDS:,}")
+    roster: list[RosterEntry] = Field(
+        default_factory=list,
+        max_length=MAX_ROSTER,
+        description="players (hand, height, goalies); with frames, every goalie on the ice",
+    )
+    events: list[EventIn] = Field(
+        default_factory=list,
+        max_length=MAX_EVENTS,
+        description="earlier play-by-play events (the previous event and attempt of the period are factors)",
+    )
+    frames: list[FrameRecord] | None = Field(
+        None,
+        max_length=MAX_RECORDS,
+        description=f"tracking records ending at release_frame, any order, at most {MAX_RECORDS:,}",
+    )
 
 
 class TopFactor(BaseModel):
@@ -184,25 +221,60 @@ class ScoreResponse(BaseModel):
 
 
 EXAMPLES = {
-    "pbp-minimal": {"summary": "Play-by-play, minimal",
-                    "value": {"x": 78.0, "y": -6.5, "shot_type": "WRIST"}},
-    "pbp": {"summary": "Play-by-play with context",
-            "value": {"shot_id": 7, "period": 2, "period_seconds": 754.0, "team": "BOS", "opponent": "TOR",
-                      "is_home": False, "x": 72.0, "y": 9.0, "shot_type": "SNAP", "strength": "5v4",
-                      "score_for": 1, "score_against": 2, "shooter_shoots": "L", "goalie_height_in": 75.0,
-                      "game": {"home_team": "TOR", "away_team": "BOS"},
-                      "events": [{"event_idx": 40, "period": 2, "game_seconds": 1951.0, "type": "PASS",
-                                  "team": "BOS", "x": -60.0, "y": 20.0}]}},
-    "tracking": {"summary": "Tracking (a 3-frame window; send the last 5 s)",
-                 "value": {"shot_id": 9, "x": 70.0, "y": 4.0, "shot_type": "WRIST", "shooter_id": 11,
-                           "goalie_id": 31, "release_frame": 1210,
-                           "game": {"home_team": "HOM", "away_team": "AWY", "fps": 30},
-                           "roster": [{"player_id": 11, "team": "HOM", "position": "C", "shoots": "L"},
-                                      {"player_id": 31, "team": "AWY", "position": "G", "height_in": 75.0}],
-                           "frames": [{"frame_idx": f, "entity_id": e, "team": t, "x": x + 0.5 * k, "y": y}
-                                      for k, f in enumerate((1208, 1209, 1210))
-                                      for e, t, x, y in ((0, None, 69.0, 4.0), (11, "HOM", 68.5, 5.0),
-                                                         (31, "AWY", 86.0, 0.5))]}},
+    "pbp-minimal": {"summary": "Play-by-play, minimal", "value": {"x": 78.0, "y": -6.5, "shot_type": "WRIST"}},
+    "pbp": {
+        "summary": "Play-by-play with context",
+        "value": {
+            "shot_id": 7,
+            "period": 2,
+            "period_seconds": 754.0,
+            "team": "BOS",
+            "opponent": "TOR",
+            "is_home": False,
+            "x": 72.0,
+            "y": 9.0,
+            "shot_type": "SNAP",
+            "strength": "5v4",
+            "score_for": 1,
+            "score_against": 2,
+            "shooter_shoots": "L",
+            "goalie_height_in": 75.0,
+            "game": {"home_team": "TOR", "away_team": "BOS"},
+            "events": [
+                {
+                    "event_idx": 40,
+                    "period": 2,
+                    "game_seconds": 1951.0,
+                    "type": "PASS",
+                    "team": "BOS",
+                    "x": -60.0,
+                    "y": 20.0,
+                }
+            ],
+        },
+    },
+    "tracking": {
+        "summary": "Tracking (a 3-frame window; send the last 5 s)",
+        "value": {
+            "shot_id": 9,
+            "x": 70.0,
+            "y": 4.0,
+            "shot_type": "WRIST",
+            "shooter_id": 11,
+            "goalie_id": 31,
+            "release_frame": 1210,
+            "game": {"home_team": "HOM", "away_team": "AWY", "fps": 30},
+            "roster": [
+                {"player_id": 11, "team": "HOM", "position": "C", "shoots": "L"},
+                {"player_id": 31, "team": "AWY", "position": "G", "height_in": 75.0},
+            ],
+            "frames": [
+                {"frame_idx": f, "entity_id": e, "team": t, "x": x + 0.5 * k, "y": y}
+                for k, f in enumerate((1208, 1209, 1210))
+                for e, t, x, y in ((0, None, 69.0, 4.0), (11, "HOM", 68.5, 5.0), (31, "AWY", 86.0, 0.5))
+            ],
+        },
+    },
 }
 
 
@@ -223,13 +295,20 @@ def _error(e: dict) -> dict:
     """One validation error for the answer: type, field, message, and the input only if it is a short scalar
     (never a whole echoed body; NaN is not JSON). Integers of any size are echoed (JSON has no limit);
     strings, field names included, are made encodable first."""
-    out = {"type": e.get("type", "value_error"), "loc": [_text(x) for x in e.get("loc", ())],
-           "msg": _text(e.get("msg", ""))}
+    out = {
+        "type": e.get("type", "value_error"),
+        "loc": [_text(x) for x in e.get("loc", ())],
+        "msg": _text(e.get("msg", "")),
+    }
     if out["loc"] == ["body"] and out["type"] == "missing":
         out["msg"] = "the body is empty: send a JSON object with at least x and y"
     v = e.get("input")
-    if v is None or isinstance(v, (bool, int)) or (isinstance(v, float) and math.isfinite(v)) or \
-            (isinstance(v, str) and len(v) <= 100):
+    if (
+        v is None
+        or isinstance(v, (bool, int))
+        or (isinstance(v, float) and math.isfinite(v))
+        or (isinstance(v, str) and len(v) <= 100)
+    ):
         out["input"] = _text(v)
     return out
 
@@ -245,9 +324,15 @@ def _teams(r: ScoreRequest) -> tuple[dict, str, str]:
         want, other = (home, away) if r.is_home else (away, home)
         side = "home" if r.is_home else "away"
         if r.team is not None and r.team != want:
-            raise RequestError(("team",), f"team {r.team!r} is not the game's {side} team {want!r} (is_home is {str(r.is_home).lower()})")
+            raise RequestError(
+                ("team",),
+                f"team {r.team!r} is not the game's {side} team {want!r} (is_home is {str(r.is_home).lower()})",
+            )
         if r.opponent is not None and r.opponent != other:
-            raise RequestError(("opponent",), f"opponent {r.opponent!r} is not the game's {'away' if r.is_home else 'home'} team {other!r}")
+            raise RequestError(
+                ("opponent",),
+                f"opponent {r.opponent!r} is not the game's {'away' if r.is_home else 'home'} team {other!r}",
+            )
         team, opp = want, other
     else:
         team = r.team or ("HOME" if r.is_home else "AWAY")
@@ -255,8 +340,14 @@ def _teams(r: ScoreRequest) -> tuple[dict, str, str]:
         if team == opp:
             raise RequestError(("opponent",), f"team and opponent are both {team!r}")
         home, away = (team, opp) if r.is_home else (opp, team)
-    game = {"game_id": r.game_id, "home_team": home, "away_team": away, "has_tracking": r.frames is not None,
-            "fps": (g.fps if g is not None and g.fps is not None else 30.0), "game_type": g.game_type if g else "R"}
+    game = {
+        "game_id": r.game_id,
+        "home_team": home,
+        "away_team": away,
+        "has_tracking": r.frames is not None,
+        "fps": (g.fps if g is not None and g.fps is not None else 30.0),
+        "game_type": g.game_type if g else "R",
+    }
     return game, team, opp
 
 
@@ -269,8 +360,11 @@ def _clock(r: ScoreRequest) -> tuple[float, float]:
         return r.period_seconds, r.game_seconds
     ps = r.game_seconds - start
     if not 0 <= ps <= PERIOD_S:
-        raise RequestError(("period_seconds",), f"game_seconds {r.game_seconds:g} is not in period {r.period} "
-                           f"({start:g}-{start + PERIOD_S:g}); give period_seconds")
+        raise RequestError(
+            ("period_seconds",),
+            f"game_seconds {r.game_seconds:g} is not in period {r.period} "
+            f"({start:g}-{start + PERIOD_S:g}); give period_seconds",
+        )
     return ps, r.game_seconds
 
 
@@ -279,14 +373,18 @@ def _skaters(r: ScoreRequest) -> tuple[str, int, int]:
     if r.strength is not None:
         a, b = (int(v) for v in r.strength.split("v"))
         if (sf is not None and sf != a) or (sa is not None and sa != b):
-            raise RequestError(("strength",), f"strength {r.strength} disagrees with skaters_for/skaters_against {sf}/{sa}")
+            raise RequestError(
+                ("strength",), f"strength {r.strength} disagrees with skaters_for/skaters_against {sf}/{sa}"
+            )
         return r.strength, a, b
     sf = 5 if sf is None else sf
     sa = 5 if sa is None else sa
     return f"{sf}v{sa}", sf, sa
 
 
-def _roster(r: ScoreRequest, team: str, opp: str, goalie_height: float | None) -> tuple[list[dict], int | None, int | None]:
+def _roster(
+    r: ScoreRequest, team: str, opp: str, goalie_height: float | None
+) -> tuple[list[dict], int | None, int | None]:
     """Roster rows (with the hand/height shorthands added) and the shooter and goalie ids to use.
 
     `goalie_height` is the default height of a goalie the request says nothing about.
@@ -303,13 +401,17 @@ def _roster(r: ScoreRequest, team: str, opp: str, goalie_height: float | None) -
         if shooter in ids:
             raise RequestError(("shooter_shoots",), f"shooter {shooter} is in the roster; give the hand there (shoots)")
         shooter = SHOOTER_STANDIN if shooter is None else shooter
-        roster.append({"player_id": shooter, "team": team, "position": None, "shoots": r.shooter_shoots, "height_in": None})
+        roster.append(
+            {"player_id": shooter, "team": team, "position": None, "shoots": r.shooter_shoots, "height_in": None}
+        )
     height = r.goalie_height_in
     if height is not None:
         if r.empty_net:
             raise RequestError(("goalie_height_in",), "empty_net is true but a goalie height is given")
         if goalie in ids:
-            raise RequestError(("goalie_height_in",), f"goalie {goalie} is in the roster; give the height there (height_in)")
+            raise RequestError(
+                ("goalie_height_in",), f"goalie {goalie} is in the roster; give the height there (height_in)"
+            )
     elif not r.empty_net and goalie not in ids:
         height = goalie_height
     if height is not None:
@@ -325,12 +427,18 @@ def _events(r: ScoreRequest, event_idx: int) -> list[dict]:
         if k and e["event_idx"] == evs[k - 1]["event_idx"]:
             raise RequestError(("events",), f"event_idx {e['event_idx']} appears more than once")
         if e["event_idx"] >= event_idx:
-            raise RequestError(("events",), f"event {e['event_idx']} is not before the shot (event_idx {event_idx}): "
-                               "send only earlier events")
+            raise RequestError(
+                ("events",),
+                f"event {e['event_idx']} is not before the shot (event_idx {event_idx}): send only earlier events",
+            )
         if e["period"] < period:
-            raise RequestError(("events",), f"event {e['event_idx']} is in period {e['period']} after an event of period {period}")
+            raise RequestError(
+                ("events",), f"event {e['event_idx']} is in period {e['period']} after an event of period {period}"
+            )
         if e["period"] > r.period:
-            raise RequestError(("events",), f"event {e['event_idx']} is in period {e['period']}, after the shot's period {r.period}")
+            raise RequestError(
+                ("events",), f"event {e['event_idx']} is in period {e['period']}, after the shot's period {r.period}"
+            )
         period = e["period"]
     return evs
 
@@ -352,8 +460,11 @@ def _frames(r: ScoreRequest, game: dict) -> list[Frames]:
     y = np.fromiter((p.y for p in recs), dtype=float, count=n)
     last = int(f.max())
     if last != r.release_frame:
-        raise RequestError(("frames",), f"frames end at frame {last} but release_frame is {r.release_frame}: "
-                           "send the frames up to and including the release frame, none after")
+        raise RequestError(
+            ("frames",),
+            f"frames end at frame {last} but release_frame is {r.release_frame}: "
+            "send the frames up to and including the release frame, none after",
+        )
     puck = ent == PUCK_ID
     no_team = np.array([t is None for t in team.tolist()], dtype=bool)
     bad = np.flatnonzero(puck & ~no_team)
@@ -362,8 +473,10 @@ def _frames(r: ScoreRequest, game: dict) -> list[Frames]:
     sides = (game["home_team"], game["away_team"])
     bad = np.flatnonzero(~puck & ~np.isin(team, sides))
     if len(bad):
-        raise RequestError(("frames", int(bad[0]), "team"),
-                           f"team {team[bad[0]]!r} of entity {ent[bad[0]]} is neither {sides[0]!r} nor {sides[1]!r} (game.home_team/away_team)")
+        raise RequestError(
+            ("frames", int(bad[0]), "team"),
+            f"team {team[bad[0]]!r} of entity {ent[bad[0]]} is neither {sides[0]!r} nor {sides[1]!r} (game.home_team/away_team)",
+        )
     order = np.lexsort((ent, f))
     f, ent, team, x, y = f[order], ent[order], team[order], x[order], y[order]
     dup = np.flatnonzero((f[1:] == f[:-1]) & (ent[1:] == ent[:-1]))
@@ -371,18 +484,25 @@ def _frames(r: ScoreRequest, game: dict) -> list[Frames]:
         k = dup[0]
         raise RequestError(("frames", int(order[k + 1])), f"entity {ent[k]} appears twice in frame {f[k]}")
     cuts = np.flatnonzero(np.diff(f)) + 1
-    return [Frames(r.game_id, int(f[a]), ent[a:b], team[a:b], x[a:b], y[a:b])
-            for a, b in zip(np.r_[0, cuts].tolist(), np.r_[cuts, n].tolist())]
+    return [
+        Frames(r.game_id, int(f[a]), ent[a:b], team[a:b], x[a:b], y[a:b])
+        for a, b in zip(np.r_[0, cuts].tolist(), np.r_[cuts, n].tolist())
+    ]
 
 
-def to_messages(r: ScoreRequest, goalie_height: float | None = None) -> tuple[GameStart, list[Frames], list[Event], dict]:
+def to_messages(
+    r: ScoreRequest, goalie_height: float | None = None
+) -> tuple[GameStart, list[Frames], list[Event], dict]:
     """The live messages a request stands for: game start, frames, earlier events, and the shot row.
 
     `goalie_height`: the height of a goalie the request says nothing about (None: unknown).
     """
     if r.release_frame is not None and r.frames is None:
-        raise RequestError(("frames",), "release_frame is given but there are no frames: a tracking request needs "
-                           "game, roster and frames ending at release_frame (or leave release_frame null)")
+        raise RequestError(
+            ("frames",),
+            "release_frame is given but there are no frames: a tracking request needs "
+            "game, roster and frames ending at release_frame (or leave release_frame null)",
+        )
     game, team, opp = _teams(r)
     period_s, game_s = _clock(r)
     strength, sf, sa = _skaters(r)
@@ -390,18 +510,40 @@ def to_messages(r: ScoreRequest, goalie_height: float | None = None) -> tuple[Ga
     event_idx = r.event_idx if r.event_idx is not None else max((e.event_idx for e in r.events), default=-1) + 1
     events = _events(r, event_idx)
     frames = _frames(r, game) if r.frames is not None else []
-    shot = {"shot_id": r.shot_id, "game_id": r.game_id, "event_idx": event_idx, "period": r.period,
-            "period_seconds": period_s, "game_seconds": game_s, "team": team, "opponent": opp, "is_home": r.is_home,
-            "shooter_id": shooter, "goalie_id": goalie, "x": r.x, "y": r.y, "flipped": r.flipped,
-            "shot_type": r.shot_type, "strength": strength, "skaters_for": sf, "skaters_against": sa,
-            "empty_net": r.empty_net, "score_for": r.score_for, "score_against": r.score_against,
-            "release_frame": r.release_frame}
+    shot = {
+        "shot_id": r.shot_id,
+        "game_id": r.game_id,
+        "event_idx": event_idx,
+        "period": r.period,
+        "period_seconds": period_s,
+        "game_seconds": game_s,
+        "team": team,
+        "opponent": opp,
+        "is_home": r.is_home,
+        "shooter_id": shooter,
+        "goalie_id": goalie,
+        "x": r.x,
+        "y": r.y,
+        "flipped": r.flipped,
+        "shot_type": r.shot_type,
+        "strength": strength,
+        "skaters_for": sf,
+        "skaters_against": sa,
+        "empty_net": r.empty_net,
+        "score_for": r.score_for,
+        "score_against": r.score_against,
+        "release_frame": r.release_frame,
+    }
     try:
-        check_shot(shot)                 # the live scorer's own check of a shot tag
+        check_shot(shot)  # the live scorer's own check of a shot tag
     except MessageError as e:
         raise RequestError((), str(e)) from e
-    return (GameStart(r.game_id, game, roster), frames,
-            [Event(r.game_id, {**e, "game_id": r.game_id}) for e in events], shot)
+    return (
+        GameStart(r.game_id, game, roster),
+        frames,
+        [Event(r.game_id, {**e, "game_id": r.game_id}) for e in events],
+        shot,
+    )
 
 
 def window_for(start: GameStart, frames: list[Frames], events: list[Event]) -> GameWindow:
@@ -425,15 +567,23 @@ def create_app(db: str | Path) -> FastAPI:
         h = st.query("SELECT median(height_in) FROM players WHERE position = 'G'").iloc[0, 0]
     goalie_height = None if pd.isna(h) else round(float(h), 1)
     scorer = Scorer(models, name="api")
-    lock = threading.Lock()          # one model, many request threads: score one shot at a time
+    lock = threading.Lock()  # one model, many request threads: score one shot at a time
     loaded = round(time.perf_counter() - t0, 2)
     if PBP not in scorer.models:
-        log.warning("store %s has no play-by-play model: play-by-play requests get 409; train one with "
-                    "`python -m oa train --db %s --features pbp`", store_path, store_path)
-    app = FastAPI(title="Opportunity Analysis scoring API", version="1", max_body_size=MAX_BODY,
-                  description="Rate one shot: p(goal), tier (low / medium / high) and the factors behind it, "
-                              "from play-by-play or from tracking up to the release. Same factors and model as "
-                              "the batch pipeline and the live scorer.")
+        log.warning(
+            "store %s has no play-by-play model: play-by-play requests get 409; train one with "
+            "`python -m oa train --db %s --features pbp`",
+            store_path,
+            store_path,
+        )
+    app = FastAPI(
+        title="Opportunity Analysis scoring API",
+        version="1",
+        max_body_size=MAX_BODY,
+        description="Rate one shot: p(goal), tier (low / medium / high) and the factors behind it, "
+        "from play-by-play or from tracking up to the release. Same factors and model as "
+        "the batch pipeline and the live scorer.",
+    )
 
     def _model_id(feature_set: str) -> str | None:
         try:
@@ -447,7 +597,9 @@ def create_app(db: str | Path) -> FastAPI:
 
     @app.exception_handler(RequestError)
     def _bad_request(request: Request, e: RequestError) -> JSONResponse:
-        return JSONResponse(status_code=400, content={"detail": [{"type": "value_error", "loc": list(e.loc), "msg": e.msg}]})
+        return JSONResponse(
+            status_code=400, content={"detail": [{"type": "value_error", "loc": list(e.loc), "msg": e.msg}]}
+        )
 
     @app.exception_handler(RequestValidationError)
     def _invalid(request: Request, e: RequestValidationError) -> JSONResponse:
@@ -455,21 +607,44 @@ def create_app(db: str | Path) -> FastAPI:
 
     @app.get("/health", summary="Models and store")
     def health() -> dict:
-        return {"status": "ok", "store": str(store_path), "loaded_in_s": loaded,
-                "models": [{"model_id": m.model_id, "feature_set": m.feature_set, "factors": len(m.factors)}
-                           for m in scorer.models.values()],
-                "feature_sets": sorted(scorer.models), "default_goalie_height_in": goalie_height,
-                "scores": {"tracking requests": _model_id(TRACKING),
-                           "play-by-play requests": _model_id(PBP)}}
+        return {
+            "status": "ok",
+            "store": str(store_path),
+            "loaded_in_s": loaded,
+            "models": [
+                {"model_id": m.model_id, "feature_set": m.feature_set, "factors": len(m.factors)}
+                for m in scorer.models.values()
+            ],
+            "feature_sets": sorted(scorer.models),
+            "default_goalie_height_in": goalie_height,
+            "scores": {"tracking requests": _model_id(TRACKING), "play-by-play requests": _model_id(PBP)},
+        }
 
     @app.get("/factors", summary="The factor registry")
     def factors() -> list[dict]:
-        return [{"name": f.name, "label": f.label, "unit": f.unit, "kind": f.kind, "group": f.group,
-                 "feature_sets": list(f.sets), "categories": list(f.categories), "doc": f.doc} for f in all_factors()]
+        return [
+            {
+                "name": f.name,
+                "label": f.label,
+                "unit": f.unit,
+                "kind": f.kind,
+                "group": f.group,
+                "feature_sets": list(f.sets),
+                "categories": list(f.categories),
+                "doc": f.doc,
+            }
+            for f in all_factors()
+        ]
 
-    @app.post("/score", response_model=ScoreResponse, summary="Rate one shot",
-              responses={400: {"description": "fields that do not fit together; `detail[0].loc` names the field"},
-                         422: {"description": "a field is missing, unknown, of the wrong type or out of range"}})
+    @app.post(
+        "/score",
+        response_model=ScoreResponse,
+        summary="Rate one shot",
+        responses={
+            400: {"description": "fields that do not fit together; `detail[0].loc` names the field"},
+            422: {"description": "a field is missing, unknown, of the wrong type or out of range"},
+        },
+    )
     def score(req: Annotated[ScoreRequest, Body(openapi_examples=EXAMPLES)]) -> dict:
         """Rate one shot. Tracking requests (with `frames`) use the tracking model, play-by-play requests the
         play-by-play model where the store has one."""
@@ -477,7 +652,14 @@ def create_app(db: str | Path) -> FastAPI:
         g = window_for(start, frames, events)
         with lock:
             row, _ = scorer.rate(g, shot)
-        return {"shot_id": req.shot_id, "p_goal": row["p_goal"], "tier": row["tier"], "feature_set": row["feature_set"],
-                "model_id": row["model_id"], "base_logit": row["base_logit"], "top_factors": json.loads(row["top_factors"])}
+        return {
+            "shot_id": req.shot_id,
+            "p_goal": row["p_goal"],
+            "tier": row["tier"],
+            "feature_set": row["feature_set"],
+            "model_id": row["model_id"],
+            "base_logit": row["base_logit"],
+            "top_factors": json.loads(row["top_factors"]),
+        }
 
     return app

@@ -4,6 +4,7 @@ In-process: the feed thread paced at `rate` records/s (the sustained figure), th
 more as fast as the scorer takes it (the capacity). With `--broker redis://...`: this
 process feeds Redis Streams and `scorers` scorer processes share the games.
 """
+
 from __future__ import annotations
 
 import json
@@ -41,14 +42,30 @@ def local(db: Path, games: int, rate: float, until_s: float | None) -> dict:
     for label, r in (("sustained", rate), ("capacity", 0.0)):
         with tempfile.TemporaryDirectory() as d:
             res = run_local(db, ids, local_scorer(db, d), rate=r, until_s=until_s)
-        out[label] = {k: res[k] for k in ("games", "rate", "seconds", "records", "records_per_s", "shots",
-                                          "malformed", "out_of_order", "unknown_game", "errors",
-                                          "latency_ms_p50", "latency_ms_p99", "latency_ms_max")}
+        out[label] = {
+            k: res[k]
+            for k in (
+                "games",
+                "rate",
+                "seconds",
+                "records",
+                "records_per_s",
+                "shots",
+                "malformed",
+                "out_of_order",
+                "unknown_game",
+                "errors",
+                "latency_ms_p50",
+                "latency_ms_p99",
+                "latency_ms_max",
+            )
+        }
     return out
 
 
-def redis(db: Path, games: int, url: str, rate: float, until_s: float | None, scorers: int = 2,
-          timeout_s: float = 600) -> dict:
+def redis(
+    db: Path, games: int, url: str, rate: float, until_s: float | None, scorers: int = 2, timeout_s: float = 600
+) -> dict:
     """Feed Redis from this process while `scorers` scorer processes share the games."""
     from oa.live.redis_broker import clear, connect, drained
 
@@ -58,14 +75,33 @@ def redis(db: Path, games: int, url: str, rate: float, until_s: float | None, sc
     with tempfile.TemporaryDirectory() as d:
         procs = []
         for i in range(scorers):
-            cmd = [sys.executable, "-m", "oa", "live", "--role", "scorer", "--broker", url, "--prefix", prefix,
-                   "--name", f"s{i + 1}", "--db", str(db), "--out", d, "--quiet"]
+            cmd = [
+                sys.executable,
+                "-m",
+                "oa",
+                "live",
+                "--role",
+                "scorer",
+                "--broker",
+                url,
+                "--prefix",
+                prefix,
+                "--name",
+                f"s{i + 1}",
+                "--db",
+                str(db),
+                "--out",
+                d,
+                "--quiet",
+            ]
             procs.append(subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
         try:
             deadline = time.time() + 120
             while len(list((Path(d) / "ready").glob("*"))) < scorers:
                 if time.time() > deadline or any(p.poll() is not None for p in procs):
-                    raise RuntimeError("the scorer processes did not start; try `python -m oa live --role scorer` by hand")
+                    raise RuntimeError(
+                        "the scorer processes did not start; try `python -m oa live --role scorer` by hand"
+                    )
                 time.sleep(0.1)
             fs = run_redis_feed(db, ids, url, prefix, rate=rate, until_s=until_s)
             while not drained(r, prefix, len(ids)):
@@ -86,18 +122,40 @@ def redis(db: Path, games: int, url: str, rate: float, until_s: float | None, sc
         stats = [json.loads(f.read_text()) for f in sorted((Path(d) / "stats").glob("*.json"))]
     lat = [v for s in stats for v in s["latency_ms"]]
     took = max(t_end - fs.started, 1e-9)
-    return {"games": len(ids), "scorers": scorers, "rate": rate or None, "seconds": round(took, 2),
-            "records": fs.records, "records_per_s": round(fs.records / took), "shots": fs.shots,
-            "shots_rated": sum(s["shots"] for s in stats), "per_scorer_shots": {s["name"]: s["shots"] for s in stats},
-            **latency_summary(lat)}
+    return {
+        "games": len(ids),
+        "scorers": scorers,
+        "rate": rate or None,
+        "seconds": round(took, 2),
+        "records": fs.records,
+        "records_per_s": round(fs.records / took),
+        "shots": fs.shots,
+        "shots_rated": sum(s["shots"] for s in stats),
+        "per_scorer_shots": {s["name"]: s["shots"] for s in stats},
+        **latency_summary(lat),
+    }
 
 
-def run(db: Path, games: int = 16, rate: float = 60_000, until_s: float | None = 1200.0,
-        broker: str | None = None, redis_rate: float = 30_000, scorers: int = 2, progress=None) -> dict:
+def run(
+    db: Path,
+    games: int = 16,
+    rate: float = 60_000,
+    until_s: float | None = 1200.0,
+    broker: str | None = None,
+    redis_rate: float = 30_000,
+    scorers: int = 2,
+    progress=None,
+) -> dict:
     ensure_store(db, progress=progress)
-    out = {"store": str(db), "cores": os.cpu_count(), "game_seconds": until_s,
-           "in_process": local(db, games, rate, until_s)}
+    out = {
+        "store": str(db),
+        "cores": os.cpu_count(),
+        "game_seconds": until_s,
+        "in_process": local(db, games, rate, until_s),
+    }
     if broker:
-        out["redis"] = {"sustained": redis(db, games, broker, redis_rate, until_s, scorers),
-                        "capacity": redis(db, games, broker, 0.0, until_s, scorers)}
+        out["redis"] = {
+            "sustained": redis(db, games, broker, redis_rate, until_s, scorers),
+            "capacity": redis(db, games, broker, 0.0, until_s, scorers),
+        }
     return out

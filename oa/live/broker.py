@@ -5,6 +5,7 @@ scorer that falls behind slows the feed down (back-pressure) instead of letting
 the queue, and every shot's wait in it, grow without end. `oa.live.redis_broker`
 is the scale-out path over Redis Streams.
 """
+
 from __future__ import annotations
 
 import threading

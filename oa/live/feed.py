@@ -11,12 +11,13 @@ nothing to send for minutes of game clock. While paced, the feed then sends the 
 `Clock` every `heartbeat_s` of wall time: a game ends at its end message, and a scorer
 closes a game as stalled only when even its clock stops.
 """
+
 from __future__ import annotations
 
 import heapq
 import time
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Iterable, Iterator
 
 import numpy as np
 import pandas as pd
@@ -27,7 +28,7 @@ from oa.store import Store, StoreError
 # order of messages that share a frame: other events, the frame's records, then each shot's tag
 # followed at once by its own event (two shots in one frame: tag, event, tag, event, by event_idx)
 EVENT, FRAME, SHOT = 0, 1, 2
-HEARTBEAT_S = 1.0   # wall seconds a paced game may go without any message before the feed sends its clock
+HEARTBEAT_S = 1.0  # wall seconds a paced game may go without any message before the feed sends its clock
 
 
 def heartbeat_for(stale_after_s: float) -> float:
@@ -36,8 +37,10 @@ def heartbeat_for(stale_after_s: float) -> float:
 
 
 def _records(df: pd.DataFrame) -> list[dict]:
-    return [{k: (None if (isinstance(v, float) and v != v) or v is pd.NA else v) for k, v in r.items()}
-            for r in df.astype(object).to_dict("records")]
+    return [
+        {k: (None if (isinstance(v, float) and v != v) or v is pd.NA else v) for k, v in r.items()}
+        for r in df.astype(object).to_dict("records")
+    ]
 
 
 def game_stream(store: Store, game_id: int, until_s: float | None = None) -> Iterator[tuple[float, Message]]:
@@ -52,12 +55,16 @@ def game_stream(store: Store, game_id: int, until_s: float | None = None) -> Ite
     g = _records(game)[0]
     fps = float(g["fps"] or 30.0)
     g["fps"] = fps
-    roster = q("SELECT player_id, team, position, shoots, height_in FROM players WHERE team IN (?, ?) "
-               "OR player_id IN (SELECT shooter_id FROM shots WHERE game_id = ?) "
-               "OR player_id IN (SELECT goalie_id FROM shots WHERE game_id = ?)",
-               [g["home_team"], g["away_team"], game_id, game_id])
+    roster = q(
+        "SELECT player_id, team, position, shoots, height_in FROM players WHERE team IN (?, ?) "
+        "OR player_id IN (SELECT shooter_id FROM shots WHERE game_id = ?) "
+        "OR player_id IN (SELECT goalie_id FROM shots WHERE game_id = ?)",
+        [g["home_team"], g["away_team"], game_id, game_id],
+    )
     shots = q(f"SELECT {', '.join(SHOT_FIELDS)} FROM shots WHERE game_id = ? ORDER BY event_idx", [game_id])
-    events = q(f"SELECT {', '.join(EVENT_FIELDS)}, player_id FROM events WHERE game_id = ? ORDER BY event_idx", [game_id])
+    events = q(
+        f"SELECT {', '.join(EVENT_FIELDS)}, player_id FROM events WHERE game_id = ? ORDER BY event_idx", [game_id]
+    )
     items: list[tuple[int, int, int, int, Message]] = []
     shot_events = {}
     for s in _records(shots):
@@ -73,9 +80,15 @@ def game_stream(store: Store, game_id: int, until_s: float | None = None) -> Ite
         else:
             items.append((int(round(float(e["game_seconds"]) * fps)), EVENT, idx, 0, Event(game_id, e)))
     if g["has_tracking"]:
-        fr = store.con.cursor().execute(
-            "SELECT frame_idx, entity_id, team, x::DOUBLE AS x, y::DOUBLE AS y FROM frames WHERE game_id = ? "
-            "ORDER BY frame_idx, entity_id", [game_id]).fetchnumpy()
+        fr = (
+            store.con.cursor()
+            .execute(
+                "SELECT frame_idx, entity_id, team, x::DOUBLE AS x, y::DOUBLE AS y FROM frames WHERE game_id = ? "
+                "ORDER BY frame_idx, entity_id",
+                [game_id],
+            )
+            .fetchnumpy()
+        )
         f = np.asarray(fr["frame_idx"])
         if len(f):
             cuts = np.flatnonzero(np.diff(f)) + 1
@@ -95,7 +108,9 @@ def game_stream(store: Store, game_id: int, until_s: float | None = None) -> Ite
     yield last, GameEnd(game_id)
 
 
-def feed(store_path: str | Path, game_ids: Iterable[int], until_s: float | None = None) -> Iterator[tuple[float, Message]]:
+def feed(
+    store_path: str | Path, game_ids: Iterable[int], until_s: float | None = None
+) -> Iterator[tuple[float, Message]]:
     """All the games' streams merged by game clock (each game starting at 0)."""
     with Store(store_path, read_only=True) as store:
         streams = [list(game_stream(store, int(g), until_s)) for g in game_ids]

@@ -13,6 +13,7 @@ shape of untrusted input (UTF-8, size, nesting, types, ids that fit int64) and t
 `check_*` functions its content against the store's schema, so every error names the
 message kind and the field, and nothing malformed reaches a game's window.
 """
+
 from __future__ import annotations
 
 import json
@@ -22,7 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from oa.schema import EVENTS, GAMES, PLAYERS, SHOTS, X, Y, Column, Table
+from oa.schema import EVENTS, GAMES, PLAYERS, SHOTS, Column, Table, X, Y
 
 
 class MessageError(ValueError):
@@ -32,17 +33,17 @@ class MessageError(ValueError):
 @dataclass(slots=True)
 class GameStart:
     game_id: int
-    game: dict            # the game's row: home_team, away_team, fps, game_type, has_tracking, season ...
-    roster: list[dict]    # players who may appear: player_id, team, position, shoots, height_in
+    game: dict  # the game's row: home_team, away_team, fps, game_type, has_tracking, season ...
+    roster: list[dict]  # players who may appear: player_id, team, position, shoots, height_in
 
 
 @dataclass(slots=True)
 class Frames:
     game_id: int
     frame_idx: int
-    entity_id: np.ndarray   # int64; 0 is the puck
-    team: np.ndarray        # object: team code, None for the puck
-    x: np.ndarray           # float feet, rink coordinates as recorded
+    entity_id: np.ndarray  # int64; 0 is the puck
+    team: np.ndarray  # object: team code, None for the puck
+    x: np.ndarray  # float feet, rink coordinates as recorded
     y: np.ndarray
 
     @property
@@ -53,13 +54,13 @@ class Frames:
 @dataclass(slots=True)
 class Event:
     game_id: int
-    row: dict             # an `events` row
+    row: dict  # an `events` row
 
 
 @dataclass(slots=True)
 class ShotTag:
     game_id: int
-    shot: dict            # a `shots` row without outcome/is_goal
+    shot: dict  # a `shots` row without outcome/is_goal
     sent_at: float = 0.0  # wall clock when the feed published it (time.time()), for latency
 
 
@@ -71,15 +72,15 @@ class GameEnd:
 @dataclass(slots=True)
 class Clock:
     game_id: int
-    game_seconds: float   # where the feed's clock is for this game
+    game_seconds: float  # where the feed's clock is for this game
 
 
 Message = GameStart | Frames | Event | ShotTag | GameEnd | Clock
 KINDS = {GameStart: "start", Frames: "frames", Event: "event", ShotTag: "shot", GameEnd: "end", Clock: "clock"}
-MAX_ID = 2**63 - 1        # ids are BIGINT in the store and int64 in the published files
-MAX_INT = 2**31 - 1       # INTEGER columns (frame_idx, event_idx, release_frame)
-MAX_BODY = 1 << 20        # bytes of JSON in one stream entry (a frame is ~1 KB, a start with rosters ~10 KB)
-MAX_RECORDS = 10_000      # entities in one frame
+MAX_ID = 2**63 - 1  # ids are BIGINT in the store and int64 in the published files
+MAX_INT = 2**31 - 1  # INTEGER columns (frame_idx, event_idx, release_frame)
+MAX_BODY = 1 << 20  # bytes of JSON in one stream entry (a frame is ~1 KB, a start with rosters ~10 KB)
+MAX_RECORDS = 10_000  # entities in one frame
 WHOLE = re.compile(r"-?[0-9]{1,19}")
 # a shot tag carries the shot's row without its outcome (the arena system knows the release, not the result)
 SHOT_FIELDS = tuple(c for c in SHOTS.column_names if c not in ("outcome", "is_goal"))
@@ -101,15 +102,14 @@ def _show(v: object) -> str:
 def _finite(v: int | float) -> bool:
     try:
         return math.isfinite(v)
-    except OverflowError:           # an int too large for a float
+    except OverflowError:  # an int too large for a float
         return False
 
 
 def _num(v: object, what: str, lo: float | None = None, hi: float | None = None, null: bool = False) -> float | None:
     if v is None and null:
         return None
-    if isinstance(v, (bool, np.bool_)) or not isinstance(v, (int, float, np.integer, np.floating)) \
-            or not _finite(v):
+    if isinstance(v, (bool, np.bool_)) or not isinstance(v, (int, float, np.integer, np.floating)) or not _finite(v):
         raise MessageError(f"{what} must be a finite number, got {_show(v)}")
     if (lo is not None and v < lo) or (hi is not None and v > hi):
         raise MessageError(f"{what} = {_show(v)} is outside [{lo}, {hi}]")
@@ -120,8 +120,11 @@ def _int(v: object, what: str, lo: int = -MAX_ID - 1, hi: int = MAX_ID, null: bo
     """An integer (an integral float too: nullable id columns come out of pandas as floats) in [lo, hi]."""
     if v is None and null:
         return None
-    if isinstance(v, (bool, np.bool_)) or not isinstance(v, (int, float, np.integer, np.floating)) \
-            or (isinstance(v, (float, np.floating)) and not (math.isfinite(v) and float(v).is_integer())):
+    if (
+        isinstance(v, (bool, np.bool_))
+        or not isinstance(v, (int, float, np.integer, np.floating))
+        or (isinstance(v, (float, np.floating)) and not (math.isfinite(v) and float(v).is_integer()))
+    ):
         raise MessageError(f"{what} must be an integer, got {_show(v)}")
     if not lo <= v <= hi:
         raise MessageError(f"{what} = {_show(v)} is outside [{lo}, {hi}]")
@@ -183,7 +186,13 @@ def check_frames(m: Frames) -> np.ndarray:
         if len(getattr(m, name)) != n:
             raise MessageError(f"frames.{name} has {len(getattr(m, name))} values for {n} entities")
     x, y = np.asarray(m.x, dtype=float), np.asarray(m.y, dtype=float)
-    return np.isfinite(x) & np.isfinite(y) & (np.abs(x) <= X["hi"]) & (np.abs(y) <= Y["hi"]) & (np.asarray(m.entity_id) >= 0)
+    return (
+        np.isfinite(x)
+        & np.isfinite(y)
+        & (np.abs(x) <= X["hi"])
+        & (np.abs(y) <= Y["hi"])
+        & (np.asarray(m.entity_id) >= 0)
+    )
 
 
 def check_shot(shot: dict) -> None:
@@ -199,7 +208,7 @@ def check_clock(m: Clock) -> None:
     _num(m.game_seconds, "clock.game_seconds", 0)
 
 
-START_FIELDS = ("home_team", "away_team", "has_tracking")      # game fields the scorer reads (fps, game_type if present)
+START_FIELDS = ("home_team", "away_team", "has_tracking")  # game fields the scorer reads (fps, game_type if present)
 ROSTER_FIELDS = ("player_id", "team", "position", "shoots", "height_in")
 
 
@@ -228,11 +237,18 @@ def _plain(v: object) -> object:
 def encode(m: Message) -> dict[str, str]:
     """Stream fields for a message: its kind, game and a JSON body."""
     if isinstance(m, Frames):
-        body = {"f": int(m.frame_idx), "e": np.asarray(m.entity_id).tolist(), "t": [_plain(t) for t in m.team],
-                "x": np.round(np.asarray(m.x, dtype=float), 2).tolist(), "y": np.round(np.asarray(m.y, dtype=float), 2).tolist()}
+        body = {
+            "f": int(m.frame_idx),
+            "e": np.asarray(m.entity_id).tolist(),
+            "t": [_plain(t) for t in m.team],
+            "x": np.round(np.asarray(m.x, dtype=float), 2).tolist(),
+            "y": np.round(np.asarray(m.y, dtype=float), 2).tolist(),
+        }
     elif isinstance(m, GameStart):
-        body = {"game": {k: _plain(v) for k, v in m.game.items()},
-                "roster": [{k: _plain(v) for k, v in r.items()} for r in m.roster]}
+        body = {
+            "game": {k: _plain(v) for k, v in m.game.items()},
+            "roster": [{k: _plain(v) for k, v in r.items()} for r in m.roster],
+        }
     elif isinstance(m, Event):
         body = {k: _plain(v) for k, v in m.row.items()}
     elif isinstance(m, ShotTag):
@@ -284,8 +300,14 @@ def _frames(game_id: int, body: dict) -> Frames:
         raise MessageError("frames.entity_id must be whole numbers that fit int64")
     if any(v is not None and not isinstance(v, str) for v in t):
         raise MessageError("frames.team must be text or null")
-    return Frames(game_id, _int(body["f"], "frames.frame_idx", 0, MAX_INT), ids.astype(np.int64),
-                  np.asarray(t, dtype=object), np.asarray(x, dtype=float), np.asarray(y, dtype=float))
+    return Frames(
+        game_id,
+        _int(body["f"], "frames.frame_idx", 0, MAX_INT),
+        ids.astype(np.int64),
+        np.asarray(t, dtype=object),
+        np.asarray(x, dtype=float),
+        np.asarray(y, dtype=float),
+    )
 
 
 def _dict(v: object, what: str) -> dict:
@@ -329,4 +351,6 @@ def decode(fields: dict) -> Message:
     except MessageError as e:
         raise MessageError(f"{kind} message for game {game_id}: {e}") from None
     except (KeyError, ValueError, TypeError, OverflowError, IndexError) as e:
-        raise MessageError(f"{kind} message for game {game_id} is malformed ({type(e).__name__}: {_show(str(e))})") from None
+        raise MessageError(
+            f"{kind} message for game {game_id} is malformed ({type(e).__name__}: {_show(str(e))})"
+        ) from None

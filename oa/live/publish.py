@@ -8,6 +8,7 @@ place: readers see a whole file or none, and writing the same shot again replace
 When a game ends its shot files are merged into `games/<game>.parquet`. Readers glob
 both and keep one row per shot, so the moment between merge and cleanup is harmless.
 """
+
 from __future__ import annotations
 
 import os
@@ -19,17 +20,36 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-SCHEMA = pa.schema([
-    ("shot_id", pa.int64()), ("game_id", pa.int64()), ("event_idx", pa.int32()), ("period", pa.int32()),
-    ("period_seconds", pa.float64()), ("game_seconds", pa.float64()), ("team", pa.string()),
-    ("opponent", pa.string()), ("is_home", pa.bool_()), ("shooter_id", pa.int64()), ("goalie_id", pa.int64()),
-    ("x", pa.float64()), ("y", pa.float64()), ("shot_type", pa.string()), ("strength", pa.string()),
-    ("feature_set", pa.string()), ("model_id", pa.string()), ("p_goal", pa.float64()), ("tier", pa.string()),
-    ("base_logit", pa.float64()), ("top_factors", pa.string()), ("tagged_at", pa.float64()),
-    ("published_at", pa.float64()), ("scorer", pa.string()),
-])
+SCHEMA = pa.schema(
+    [
+        ("shot_id", pa.int64()),
+        ("game_id", pa.int64()),
+        ("event_idx", pa.int32()),
+        ("period", pa.int32()),
+        ("period_seconds", pa.float64()),
+        ("game_seconds", pa.float64()),
+        ("team", pa.string()),
+        ("opponent", pa.string()),
+        ("is_home", pa.bool_()),
+        ("shooter_id", pa.int64()),
+        ("goalie_id", pa.int64()),
+        ("x", pa.float64()),
+        ("y", pa.float64()),
+        ("shot_type", pa.string()),
+        ("strength", pa.string()),
+        ("feature_set", pa.string()),
+        ("model_id", pa.string()),
+        ("p_goal", pa.float64()),
+        ("tier", pa.string()),
+        ("base_logit", pa.float64()),
+        ("top_factors", pa.string()),
+        ("tagged_at", pa.float64()),
+        ("published_at", pa.float64()),
+        ("scorer", pa.string()),
+    ]
+)
 COLUMNS = tuple(SCHEMA.names)
-SHOT_COLUMNS = COLUMNS[:COLUMNS.index("feature_set")]   # what a rating repeats from the shot tag
+SHOT_COLUMNS = COLUMNS[: COLUMNS.index("feature_set")]  # what a rating repeats from the shot tag
 
 
 def live_dir(store: str | Path) -> Path:
@@ -57,8 +77,11 @@ class Publisher:
         """Publish one rated shot (replacing an earlier rating of the same shot)."""
         row = {**row, "published_at": time.time()}
         # uncompressed: one row, and it halves the write (0.8 ms instead of 1.5)
-        _write(pa.Table.from_pylist([row], schema=SCHEMA),
-               self.dir / "shots" / str(row["game_id"]) / f"{row['shot_id']}.parquet", compression="none")
+        _write(
+            pa.Table.from_pylist([row], schema=SCHEMA),
+            self.dir / "shots" / str(row["game_id"]) / f"{row['shot_id']}.parquet",
+            compression="none",
+        )
 
     def close_game(self, game_id: int) -> None:
         """Merge a finished game's shot files into one part."""
@@ -76,9 +99,9 @@ class Publisher:
         for f in files:
             f.unlink(missing_ok=True)
         try:
-            folder.rmdir()              # no shot folder left: readers can tell the game is over
+            folder.rmdir()  # no shot folder left: readers can tell the game is over
         except OSError:
-            pass                        # a late shot of this game arrived meanwhile; it stays
+            pass  # a late shot of this game arrived meanwhile; it stays
 
 
 def parts(d: Path) -> list[Path]:
@@ -89,9 +112,11 @@ def parts(d: Path) -> list[Path]:
 def read_live(directory: str | Path, where: str = "", params: list | None = None) -> pd.DataFrame:
     """Live ratings, one row per shot (the latest), newest first; empty if nothing was published."""
     d = Path(directory)
-    sql = (f"SELECT * FROM read_parquet(?, union_by_name = true) {('WHERE ' + where) if where else ''} "
-           "QUALIFY row_number() OVER (PARTITION BY shot_id ORDER BY published_at DESC) = 1 "
-           "ORDER BY published_at DESC")
+    sql = (
+        f"SELECT * FROM read_parquet(?, union_by_name = true) {('WHERE ' + where) if where else ''} "
+        "QUALIFY row_number() OVER (PARTITION BY shot_id ORDER BY published_at DESC) = 1 "
+        "ORDER BY published_at DESC"
+    )
     con = duckdb.connect()
     for attempt in range(3):
         files = [str(p) for p in parts(d)]

@@ -19,6 +19,7 @@ message: the scorer copies it to `P:dead` with the reason, the stream and the or
 entry id, acknowledges it and counts it (`Stats.dead_letters`). Acknowledged, it is never
 handled again, so it cannot kill a scorer in a loop on restart.
 """
+
 from __future__ import annotations
 
 import logging
@@ -34,9 +35,9 @@ from oa.live.scorer import Scorer
 log = logging.getLogger("oa.live.redis")
 GROUP = "scorers"
 PIPELINE = 64
-DEAD_MAX = 100_000      # dead letters kept (oldest trimmed first)
-DEAD_KEEP = 64 * 1024   # bytes of each original field copied into a dead letter
-DEAD_FIELDS = 32        # original fields copied into a dead letter
+DEAD_MAX = 100_000  # dead letters kept (oldest trimmed first)
+DEAD_KEEP = 64 * 1024  # bytes of each original field copied into a dead letter
+DEAD_FIELDS = 32  # original fields copied into a dead letter
 
 
 def connect(url: str) -> redis.Redis:
@@ -90,16 +91,23 @@ class RedisFeed:
 
 @dataclass
 class Owned:
-    key: str           # the game's stream
-    games_entry: str   # its entry in P:games, acknowledged when the game ends
+    key: str  # the game's stream
+    games_entry: str  # its entry in P:games, acknowledged when the game ends
     since: float = 0.0  # when this scorer took it
 
 
 class RedisScorer:
     """Runs a `Scorer` as one consumer of the group; `run` until `stop()` says so."""
 
-    def __init__(self, r: redis.Redis, prefix: str, scorer: Scorer, name: str, claim_idle_ms: int = 30_000,
-                 on_shot: Callable[[dict], None] | None = None):
+    def __init__(
+        self,
+        r: redis.Redis,
+        prefix: str,
+        scorer: Scorer,
+        name: str,
+        claim_idle_ms: int = 30_000,
+        on_shot: Callable[[dict], None] | None = None,
+    ):
         self.r, self.prefix, self.scorer, self.name = r, prefix, scorer, name
         self.games_key = f"{prefix}:games"
         self.dead_key = f"{prefix}:dead"
@@ -112,7 +120,7 @@ class RedisScorer:
     # -- ownership -----------------------------------------------------------------------
     def _take(self, entries: list) -> None:
         for entry_id, fields in entries:
-            if not fields:          # deleted meanwhile
+            if not fields:  # deleted meanwhile
                 self.r.xack(self.games_key, GROUP, entry_id)
                 continue
             try:
@@ -120,23 +128,28 @@ class RedisScorer:
             except MessageError as e:
                 self._dead(self.games_key, entry_id, fields, f"game announcement: {e}")
                 continue
-            if gid in self.owned:   # announced twice: the first entry stands for the game
+            if gid in self.owned:  # announced twice: the first entry stands for the game
                 self.r.xack(self.games_key, GROUP, entry_id)
                 continue
             eid = entry_id.decode() if isinstance(entry_id, bytes) else entry_id
             self.owned[gid] = Owned(f"{self.prefix}:game:{gid}", eid, time.time())
             try:
-                _ensure_group(self.r, self.owned[gid].key)    # a game announced without a stream: empty one
+                _ensure_group(self.r, self.owned[gid].key)  # a game announced without a stream: empty one
                 self._recover(gid)
-            except redis.ResponseError as e:                  # e.g. the key holds something else than a stream
+            except redis.ResponseError as e:  # e.g. the key holds something else than a stream
                 self.owned.pop(gid, None)
                 self._dead(self.games_key, entry_id, fields, f"game {gid}: its stream cannot be read ({e})")
 
     def _dead(self, stream: str, entry_id: bytes | str, fields: dict, reason: str) -> None:
         """Copy a poison entry to the dead-letter stream with why and where it was, then acknowledge it."""
         eid = entry_id.decode() if isinstance(entry_id, bytes) else str(entry_id)
-        letter: dict = {"stream": stream, "id": eid, "reason": reason[:1000], "scorer": self.name,
-                        "at": f"{time.time():.3f}"}
+        letter: dict = {
+            "stream": stream,
+            "id": eid,
+            "reason": reason[:1000],
+            "scorer": self.name,
+            "at": f"{time.time():.3f}",
+        }
         for k, v in list(fields.items())[:DEAD_FIELDS]:
             key = k if isinstance(k, bytes) else str(k).encode()
             letter[b"f:" + key[:256]] = (v if isinstance(v, bytes) else str(v).encode())[:DEAD_KEEP]
@@ -153,7 +166,7 @@ class RedisScorer:
         last = groups[GROUP]["last-delivered-id"].decode() if GROUP in groups else "0-0"
         first_pending = pend["min"].decode() if pend and pend.get("pending") else None
         if last == "0-0":
-            return                   # nothing delivered yet: the normal read starts at the beginning
+            return  # nothing delivered yet: the normal read starts at the beginning
         n_replayed = self._replay(key, "-", ("(" + first_pending) if first_pending else last, replay=True)
         n_redone = self._replay(key, first_pending, last, replay=False) if first_pending else 0
         log.info("%s: recovered game %s (%d entries replayed, %d handled again)", self.name, gid, n_replayed, n_redone)
@@ -219,7 +232,7 @@ class RedisScorer:
 
     def step(self, block_ms: int = 100, count: int = 500) -> int:
         """Take new games, read and handle a batch from the owned games; returns entries handled."""
-        new = self.r.xreadgroup(GROUP, self.name, {self.games_key: ">"}, count=1)   # one at a time: spread games
+        new = self.r.xreadgroup(GROUP, self.name, {self.games_key: ">"}, count=1)  # one at a time: spread games
         for _, entries in new or []:
             self._take(entries)
         if not self.owned:
@@ -234,7 +247,7 @@ class RedisScorer:
                 self._handle(key.decode() if isinstance(key, bytes) else key, entry_id, fields)
                 ids.append(entry_id)
             if ids:
-                self.r.xack(key, GROUP, *ids)       # after the handling (and any shot's write)
+                self.r.xack(key, GROUP, *ids)  # after the handling (and any shot's write)
             n += len(ids)
         return n
 
@@ -243,7 +256,7 @@ class RedisScorer:
         mine = self.r.xreadgroup(GROUP, self.name, {self.games_key: "0"}, count=10_000)
         for _, entries in mine or []:
             self._take(entries)
-        claim_every_s = min(claim_every_s, self.claim_idle_ms / 3000)   # heartbeats well inside the claim limit
+        claim_every_s = min(claim_every_s, self.claim_idle_ms / 3000)  # heartbeats well inside the claim limit
         last_claim = last_stale = time.time()
         while not self.stopping and not (until and until()):
             self.step()
@@ -259,8 +272,11 @@ class RedisScorer:
     def _release_stale(self, now: float) -> None:
         """Let go of games that went quiet, and of announced games that never started."""
         gone = self.scorer.check_stalled(now)
-        never = [gid for gid, o in self.owned.items()
-                 if gid not in self.scorer.games and now - o.since > self.scorer.stale_after_s]
+        never = [
+            gid
+            for gid, o in self.owned.items()
+            if gid not in self.scorer.games and now - o.since > self.scorer.stale_after_s
+        ]
         for gid in never:
             self.scorer.stats.unknown_game += 1
             log.warning("%s: game %s was announced but never started; released", self.name, gid)

@@ -3,6 +3,7 @@
 `python -m oa.live.redis_server --port 6390` runs one in the foreground; `RedisServer` is
 the same as a context manager: a free loopback port, no persistence, killed on exit.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -33,8 +34,22 @@ class RedisServer:
 
     def start(self) -> RedisServer:
         self.proc = subprocess.Popen(
-            [self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-             "--dir", self._dir.name], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            [
+                self.binary,
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                self._dir.name,
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         deadline = time.time() + 10
         while time.time() < deadline:
             try:

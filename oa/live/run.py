@@ -3,6 +3,7 @@
 `run_local` is what `python -m oa live` and `python -m oa bench live` run without a broker
 URL: the feed and the scorer are two threads of one process joined by `LocalBroker`.
 """
+
 from __future__ import annotations
 
 import os
@@ -18,7 +19,7 @@ from oa.live.messages import Message, ShotTag, records
 from oa.live.publish import Publisher
 from oa.live.scorer import Scorer
 
-CHUNK = 32          # messages per publish when playing as fast as possible
+CHUNK = 32  # messages per publish when playing as fast as possible
 
 
 @dataclass
@@ -30,8 +31,13 @@ class FeedStats:
     finished: float = 0.0
 
 
-def play(messages: Iterable[Message], publish: Callable[[list[Message]], None], speed: float = 0.0,
-         rate: float = 0.0, stop: threading.Event | None = None) -> FeedStats:
+def play(
+    messages: Iterable[Message],
+    publish: Callable[[list[Message]], None],
+    speed: float = 0.0,
+    rate: float = 0.0,
+    stop: threading.Event | None = None,
+) -> FeedStats:
     """Publish messages in order, stamping each shot tag with the wall clock as it goes out.
 
     `speed` (game clock) or `rate` (records per second) paces the feed; neither: as fast as
@@ -72,8 +78,9 @@ def play(messages: Iterable[Message], publish: Callable[[list[Message]], None], 
     return st
 
 
-def consume(broker: LocalBroker, scorer: Scorer, on_shot: Callable[[dict], None] | None = None,
-            stale_check_s: float = 1.0) -> None:
+def consume(
+    broker: LocalBroker, scorer: Scorer, on_shot: Callable[[dict], None] | None = None, stale_check_s: float = 1.0
+) -> None:
     """Score until the broker is closed and drained."""
     last_check = time.time()
     while True:
@@ -90,8 +97,16 @@ def consume(broker: LocalBroker, scorer: Scorer, on_shot: Callable[[dict], None]
             last_check = now
 
 
-def run_local(store: str | Path, game_ids: list[int], scorer: Scorer, speed: float = 0.0, rate: float = 0.0,
-              on_shot: Callable[[dict], None] | None = None, capacity: int = 256, until_s: float | None = None) -> dict:
+def run_local(
+    store: str | Path,
+    game_ids: list[int],
+    scorer: Scorer,
+    speed: float = 0.0,
+    rate: float = 0.0,
+    on_shot: Callable[[dict], None] | None = None,
+    capacity: int = 256,
+    until_s: float | None = None,
+) -> dict:
     """Play `game_ids` from `store` into `scorer` through an in-process broker; returns the figures."""
     messages = pace(feed(store, game_ids, until_s), speed, heartbeat_for(scorer.stale_after_s))
     broker = LocalBroker(capacity)
@@ -119,13 +134,24 @@ def run_local(store: str | Path, game_ids: list[int], scorer: Scorer, speed: flo
     t1 = time.time()
     fs: FeedStats = out.get("feed", FeedStats())
     took = max(t1 - (fs.started or t0), 1e-9)
-    return {"games": len(game_ids), "speed": speed or None, "rate": rate or None, "seconds": round(took, 2),
-            "records": scorer.stats.records, "records_per_s": round(scorer.stats.records / took),
-            **{k: v for k, v in scorer.stats.summary().items() if k != "records"}}
+    return {
+        "games": len(game_ids),
+        "speed": speed or None,
+        "rate": rate or None,
+        "seconds": round(took, 2),
+        "records": scorer.stats.records,
+        "records_per_s": round(scorer.stats.records / took),
+        **{k: v for k, v in scorer.stats.summary().items() if k != "records"},
+    }
 
 
-def local_scorer(store: str | Path, publish_to: str | Path | None, name: str = "scorer",
-                 stale_after_s: float = 60.0, models_from: str | Path | None = None) -> Scorer:
+def local_scorer(
+    store: str | Path,
+    publish_to: str | Path | None,
+    name: str = "scorer",
+    stale_after_s: float = 60.0,
+    models_from: str | Path | None = None,
+) -> Scorer:
     """A scorer with the active models of `models_from` (default: the store), publishing under
     `publish_to` (None: nowhere)."""
     from oa.model.score import active_models
@@ -133,24 +159,42 @@ def local_scorer(store: str | Path, publish_to: str | Path | None, name: str = "
 
     with Store(models_from or store, read_only=True) as st:
         models = active_models(st)
-    return Scorer(models, Publisher(publish_to) if publish_to is not None else None, name=name,
-                  stale_after_s=stale_after_s)
+    return Scorer(
+        models, Publisher(publish_to) if publish_to is not None else None, name=name, stale_after_s=stale_after_s
+    )
 
 
-def run_redis_feed(store: str | Path, game_ids: list[int], url: str, prefix: str, speed: float = 0.0,
-                   rate: float = 0.0, until_s: float | None = None, heartbeat_s: float = HEARTBEAT_S) -> FeedStats:
+def run_redis_feed(
+    store: str | Path,
+    game_ids: list[int],
+    url: str,
+    prefix: str,
+    speed: float = 0.0,
+    rate: float = 0.0,
+    until_s: float | None = None,
+    heartbeat_s: float = HEARTBEAT_S,
+) -> FeedStats:
     """Publish games into Redis Streams under `prefix` (the feed side of scale-out); paced, each game's
     clock goes out every `heartbeat_s` while it has nothing else to send."""
     from oa.live.redis_broker import RedisFeed, connect
 
-    return play(pace(feed(store, game_ids, until_s), speed, heartbeat_s), RedisFeed(connect(url), prefix).publish,
-                speed, rate)
+    return play(
+        pace(feed(store, game_ids, until_s), speed, heartbeat_s), RedisFeed(connect(url), prefix).publish, speed, rate
+    )
 
 
-def run_redis_scorer(store: str | Path, url: str, prefix: str, name: str, publish_to: str | Path,
-                     claim_idle_ms: int = 30_000, until: Callable[[], bool] | None = None,
-                     on_shot: Callable[[dict], None] | None = None, stale_after_s: float = 60.0,
-                     models_from: str | Path | None = None) -> dict:
+def run_redis_scorer(
+    store: str | Path,
+    url: str,
+    prefix: str,
+    name: str,
+    publish_to: str | Path,
+    claim_idle_ms: int = 30_000,
+    until: Callable[[], bool] | None = None,
+    on_shot: Callable[[dict], None] | None = None,
+    stale_after_s: float = 60.0,
+    models_from: str | Path | None = None,
+) -> dict:
     """One scorer process of the consumer group; stops on SIGTERM/SIGINT or when `until()`.
 
     Marks itself ready in `publish_to/ready/<name>` once connected, and leaves its figures in
@@ -161,8 +205,14 @@ def run_redis_scorer(store: str | Path, url: str, prefix: str, name: str, publis
 
     from oa.live.redis_broker import RedisScorer, connect
 
-    rs = RedisScorer(connect(url), prefix, local_scorer(store, publish_to, name, stale_after_s, models_from), name,
-                     claim_idle_ms, on_shot)
+    rs = RedisScorer(
+        connect(url),
+        prefix,
+        local_scorer(store, publish_to, name, stale_after_s, models_from),
+        name,
+        claim_idle_ms,
+        on_shot,
+    )
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: rs.stop())
     ready = Path(publish_to) / "ready" / name

@@ -7,6 +7,7 @@ rejected before it changes a game's window. A game ends at its end message; it i
 closed as stalled only when nothing at all came for it, not even the feed's clock
 (sent between tracked sequences), for `stale_after_s` seconds.
 """
+
 from __future__ import annotations
 
 import json
@@ -17,8 +18,23 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from oa.features.registry import PBP, TRACKING, factor_named
-from oa.live.messages import (Clock, Event, Frames, GameEnd, GameStart, Message, MessageError, ShotTag, check_event,
-                              check_clock, check_frames, check_shot, check_start, game_id_of, records)
+from oa.live.messages import (
+    Clock,
+    Event,
+    Frames,
+    GameEnd,
+    GameStart,
+    Message,
+    MessageError,
+    ShotTag,
+    check_clock,
+    check_event,
+    check_frames,
+    check_shot,
+    check_start,
+    game_id_of,
+    records,
+)
 from oa.live.publish import SHOT_COLUMNS, Publisher
 from oa.live.window import GameWindow
 from oa.model.artifact import Model, ModelError
@@ -35,14 +51,14 @@ class Stats:
     messages: int = 0
     records: int = 0
     shots: int = 0
-    malformed: int = 0          # messages or records that failed validation
-    out_of_order: int = 0       # frames not newer than the game's last frame (dropped)
-    unknown_game: int = 0       # messages for a game with no start (or already closed)
+    malformed: int = 0  # messages or records that failed validation
+    out_of_order: int = 0  # frames not newer than the game's last frame (dropped)
+    unknown_game: int = 0  # messages for a game with no start (or already closed)
     games_started: int = 0
     games_ended: int = 0
-    games_stalled: int = 0      # games closed because they went quiet mid-stream
-    errors: int = 0             # shots that could not be scored, messages that tripped a fault (logged)
-    dead_letters: int = 0       # Redis entries rejected and moved to the dead-letter stream
+    games_stalled: int = 0  # games closed because they went quiet mid-stream
+    errors: int = 0  # shots that could not be scored, messages that tripped a fault (logged)
+    dead_letters: int = 0  # Redis entries rejected and moved to the dead-letter stream
     latency_ms: list = field(default_factory=list)
 
     def summary(self) -> dict:
@@ -53,16 +69,18 @@ class Stats:
 def latency_summary(latency_ms: list[float]) -> dict:
     """p50, p99 and max of release-to-rating latencies (None without shots)."""
     a = np.asarray(latency_ms, dtype=float)
-    return {f"latency_ms_{k}": (round(float(fn(a)), 2) if len(a) else None)
-            for k, fn in (("p50", lambda x: np.percentile(x, 50)), ("p99", lambda x: np.percentile(x, 99)),
-                          ("max", np.max))}
+    return {
+        f"latency_ms_{k}": (round(float(fn(a)), 2) if len(a) else None)
+        for k, fn in (("p50", lambda x: np.percentile(x, 50)), ("p99", lambda x: np.percentile(x, 99)), ("max", np.max))
+    }
 
 
 class Scorer:
     """Consumes messages of many interleaved games and publishes a rating per shot."""
 
-    def __init__(self, models: list[Model], publisher: Publisher | None = None, name: str = "scorer",
-                 stale_after_s: float = 60.0):
+    def __init__(
+        self, models: list[Model], publisher: Publisher | None = None, name: str = "scorer", stale_after_s: float = 60.0
+    ):
         self.models = {m.feature_set: m for m in models}
         if not self.models:
             raise ValueError("the live scorer needs a trained model; run `python -m oa train` first")
@@ -107,7 +125,9 @@ class Scorer:
                 return None
             if not ok.all():
                 s.malformed += int((~ok).sum())
-                log.warning("game %s frame %s: %d malformed record(s) dropped", m.game_id, m.frame_idx, int((~ok).sum()))
+                log.warning(
+                    "game %s frame %s: %d malformed record(s) dropped", m.game_id, m.frame_idx, int((~ok).sum())
+                )
             if not g.add_frames(m, ok):
                 s.out_of_order += 1
                 log.warning("game %s: frame %s arrived after frame %s; dropped", m.game_id, m.frame_idx, g.last_frame)
@@ -155,7 +175,9 @@ class Scorer:
         if g is None:
             self.stats.unknown_game += 1
             if self.stats.unknown_game <= 10 or self.stats.unknown_game % 1000 == 0:
-                log.warning("message for unknown or closed game %s ignored (%d so far)", game_id, self.stats.unknown_game)
+                log.warning(
+                    "message for unknown or closed game %s ignored (%d so far)", game_id, self.stats.unknown_game
+                )
         return g
 
     def _close(self, game_id: int, ended: bool) -> None:
@@ -165,7 +187,9 @@ class Scorer:
             self.stats.games_ended += 1
         else:
             self.stats.games_stalled += 1
-            log.warning("game %s sent nothing, not even its clock, for %.0f s; closed as stalled", game_id, self.stale_after_s)
+            log.warning(
+                "game %s sent nothing, not even its clock, for %.0f s; closed as stalled", game_id, self.stale_after_s
+            )
         if self.publisher:
             self.publisher.close_game(game_id)
 
@@ -186,8 +210,9 @@ class Scorer:
             return self.models[TRACKING]
         if PBP in self.models:
             return self.models[PBP]
-        raise ModelError("no play-by-play model to rate a shot without tracking; "
-                         "train one with `python -m oa train --features pbp`")
+        raise ModelError(
+            "no play-by-play model to rate a shot without tracking; train one with `python -m oa train --features pbp`"
+        )
 
     def rate(self, g: GameWindow, shot: dict) -> tuple[dict, dict]:
         """(rating row, factor values) of a shot from the game's window."""
@@ -195,11 +220,26 @@ class Scorer:
         fs = str(feats["feature_set"][0])
         model = self.model_for(fs)
         sc = score_batch(model, feats)
-        top = [{"factor": t["factor"], "label": factor_named(t["factor"]).label, "value": t["value"],
-                "pp": round(t["pp"], 2), "logit": round(t["logit"], 4)} for t in sc.top(0, TOP)]
+        top = [
+            {
+                "factor": t["factor"],
+                "label": factor_named(t["factor"]).label,
+                "value": t["value"],
+                "pp": round(t["pp"], 2),
+                "logit": round(t["logit"], 4),
+            }
+            for t in sc.top(0, TOP)
+        ]
         row = {k: shot.get(k) for k in SHOT_COLUMNS}
-        row.update(feature_set=fs, model_id=model.model_id, p_goal=float(sc.p[0]), tier=str(sc.tier[0]),
-                   base_logit=float(sc.base[0]), top_factors=json.dumps(top), scorer=self.name)
+        row.update(
+            feature_set=fs,
+            model_id=model.model_id,
+            p_goal=float(sc.p[0]),
+            tier=str(sc.tier[0]),
+            base_logit=float(sc.base[0]),
+            top_factors=json.dumps(top),
+            scorer=self.name,
+        )
         return row, {k: v[0] for k, v in feats.items()}
 
     def _score(self, g: GameWindow, m: ShotTag) -> dict | None:

@@ -5,6 +5,7 @@ function batch runs over a stored game, fed with what the window holds at the sh
 every factor only reads frames up to the release and events before the shot, the
 window gives the same numbers batch does (tested shot by shot).
 """
+
 from __future__ import annotations
 
 from collections import deque
@@ -16,7 +17,7 @@ from oa.features.clips import FrameIndex, sides, window_frames
 from oa.features.compute import shot_factor_arrays
 from oa.live.messages import EVENT_FIELDS, Frames, GameStart
 
-KEEP_S = 1.0   # frames kept beyond the factor window, for slack
+KEEP_S = 1.0  # frames kept beyond the factor window, for slack
 
 
 class GameWindow:
@@ -38,10 +39,10 @@ class GameWindow:
         self.frames: deque[tuple[int, np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = deque()
         self.last_frame = -1
         self.period = 0
-        self.events: dict[int, dict] = {}     # this period's events by event_idx
-        self.last_seen = 0.0                 # wall clock of the last message, to notice a stalled game
-        self.clock = 0.0                     # the feed's game clock at its last clock message (s)
-        self.shots = 0                       # shots rated in this game
+        self.events: dict[int, dict] = {}  # this period's events by event_idx
+        self.last_seen = 0.0  # wall clock of the last message, to notice a stalled game
+        self.clock = 0.0  # the feed's game clock at its last clock message (s)
+        self.shots = 0  # shots rated in this game
 
     def add_frames(self, m: Frames, ok: np.ndarray) -> bool:
         """Keep a frame's valid records; False (and nothing kept) if it is not newer than the last frame."""
@@ -61,7 +62,7 @@ class GameWindow:
     def add_event(self, row: dict) -> None:
         """Remember an event (replacing a shot tag's stand-in with the real event)."""
         period = int(row["period"])
-        if period != self.period:          # factors only look back within the period
+        if period != self.period:  # factors only look back within the period
             self.period = period
             self.events.clear()
         self.events[int(row["event_idx"])] = {k: row.get(k) for k in EVENT_FIELDS}

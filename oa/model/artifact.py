@@ -18,6 +18,7 @@ Calibrating the raw margin with a line keeps explanations exact: TreeSHAP (Light
 `pred_contrib`) splits the margin into per-factor parts plus a bias; multiplying every
 part by `a` and adding `b` to the bias splits the calibrated logit the same way.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -26,9 +27,9 @@ import logging
 import math
 import os
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping
 
 import lightgbm as lgb
 import numpy as np
@@ -37,8 +38,8 @@ import pandas as pd
 from oa.features.registry import Factor, all_factors, factor_named
 
 TIERS = ("low", "medium", "high")
-INTEGRITY = "integrity"          # the JSON's key for the sizes and checksums
-MAX_TEXT_BYTES = 512 * 2**20     # far above any model this project trains (a few MB); a bigger file is not ours
+INTEGRITY = "integrity"  # the JSON's key for the sizes and checksums
+MAX_TEXT_BYTES = 512 * 2**20  # far above any model this project trains (a few MB); a bigger file is not ours
 MAX_META_BYTES = 16 * 2**20
 RETRAIN = "retrain with `python -m oa train`"
 
@@ -94,8 +95,10 @@ class Model:
     def matrix(self, data: Mapping[str, np.ndarray] | pd.DataFrame) -> np.ndarray:
         missing = [n for n in self.meta["features"] if n not in data]
         if missing:
-            raise ModelError(f"model {self.model_id} needs factors the data lacks: {', '.join(missing)}; "
-                             "recompute them with `python -m oa features` or retrain with `python -m oa train`")
+            raise ModelError(
+                f"model {self.model_id} needs factors the data lacks: {', '.join(missing)}; "
+                "recompute them with `python -m oa features` or retrain with `python -m oa train`"
+            )
         return encode(self.factors, data)
 
     def logit(self, X: np.ndarray) -> np.ndarray:
@@ -161,8 +164,10 @@ def load_model(text_path: str | Path) -> Model:
     meta = read_meta(meta_path)
     names, n_trees = check_text(raw, text)
     if names != meta["features"]:
-        raise ModelError(f"model file {text} and {meta_path.name} disagree on the factors "
-                         f"({len(names)} in the model, {len(meta['features'])} in the metadata); {RETRAIN}")
+        raise ModelError(
+            f"model file {text} and {meta_path.name} disagree on the factors "
+            f"({len(names)} in the model, {len(meta['features'])} in the metadata); {RETRAIN}"
+        )
     _check_code(meta, names, text)
     check_integrity(raw, text, meta, meta_path)
     check_thresholds(meta, meta_path)
@@ -171,8 +176,10 @@ def load_model(text_path: str | Path) -> Model:
     except lgb.basic.LightGBMError as e:
         raise ModelError(f"model file {text} is not a LightGBM text model ({e}); {RETRAIN}") from e
     if booster.feature_name() != names or booster.num_trees() != n_trees:
-        raise ModelError(f"model file {text} was not read back as written "
-                         f"({booster.num_trees()} trees, {n_trees} in the file); {RETRAIN}")
+        raise ModelError(
+            f"model file {text} was not read back as written "
+            f"({booster.num_trees()} trees, {n_trees} in the file); {RETRAIN}"
+        )
     return Model(booster, meta)
 
 
@@ -183,8 +190,10 @@ def _read(path: Path, limit: int) -> bytes:
         if not path.is_file():
             raise ModelError(f"model file {path} is not a file; {RETRAIN}")
         if size > limit:
-            raise ModelError(f"model file {path} has {size:,} bytes, more than any model ({limit:,}): "
-                             f"it is not a model of this project; {RETRAIN}")
+            raise ModelError(
+                f"model file {path} has {size:,} bytes, more than any model ({limit:,}): "
+                f"it is not a model of this project; {RETRAIN}"
+            )
         raw = path.read_bytes()
     except FileNotFoundError:
         raise ModelError(f"model file {path} is missing; {RETRAIN}") from None
@@ -216,14 +225,19 @@ def read_meta(path: Path) -> dict:
         problems.append("model_id is not a name")
     if not isinstance(meta["feature_set"], str):
         problems.append("feature_set is not a name")
-    if not isinstance(meta["features"], list) or not meta["features"] or \
-            not all(isinstance(f, str) for f in meta["features"]):
+    if (
+        not isinstance(meta["features"], list)
+        or not meta["features"]
+        or not all(isinstance(f, str) for f in meta["features"])
+    ):
         problems.append("features is not a list of factor names")
     platt = meta["platt"]
     if not isinstance(platt, dict) or not all(_number(platt.get(k)) for k in ("a", "b")):
         problems.append("platt is not {a, b} with finite numbers")
     elif platt["a"] <= 0:
-        problems.append(f"platt slope a is {platt['a']:g}: a calibration that is not increasing ranks chances backwards")
+        problems.append(
+            f"platt slope a is {platt['a']:g}: a calibration that is not increasing ranks chances backwards"
+        )
     if not isinstance(meta["thresholds"], dict):
         problems.append("thresholds is not an object")
     if not isinstance(meta.get("categories", {}), dict):
@@ -240,13 +254,17 @@ def _check_code(meta: dict, names: list[str], text: Path) -> None:
     known = {f.name for f in all_factors()}
     unknown = [n for n in names if n not in known]
     if unknown:
-        raise ModelError(f"model file {text} ({meta['model_id']}) uses factors this version does not compute: "
-                         f"{', '.join(unknown)}; {RETRAIN}")
+        raise ModelError(
+            f"model file {text} ({meta['model_id']}) uses factors this version does not compute: "
+            f"{', '.join(unknown)}; {RETRAIN}"
+        )
     for f in (factor_named(n) for n in names):
         cats = meta.get("categories", {}).get(f.name)
         if f.kind == "cat" and cats is not None and (not isinstance(cats, list) or cats != list(f.categories)):
-            raise ModelError(f"model file {text} ({meta['model_id']}) encodes {f.name} with categories {cats}, "
-                             f"this version with {list(f.categories)}; {RETRAIN}")
+            raise ModelError(
+                f"model file {text} ({meta['model_id']}) encodes {f.name} with categories {cats}, "
+                f"this version with {list(f.categories)}; {RETRAIN}"
+            )
 
 
 def check_integrity(raw: bytes, text: Path, meta: dict, meta_path: Path) -> None:
@@ -258,26 +276,37 @@ def check_integrity(raw: bytes, text: Path, meta: dict, meta_path: Path) -> None
         return
     want = integ.get("meta_sha256")
     if want != meta_digest(meta):
-        raise ModelError(f"model metadata {meta_path} was changed after training (its checksum does not match "
-                         f"its content): restore it or {RETRAIN}")
+        raise ModelError(
+            f"model metadata {meta_path} was changed after training (its checksum does not match "
+            f"its content): restore it or {RETRAIN}"
+        )
     size, sha = integ.get("bytes"), integ.get("sha256")
     got = hashlib.sha256(raw).hexdigest()
     if size != len(raw) or sha != got:
-        what = f"has {len(raw):,} bytes where the metadata records {size:,}" if isinstance(size, int) and size != len(raw) \
+        what = (
+            f"has {len(raw):,} bytes where the metadata records {size:,}"
+            if isinstance(size, int) and size != len(raw)
             else "has a different SHA-256 than the metadata records"
-        raise ModelError(f"model file {text} {what}: the file is damaged or changed, or {meta_path.name} belongs to "
-                         f"another model ({meta['model_id']}, file {integ.get('model_file')}); {RETRAIN}")
+        )
+        raise ModelError(
+            f"model file {text} {what}: the file is damaged or changed, or {meta_path.name} belongs to "
+            f"another model ({meta['model_id']}, file {integ.get('model_file')}); {RETRAIN}"
+        )
 
 
 def _check_legacy(raw: bytes, text: Path, meta: dict, meta_path: Path) -> None:
     """A model saved before checksums: its id ends in the first 8 hex digits of the text's SHA-1."""
     digest = str(meta["model_id"]).rsplit("-", 1)[-1]
     if not re.fullmatch(r"[0-9a-f]{8}", digest):
-        raise ModelError(f"model metadata {meta_path} has no checksums and model id {meta['model_id']!r} carries "
-                         f"no digest to check {text.name} against; {RETRAIN}")
+        raise ModelError(
+            f"model metadata {meta_path} has no checksums and model id {meta['model_id']!r} carries "
+            f"no digest to check {text.name} against; {RETRAIN}"
+        )
     if hashlib.sha1(raw).hexdigest()[:8] != digest:
-        raise ModelError(f"model file {text} does not match model id {meta['model_id']} in {meta_path.name}: the file "
-                         f"is damaged or changed, or the two files belong to different models; {RETRAIN}")
+        raise ModelError(
+            f"model file {text} does not match model id {meta['model_id']} in {meta_path.name}: the file "
+            f"is damaged or changed, or the two files belong to different models; {RETRAIN}"
+        )
     log.warning("model %s predates model checksums; retrain (`python -m oa train`) to add them", meta["model_id"])
 
 
@@ -287,8 +316,10 @@ def check_thresholds(meta: dict, meta_path: Path) -> None:
     t = meta["thresholds"]
     lo, hi = t.get("medium"), t.get("high")
     if not (_number(lo) and _number(hi) and 0 < lo < hi < 1):
-        raise ModelError(f"model metadata {meta_path} has tier thresholds medium={lo!r}, high={hi!r}; they must be "
-                         f"numbers with 0 < medium < high < 1; {RETRAIN}")
+        raise ModelError(
+            f"model metadata {meta_path} has tier thresholds medium={lo!r}, high={hi!r}; they must be "
+            f"numbers with 0 < medium < high < 1; {RETRAIN}"
+        )
     table = (meta.get("metrics") or {}).get("tiers") if isinstance(meta.get("metrics"), dict) else None
     if not table:
         return
@@ -298,21 +329,62 @@ def check_thresholds(meta: dict, meta_path: Path) -> None:
     except (TypeError, KeyError, ValueError) as e:
         raise ModelError(f"model metadata {meta_path} has a damaged tier table ({e!r}); {RETRAIN}") from e
     if ranges.get("low") != f"< {lo:.3f}" or ranges.get("high") != f">= {hi:.3f}":
-        raise ModelError(f"model metadata {meta_path}: tier thresholds medium={lo:.3f}, high={hi:.3f} are not the ones "
-                         f"the model was trained with ({ranges.get('low')}, {ranges.get('high')}): restore them or "
-                         f"{RETRAIN}")
+        raise ModelError(
+            f"model metadata {meta_path}: tier thresholds medium={lo:.3f}, high={hi:.3f} are not the ones "
+            f"the model was trained with ({ranges.get('low')}, {ranges.get('high')}): restore them or "
+            f"{RETRAIN}"
+        )
     if any(not 0 < x <= 1 for x in shares) or abs(sum(shares) - 1) > 0.01:
-        raise ModelError(f"model metadata {meta_path} records tier shares {shares}: every tier must hold shots; {RETRAIN}")
+        raise ModelError(
+            f"model metadata {meta_path} records tier shares {shares}: every tier must hold shots; {RETRAIN}"
+        )
 
 
 # -- the text's structure -----------------------------------------------------------------
-HEADER_KEYS = {"version", "num_class", "num_tree_per_iteration", "label_index", "max_feature_idx", "objective",
-               "average_output", "feature_names", "monotone_constraints", "feature_infos", "tree_sizes"}
-TREE_KEYS = {"num_leaves", "num_cat", "split_feature", "split_gain", "threshold", "decision_type", "left_child",
-             "right_child", "leaf_value", "leaf_weight", "leaf_count", "internal_value", "internal_weight",
-             "internal_count", "cat_boundaries", "cat_threshold", "is_linear", "shrinkage"}
-INTERNAL = ("split_feature", "split_gain", "threshold", "decision_type", "left_child", "right_child",
-            "internal_value", "internal_weight", "internal_count")
+HEADER_KEYS = {
+    "version",
+    "num_class",
+    "num_tree_per_iteration",
+    "label_index",
+    "max_feature_idx",
+    "objective",
+    "average_output",
+    "feature_names",
+    "monotone_constraints",
+    "feature_infos",
+    "tree_sizes",
+}
+TREE_KEYS = {
+    "num_leaves",
+    "num_cat",
+    "split_feature",
+    "split_gain",
+    "threshold",
+    "decision_type",
+    "left_child",
+    "right_child",
+    "leaf_value",
+    "leaf_weight",
+    "leaf_count",
+    "internal_value",
+    "internal_weight",
+    "internal_count",
+    "cat_boundaries",
+    "cat_threshold",
+    "is_linear",
+    "shrinkage",
+}
+INTERNAL = (
+    "split_feature",
+    "split_gain",
+    "threshold",
+    "decision_type",
+    "left_child",
+    "right_child",
+    "internal_value",
+    "internal_weight",
+    "internal_count",
+)
 LEAVES = ("leaf_value", "leaf_weight", "leaf_count")
 
 
@@ -349,8 +421,11 @@ def _check_text(raw: bytes) -> tuple[list[str], int]:
     names = header["feature_names"].split(" ")
     if len(names) != n_feat or len(header["feature_infos"].split(" ")) != n_feat:
         raise _Bad(f"{len(names)} feature names for max_feature_idx {n_feat - 1}")
-    if _int(header, "num_class", 1, 1) != 1 or _int(header, "num_tree_per_iteration", 1, 1) != 1 or \
-            not header.get("objective", "").startswith("binary"):
+    if (
+        _int(header, "num_class", 1, 1) != 1
+        or _int(header, "num_tree_per_iteration", 1, 1) != 1
+        or not header.get("objective", "").startswith("binary")
+    ):
         raise _Bad("not a binary model")
     sizes = _ints(header["tree_sizes"], "tree_sizes")
     if not sizes:
@@ -359,7 +434,7 @@ def _check_text(raw: bytes) -> tuple[list[str], int]:
     for k, size in enumerate(sizes):
         if size <= 0 or p + size > len(s):
             raise _Bad(f"tree {k} of {len(sizes)} is cut short")
-        _tree(s[p:p + size], k, n_feat)
+        _tree(s[p : p + size], k, n_feat)
         p += size
     _tail(s[p:])
     return names, len(sizes)
@@ -374,8 +449,19 @@ def _header(lines: list[str]) -> dict[str, str]:
         if not eq or key not in HEADER_KEYS or key in out:
             raise _Bad(f"unexpected header line {line[:40]!r}")
         out[key] = value
-    missing = [k for k in ("version", "num_class", "num_tree_per_iteration", "max_feature_idx", "feature_names",
-                           "feature_infos", "tree_sizes") if k not in out]
+    missing = [
+        k
+        for k in (
+            "version",
+            "num_class",
+            "num_tree_per_iteration",
+            "max_feature_idx",
+            "feature_names",
+            "feature_infos",
+            "tree_sizes",
+        )
+        if k not in out
+    ]
     if missing:
         raise _Bad(f"the header lacks {', '.join(missing)}")
     return out
@@ -425,11 +511,27 @@ def _tree(block: str, k: int, n_feat: int) -> None:
     n_cat = _int(t, "num_cat", 0, n_leaves)
     if t.get("is_linear", "0") != "0":
         raise _Bad(f"tree {k} is linear, which this project never trains")
-    arrays = {key: (_floats if key in ("split_gain", "threshold", "leaf_value", "leaf_weight", "internal_value",
-                                       "internal_weight", "shrinkage") else _ints)(t[key], f"tree {k} {key}")
-              for key in t if key not in ("num_leaves", "num_cat", "is_linear")}
-    need = ["leaf_value"] + (["split_feature", "threshold", "decision_type", "left_child", "right_child"]
-                             if n_leaves > 1 else [])
+    arrays = {
+        key: (
+            _floats
+            if key
+            in (
+                "split_gain",
+                "threshold",
+                "leaf_value",
+                "leaf_weight",
+                "internal_value",
+                "internal_weight",
+                "shrinkage",
+            )
+            else _ints
+        )(t[key], f"tree {k} {key}")
+        for key in t
+        if key not in ("num_leaves", "num_cat", "is_linear")
+    }
+    need = ["leaf_value"] + (
+        ["split_feature", "threshold", "decision_type", "left_child", "right_child"] if n_leaves > 1 else []
+    )
     for key in need:
         if key not in arrays:
             raise _Bad(f"tree {k} has no {key}")
@@ -450,9 +552,15 @@ def _splits(a: dict[str, list], k: int, n_leaves: int, n_cat: int, n_feat: int) 
     cats = [i for i, d in enumerate(a["decision_type"]) if d & 1]
     if cats or n_cat:
         bounds, values = a.get("cat_boundaries"), a.get("cat_threshold")
-        if bounds is None or values is None or len(bounds) != n_cat + 1 or bounds[0] != 0 or \
-                any(b1 < b0 for b0, b1 in zip(bounds, bounds[1:])) or bounds[-1] != len(values) or \
-                not all(0 <= v < 2**32 for v in values):
+        if (
+            bounds is None
+            or values is None
+            or len(bounds) != n_cat + 1
+            or bounds[0] != 0
+            or any(b1 < b0 for b0, b1 in zip(bounds, bounds[1:]))
+            or bounds[-1] != len(values)
+            or not all(0 <= v < 2**32 for v in values)
+        ):
             raise _Bad(f"tree {k} has damaged categorical splits")
         if not all(a["threshold"][i].is_integer() and 0 <= a["threshold"][i] < n_cat for i in cats):
             raise _Bad(f"tree {k} points a categorical split outside its categories")

@@ -5,11 +5,12 @@ compared with the best any model could do (the oracle) on held-out games, and wi
 distance + angle logistic baseline. Games are split in schedule order: the model trains
 on the earlier games and is tested on the later ones, never seeing a test game.
 """
+
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 import pandas as pd
@@ -51,12 +52,16 @@ def prepare(db: Path, games: int, seed: int, workers: int | None, progress: Prog
     stage = (lambda name: (lambda i, n: progress(name, i, n))) if progress else (lambda name: None)
     out: dict = {"reused_store": state == "stale"}
     if state == "build":
-        out["simulate_seconds"] = build_demo(db, games, seed, progress=stage("simulating games"), workers=workers)["seconds"]
+        out["simulate_seconds"] = build_demo(db, games, seed, progress=stage("simulating games"), workers=workers)[
+            "seconds"
+        ]
     with Store(db) as s:
         t0 = time.perf_counter()
         f = build_features(s, progress=stage("computing factors"))
         s.checkpoint()
-    out.update(features_seconds=f["seconds"], features_shots_per_s=round(f["shots"] / max(time.perf_counter() - t0, 1e-9)))
+    out.update(
+        features_seconds=f["seconds"], features_shots_per_s=round(f["shots"] / max(time.perf_counter() - t0, 1e-9))
+    )
     return out
 
 
@@ -65,8 +70,14 @@ def _metrics(y: np.ndarray, p: np.ndarray) -> dict:
     return {k: m[k] for k in ("auc", "log_loss", "brier", "ece", "mean_p")}
 
 
-def run(db: Path, games: int = 1000, test_share: float = 0.3, seed: int = 0, workers: int | None = None,
-        progress: Progress | None = None) -> dict:
+def run(
+    db: Path,
+    games: int = 1000,
+    test_share: float = 0.3,
+    seed: int = 0,
+    workers: int | None = None,
+    progress: Progress | None = None,
+) -> dict:
     out: dict = {"games": games}
     out["build"] = prepare(db, games, seed, workers, progress)
     with Store(db) as store:
@@ -79,14 +90,24 @@ def run(db: Path, games: int = 1000, test_share: float = 0.3, seed: int = 0, wor
         is_test = df["game_id"].isin(test_games).to_numpy()
         tr, te = df[~is_test].reset_index(drop=True), df[is_test].reset_index(drop=True)
         y_te = te["is_goal"].to_numpy(dtype=float)
-        out.update(n_train=len(tr), n_test=len(te), games_train=len(order) - n_test_games, games_test=n_test_games,
-                   goals_train=int(tr["is_goal"].sum()), goals_test=int(y_te.sum()))
+        out.update(
+            n_train=len(tr),
+            n_test=len(te),
+            games_train=len(order) - n_test_games,
+            games_test=n_test_games,
+            goals_train=int(tr["is_goal"].sum()),
+            goals_test=int(y_te.sum()),
+        )
 
         t0 = time.perf_counter()
         model, report = fit(tr, TRACKING, seed=seed, progress=progress)
         out["fit_seconds"] = round(time.perf_counter() - t0, 1)
-        model.meta.update(model_id=f"bench-{TRACKING}-{games}g", trained_at=pd.Timestamp.now("UTC").isoformat(),
-                          metrics=report, provenance={"source": "demo", "games": out["games_train"], "bench": True})
+        model.meta.update(
+            model_id=f"bench-{TRACKING}-{games}g",
+            trained_at=pd.Timestamp.now("UTC").isoformat(),
+            metrics=report,
+            provenance={"source": "demo", "games": out["games_train"], "bench": True},
+        )
         p_te = model.predict(model.matrix(te))
         base = fit_baseline(tr)
         out["model"] = _metrics(y_te, p_te)
@@ -106,8 +127,10 @@ def run(db: Path, games: int = 1000, test_share: float = 0.3, seed: int = 0, wor
         }
         out["thresholds"] = {k: model.thresholds[k] for k in ("medium", "high", "base_rate", "rule")}
         out["tiers"] = tiers.table(p_te, y_te, model.thresholds)
-        out["tiers_ok"] = (all(r["share"] >= 0.05 for r in out["tiers"])
-                           and out["tiers"][0]["goal_rate"] < out["tiers"][1]["goal_rate"] < out["tiers"][2]["goal_rate"])
+        out["tiers_ok"] = (
+            all(r["share"] >= 0.05 for r in out["tiers"])
+            and out["tiers"][0]["goal_rate"] < out["tiers"][1]["goal_rate"] < out["tiers"][2]["goal_rate"]
+        )
         out["importance_top10"] = dict(list(report["importance"].items())[:10])
 
         # speed 1: score + explain in memory, every shot of the league
@@ -129,7 +152,7 @@ def run(db: Path, games: int = 1000, test_share: float = 0.3, seed: int = 0, wor
         arrays = {c: te[c].to_numpy() for c in cols}
         times = []
         for i in idx:
-            one = {c: arrays[c][i:i + 1] for c in cols}
+            one = {c: arrays[c][i : i + 1] for c in cols}
             t0 = time.perf_counter()
             sc = score_batch(model, one)
             sc.top(0, 5)

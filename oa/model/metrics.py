@@ -4,6 +4,7 @@ ECE here is the shot-weighted mean |mean predicted - observed goal rate| over 20
 of equal shot count (goal probabilities are heavily skewed, so equal-width bins would
 leave most bins empty). The same definition is used for every model and the oracle.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -45,6 +46,13 @@ def summary(y: np.ndarray, p: np.ndarray) -> dict:
     """AUC, log loss, Brier, ECE, shots, goals, mean p: the figures every report prints."""
     y = np.asarray(y, dtype=float)
     auc = float(roc_auc_score(y, p)) if 0 < y.sum() < len(y) else float("nan")
-    return {"n": int(len(y)), "goals": int(y.sum()), "auc": round(auc, 4), "log_loss": round(log_loss(y, p), 4),
-            "brier": round(brier(y, p), 5), "ece": round(ece(y, p), 4),
-            "mean_p": round(float(np.mean(p)), 4), "goal_rate": round(float(y.mean()), 4)}
+    return {
+        "n": int(len(y)),
+        "goals": int(y.sum()),
+        "auc": round(auc, 4),
+        "log_loss": round(log_loss(y, p), 4),
+        "brier": round(brier(y, p), 5),
+        "ece": round(ece(y, p), 4),
+        "mean_p": round(float(np.mean(p)), 4),
+        "goal_rate": round(float(y.mean()), 4),
+    }

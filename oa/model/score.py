@@ -8,20 +8,20 @@ approximate percentage points: each log-odds push times the secant slope of the
 sigmoid between the base and the shot's logit, so the points add up exactly to
 `p_goal - sigmoid(base_logit)`.
 """
+
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Callable, Mapping
 
 import numpy as np
 import pandas as pd
 
 from oa import schema
 from oa.features.compute import factor_columns
-from oa.features.registry import factor_named
-from oa.features.registry import PBP, TRACKING
+from oa.features.registry import PBP, TRACKING, factor_named
 from oa.model.artifact import Model, ModelError, load_model, sigmoid
 from oa.model.train import resolve_path
 from oa.store import Store, StoreError
@@ -36,12 +36,12 @@ class Scored:
 
     model_id: str
     factors: list[str]
-    p: np.ndarray              # (n,)
-    tier: np.ndarray           # (n,)
-    base: np.ndarray           # (n,) calibrated base logit
-    contrib: np.ndarray        # (n, F) calibrated log-odds
-    pp: np.ndarray             # (n, F) approximate percentage points
-    values: dict = field(repr=False)   # factor name -> the values scored, for putting them into words
+    p: np.ndarray  # (n,)
+    tier: np.ndarray  # (n,)
+    base: np.ndarray  # (n,) calibrated base logit
+    contrib: np.ndarray  # (n, F) calibrated log-odds
+    pp: np.ndarray  # (n, F) approximate percentage points
+    values: dict = field(repr=False)  # factor name -> the values scored, for putting them into words
 
     @cached_property
     def labels(self) -> np.ndarray:
@@ -54,8 +54,15 @@ class Scored:
     def top(self, i: int, k: int = 5) -> list[dict]:
         """Shot i's k strongest factors, biggest push first."""
         order = np.argsort(-np.abs(self.contrib[i]))[:k]
-        return [{"factor": self.factors[j], "value": factor_named(self.factors[j]).labels(self.values[self.factors[j]][i:i + 1])[0],
-                 "logit": float(self.contrib[i, j]), "pp": float(self.pp[i, j])} for j in order]
+        return [
+            {
+                "factor": self.factors[j],
+                "value": factor_named(self.factors[j]).labels(self.values[self.factors[j]][i : i + 1])[0],
+                "logit": float(self.contrib[i, j]),
+                "pp": float(self.pp[i, j]),
+            }
+            for j in order
+        ]
 
 
 def to_points(contrib: np.ndarray, base: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -73,7 +80,9 @@ def score_batch(model: Model, data: Mapping[str, np.ndarray] | pd.DataFrame) -> 
     X = model.matrix(data)
     contrib, base = model.explain(X)
     p, pp = to_points(contrib, base)
-    values = {f.name: (v.to_numpy() if isinstance(v := data[f.name], pd.Series) else np.asarray(v)) for f in model.factors}
+    values = {
+        f.name: (v.to_numpy() if isinstance(v := data[f.name], pd.Series) else np.asarray(v)) for f in model.factors
+    }
     return Scored(model.model_id, [f.name for f in model.factors], p, model.tier(p), base, contrib, pp, values)
 
 
@@ -87,8 +96,10 @@ def active_models(store: Store) -> list[Model]:
         path = resolve_path(store, p)
         m = load_model(path)
         if m.model_id != model_id:
-            raise ModelError(f"model file {path} holds model {m.model_id}, but store {store.path} registered "
-                             f"{model_id} there; restore the file or retrain with `python -m oa train`")
+            raise ModelError(
+                f"model file {path} holds model {m.model_id}, but store {store.path} registered "
+                f"{model_id} there; restore the file or retrain with `python -m oa train`"
+            )
         models.append(m)
     return models
 
@@ -103,11 +114,16 @@ def score_store(store: Store, models: list[Model] | None = None, progress: Progr
     for fs, m in by_set.items():
         missing = [n for n in m.meta["features"] if n not in have]
         if missing:
-            raise ModelError(f"model {m.model_id} needs factors the store does not have: {', '.join(missing)}; "
-                             f"run `python -m oa features --db {store.path}` or retrain with `python -m oa train`")
+            raise ModelError(
+                f"model {m.model_id} needs factors the store does not have: {', '.join(missing)}; "
+                f"run `python -m oa features --db {store.path}` or retrain with `python -m oa train`"
+            )
         sets = [fs] if fs == TRACKING or TRACKING in by_set else [PBP, TRACKING]
-        n = int(store.query(f"SELECT count(*) FROM shot_features WHERE feature_set IN ({', '.join('?' * len(sets))})",
-                            sets).iloc[0, 0])
+        n = int(
+            store.query(
+                f"SELECT count(*) FROM shot_features WHERE feature_set IN ({', '.join('?' * len(sets))})", sets
+            ).iloc[0, 0]
+        )
         plan.append((m, sets, n))
     total = sum(n for _, _, n in plan)
     if total == 0:
@@ -119,20 +135,33 @@ def score_store(store: Store, models: list[Model] | None = None, progress: Progr
         ph = ", ".join("?" * len(sets))
         # one query, streamed in batches (paging with OFFSET would sort the table again per page)
         cur = store.con.cursor()
-        batches = cur.sql(f"SELECT {cols} FROM shot_features WHERE feature_set IN ({ph}) ORDER BY shot_id",
-                          params=sets).to_arrow_reader(CHUNK)
+        batches = cur.sql(
+            f"SELECT {cols} FROM shot_features WHERE feature_set IN ({ph}) ORDER BY shot_id", params=sets
+        ).to_arrow_reader(CHUNK)
         for batch in batches:
             df = batch.to_pandas()
             if m.feature_set == TRACKING:
                 _require_tracking(m, df)
             s = score_batch(m, df)
             ids = df["shot_id"].to_numpy()
-            scores.append(pd.DataFrame({"shot_id": ids, "model_id": m.model_id, "p_goal": s.p, "tier": s.tier,
-                                        "base_logit": s.base}))
+            scores.append(
+                pd.DataFrame(
+                    {"shot_id": ids, "model_id": m.model_id, "p_goal": s.p, "tier": s.tier, "base_logit": s.base}
+                )
+            )
             F = len(s.factors)
-            factors.append(pd.DataFrame({
-                "shot_id": np.repeat(ids, F), "model_id": m.model_id, "factor": np.tile(np.array(s.factors, object), len(ids)),
-                "value_label": s.labels.ravel(), "contribution": s.contrib.ravel(), "contribution_pp": s.pp.ravel()}))
+            factors.append(
+                pd.DataFrame(
+                    {
+                        "shot_id": np.repeat(ids, F),
+                        "model_id": m.model_id,
+                        "factor": np.tile(np.array(s.factors, object), len(ids)),
+                        "value_label": s.labels.ravel(),
+                        "contribution": s.contrib.ravel(),
+                        "contribution_pp": s.pp.ravel(),
+                    }
+                )
+            )
             done += len(df)
             if progress:
                 progress(done, total)
@@ -140,20 +169,29 @@ def score_store(store: Store, models: list[Model] | None = None, progress: Progr
     sc = pd.concat(scores, ignore_index=True)
     fa = pd.concat(factors, ignore_index=True)
     scored_s = time.perf_counter() - t0
-    with store.transaction(f"writing the scores of {len(sc):,} shots") as con, \
-            store.registered("_scored_ids", sc[["shot_id"]]) as ids:
+    with (
+        store.transaction(f"writing the scores of {len(sc):,} shots") as con,
+        store.registered("_scored_ids", sc[["shot_id"]]) as ids,
+    ):
         con.execute(f"DELETE FROM shot_factors WHERE shot_id IN (SELECT shot_id FROM {ids})")
         con.execute(f"DELETE FROM shot_scores WHERE shot_id IN (SELECT shot_id FROM {ids})")
         store._insert(schema.SHOT_SCORES, sc)
         store._insert(schema.SHOT_FACTORS, fa)
-    return {"shots": len(sc), "factor_rows": len(fa), "models": [m.model_id for m, _, _ in plan],
-            "tiers": sc["tier"].value_counts().reindex(["low", "medium", "high"], fill_value=0).to_dict(),
-            "score_seconds": round(scored_s, 2), "seconds": round(time.perf_counter() - t0, 2)}
+    return {
+        "shots": len(sc),
+        "factor_rows": len(fa),
+        "models": [m.model_id for m, _, _ in plan],
+        "tiers": sc["tier"].value_counts().reindex(["low", "medium", "high"], fill_value=0).to_dict(),
+        "score_seconds": round(scored_s, 2),
+        "seconds": round(time.perf_counter() - t0, 2),
+    }
 
 
 def _require_tracking(m: Model, df: pd.DataFrame) -> None:
     tracked = [f.name for f in m.factors if f.needs_clip]
     if tracked and df[tracked].isna().all(axis=1).any():
         i = int(np.flatnonzero(df[tracked].isna().all(axis=1).to_numpy())[0])
-        raise ModelError(f"model {m.model_id} needs tracking factors but shot {int(df['shot_id'].iloc[i])} has none; "
-                         "recompute factors with `python -m oa features`")
+        raise ModelError(
+            f"model {m.model_id} needs tracking factors but shot {int(df['shot_id'].iloc[i])} has none; "
+            "recompute factors with `python -m oa features`"
+        )

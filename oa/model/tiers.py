@@ -9,6 +9,7 @@ The rule, chosen so a tier means the same thing to a fan and an analyst:
   quantile. Thresholds are fitted on out-of-fold predictions of the training shots
   and stored with the model.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -28,8 +29,12 @@ def choose(p: np.ndarray, y: np.ndarray) -> dict:
         medium = float(np.quantile(p, MIN_SHARE))
     if np.mean((p >= medium) & (p < high)) < MIN_SHARE:
         medium = float(np.quantile(p, 1 - np.mean(p >= high) - MIN_SHARE))
-    return {"medium": float(medium), "high": float(high), "base_rate": round(base, 4),
-            "rule": f"medium >= {MEDIUM_X:g} x base rate, high >= {HIGH_X:g} x base rate, each tier >= {MIN_SHARE:.0%} of shots"}
+    return {
+        "medium": float(medium),
+        "high": float(high),
+        "base_rate": round(base, 4),
+        "rule": f"medium >= {MEDIUM_X:g} x base rate, high >= {HIGH_X:g} x base rate, each tier >= {MIN_SHARE:.0%} of shots",
+    }
 
 
 def table(p: np.ndarray, y: np.ndarray, thresholds: dict) -> list[dict]:
@@ -38,9 +43,19 @@ def table(p: np.ndarray, y: np.ndarray, thresholds: dict) -> list[dict]:
     y = np.asarray(y, dtype=float)
     lo, hi = thresholds["medium"], thresholds["high"]
     rows = []
-    for name, m, rng in (("low", p < lo, f"< {lo:.3f}"), ("medium", (p >= lo) & (p < hi), f"{lo:.3f} - {hi:.3f}"),
-                         ("high", p >= hi, f">= {hi:.3f}")):
-        rows.append({"tier": name, "range": rng, "shots": int(m.sum()), "share": round(float(m.mean()), 4),
-                     "goal_rate": round(float(y[m].mean()), 4) if m.any() else None,
-                     "mean_p": round(float(p[m].mean()), 4) if m.any() else None})
+    for name, m, rng in (
+        ("low", p < lo, f"< {lo:.3f}"),
+        ("medium", (p >= lo) & (p < hi), f"{lo:.3f} - {hi:.3f}"),
+        ("high", p >= hi, f">= {hi:.3f}"),
+    ):
+        rows.append(
+            {
+                "tier": name,
+                "range": rng,
+                "shots": int(m.sum()),
+                "share": round(float(m.mean()), 4),
+                "goal_rate": round(float(y[m].mean()), 4) if m.any() else None,
+                "mean_p": round(float(p[m].mean()), 4) if m.any() else None,
+            }
+        )
     return rows

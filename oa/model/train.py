@@ -9,14 +9,15 @@
 4. Tier thresholds come from the out-of-fold calibrated probabilities (see `tiers`).
 The fit itself (`fit`) never touches the store, so benchmarks can fit on a subset.
 """
+
 from __future__ import annotations
 
 import hashlib
 import json
 import time
-from datetime import datetime, timezone
+from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Callable
 
 import lightgbm as lgb
 import numpy as np
@@ -26,15 +27,25 @@ from sklearn.model_selection import GroupKFold
 
 from oa import schema
 from oa.features.compute import load_features
-from oa.features.registry import TRACKING, PBP, Factor, feature_set as factors_of
+from oa.features.registry import PBP, TRACKING, Factor
+from oa.features.registry import feature_set as factors_of
 from oa.model import metrics, tiers
 from oa.model.artifact import Model, encode, sigmoid
 from oa.store import Store, StoreError
 
 MIN_GOALS = 50
 MIN_SHOTS = 500
-BASE_PARAMS = dict(objective="binary", learning_rate=0.05, feature_fraction=0.8, bagging_fraction=0.8,
-                   bagging_freq=1, lambda_l2=1.0, min_data_per_group=50, cat_smooth=10.0, verbose=-1)
+BASE_PARAMS = dict(
+    objective="binary",
+    learning_rate=0.05,
+    feature_fraction=0.8,
+    bagging_fraction=0.8,
+    bagging_freq=1,
+    lambda_l2=1.0,
+    min_data_per_group=50,
+    cat_smooth=10.0,
+    verbose=-1,
+)
 GRID = tuple(dict(num_leaves=nl, min_data_in_leaf=md) for nl in (7, 15, 31) for md in (50, 200))
 MAX_ROUNDS = 3000
 PATIENCE = 60
@@ -63,8 +74,9 @@ class TrainError(ValueError):
 
 def _dataset(X: np.ndarray, y: np.ndarray, factors: list[Factor], ref: lgb.Dataset | None = None) -> lgb.Dataset:
     cats = [j for j, f in enumerate(factors) if f.kind == "cat"]
-    return lgb.Dataset(X, label=y, feature_name=[f.name for f in factors], categorical_feature=cats,
-                       reference=ref, free_raw_data=False)
+    return lgb.Dataset(
+        X, label=y, feature_name=[f.name for f in factors], categorical_feature=cats, reference=ref, free_raw_data=False
+    )
 
 
 def baseline_oof(df: pd.DataFrame, folds: list[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
@@ -78,18 +90,23 @@ def baseline_oof(df: pd.DataFrame, folds: list[tuple[np.ndarray, np.ndarray]]) -
 
 
 def fit_baseline(df: pd.DataFrame) -> LogisticRegression:
-    return LogisticRegression(C=1e4, max_iter=1000).fit(df[["distance", "angle"]].to_numpy(dtype=float),
-                                                         df["is_goal"].to_numpy(dtype=float))
+    return LogisticRegression(C=1e4, max_iter=1000).fit(
+        df[["distance", "angle"]].to_numpy(dtype=float), df["is_goal"].to_numpy(dtype=float)
+    )
 
 
 def check_data(df: pd.DataFrame, what: str) -> None:
     n, goals = len(df), int(df["is_goal"].sum()) if len(df) else 0
     if n == 0:
-        raise TrainError(f"{what} has no unblocked shots with factors; build or ingest games first "
-                         "(`python -m oa demo`) and compute factors (`python -m oa features`)")
+        raise TrainError(
+            f"{what} has no unblocked shots with factors; build or ingest games first "
+            "(`python -m oa demo`) and compute factors (`python -m oa features`)"
+        )
     if goals < MIN_GOALS or n < MIN_SHOTS:
-        raise TrainError(f"{what} has {n:,} shots and {goals} goals; training needs at least {MIN_SHOTS} shots "
-                         f"and {MIN_GOALS} goals. Add games (e.g. `python -m oa demo --games 100`) and try again")
+        raise TrainError(
+            f"{what} has {n:,} shots and {goals} goals; training needs at least {MIN_SHOTS} shots "
+            f"and {MIN_GOALS} goals. Add games (e.g. `python -m oa demo --games 100`) and try again"
+        )
     if goals == n:
         raise TrainError(f"{what}: every shot is a goal; the outcomes look wrong")
 
@@ -104,8 +121,14 @@ def mask_some(X: np.ndarray, factors: list[Factor], seed: int) -> np.ndarray:
     return X
 
 
-def fit(df: pd.DataFrame, feature_set: str, seed: int = 0, n_folds: int = 5, grid: tuple[dict, ...] = GRID,
-        progress: Progress | None = None) -> tuple[Model, dict]:
+def fit(
+    df: pd.DataFrame,
+    feature_set: str,
+    seed: int = 0,
+    n_folds: int = 5,
+    grid: tuple[dict, ...] = GRID,
+    progress: Progress | None = None,
+) -> tuple[Model, dict]:
     """Fit the calibrated model on `df` (rows of `load_features`); returns it and its CV report."""
     check_data(df, "the training data")
     t0 = time.perf_counter()
@@ -128,8 +151,13 @@ def fit(df: pd.DataFrame, feature_set: str, seed: int = 0, n_folds: int = 5, gri
         for tr, va in folds:
             dtr = full.subset(tr)
             dva = full.subset(va)
-            b = lgb.train(p, dtr, num_boost_round=MAX_ROUNDS, valid_sets=[dva],
-                          callbacks=[lgb.early_stopping(PATIENCE, verbose=False)])
+            b = lgb.train(
+                p,
+                dtr,
+                num_boost_round=MAX_ROUNDS,
+                valid_sets=[dva],
+                callbacks=[lgb.early_stopping(PATIENCE, verbose=False)],
+            )
             oof[va] = b.predict(X[va], raw_score=True, num_iteration=b.best_iteration)
             iters.append(b.best_iteration)
             step += 1
@@ -141,7 +169,7 @@ def fit(df: pd.DataFrame, feature_set: str, seed: int = 0, n_folds: int = 5, gri
     platt = LogisticRegression(C=1e6, max_iter=1000).fit(best["oof"][:, None], y)
     a, b = float(platt.coef_[0, 0]), float(platt.intercept_[0])
     p_oof = sigmoid(a * best["oof"] + b)
-    rounds = max(int(np.mean(best["iters"]) * n_folds / (n_folds - 1)), 10)   # all data: a few more rounds
+    rounds = max(int(np.mean(best["iters"]) * n_folds / (n_folds - 1)), 10)  # all data: a few more rounds
     params = BASE_PARAMS | best["params"] | threads | {"seed": seed}
     if progress:
         progress("training final model", 0, 1)
@@ -153,20 +181,28 @@ def fit(df: pd.DataFrame, feature_set: str, seed: int = 0, n_folds: int = 5, gri
     report = {
         "cv": metrics.summary(y, p_oof),
         "cv_baseline": metrics.summary(y, base_oof),
-        "cv_by_strength": {s: metrics.summary(y[m], p_oof[m]) for s in ("5v5", "PP", "SH", "vsEA")
-                           if (m := (df["strength"].to_numpy() == s)).sum() >= 200 and y[m].sum() > 0},
+        "cv_by_strength": {
+            s: metrics.summary(y[m], p_oof[m])
+            for s in ("5v5", "PP", "SH", "vsEA")
+            if (m := (df["strength"].to_numpy() == s)).sum() >= 200 and y[m].sum() > 0
+        },
         "reliability": metrics.reliability(y, p_oof),
         "tiers": tiers.table(p_oof, y, thresholds),
-        "grid": [dict(params=r["params"], log_loss=round(r["log_loss"], 5), rounds=int(np.mean(r["iters"])))
-                 for r in results],
-        "params": params, "rounds": rounds, "folds": n_folds,
+        "grid": [
+            dict(params=r["params"], log_loss=round(r["log_loss"], 5), rounds=int(np.mean(r["iters"]))) for r in results
+        ],
+        "params": params,
+        "rounds": rounds,
+        "folds": n_folds,
         "importance": importance(booster, X, factors, a),
         "fit_seconds": round(time.perf_counter() - t0, 1),
     }
     meta = {
-        "features": [f.name for f in factors], "feature_set": feature_set,
+        "features": [f.name for f in factors],
+        "feature_set": feature_set,
         "categories": {f.name: list(f.categories) for f in factors if f.kind == "cat"},
-        "platt": {"a": a, "b": b}, "thresholds": thresholds,
+        "platt": {"a": a, "b": b},
+        "thresholds": thresholds,
     }
     return Model(booster, meta), report
 
@@ -207,24 +243,41 @@ def model_dir(store: Store) -> Path:
     return base / "models"
 
 
-def train(store: Store, source: str | None = None, feature_set: str | None = None, seed: int = 0,
-          grid: tuple[dict, ...] = GRID, progress: Progress | None = None) -> tuple[Model, Path]:
+def train(
+    store: Store,
+    source: str | None = None,
+    feature_set: str | None = None,
+    seed: int = 0,
+    grid: tuple[dict, ...] = GRID,
+    progress: Progress | None = None,
+) -> tuple[Model, Path]:
     """Train on the store's shots, save the model files and register the model as active."""
     df, feature_set = training_data(store, source, feature_set)
     check_data(df, f"store {store.path}" + (f" (source {source})" if source else ""))
     model, report = fit(df, feature_set, seed=seed, grid=grid, progress=progress)
-    trained_at = datetime.now(timezone.utc).replace(microsecond=0)
+    trained_at = datetime.now(UTC).replace(microsecond=0)
     digest = hashlib.sha1(model.booster.model_to_string().encode()).hexdigest()[:8]
     src = source or "+".join(sorted(df["source"].unique()))
     model_id = f"{src}-{feature_set}-{trained_at:%Y%m%dT%H%M%S}-{digest}"
     meta = store.meta()
-    model.meta.update({
-        "model_id": model_id, "trained_at": trained_at.isoformat(), "metrics": report,
-        "provenance": {"store": str(Path(store.path).name), "source": src,
-                       "seasons": sorted(df["season"].unique().tolist()), "games": int(df["game_id"].nunique()),
-                       "shots": int(len(df)), "goals": int(df["is_goal"].sum()),
-                       "league": meta.get("league"), "seed": meta.get("seed"), "train_seed": seed},
-    })
+    model.meta.update(
+        {
+            "model_id": model_id,
+            "trained_at": trained_at.isoformat(),
+            "metrics": report,
+            "provenance": {
+                "store": str(Path(store.path).name),
+                "source": src,
+                "seasons": sorted(df["season"].unique().tolist()),
+                "games": int(df["game_id"].nunique()),
+                "shots": int(len(df)),
+                "goals": int(df["is_goal"].sum()),
+                "league": meta.get("league"),
+                "seed": meta.get("seed"),
+                "train_seed": seed,
+            },
+        }
+    )
     path = model.save(model_dir(store))
     register(store, model, path)
     return model, path
@@ -245,11 +298,20 @@ def resolve_path(store: Store, stored: str) -> Path:
 
 def register(store: Store, model: Model, path: Path) -> None:
     """Record the model in the store and make it the active one for its feature set."""
-    row = pd.DataFrame([{
-        "model_id": model.model_id, "trained_at": pd.Timestamp(model.meta["trained_at"]).tz_localize(None),
-        "source": model.meta["provenance"]["source"], "feature_set": model.feature_set,
-        "metrics_json": json.dumps(model.meta["metrics"], default=float),
-        "thresholds_json": json.dumps(model.thresholds), "path": stored_path(store, path), "active": True}])
+    row = pd.DataFrame(
+        [
+            {
+                "model_id": model.model_id,
+                "trained_at": pd.Timestamp(model.meta["trained_at"]).tz_localize(None),
+                "source": model.meta["provenance"]["source"],
+                "feature_set": model.feature_set,
+                "metrics_json": json.dumps(model.meta["metrics"], default=float),
+                "thresholds_json": json.dumps(model.thresholds),
+                "path": stored_path(store, path),
+                "active": True,
+            }
+        ]
+    )
     with store.transaction() as con:
         con.execute("UPDATE models SET active = false WHERE feature_set = ?", [model.feature_set])
         store._insert(schema.MODELS, row, replace=True)

@@ -7,6 +7,7 @@ the puck with a trail, and at the release the shooting lane from the puck to the
 the goalie's square-up point and the travel he needed. Play / pause buttons and a frame
 slider drive it; the figure opens on the release frame so a still shows the key moment.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -97,25 +98,64 @@ def replay_figure(rows: pd.DataFrame, shot: dict, fps: float, step: int = 3, hei
             s = sk[sk["team"].to_numpy() == side]
             num = s["num"]
             shooter = s["is_shooter"].to_numpy()
-            out.append(dict(
-                type="scatter", x=s["x"].to_numpy(), y=s["y"].to_numpy(), mode="markers+text", name=name, text=num.to_numpy(),
-                textfont=dict(size=9, color="#1f2933" if color.lower() in ("#ffffff", "#dddddd") else "white"),
-                marker=dict(size=np.where(shooter, 20, 16), color=color,
-                            line=dict(color=np.where(shooter, "#000000", "#1f2933"), width=np.where(shooter, 3, 1))),
-                customdata=s["label"].to_numpy(), hovertemplate="%{customdata} #%{text}<extra>" + side + "</extra>"))
+            out.append(
+                dict(
+                    type="scatter",
+                    x=s["x"].to_numpy(),
+                    y=s["y"].to_numpy(),
+                    mode="markers+text",
+                    name=name,
+                    text=num.to_numpy(),
+                    textfont=dict(size=9, color="#1f2933" if color.lower() in ("#ffffff", "#dddddd") else "white"),
+                    marker=dict(
+                        size=np.where(shooter, 20, 16),
+                        color=color,
+                        line=dict(color=np.where(shooter, "#000000", "#1f2933"), width=np.where(shooter, 3, 1)),
+                    ),
+                    customdata=s["label"].to_numpy(),
+                    hovertemplate="%{customdata} #%{text}<extra>" + side + "</extra>",
+                )
+            )
         gcol = [c_for if t == team else c_opp for t in gk["team"]]
-        out.append(dict(
-            type="scatter", x=gk["x"].to_numpy(), y=gk["y"].to_numpy(), mode="markers+text", name="Goalies", text=["G"] * len(gk),
-            textfont=dict(size=9, color="#000000"),
-            marker=dict(size=19, symbol="square", color="#f2f2f2", line=dict(color=gcol, width=4)),
-            customdata=gk["label"].to_numpy(), hovertemplate="%{customdata} (goalie)<extra></extra>"))
+        out.append(
+            dict(
+                type="scatter",
+                x=gk["x"].to_numpy(),
+                y=gk["y"].to_numpy(),
+                mode="markers+text",
+                name="Goalies",
+                text=["G"] * len(gk),
+                textfont=dict(size=9, color="#000000"),
+                marker=dict(size=19, symbol="square", color="#f2f2f2", line=dict(color=gcol, width=4)),
+                customdata=gk["label"].to_numpy(),
+                hovertemplate="%{customdata} (goalie)<extra></extra>",
+            )
+        )
         w = (pidx <= fi) & (pidx > fi - trail_n)
-        out.append(dict(type="scatter", x=px_all[w], y=py_all[w], mode="lines", name="Puck trail",
-                              line=dict(color="#1f2933", width=3), opacity=0.55, hoverinfo="skip"))
+        out.append(
+            dict(
+                type="scatter",
+                x=px_all[w],
+                y=py_all[w],
+                mode="lines",
+                name="Puck trail",
+                line=dict(color="#1f2933", width=3),
+                opacity=0.55,
+                hoverinfo="skip",
+            )
+        )
         w = pidx == fi
-        out.append(dict(type="scatter", x=px_all[w], y=py_all[w], mode="markers", name="Puck",
-                              marker=dict(size=9, color="#000000", line=dict(color="white", width=1.5)),
-                              hovertemplate="puck<extra></extra>"))
+        out.append(
+            dict(
+                type="scatter",
+                x=px_all[w],
+                y=py_all[w],
+                mode="markers",
+                name="Puck",
+                marker=dict(size=9, color="#000000", line=dict(color="white", width=1.5)),
+                hovertemplate="puck<extra></extra>",
+            )
+        )
         return out
 
     fig = rink_figure(half=False, height=height)
@@ -127,30 +167,66 @@ def replay_figure(rows: pd.DataFrame, shot: dict, fps: float, step: int = 3, hei
     if on_stick in puck.index:
         px, py = (float(v) for v in puck.loc[on_stick])
         gx = RINK.goal_line_x
-        fig.add_trace(go.Scatter(x=[px, gx, gx, px], y=[py, RINK.post_y, -RINK.post_y, py], fill="toself",
-                                 fillcolor=LANE_FILL, line=dict(color=LANE_LINE, width=1, dash="dot"), mode="lines",
-                                 name="Shooting lane at release", hoverinfo="skip"))
+        fig.add_trace(
+            go.Scatter(
+                x=[px, gx, gx, px],
+                y=[py, RINK.post_y, -RINK.post_y, py],
+                fill="toself",
+                fillcolor=LANE_FILL,
+                line=dict(color=LANE_LINE, width=1, dash="dot"),
+                mode="lines",
+                name="Shooting lane at release",
+                hoverinfo="skip",
+            )
+        )
         g = d[(d["frame_idx"] == rel) & (d["entity_id"] == goalie_id)] if goalie_id is not None else d.iloc[:0]
         if len(g):
             gxy = (float(g["x"].iloc[0]), float(g["y"].iloc[0]))
             sq = square_point(gxy, (px, py))
             travel = float(np.hypot(sq[0] - gxy[0], sq[1] - gxy[1]))
-            fig.add_trace(go.Scatter(x=[sq[0]], y=[sq[1]], mode="markers", name=f"Square-up point ({travel:.1f} ft away)",
-                                     marker=dict(symbol="x-thin", size=14, color="#BB5566", line=dict(width=3, color="#BB5566")),
-                                     hovertemplate=f"goalie needed to be here: {travel:.1f} ft from where he was<extra></extra>"))
+            fig.add_trace(
+                go.Scatter(
+                    x=[sq[0]],
+                    y=[sq[1]],
+                    mode="markers",
+                    name=f"Square-up point ({travel:.1f} ft away)",
+                    marker=dict(symbol="x-thin", size=14, color="#BB5566", line=dict(width=3, color="#BB5566")),
+                    hovertemplate=f"goalie needed to be here: {travel:.1f} ft from where he was<extra></extra>",
+                )
+            )
             if travel > 0.3:
-                fig.add_annotation(x=sq[0], y=sq[1], ax=gxy[0], ay=gxy[1], xref="x", yref="y", axref="x", ayref="y",
-                                   showarrow=True, arrowhead=3, arrowsize=1.2, arrowwidth=2, arrowcolor="#BB5566",
-                                   text="")
+                fig.add_annotation(
+                    x=sq[0],
+                    y=sq[1],
+                    ax=gxy[0],
+                    ay=gxy[1],
+                    xref="x",
+                    yref="y",
+                    axref="x",
+                    ayref="y",
+                    showarrow=True,
+                    arrowhead=3,
+                    arrowsize=1.2,
+                    arrowwidth=2,
+                    arrowcolor="#BB5566",
+                    text="",
+                )
 
     frames, steps = [], []
     for fi in shown:
         t = (fi - rel) / fps
         name = f"{t:+.1f} s" if fi != rel else "release"
         frames.append(dict(data=state(fi), name=name, traces=list(range(n_dyn))))
-        steps.append(dict(method="animate", label=name,
-                          args=[[name], dict(mode="immediate", frame=dict(duration=0, redraw=False),
-                                             transition=dict(duration=0))]))
+        steps.append(
+            dict(
+                method="animate",
+                label=name,
+                args=[
+                    [name],
+                    dict(mode="immediate", frame=dict(duration=0, redraw=False), transition=dict(duration=0)),
+                ],
+            )
+        )
     ms = int(1000 * step / fps)
     # show the part of the rink the play used (always the attacked net)
     skaters = d[(d["entity_id"] == PUCK_ID) | ~is_goalie]
@@ -159,28 +235,72 @@ def replay_figure(rows: pd.DataFrame, shot: dict, fps: float, step: int = 3, hei
         xaxis=dict(range=[max(xmin, -101.5), 101.5]),
         margin=dict(l=8, r=8, t=40, b=8),
         legend=dict(orientation="h", y=1.0, yanchor="bottom", x=0, font=dict(size=11), entrywidth=0),
-        updatemenus=[dict(type="buttons", direction="left", x=0.0, y=-0.02, xanchor="left", yanchor="top",
-                          pad=dict(t=4, r=8), showactive=False, buttons=[
-                              dict(label="▶ Play", method="animate",
-                                   args=[None, dict(frame=dict(duration=ms, redraw=False), fromcurrent=True,
-                                                    transition=dict(duration=0), mode="immediate")]),
-                              dict(label="❚❚ Pause", method="animate",
-                                   args=[[None], dict(frame=dict(duration=0, redraw=False), mode="immediate",
-                                                      transition=dict(duration=0))])])],
-        sliders=[dict(active=shown.index(rel) if rel in shown else 0, steps=steps, x=0.16, len=0.84, y=-0.02,
-                      yanchor="top", pad=dict(t=4), currentvalue=dict(prefix="Time from release: ", font=dict(size=12), xanchor="right"),
-                      transition=dict(duration=0))],
+        updatemenus=[
+            dict(
+                type="buttons",
+                direction="left",
+                x=0.0,
+                y=-0.02,
+                xanchor="left",
+                yanchor="top",
+                pad=dict(t=4, r=8),
+                showactive=False,
+                buttons=[
+                    dict(
+                        label="▶ Play",
+                        method="animate",
+                        args=[
+                            None,
+                            dict(
+                                frame=dict(duration=ms, redraw=False),
+                                fromcurrent=True,
+                                transition=dict(duration=0),
+                                mode="immediate",
+                            ),
+                        ],
+                    ),
+                    dict(
+                        label="❚❚ Pause",
+                        method="animate",
+                        args=[
+                            [None],
+                            dict(frame=dict(duration=0, redraw=False), mode="immediate", transition=dict(duration=0)),
+                        ],
+                    ),
+                ],
+            )
+        ],
+        sliders=[
+            dict(
+                active=shown.index(rel) if rel in shown else 0,
+                steps=steps,
+                x=0.16,
+                len=0.84,
+                y=-0.02,
+                yanchor="top",
+                pad=dict(t=4),
+                currentvalue=dict(prefix="Time from release: ", font=dict(size=12), xanchor="right"),
+                transition=dict(duration=0),
+            )
+        ],
     )
     fig.update_layout(height=height + 90)
     d = fig.to_dict()
     return AnimatedFigure(data=dyn + list(d["data"]), layout=d["layout"], raw_frames=frames)
 
 
-
-
-EVENT_SYMBOLS = {"FACEOFF": "circle-open", "PASS": "triangle-right", "ZONE_ENTRY": "square-open", "SHOT": "circle",
-                 "MISS": "diamond", "BLOCK": "square", "GOAL": "star", "HIT": "x", "TAKEAWAY": "hexagon",
-                 "GIVEAWAY": "hexagon-open"}
+EVENT_SYMBOLS = {
+    "FACEOFF": "circle-open",
+    "PASS": "triangle-right",
+    "ZONE_ENTRY": "square-open",
+    "SHOT": "circle",
+    "MISS": "diamond",
+    "BLOCK": "square",
+    "GOAL": "star",
+    "HIT": "x",
+    "TAKEAWAY": "hexagon",
+    "GIVEAWAY": "hexagon-open",
+}
 
 
 def event_path_figure(events: pd.DataFrame, shot: dict, height: int = 470) -> go.Figure:
@@ -193,24 +313,65 @@ def event_path_figure(events: pd.DataFrame, shot: dict, height: int = 470) -> go
         t_shot = float(e["period_seconds"].iloc[-1])
         e["dt"] = e["period_seconds"] - t_shot
         e["label"] = [f"{i + 1}" for i in range(len(e))]
-        fig.add_trace(go.Scatter(x=e["x"], y=e["y"], mode="lines", line=dict(color="#5f6b7a", width=2, dash="dot"),
-                                 name="Path of play", hoverinfo="skip"))
+        fig.add_trace(
+            go.Scatter(
+                x=e["x"],
+                y=e["y"],
+                mode="lines",
+                line=dict(color="#5f6b7a", width=2, dash="dot"),
+                name="Path of play",
+                hoverinfo="skip",
+            )
+        )
         for i in range(len(e) - 1):
-            fig.add_annotation(x=e["x"].iloc[i + 1], y=e["y"].iloc[i + 1], ax=e["x"].iloc[i], ay=e["y"].iloc[i],
-                               xref="x", yref="y", axref="x", ayref="y", showarrow=True, arrowhead=2,
-                               arrowwidth=1.5, arrowcolor="#5f6b7a", standoff=6, text="")
+            fig.add_annotation(
+                x=e["x"].iloc[i + 1],
+                y=e["y"].iloc[i + 1],
+                ax=e["x"].iloc[i],
+                ay=e["y"].iloc[i],
+                xref="x",
+                yref="y",
+                axref="x",
+                ayref="y",
+                showarrow=True,
+                arrowhead=2,
+                arrowwidth=1.5,
+                arrowcolor="#5f6b7a",
+                standoff=6,
+                text="",
+            )
         ours = e["team"] == shot["team"]
-        for mask, color, name in ((ours, "#0072B2", f"{shot['team']} events"), (~ours, "#D55E00", f"{shot['opponent']} events")):
+        for mask, color, name in (
+            (ours, "#0072B2", f"{shot['team']} events"),
+            (~ours, "#D55E00", f"{shot['opponent']} events"),
+        ):
             s = e[mask]
             if s.empty:
                 continue
-            fig.add_trace(go.Scatter(
-                x=s["x"], y=s["y"], mode="markers+text", text=s["label"], textposition="top center",
-                marker=dict(size=13, color=color, symbol=[EVENT_SYMBOLS.get(t, "circle") for t in s["type"]],
-                            line=dict(color="#1f2933", width=1)), name=name,
-                customdata=np.stack([s["type"].str.title().str.replace("_", " "), s["player"].fillna(""),
-                                     s["dt"].map(lambda v: f"{v:+.0f} s")], axis=1),
-                hovertemplate="%{text}. <b>%{customdata[0]}</b> %{customdata[1]}<br>%{customdata[2]} before the shot<extra></extra>"))
-    fig.update_layout(margin=dict(l=8, r=8, t=40, b=8),
-                      legend=dict(orientation="h", y=1.0, yanchor="bottom", x=0))
+            fig.add_trace(
+                go.Scatter(
+                    x=s["x"],
+                    y=s["y"],
+                    mode="markers+text",
+                    text=s["label"],
+                    textposition="top center",
+                    marker=dict(
+                        size=13,
+                        color=color,
+                        symbol=[EVENT_SYMBOLS.get(t, "circle") for t in s["type"]],
+                        line=dict(color="#1f2933", width=1),
+                    ),
+                    name=name,
+                    customdata=np.stack(
+                        [
+                            s["type"].str.title().str.replace("_", " "),
+                            s["player"].fillna(""),
+                            s["dt"].map(lambda v: f"{v:+.0f} s"),
+                        ],
+                        axis=1,
+                    ),
+                    hovertemplate="%{text}. <b>%{customdata[0]}</b> %{customdata[1]}<br>%{customdata[2]} before the shot<extra></extra>",
+                )
+            )
+    fig.update_layout(margin=dict(l=8, r=8, t=40, b=8), legend=dict(orientation="h", y=1.0, yanchor="bottom", x=0))
     return fig

@@ -11,6 +11,7 @@ circles, dots) is sampled as a polyline. With `half=True` only the offensive hal
 (x >= 0) is drawn; markings are clipped at centre ice rather than hidden behind the axis
 range, so the picture is exact at any zoom.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -34,18 +35,18 @@ class RinkPaint:
     crease_fill: str = "#bfe3f7"
     net_fill: str = "#e6e6e6"
     boards_px: float = 3.0
-    paint_px: float = 1.6              # outline width of thin painted lines, in pixels
-    centre_line_width: float = 1.0     # 12 in
-    goal_line_width: float = 2 / 12    # 2 in
-    dot_r: float = 1.0                 # end-zone and neutral-zone spots: 2 ft across
-    centre_dot_r: float = 0.5          # centre spot: 12 in across
-    hash_len: float = 2.0              # hash marks on the end-zone circles
-    hash_gap: float = 67 / 12          # 5 ft 7 in between the hash marks
+    paint_px: float = 1.6  # outline width of thin painted lines, in pixels
+    centre_line_width: float = 1.0  # 12 in
+    goal_line_width: float = 2 / 12  # 2 in
+    dot_r: float = 1.0  # end-zone and neutral-zone spots: 2 ft across
+    centre_dot_r: float = 0.5  # centre spot: 12 in across
+    hash_len: float = 2.0  # hash marks on the end-zone circles
+    hash_gap: float = 67 / 12  # 5 ft 7 in between the hash marks
     trapezoid_goal_half: float = 11.0  # goalie trapezoid: 22 ft wide at the goal line
-    trapezoid_end_half: float = 14.0   # ... and 28 ft at the end boards
+    trapezoid_end_half: float = 14.0  # ... and 28 ft at the end boards
     referee_crease_r: float = 10.0
-    net_corner_r: float = 1.0          # rounded back corners of the net frame
-    n_arc: int = 48                    # points per sampled circle
+    net_corner_r: float = 1.0  # rounded back corners of the net frame
+    n_arc: int = 48  # points per sampled circle
 
 
 PAINT = RinkPaint()
@@ -65,6 +66,7 @@ class Marking:
 
 
 # -- geometry helpers (pure) ----------------------------------------------------------
+
 
 def circle(cx: float, cy: float, r: float, n: int = 48) -> tuple[np.ndarray, np.ndarray]:
     """Closed polyline approximating a circle (first point repeated at the end)."""
@@ -132,8 +134,16 @@ def rink_markings(rink: Rink = RINK, paint: RinkPaint = PAINT) -> list[Marking]:
         gx = side * rink.goal_line_x
         for s in (1, -1):
             y0, y1 = s * paint.trapezoid_goal_half, s * paint.trapezoid_end_half
-            m.append(Marking("trapezoid", np.array([gx, side * boards_x_at(rink, y1)]), np.array([y0, y1]),
-                             False, paint.red, paint.paint_px))
+            m.append(
+                Marking(
+                    "trapezoid",
+                    np.array([gx, side * boards_x_at(rink, y1)]),
+                    np.array([y0, y1]),
+                    False,
+                    paint.red,
+                    paint.paint_px,
+                )
+            )
 
     # centre red line (12 in) and the blue lines (1 ft, centred 25 ft from centre ice)
     half_c = paint.centre_line_width / 2
@@ -165,9 +175,16 @@ def rink_markings(rink: Rink = RINK, paint: RinkPaint = PAINT) -> list[Marking]:
             m.append(Marking("faceoff_circle", x, y, True, paint.red, paint.paint_px))
             for hx in (-hg, hg):
                 for hs in (1, -1):
-                    m.append(Marking("hash_mark", np.array([cx + hx, cx + hx]),
-                                     np.array([cy + hs * y_hash, cy + hs * (y_hash + paint.hash_len)]),
-                                     False, paint.red, paint.paint_px))
+                    m.append(
+                        Marking(
+                            "hash_mark",
+                            np.array([cx + hx, cx + hx]),
+                            np.array([cy + hs * y_hash, cy + hs * (y_hash + paint.hash_len)]),
+                            False,
+                            paint.red,
+                            paint.paint_px,
+                        )
+                    )
 
     # creases (light blue, red outline) and nets
     for side in (1, -1):
@@ -194,6 +211,7 @@ def rink_markings(rink: Rink = RINK, paint: RinkPaint = PAINT) -> list[Marking]:
 
 
 # -- clipping to the offensive half ---------------------------------------------------
+
 
 def _cross(p: tuple[float, float], q: tuple[float, float], xmin: float) -> tuple[float, float]:
     t = (xmin - p[0]) / (q[0] - p[0])
@@ -222,8 +240,9 @@ def clip_polygon(x: np.ndarray, y: np.ndarray, xmin: float) -> tuple[np.ndarray,
     return np.array(xs), np.array(ys)
 
 
-def clip_polyline(x: np.ndarray, y: np.ndarray, xmin: float,
-                  skip_on_edge: bool = False) -> list[tuple[np.ndarray, np.ndarray]]:
+def clip_polyline(
+    x: np.ndarray, y: np.ndarray, xmin: float, skip_on_edge: bool = False
+) -> list[tuple[np.ndarray, np.ndarray]]:
     """Pieces of an open polyline with x >= xmin; optionally drop segments lying on x == xmin."""
     pts = list(zip(map(float, x), map(float, y)))
     runs: list[list[tuple[float, float]]] = []
@@ -269,8 +288,16 @@ def _path(pieces: list[tuple[np.ndarray, np.ndarray]], closed: bool) -> str:
 
 
 def _shape(name: str, path: str, line: str, line_px: float, fill: str) -> dict:
-    return dict(type="path", name=name, path=path, layer="below", xref="x", yref="y",
-                fillcolor=fill, line=dict(color=line, width=line_px))
+    return dict(
+        type="path",
+        name=name,
+        path=path,
+        layer="below",
+        xref="x",
+        yref="y",
+        fillcolor=fill,
+        line=dict(color=line, width=line_px),
+    )
 
 
 def marking_shapes(m: Marking, xmin: float | None = None) -> list[dict]:
@@ -301,8 +328,10 @@ def marking_shapes(m: Marking, xmin: float | None = None) -> list[dict]:
 
 # -- the figure -----------------------------------------------------------------------
 
-def rink_figure(half: bool = False, rink: Rink = RINK, paint: RinkPaint = PAINT,
-                height: int | None = None) -> go.Figure:
+
+def rink_figure(
+    half: bool = False, rink: Rink = RINK, paint: RinkPaint = PAINT, height: int | None = None
+) -> go.Figure:
     """An empty Plotly figure with an NHL rink drawn underneath; add shot traces on top.
 
     `half=True` shows only the offensive half (0 <= x <= 100): shots are normalised to
@@ -320,16 +349,30 @@ def rink_figure(half: bool = False, rink: Rink = RINK, paint: RinkPaint = PAINT,
     fig.update_layout(
         shapes=shapes,
         xaxis=dict(range=x_range, visible=False, showgrid=False, zeroline=False, constrain="domain"),
-        yaxis=dict(range=y_range, visible=False, showgrid=False, zeroline=False,
-                   scaleanchor="x", scaleratio=1, constrain="domain",
-                   constraintoward="top"),   # a narrow column: the rink under its legend, spare room below
+        yaxis=dict(
+            range=y_range,
+            visible=False,
+            showgrid=False,
+            zeroline=False,
+            scaleanchor="x",
+            scaleratio=1,
+            constrain="domain",
+            constraintoward="top",
+        ),  # a narrow column: the rink under its legend, spare room below
         plot_bgcolor=paint.ice,
         paper_bgcolor=paint.ice,
         margin=dict(l=8, r=8, t=32, b=8),
         height=height or (560 if half else 440),
         showlegend=True,
-        legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="left", x=0.0,
-                    bgcolor=paint.ice, font=dict(color=paint.boards)),
+        legend=dict(
+            orientation="h",
+            yanchor="bottom",
+            y=1.0,
+            xanchor="left",
+            x=0.0,
+            bgcolor=paint.ice,
+            font=dict(color=paint.boards),
+        ),
         hoverlabel=dict(bgcolor="white", align="left", font=dict(color=paint.boards)),
         font=dict(color=paint.boards),
     )

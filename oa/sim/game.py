@@ -3,6 +3,7 @@
 Produces a canonical `GameBundle` (games, events, shots, frames, sim_truth) in rink
 coordinates: the home team attacks +x in periods 1 and 3, -x in period 2 and overtime.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -12,7 +13,7 @@ import pandas as pd
 
 from oa import schema
 from oa.rink import RINK
-from oa.schema import GameBundle, PUCK_ID
+from oa.schema import PUCK_ID, GameBundle
 from oa.sim import SOURCE
 from oa.sim.league import League
 from oa.sim.motion import FPS
@@ -21,8 +22,21 @@ from oa.sim.sequence import Goalie, OnIce, SequenceResult, simulate_sequence
 PERIOD = 1200.0
 OT = 300.0
 # attacking sequences per minute for one team, by (own skaters, opponent skaters)
-SEQ_RATE = {(5, 5): 0.95, (5, 4): 2.6, (4, 5): 0.45, (4, 4): 1.0, (5, 3): 3.4, (3, 5): 0.3,
-            (4, 3): 2.6, (3, 4): 0.5, (3, 3): 1.3, (6, 5): 2.6, (5, 6): 1.1, (6, 4): 3.0, (4, 6): 0.6}
+SEQ_RATE = {
+    (5, 5): 0.95,
+    (5, 4): 2.6,
+    (4, 5): 0.45,
+    (4, 4): 1.0,
+    (5, 3): 3.4,
+    (3, 5): 0.3,
+    (4, 3): 2.6,
+    (3, 4): 0.5,
+    (3, 3): 1.3,
+    (6, 5): 2.6,
+    (5, 6): 1.1,
+    (6, 4): 3.0,
+    (4, 6): 0.6,
+}
 PENALTIES_PER_TEAM_GAME = 3.3
 LINE_TOI = np.array([0.36, 0.30, 0.22, 0.12])
 PAIR_TOI = np.array([0.42, 0.34, 0.24])
@@ -71,10 +85,11 @@ class _Bench:
         pi = rng.choice(3, p=PAIR_TOI)
         line = [self.C[li], self.LW[li], self.RW[li]]
         pair = [self.D[2 * pi], self.D[2 * pi + 1]]
-        if pp:      # the power-play unit: best finishers, one defenseman (two with six skaters)
+        if pp:  # the power-play unit: best finishers, one defenseman (two with six skaters)
             n_d = 2 if n >= 6 else 1
-            rows = list(rng.choice(self.top_f, size=n - n_d, replace=False)) + \
-                list(rng.choice(self.top_d, size=n_d, replace=False))
+            rows = list(rng.choice(self.top_f, size=n - n_d, replace=False)) + list(
+                rng.choice(self.top_d, size=n_d, replace=False)
+            )
         elif n == 5:
             rows = line + pair
         elif n == 6:
@@ -112,11 +127,27 @@ def simulate_game(league: League, spec: GameSpec, seed: int) -> GameBundle:
         n = max(3, base - len(box[k])) if period <= 3 else base + (1 if box[other[k]] else 0)
         return n + (1 if pulled[k] else 0)
 
-    def add(t: float, period: int, typ: str, team: str | None = None, player=None, player2=None,
-            x=None, y=None, detail=None) -> int:
-        ev.append(dict(t=t, period=period, type=typ, team=teams[team] if team else None, player_id=player,
-                       player2_id=player2, x=x, y=y, detail=detail, home_skaters=None, away_skaters=None,
-                       home_score=score["H"], away_score=score["A"], order=len(ev)))
+    def add(
+        t: float, period: int, typ: str, team: str | None = None, player=None, player2=None, x=None, y=None, detail=None
+    ) -> int:
+        ev.append(
+            dict(
+                t=t,
+                period=period,
+                type=typ,
+                team=teams[team] if team else None,
+                player_id=player,
+                player2_id=player2,
+                x=x,
+                y=y,
+                detail=detail,
+                home_skaters=None,
+                away_skaters=None,
+                home_score=score["H"],
+                away_score=score["A"],
+                order=len(ev),
+            )
+        )
         return len(ev) - 1
 
     game_over = False
@@ -172,13 +203,20 @@ def simulate_game(league: League, spec: GameSpec, seed: int) -> GameBundle:
                     add(t, period, "PENALTY", k, player=int(pl), detail="MINOR")
                     if rng.random() < 0.08 and len(box[other[k]]) < 2:
                         box[other[k]].append(t + 120.0)
-                        add(t, period, "PENALTY", other[k], player=int(bench[other[k]].on_ice(5, False).ids[0]), detail="MINOR")
+                        add(
+                            t,
+                            period,
+                            "PENALTY",
+                            other[k],
+                            player=int(bench[other[k]].on_ice(5, False).ids[0]),
+                            detail="MINOR",
+                        )
                 continue
             k = "H" if u < 2 * pen + rate["H"] else "A"
             o = other[k]
             sf, sa = s[k], s[o]
             pp = sf > sa
-            att = bench[k].on_ice(sf, pp)        # skater counts include a pulled goalie's extra man
+            att = bench[k].on_ice(sf, pp)  # skater counts include a pulled goalie's extra man
             dfn = bench[o].on_ice(sa, False)
             goalie = None if pulled[o] else goalies[o]
             t_shot = t + 7.0
@@ -189,23 +227,42 @@ def simulate_game(league: League, spec: GameSpec, seed: int) -> GameBundle:
                 continue
             last_end = seq.end
             d = _direction(k == "H", period)
-            _emit_frames(frames, spec, seq, d, teams[k], teams[o], att, dfn, goalie, goalies[k] if not pulled[k] else None)
+            _emit_frames(
+                frames, spec, seq, d, teams[k], teams[o], att, dfn, goalie, goalies[k] if not pulled[k] else None
+            )
             k0 = int(round(seq.t[0] * FPS))
             scored = False
             for e in seq.events:
-                add(e.t, period, e.type, k, player=e.player, player2=e.player2,
-                    x=d * e.x, y=d * e.y, detail=e.detail)
+                add(e.t, period, e.type, k, player=e.player, player2=e.player2, x=d * e.x, y=d * e.y, detail=e.detail)
                 if e.type in ("SHOT", "MISS", "GOAL"):
                     sh = next(s_ for s_ in seq.shots if abs(s_.t - e.t) < 1e-6)
                     i = len(ev) - 1
-                    shots.append(dict(ev_pos=i, period=period, t=e.t, team=teams[k], opponent=teams[o],
-                                      is_home=k == "H", shooter_id=e.player,
-                                      goalie_id=None if goalie is None else goalie.id,
-                                      x=sh.x, y=sh.y, flipped=d < 0, shot_type=sh.shot_type,
-                                      strength=f"{sf}v{sa}", skaters_for=sf, skaters_against=sa,
-                                      empty_net=goalie is None, score_for=score[k], score_against=score[o],
-                                      outcome=sh.outcome, is_goal=sh.outcome == "GOAL",
-                                      release_frame=k0 + sh.release_frame, p_true=sh.p_true))
+                    shots.append(
+                        dict(
+                            ev_pos=i,
+                            period=period,
+                            t=e.t,
+                            team=teams[k],
+                            opponent=teams[o],
+                            is_home=k == "H",
+                            shooter_id=e.player,
+                            goalie_id=None if goalie is None else goalie.id,
+                            x=sh.x,
+                            y=sh.y,
+                            flipped=d < 0,
+                            shot_type=sh.shot_type,
+                            strength=f"{sf}v{sa}",
+                            skaters_for=sf,
+                            skaters_against=sa,
+                            empty_net=goalie is None,
+                            score_for=score[k],
+                            score_against=score[o],
+                            outcome=sh.outcome,
+                            is_goal=sh.outcome == "GOAL",
+                            release_frame=k0 + sh.release_frame,
+                            p_true=sh.p_true,
+                        )
+                    )
                     if sh.outcome == "GOAL":
                         scored = True
                         score[k] += 1
@@ -238,8 +295,18 @@ def simulate_game(league: League, spec: GameSpec, seed: int) -> GameBundle:
     return _bundle(spec, ev, shots, frames, score, played + (1 if shootout else 0), shootout)
 
 
-def _emit_frames(out: list, spec: GameSpec, seq: SequenceResult, d: float, team: str, opp: str,
-                 att: OnIce, dfn: OnIce, goalie: Goalie | None, own_goalie: Goalie | None) -> None:
+def _emit_frames(
+    out: list,
+    spec: GameSpec,
+    seq: SequenceResult,
+    d: float,
+    team: str,
+    opp: str,
+    att: OnIce,
+    dfn: OnIce,
+    goalie: Goalie | None,
+    own_goalie: Goalie | None,
+) -> None:
     n = len(seq.t)
     cols = [seq.att, seq.dfn]
     ids = [att.ids, dfn.ids]
@@ -256,17 +323,25 @@ def _emit_frames(out: list, spec: GameSpec, seq: SequenceResult, d: float, team:
     cols.append(seq.puck[:, None])
     ids.append(np.array([PUCK_ID]))
     tms.append(np.array([None], object))
-    pos = np.concatenate(cols, axis=1).transpose(1, 0, 2) * d   # (entity, frame, 2), rink coordinates
+    pos = np.concatenate(cols, axis=1).transpose(1, 0, 2) * d  # (entity, frame, 2), rink coordinates
     ent = np.concatenate(ids)
     tm = np.concatenate(tms)
     E = len(ent)
     fidx = np.round(seq.t * FPS).astype(np.int32)
-    out.append(dict(frame_idx=np.tile(fidx, E), entity_id=np.repeat(ent, n), team=np.repeat(tm, n),
-                    x=np.round(pos[..., 0].reshape(-1), 1).astype(np.float32),
-                    y=np.round(pos[..., 1].reshape(-1), 1).astype(np.float32)))
+    out.append(
+        dict(
+            frame_idx=np.tile(fidx, E),
+            entity_id=np.repeat(ent, n),
+            team=np.repeat(tm, n),
+            x=np.round(pos[..., 0].reshape(-1), 1).astype(np.float32),
+            y=np.round(pos[..., 1].reshape(-1), 1).astype(np.float32),
+        )
+    )
 
 
-def _bundle(spec: GameSpec, ev: list[dict], shots: list[dict], frames: list[dict], score: dict, periods: int, shootout: bool) -> GameBundle:
+def _bundle(
+    spec: GameSpec, ev: list[dict], shots: list[dict], frames: list[dict], score: dict, periods: int, shootout: bool
+) -> GameBundle:
     g = spec.game_id
     order = sorted(range(len(ev)), key=lambda i: (ev[i]["t"], ev[i]["order"]))
     new_idx = np.empty(len(ev), dtype=np.int64)
@@ -295,9 +370,32 @@ def _bundle(spec: GameSpec, ev: list[dict], shots: list[dict], frames: list[dict
         fdf.insert(0, "game_id", g)
     else:
         fdf = schema.empty_frame(schema.FRAMES)
-    games = pd.DataFrame([dict(game_id=g, source=SOURCE, season=spec.season, game_type="R", date=spec.date,
-                               home_team=spec.home, away_team=spec.away, home_score=score["H"],
-                               away_score=score["A"], periods=periods, shootout=shootout, has_tracking=True,
-                               fps=float(FPS))])
-    return GameBundle(g, {"games": games, "events": events, "shots": shots_df,
-                          "frames": schema.ordered(schema.FRAMES, fdf), "sim_truth": truth_df})
+    games = pd.DataFrame(
+        [
+            dict(
+                game_id=g,
+                source=SOURCE,
+                season=spec.season,
+                game_type="R",
+                date=spec.date,
+                home_team=spec.home,
+                away_team=spec.away,
+                home_score=score["H"],
+                away_score=score["A"],
+                periods=periods,
+                shootout=shootout,
+                has_tracking=True,
+                fps=float(FPS),
+            )
+        ]
+    )
+    return GameBundle(
+        g,
+        {
+            "games": games,
+            "events": events,
+            "shots": shots_df,
+            "frames": schema.ordered(schema.FRAMES, fdf),
+            "sim_truth": truth_df,
+        },
+    )

@@ -4,6 +4,7 @@ All functions are vectorised over frames (axis 0) and entities, and causal where
 physics is a reaction (goalies and defenders can only react to what already happened),
 so nothing in a clip before the release can depend on what happens after it.
 """
+
 from __future__ import annotations
 
 import numpy as np

@@ -1,4 +1,5 @@
 """The demo league's shot profile beside the real NHL's (../shared/realism)."""
+
 from __future__ import annotations
 
 import json
@@ -54,21 +55,43 @@ def shots_profile(shots: pd.DataFrame, n_games: int) -> dict:
         "goal_rate_by_shot_type": s.groupby(st)["is_goal"].mean().round(3).to_dict(),
         "rebound_share": round(float(rebound.mean()), 3),
         "goal_rate_rebound": round(float(s.loc[rebound, "is_goal"].mean()), 3) if rebound.any() else None,
-        "distance_ft_quantiles": {str(q): round(float(np.quantile(d, q)), 1) for q in (0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95)},
+        "distance_ft_quantiles": {
+            str(q): round(float(np.quantile(d, q)), 1) for q in (0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95)
+        },
         "share_by_distance_ft": pd.Series(b).value_counts(normalize=True).reindex(DIST_LABELS).round(3).to_dict(),
-        "goal_rate_by_distance_ft": s.groupby(b, observed=False)["is_goal"].mean().reindex(DIST_LABELS).round(3).to_dict(),
-        "goal_rate_by_angle_deg": s.groupby(ab, observed=False)["is_goal"].mean().reindex(ANGLE_LABELS).round(3).to_dict(),
-        "strength_share_shooter_view": s["strength"].str.replace("v", "x").value_counts(normalize=True).round(3).head(8).to_dict(),
-        "goal_rate_by_strength_shooter_view": s.groupby(s["strength"].str.replace("v", "x"))["is_goal"].mean().round(3).to_dict(),
+        "goal_rate_by_distance_ft": s.groupby(b, observed=False)["is_goal"]
+        .mean()
+        .reindex(DIST_LABELS)
+        .round(3)
+        .to_dict(),
+        "goal_rate_by_angle_deg": s.groupby(ab, observed=False)["is_goal"]
+        .mean()
+        .reindex(ANGLE_LABELS)
+        .round(3)
+        .to_dict(),
+        "strength_share_shooter_view": s["strength"]
+        .str.replace("v", "x")
+        .value_counts(normalize=True)
+        .round(3)
+        .head(8)
+        .to_dict(),
+        "goal_rate_by_strength_shooter_view": s.groupby(s["strength"].str.replace("v", "x"))["is_goal"]
+        .mean()
+        .round(3)
+        .to_dict(),
         "empty_net_share": round(float(s["empty_net"].mean()), 4),
-        "goal_rate_empty_net": round(float(s.loc[s["empty_net"], "is_goal"].mean()), 3) if s["empty_net"].any() else None,
+        "goal_rate_empty_net": round(float(s.loc[s["empty_net"], "is_goal"].mean()), 3)
+        if s["empty_net"].any()
+        else None,
         "share_by_period": s["period"].astype(str).value_counts(normalize=True).sort_index().round(3).to_dict(),
     }
 
 
 def store_profile(store: Store) -> dict:
-    shots = store.query("SELECT game_id, game_seconds, period, team, x, y, shot_type, strength, empty_net, "
-                        "outcome, is_goal FROM shots ORDER BY game_id, game_seconds")
+    shots = store.query(
+        "SELECT game_id, game_seconds, period, team, x, y, shot_type, strength, empty_net, "
+        "outcome, is_goal FROM shots ORDER BY game_id, game_seconds"
+    )
     n_games = int(store.query("SELECT count(*) AS n FROM games")["n"][0])
     return shots_profile(shots, n_games)
 
@@ -77,8 +100,17 @@ def real_flat(real: dict) -> dict:
     """Merge the two real sources into one profile with the demo profile's keys."""
     mp, hs = real["moneypuck_2023_2024_regular_season"], real["hockey_scraper_2018_19"]
     out = dict(mp)
-    out.update({k: hs[k] for k in ("strength_share_shooter_view", "goal_rate_by_strength_shooter_view",
-                                   "empty_net_share", "goal_rate_empty_net")})
+    out.update(
+        {
+            k: hs[k]
+            for k in (
+                "strength_share_shooter_view",
+                "goal_rate_by_strength_shooter_view",
+                "empty_net_share",
+                "goal_rate_empty_net",
+            )
+        }
+    )
     return out
 
 

@@ -4,13 +4,14 @@ DuckDB allows one writer, so workers only simulate and the parent writes each ga
 its own transaction as results arrive (in schedule order, so the store is the same for
 a given seed whatever the number of workers).
 """
+
 from __future__ import annotations
 
 import multiprocessing as mp
 import os
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Callable, Iterator
 
 import numpy as np
 
@@ -61,16 +62,20 @@ def simulate_games(specs: list[GameSpec], seed: int, workers: int | None = None)
         yield from pool.imap(_simulate, jobs, chunksize=1)
 
 
-def build_demo(db: str | Path, n_games: int = 200, seed: int = 0, progress: Progress | None = None,
-               workers: int | None = None) -> dict:
+def build_demo(
+    db: str | Path, n_games: int = 200, seed: int = 0, progress: Progress | None = None, workers: int | None = None
+) -> dict:
     """Simulate the demo league into `db` (replacing any earlier demo league there)."""
     t0 = time.perf_counter()
     league = build_league(seed)
     specs = season_schedule(league.team_codes, n_games, seed)
     with Store(db) as store:
         keep = {s.game_id for s in specs}
-        stale = [g for g in store.query("SELECT game_id FROM games WHERE source = ?", [SOURCE])["game_id"]
-                 if int(g) not in keep]
+        stale = [
+            g
+            for g in store.query("SELECT game_id FROM games WHERE source = ?", [SOURCE])["game_id"]
+            if int(g) not in keep
+        ]
         if stale:
             store.delete_games([int(g) for g in stale])
         store.upsert({"teams": league.teams, "players": league.players, "sim_skills": league.skills})
@@ -80,7 +85,8 @@ def build_demo(db: str | Path, n_games: int = 200, seed: int = 0, progress: Prog
                 rows[k] = rows.get(k, 0) + v
             if progress:
                 progress(i + 1, n_games)
-        store.set_meta(source=SOURCE, league=LEAGUE_NAME, seed=seed, games=n_games,
-                       built_at=time.strftime("%Y-%m-%dT%H:%M:%S"))
+        store.set_meta(
+            source=SOURCE, league=LEAGUE_NAME, seed=seed, games=n_games, built_at=time.strftime("%Y-%m-%dT%H:%M:%S")
+        )
         store.checkpoint()
     return {"games": n_games, "seconds": round(time.perf_counter() - t0, 2), "rows": rows}

@@ -1,4 +1,5 @@
 """A demo season schedule: balanced home/away, about eight games a day from early October."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -15,8 +16,7 @@ def demo_game_id(season_start_year: int, n: int) -> int:
     return int(f"9{season_start_year}02{n:04d}")
 
 
-def season_schedule(teams: list[str], n_games: int, seed: int = 0,
-                    start: dt.date = SEASON_START) -> list[GameSpec]:
+def season_schedule(teams: list[str], n_games: int, seed: int = 0, start: dt.date = SEASON_START) -> list[GameSpec]:
     """`n_games` games in date order; every team plays about equally often, home and away."""
     if n_games < 1:
         raise ValueError(f"n_games must be at least 1, got {n_games}")
@@ -38,7 +38,10 @@ def season_schedule(teams: list[str], n_games: int, seed: int = 0,
             h, a = today[i], today[i + 1]
             played[h] += 1
             played[a] += 1
-            specs.append(GameSpec(demo_game_id(start.year, len(specs) + 1), season,
-                                  (start + dt.timedelta(days=day)).isoformat(), h, a))
+            specs.append(
+                GameSpec(
+                    demo_game_id(start.year, len(specs) + 1), season, (start + dt.timedelta(days=day)).isoformat(), h, a
+                )
+            )
         day += 1
     return specs

@@ -6,6 +6,7 @@ skaters first, then the puck they move, then the goalie and defenders who react 
 with causal lags, then the truth is read at the release frame, and only then is the
 outcome (and what the puck does after release) drawn.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -14,27 +15,27 @@ import numpy as np
 
 from oa.rink import RINK
 from oa.sim import motion, truth
-from oa.sim.motion import FPS, DT
+from oa.sim.motion import DT, FPS
 
-GOALIE_VMAX = 20.0   # ft/s, a hard lateral push
-VMAX = 29.0          # ft/s, hard cap for skaters (elite top speed is about 35)
+GOALIE_VMAX = 20.0  # ft/s, a hard lateral push
+VMAX = 29.0  # ft/s, hard cap for skaters (elite top speed is about 35)
 NET = np.array([RINK.goal_line_x, 0.0])
 
 # distance buckets (ft) and their share of unblocked attempts, before rebounds are added
 DIST_EDGES = np.array([3.0, 10.0, 20.0, 30.0, 40.0, 50.0, 60.0, 72.0])
 DIST_SHARE = np.array([0.085, 0.17, 0.165, 0.19, 0.145, 0.125, 0.12])
 
-MPH = 1.46667        # ft/s per mph
+MPH = 1.46667  # ft/s per mph
 
 
 @dataclass
 class OnIce:
     """Players of one team on the ice for a sequence."""
 
-    ids: np.ndarray          # (k,) player ids
-    pos: np.ndarray          # (k,) 'C','LW','RW','D'
-    shoots: np.ndarray       # (k,) 'L','R'
-    skill: np.ndarray        # (k,) hidden shooting log-odds
+    ids: np.ndarray  # (k,) player ids
+    pos: np.ndarray  # (k,) 'C','LW','RW','D'
+    shoots: np.ndarray  # (k,) 'L','R'
+    skill: np.ndarray  # (k,) hidden shooting log-odds
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -52,7 +53,7 @@ class ShotOut:
     """A shot as the sequence produced it (normalised coordinates)."""
 
     t: float
-    release_frame: int       # index into the sequence's frames
+    release_frame: int  # index into the sequence's frames
     shooter: int
     x: float
     y: float
@@ -75,11 +76,11 @@ class SeqEvent:
 
 @dataclass
 class SequenceResult:
-    t: np.ndarray                      # (n,) game seconds on the 30 Hz grid
-    att: np.ndarray                    # (n, A, 2)
-    dfn: np.ndarray                    # (n, D, 2)
-    goalie: np.ndarray | None          # (n, 2)
-    puck: np.ndarray                   # (n, 2)
+    t: np.ndarray  # (n,) game seconds on the 30 Hz grid
+    att: np.ndarray  # (n, A, 2)
+    dfn: np.ndarray  # (n, D, 2)
+    goalie: np.ndarray | None  # (n, 2)
+    puck: np.ndarray  # (n, 2)
     shots: list[ShotOut] = field(default_factory=list)
     events: list[SeqEvent] = field(default_factory=list)
 
@@ -125,14 +126,25 @@ def _shot_type(rng: np.random.Generator, d: float, angle: float, from_point_pass
             return "TIP" if rng.random() < 0.8 else "DEFLECTION"
         return str(rng.choice(["WRIST", "BACKHAND", "SNAP", "TIP", "DEFLECTION"], p=[0.42, 0.27, 0.11, 0.16, 0.04]))
     if d < 30:
-        return str(rng.choice(["WRIST", "SNAP", "BACKHAND", "SLAP", "TIP", "DEFLECTION"], p=[0.55, 0.20, 0.08, 0.04, 0.10, 0.03]))
+        return str(
+            rng.choice(
+                ["WRIST", "SNAP", "BACKHAND", "SLAP", "TIP", "DEFLECTION"], p=[0.55, 0.20, 0.08, 0.04, 0.10, 0.03]
+            )
+        )
     if d < 50:
         return str(rng.choice(["WRIST", "SNAP", "SLAP", "BACKHAND"], p=[0.55, 0.24, 0.18, 0.03]))
     return str(rng.choice(["WRIST", "SLAP", "SNAP"], p=[0.55, 0.30, 0.15]))
 
 
-SPEED_MPH = {"SLAP": (88, 7), "SNAP": (76, 7), "WRIST": (68, 8), "BACKHAND": (50, 6),
-             "TIP": (58, 8), "DEFLECTION": (56, 8), "WRAP": (42, 4)}
+SPEED_MPH = {
+    "SLAP": (88, 7),
+    "SNAP": (76, 7),
+    "WRIST": (68, 8),
+    "BACKHAND": (50, 6),
+    "TIP": (58, 8),
+    "DEFLECTION": (56, 8),
+    "WRAP": (42, 4),
+}
 
 
 def _puck_speed(rng: np.random.Generator, shot_type: str, one_timer: bool) -> float:
@@ -144,19 +156,25 @@ def _puck_speed(rng: np.random.Generator, shot_type: str, one_timer: bool) -> fl
 def _home_spots(rng: np.random.Generator, pos: np.ndarray, pp: bool) -> np.ndarray:
     """Where each attacker hangs out in the zone (normalised)."""
     spots = []
-    fwd_slots = [np.array([84.0, rng.uniform(-4, 4)]),                       # net front
-                 np.array([rng.uniform(62, 72), rng.choice([-1, 1]) * rng.uniform(26, 34)]),  # half wall
-                 np.array([rng.uniform(70, 80), rng.uniform(-12, 12)]),     # slot
-                 np.array([rng.uniform(58, 66), rng.uniform(-8, 8)])]       # high slot
-    d_slots = [np.array([rng.uniform(29, 35), rng.uniform(14, 24)]),
-               np.array([rng.uniform(29, 35), -rng.uniform(14, 24)])]
+    fwd_slots = [
+        np.array([84.0, rng.uniform(-4, 4)]),  # net front
+        np.array([rng.uniform(62, 72), rng.choice([-1, 1]) * rng.uniform(26, 34)]),  # half wall
+        np.array([rng.uniform(70, 80), rng.uniform(-12, 12)]),  # slot
+        np.array([rng.uniform(58, 66), rng.uniform(-8, 8)]),
+    ]  # high slot
+    d_slots = [
+        np.array([rng.uniform(29, 35), rng.uniform(14, 24)]),
+        np.array([rng.uniform(29, 35), -rng.uniform(14, 24)]),
+    ]
     fi = di = 0
     order = rng.permutation(len(fwd_slots))
     for p in pos:
         if p == "D" and di < 2:
-            spots.append(d_slots[di]); di += 1
+            spots.append(d_slots[di])
+            di += 1
         else:
-            spots.append(fwd_slots[order[fi % len(order)]].copy()); fi += 1
+            spots.append(fwd_slots[order[fi % len(order)]].copy())
+            fi += 1
     return np.array(spots)
 
 
@@ -174,13 +192,24 @@ def _feasible(times: list[float], pts: list[np.ndarray], vmax: float) -> tuple[n
     return t, p
 
 
-def simulate_sequence(rng: np.random.Generator, att: OnIce, dfn: OnIce, goalie: Goalie | None,
-                      t_shot: float, t_min: float, pp: bool, rebound_ok: bool = True) -> SequenceResult:
+def simulate_sequence(
+    rng: np.random.Generator,
+    att: OnIce,
+    dfn: OnIce,
+    goalie: Goalie | None,
+    t_shot: float,
+    t_min: float,
+    pp: bool,
+    rebound_ok: bool = True,
+) -> SequenceResult:
     """Simulate one sequence that ends in a shot at about `t_shot` (never starting before `t_min`)."""
     A, D = len(att), len(dfn)
     # -- the shot --------------------------------------------------------------------
-    d = _sample_distance(rng) if goalie is not None else (
-        rng.uniform(8, 60) if rng.random() < 0.55 else rng.uniform(60, 165))
+    d = (
+        _sample_distance(rng)
+        if goalie is not None
+        else (rng.uniform(8, 60) if rng.random() < 0.55 else rng.uniform(60, 165))
+    )
     side = float(rng.choice([-1.0, 1.0]))
     shot_xy = _location(rng, d, side)
     from_d = att.pos == "D"
@@ -205,7 +234,11 @@ def simulate_sequence(rng: np.random.Generator, att: OnIce, dfn: OnIce, goalie: 
     hold_last = rng.uniform(0.5, 2.2)
     if n_pass:
         if tip_play:
-            passer = int(np.flatnonzero(from_d)[0]) if from_d.any() and np.flatnonzero(from_d)[0] != shooter else (shooter + 1) % A
+            passer = (
+                int(np.flatnonzero(from_d)[0])
+                if from_d.any() and np.flatnonzero(from_d)[0] != shooter
+                else (shooter + 1) % A
+            )
             hold_last = rng.uniform(0.0, 0.05)
         else:
             cands = [i for i in range(A) if i != shooter]
@@ -214,9 +247,11 @@ def simulate_sequence(rng: np.random.Generator, att: OnIce, dfn: OnIce, goalie: 
         if not tip_play:
             cross = rng.random() < (0.55 if pp else 0.24)
             if cross and d < 45:
-                spots[passer] = np.array([shot_xy[0] + rng.uniform(-8, 6), -np.sign(shot_xy[1] or 1.0) * rng.uniform(10, 28)])
+                spots[passer] = np.array(
+                    [shot_xy[0] + rng.uniform(-8, 6), -np.sign(shot_xy[1] or 1.0) * rng.uniform(10, 28)]
+                )
             elif rng.random() < 0.3 and d < 35:
-                spots[passer] = np.array([rng.uniform(91, 96), rng.uniform(-14, 14)])   # from below the goal line
+                spots[passer] = np.array([rng.uniform(91, 96), rng.uniform(-14, 14)])  # from below the goal line
             one_timer = shot_type in ("SLAP", "SNAP", "WRIST") and rng.random() < (0.42 if cross else 0.2)
             hold_last = rng.uniform(0.08, 0.28) if one_timer else hold_last
         for _ in range(n_pass - 1):
@@ -229,7 +264,7 @@ def simulate_sequence(rng: np.random.Generator, att: OnIce, dfn: OnIce, goalie: 
 
     # -- timeline (offsets relative to the release, then anchored) ------------------
     rel_recv = [-hold_last]
-    for k in range(len(chain) - 1, 0, -1):      # walk backwards through the passes
+    for k in range(len(chain) - 1, 0, -1):  # walk backwards through the passes
         a, b = chain[k - 1], chain[k]
         p_to = shot_xy - off if k == len(chain) - 1 else spots[b]
         v_pass = 95.0 if tip_play else rng.uniform(45, 70)
@@ -246,7 +281,7 @@ def simulate_sequence(rng: np.random.Generator, att: OnIce, dfn: OnIce, goalie: 
     lead = float(np.clip(entry_lead + 1.0, 5.0, 8.0)) + rng.uniform(0.0, 0.4)
     k0 = max(int(round((t_shot - lead) * FPS)), int(np.ceil(t_min * FPS - 1e-9)))
     t0 = k0 / FPS
-    k_rel = int(np.ceil(lead * FPS))                # frame of release (puck still on the stick)
+    k_rel = int(np.ceil(lead * FPS))  # frame of release (puck still on the stick)
     t_shot = t0 + k_rel * DT
     times_recv = [t_shot + r for r in rel_recv]
     t_entry = min(max(t_shot - entry_lead, t_min + 0.2), times_recv[0] - 0.3)
@@ -283,12 +318,13 @@ def simulate_sequence(rng: np.random.Generator, att: OnIce, dfn: OnIce, goalie: 
             else:
                 ps.append(spots[i] + rng.normal(0, 3.0, 2))
             ts.append(float(ft))
-        for ft, fp in forced[i]:
+        for ft, _ in forced[i]:
             keep = [k for k, tt in enumerate(ts) if abs(tt - ft) > 0.7]
             ts = [ts[k] for k in keep]
             ps = [ps[k] for k in keep]
         for ft, fp in forced[i]:
-            ts.append(ft); ps.append(fp)
+            ts.append(ft)
+            ps.append(fp)
         wt, wp = _feasible(ts, ps, VMAX * 0.85)
         att_paths[:, i] = motion.waypoint_path(t, wt, wp)
     att_paths = motion.smooth(att_paths, width=7, passes=2)
@@ -304,10 +340,21 @@ def simulate_sequence(rng: np.random.Generator, att: OnIce, dfn: OnIce, goalie: 
     events: list[SeqEvent] = []
     if entry_in_clip:
         ke = int(np.clip(round((t_entry - t0) * FPS), 0, n - 1))
-        events.append(SeqEvent(t_entry, "ZONE_ENTRY", int(att.ids[carrier]), None,
-                               RINK.blue_line_x, float(att_paths[ke, carrier, 1]), entry_type))
+        events.append(
+            SeqEvent(
+                t_entry,
+                "ZONE_ENTRY",
+                int(att.ids[carrier]),
+                None,
+                RINK.blue_line_x,
+                float(att_paths[ke, carrier, 1]),
+                entry_type,
+            )
+        )
     elif zone_play:
-        events.append(SeqEvent(t_entry, "ZONE_ENTRY", int(att.ids[carrier]), None, RINK.blue_line_x, entry_y, entry_type))
+        events.append(
+            SeqEvent(t_entry, "ZONE_ENTRY", int(att.ids[carrier]), None, RINK.blue_line_x, entry_y, entry_type)
+        )
     holder_at[: recv_idx[0] + 1] = carrier
     puck_off = np.where(att.shoots == "L", 0.9, -0.9)
     for j in range(len(chain)):
@@ -316,7 +363,16 @@ def simulate_sequence(rng: np.random.Generator, att: OnIce, dfn: OnIce, goalie: 
         k_end = recv_idx[j + 1] if j + 1 < len(chain) else k_rel
         if j + 1 < len(chain):
             nxt = chain[j + 1]
-            flight_frames = max(int(np.ceil(np.hypot(*(att_paths[recv_idx[j + 1], nxt] - att_paths[k_start, who])) / (95.0 if tip_play else 55.0) * FPS)), 1)
+            flight_frames = max(
+                int(
+                    np.ceil(
+                        np.hypot(*(att_paths[recv_idx[j + 1], nxt] - att_paths[k_start, who]))
+                        / (95.0 if tip_play else 55.0)
+                        * FPS
+                    )
+                ),
+                1,
+            )
             k_pass = max(k_end - flight_frames, k_start + 1)
             holder_at[k_start:k_pass] = who
             a_xy = att_paths[k_pass, who] + np.array([0.9, puck_off[who]])
@@ -324,9 +380,13 @@ def simulate_sequence(rng: np.random.Generator, att: OnIce, dfn: OnIce, goalie: 
             for k in range(k_pass, k_end):
                 f = (k - k_pass) / max(k_end - k_pass, 1)
                 puck[k] = a_xy + f * (b_xy - a_xy)
-            events.append(SeqEvent(float(t[k_pass]), "PASS", int(att.ids[who]), int(att.ids[nxt]), float(a_xy[0]), float(a_xy[1]), None))
+            events.append(
+                SeqEvent(
+                    float(t[k_pass]), "PASS", int(att.ids[who]), int(att.ids[nxt]), float(a_xy[0]), float(a_xy[1]), None
+                )
+            )
         else:
-            holder_at[k_start:k_rel + 1] = who
+            holder_at[k_start : k_rel + 1] = who
     for i in range(A):
         m = holder_at == i
         puck[m] = att_paths[m, i] + np.array([0.9, puck_off[i]])
@@ -336,14 +396,14 @@ def simulate_sequence(rng: np.random.Generator, att: OnIce, dfn: OnIce, goalie: 
     u_aim = (aim - shot_xy) / max(np.hypot(*(aim - shot_xy)), 1e-6)
 
     # -- defenders and goalie react (causally) ---------------------------------------
-    order = np.argsort(-spots[:, 0])              # deepest attackers get marked first
+    order = np.argsort(-spots[:, 0])  # deepest attackers get marked first
     marks = order[np.arange(D) % A]
     gaps = rng.uniform(3.0, 7.0, D)
     dfn_target = np.stack([motion.goal_side_target(att_paths[:, m], g) for m, g in zip(marks, gaps)], axis=1)
     if rush:
         caught = rng.random(D) < 0.45
-        dfn_target[:, caught] -= np.array([8.0, 0.0])      # caught up ice, chasing from behind
-    if rng.random() < 0.3:                                  # one defender steps into the lane
+        dfn_target[:, caught] -= np.array([8.0, 0.0])  # caught up ice, chasing from behind
+    if rng.random() < 0.3:  # one defender steps into the lane
         j = int(rng.integers(D))
         lane_pt = shot_xy + (NET - shot_xy) * rng.uniform(0.15, 0.5)
         kk = np.arange(n) >= max(k_rel - int(1.5 * FPS), 0)
@@ -365,24 +425,40 @@ def simulate_sequence(rng: np.random.Generator, att: OnIce, dfn: OnIce, goalie: 
     puck[r:] = shot_xy + u_aim * v * MPH * DT * np.arange(1, n - k_rel)[:, None]
     g_path = goalie_path(puck)
     sit = truth.situation(puck, g_path, att_paths, dfn_paths, r, shooter, v, shot_type, one_timer, off_wing)
-    z = truth.true_logit(sit, float(att.skill[shooter]), goalie.skill if goalie else 0.0, goalie.height if goalie else 75.0)
+    z = truth.true_logit(
+        sit, float(att.skill[shooter]), goalie.skill if goalie else 0.0, goalie.height if goalie else 75.0
+    )
     p = truth.sigmoid(z)
     outcome = _outcome(rng, p, sit)
     shots.append(ShotOut(float(t_shot), r, shooter, float(shot_xy[0]), float(shot_xy[1]), shot_type, p, outcome, sit))
-    events.append(SeqEvent(float(t_shot), {"GOAL": "GOAL", "SAVE": "SHOT", "MISS": "MISS"}[outcome],
-                           int(att.ids[shooter]), int(goalie.id) if goalie else None,
-                           float(shot_xy[0]), float(shot_xy[1]), shot_type))
+    events.append(
+        SeqEvent(
+            float(t_shot),
+            {"GOAL": "GOAL", "SAVE": "SHOT", "MISS": "MISS"}[outcome],
+            int(att.ids[shooter]),
+            int(goalie.id) if goalie else None,
+            float(shot_xy[0]),
+            float(shot_xy[1]),
+            shot_type,
+        )
+    )
     end_k = _after_release(rng, puck, g_path, r, shot_xy, v, outcome, n)
 
     # -- a rebound? -------------------------------------------------------------------
-    if (rebound_ok and outcome == "SAVE" and goalie is not None
-            and rng.random() < float(np.clip(0.30 - 0.0045 * sit.distance, 0.04, 0.28))):
+    if (
+        rebound_ok
+        and outcome == "SAVE"
+        and goalie is not None
+        and rng.random() < float(np.clip(0.30 - 0.0045 * sit.distance, 0.04, 0.28))
+    ):
         res = _rebound(rng, att, dfn, goalie, t, att_paths, dfn_paths, puck, r, shooter, depth, g_tau, events, shots)
         end_k = res
     last = min(max(end_k, shots[-1].release_frame + FPS), n - 1)
     sl = slice(0, last + 1)
     g_final = goalie_path(puck)
-    return SequenceResult(t[sl], att_paths[sl], dfn_paths[sl], None if g_final is None else g_final[sl], puck[sl], shots, events)
+    return SequenceResult(
+        t[sl], att_paths[sl], dfn_paths[sl], None if g_final is None else g_final[sl], puck[sl], shots, events
+    )
 
 
 def _goalie_path(puck: np.ndarray, depth: float, tau: float) -> np.ndarray:
@@ -448,8 +524,11 @@ def _rebound(rng, att, dfn, goalie, t, att_paths, dfn_paths, puck, r0, shooter0,
     off = np.array([0.9, 0.9 if att.shoots[who] == "L" else -0.9])
     # splice the rebound shooter's path after the first release, blending in over 0.3 s
     new = att_paths[:, who].copy()
-    path_to = motion.waypoint_path(t, np.array([t[r0], t[k_shot], t[-1]]),
-                                   np.array([att_paths[r0, who], rb - off, rb - off + np.array([3.0, 0.0])]))
+    path_to = motion.waypoint_path(
+        t,
+        np.array([t[r0], t[k_shot], t[-1]]),
+        np.array([att_paths[r0, who], rb - off, rb - off + np.array([3.0, 0.0])]),
+    )
     w = np.clip((np.arange(n) - r0) / 9.0, 0, 1)[:, None]
     new = (1 - w) * new + w * path_to
     new[: r0 + 1] = att_paths[: r0 + 1, who]
@@ -458,7 +537,7 @@ def _rebound(rng, att, dfn, goalie, t, att_paths, dfn_paths, puck, r0, shooter0,
     for k in range(k_off, k_land):
         f = (k - k_off) / max(k_land - k_off, 1)
         puck[k] = src + f * (land - src)
-    puck[k_land:k_shot + 1] = att_paths[k_land:k_shot + 1, who] + off
+    puck[k_land : k_shot + 1] = att_paths[k_land : k_shot + 1, who] + off
     rel_xy = puck[k_shot].copy()
     r = k_shot + 1
     rel_xy = np.clip(rel_xy, [-99, -41], [99, 41])
@@ -478,6 +557,15 @@ def _rebound(rng, att, dfn, goalie, t, att_paths, dfn_paths, puck, r0, shooter0,
     p = truth.sigmoid(z)
     outcome = _outcome(rng, p, sit)
     shots.append(ShotOut(float(t[k_shot]), r, who, float(rel_xy[0]), float(rel_xy[1]), st, p, outcome, sit))
-    events.append(SeqEvent(float(t[k_shot]), {"GOAL": "GOAL", "SAVE": "SHOT", "MISS": "MISS"}[outcome],
-                           int(att.ids[who]), int(goalie.id), float(rel_xy[0]), float(rel_xy[1]), st))
+    events.append(
+        SeqEvent(
+            float(t[k_shot]),
+            {"GOAL": "GOAL", "SAVE": "SHOT", "MISS": "MISS"}[outcome],
+            int(att.ids[who]),
+            int(goalie.id),
+            float(rel_xy[0]),
+            float(rel_xy[1]),
+            st,
+        )
+    )
     return _after_release(rng, puck, g_path, r, rel_xy, v, outcome, n)

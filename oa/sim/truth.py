@@ -5,6 +5,7 @@ so we can tell how close a model gets to the best possible. It reads the situati
 only from the clip (positions up to the release frame) plus the shot's type, speed and
 the hidden skills; the model never sees the skills or this function.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -14,8 +15,15 @@ import numpy as np
 from oa.rink import RINK, angle_to_net, distance_to_net
 from oa.sim.motion import FPS
 
-TYPE_EFFECT = {"WRIST": 0.0, "SNAP": 0.15, "SLAP": 0.05, "BACKHAND": -0.05, "TIP": -0.25,
-               "DEFLECTION": 0.10, "WRAP": -0.55}
+TYPE_EFFECT = {
+    "WRIST": 0.0,
+    "SNAP": 0.15,
+    "SLAP": 0.05,
+    "BACKHAND": -0.05,
+    "TIP": -0.25,
+    "DEFLECTION": 0.10,
+    "WRAP": -0.55,
+}
 
 
 @dataclass(frozen=True)
@@ -24,11 +32,11 @@ class Situation:
 
     distance: float
     angle: float
-    angle_change: float        # degrees the puck moved around the net in the last second
-    goalie_offset: float       # ft the goalie was from square at release (NaN: empty net)
-    goalie_speed: float        # ft/s over the last 0.2 s
-    screens: int               # bodies in the lane within 15 ft of the net
-    lane_defenders: int        # defenders in the triangle puck-post-post further out
+    angle_change: float  # degrees the puck moved around the net in the last second
+    goalie_offset: float  # ft the goalie was from square at release (NaN: empty net)
+    goalie_speed: float  # ft/s over the last 0.2 s
+    screens: int  # bodies in the lane within 15 ft of the net
+    lane_defenders: int  # defenders in the triangle puck-post-post further out
     puck_mph: float
     shot_type: str
     one_timer: bool
@@ -36,13 +44,23 @@ class Situation:
     empty_net: bool
 
 
-def situation(puck: np.ndarray, goalie: np.ndarray | None, att: np.ndarray, dfn: np.ndarray, r: int,
-              shooter_col: int, puck_mph: float, shot_type: str, one_timer: bool, off_wing: bool) -> Situation:
+def situation(
+    puck: np.ndarray,
+    goalie: np.ndarray | None,
+    att: np.ndarray,
+    dfn: np.ndarray,
+    r: int,
+    shooter_col: int,
+    puck_mph: float,
+    shot_type: str,
+    one_timer: bool,
+    off_wing: bool,
+) -> Situation:
     """Read the situation off the clip at release frame `r` (frames after r are not read).
 
     puck (n, 2); goalie (n, 2) or None; att (n, A, 2) attackers; dfn (n, D, 2) defenders.
     """
-    p = puck[r - 1]                     # release point: last frame on the stick
+    p = puck[r - 1]  # release point: last frame on the stick
     d = float(distance_to_net(p[0], p[1]))
     a = float(angle_to_net(p[0], p[1]))
     k0 = max(r - 1 - FPS, 0)
@@ -86,7 +104,7 @@ def true_logit(s: Situation, shooter_skill: float, goalie_skill: float, goalie_h
     """Log-odds of a goal. Smooth, with interactions, and never shown to any model."""
     d = s.distance
     if s.empty_net:
-        return 2.2 - 0.022 * d + 0.5 * shooter_skill   # the real NHL: 63% of empty-net attempts go in
+        return 2.2 - 0.022 * d + 0.5 * shooter_skill  # the real NHL: 63% of empty-net attempts go in
     z = -2.52 - 0.032 * d + 0.35 * np.exp(-d / 7.0)
     z -= 0.016 * max(s.angle - 30.0, 0.0) * (1.0 if d > 8 else 0.4)
     z += 0.013 * min(s.angle_change, 70.0) * (1.1 if d < 25 else 0.8)

@@ -22,12 +22,13 @@ How the pieces fit:
   unknown here, since the puck is not tracked).
 - Goals are shots with `event_successful == 't'`; game ids are 7YYYYMMDDNN.
 """
+
 from __future__ import annotations
 
 import re
 import zlib
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import numpy as np
 import pandas as pd
@@ -39,27 +40,87 @@ from oa.sources.reading import CLAMP_FT, Num, dedupe, parse_rows, read_csv, reje
 
 SOURCE = "bigdatacup"
 FPS = 30.0
-REQUIRED = ("game_date", "team_name", "opp_team_name", "venue", "period", "clock_seconds", "situation_type",
-            "goals_for", "goals_against", "player_name", "event", "event_successful", "x_coord", "y_coord",
-            "event_type", "player_name_2", "event_detail_1")
-TEAMS = {"Canada": "CAN", "United States": "USA", "USA": "USA", "Finland": "FIN", "Switzerland": "SUI",
-         "Olympic Athletes from Russia": "ROC", "ROC": "ROC", "Sweden": "SWE", "Japan": "JPN", "Czechia": "CZE",
-         "Denmark": "DEN", "China": "CHN"}
-NAMES = {"CAN": "Canada", "USA": "United States", "FIN": "Finland", "SUI": "Switzerland", "ROC": "ROC",
-         "SWE": "Sweden", "JPN": "Japan", "CZE": "Czechia", "DEN": "Denmark", "CHN": "China"}
-EVENTS = {"Play": "PASS", "Puck Recovery": "OTHER", "Dump In/Out": "OTHER", "Zone Entry": "ZONE_ENTRY",
-          "Faceoff Win": "FACEOFF", "Takeaway": "TAKEAWAY", "Penalty Taken": "PENALTY", "Shot": "SHOT"}
-SHOT_TYPES = {"Snapshot": "SNAP", "Wristshot": "WRIST", "Slapshot": "SLAP", "Deflection": "DEFLECTION",
-              "Wrap Around": "WRAP", "Fan": "UNKNOWN"}
+REQUIRED = (
+    "game_date",
+    "team_name",
+    "opp_team_name",
+    "venue",
+    "period",
+    "clock_seconds",
+    "situation_type",
+    "goals_for",
+    "goals_against",
+    "player_name",
+    "event",
+    "event_successful",
+    "x_coord",
+    "y_coord",
+    "event_type",
+    "player_name_2",
+    "event_detail_1",
+)
+TEAMS = {
+    "Canada": "CAN",
+    "United States": "USA",
+    "USA": "USA",
+    "Finland": "FIN",
+    "Switzerland": "SUI",
+    "Olympic Athletes from Russia": "ROC",
+    "ROC": "ROC",
+    "Sweden": "SWE",
+    "Japan": "JPN",
+    "Czechia": "CZE",
+    "Denmark": "DEN",
+    "China": "CHN",
+}
+NAMES = {
+    "CAN": "Canada",
+    "USA": "United States",
+    "FIN": "Finland",
+    "SUI": "Switzerland",
+    "ROC": "ROC",
+    "SWE": "Sweden",
+    "JPN": "Japan",
+    "CZE": "Czechia",
+    "DEN": "Denmark",
+    "CHN": "China",
+}
+EVENTS = {
+    "Play": "PASS",
+    "Puck Recovery": "OTHER",
+    "Dump In/Out": "OTHER",
+    "Zone Entry": "ZONE_ENTRY",
+    "Faceoff Win": "FACEOFF",
+    "Takeaway": "TAKEAWAY",
+    "Penalty Taken": "PENALTY",
+    "Shot": "SHOT",
+}
+SHOT_TYPES = {
+    "Snapshot": "SNAP",
+    "Wristshot": "WRIST",
+    "Slapshot": "SLAP",
+    "Deflection": "DEFLECTION",
+    "Wrap Around": "WRAP",
+    "Fan": "UNKNOWN",
+}
 # what can be right: the play-by-play rink is 200 x 85 ft from the eventing team's view
-PBP_NUMBERS = {"period": Num(required=True, integer=True, lo=1, hi=9), "clock_seconds": Num(required=True, lo=0, hi=1200),
-               "x_coord": Num(lo=0, hi=200, clamp=CLAMP_FT), "y_coord": Num(lo=0, hi=85, clamp=CLAMP_FT)}
-PP_NUMBERS = {"penalty_number": Num(required=True, integer=True, lo=1, hi=999),
-              "start_period": Num(required=True, integer=True, lo=1, hi=9),
-              "start_game_clock_seconds": Num(required=True, lo=0, hi=1200)}
-CLIP_NUMBERS = {"frame_id": Num(required=True, integer=True, lo=1, hi=10_000_000),
-                "track_id": Num(required=True, integer=True, lo=0, hi=9_999),
-                "x_ft": Num(required=True, lo=0, hi=200, clamp=CLAMP_FT), "y_ft": Num(required=True, lo=0, hi=85, clamp=CLAMP_FT)}
+PBP_NUMBERS = {
+    "period": Num(required=True, integer=True, lo=1, hi=9),
+    "clock_seconds": Num(required=True, lo=0, hi=1200),
+    "x_coord": Num(lo=0, hi=200, clamp=CLAMP_FT),
+    "y_coord": Num(lo=0, hi=85, clamp=CLAMP_FT),
+}
+PP_NUMBERS = {
+    "penalty_number": Num(required=True, integer=True, lo=1, hi=999),
+    "start_period": Num(required=True, integer=True, lo=1, hi=9),
+    "start_game_clock_seconds": Num(required=True, lo=0, hi=1200),
+}
+CLIP_NUMBERS = {
+    "frame_id": Num(required=True, integer=True, lo=1, hi=10_000_000),
+    "track_id": Num(required=True, integer=True, lo=0, hi=9_999),
+    "x_ft": Num(required=True, lo=0, hi=200, clamp=CLAMP_FT),
+    "y_ft": Num(required=True, lo=0, hi=85, clamp=CLAMP_FT),
+}
 GAME_FOLDER = re.compile(r"^\d{4}-\d{2}-\d{2} .+ at .+$")
 UNREADABLE = "tracking file unreadable (its game is stored without it)"
 POSITIONS = {"Center": "C", "Left Wing": "LW", "Right Wing": "RW", "Defense": "D", "Goalie": "G"}
@@ -90,7 +151,9 @@ def read(path: str | Path, report: IngestReport) -> tuple[Iterator[GameBundle], 
     df = df.assign(_date=dates, _team=df["team_name"].map(team_code), _opp=df["opp_team_name"].map(team_code))
     for col, code in (("team_name", "_team"), ("opp_team_name", "_opp")):
         df = reject(df, df[code].isna().to_numpy(), col, report, path, why=" (a team must be named)")
-    df = reject(df, ~df["venue"].isin(("home", "away")).to_numpy(), "venue", report, path, why=" (expected home or away)")
+    df = reject(
+        df, ~df["venue"].isin(("home", "away")).to_numpy(), "venue", report, path, why=" (expected home or away)"
+    )
     df, num = parse_rows(df, PBP_NUMBERS, report, path)
     df = df.assign(_period=num["period"], _clock=num["clock_seconds"], _x=num["x_coord"], _y=num["y_coord"])
     df["_home"] = np.where(df["venue"] == "home", df["_team"], df["_opp"])
@@ -149,8 +212,14 @@ def _pp_info(tracking: Path, report: IngestReport) -> pd.DataFrame | None:
     except SourceError as e:
         report.reject(UNREADABLE, 1, str(e))
         return None
-    pp = reject(pp, ~pp["game_name"].fillna("").str.match(GAME_FOLDER).to_numpy(), "game_name", report, f,
-                why=" (expected '<date> <team> at <team>')")
+    pp = reject(
+        pp,
+        ~pp["game_name"].fillna("").str.match(GAME_FOLDER).to_numpy(),
+        "game_name",
+        report,
+        f,
+        why=" (expected '<date> <team> at <team>')",
+    )
     pp, num = parse_rows(pp, PP_NUMBERS, report, f)
     return pp.assign(**{c: num[c] for c in PP_NUMBERS})
 
@@ -179,10 +248,16 @@ def _jersey(v: object) -> float:
     return float(n) if n == n and 0 <= n <= 99 and n % 1 == 0 else np.nan
 
 
-def _games(path: Path, df: pd.DataFrame, tracking: Path | None, rosters: dict, report: IngestReport) -> Iterator[GameBundle]:
+def _games(
+    path: Path, df: pd.DataFrame, tracking: Path | None, rosters: dict, report: IngestReport
+) -> Iterator[GameBundle]:
     pp = _pp_info(tracking, report) if tracking is not None else None
     keys = df[["_date", "_home", "_away"]].drop_duplicates().sort_values(["_date", "_home"]).reset_index(drop=True)
-    folders = sorted(p.name for p in tracking.iterdir() if p.is_dir() and GAME_FOLDER.match(p.name)) if tracking is not None else []
+    folders = (
+        sorted(p.name for p in tracking.iterdir() if p.is_dir() and GAME_FOLDER.match(p.name))
+        if tracking is not None
+        else []
+    )
     per_day: dict = {}
     for _, k in keys.iterrows():
         n = per_day[k["_date"]] = per_day.get(k["_date"], 0) + 1
@@ -191,14 +266,23 @@ def _games(path: Path, df: pd.DataFrame, tracking: Path | None, rosters: dict, r
         folder = _game_folder(k["_date"], k["_home"], k["_away"], folders)
         try:
             same = pp["game_name"].map(lambda n, f=folder: _same_game(n, f)) if pp is not None else None
-            yield _game(path, gid, k, rows, tracking / folder if tracking is not None else None,
-                        pp[same] if pp is not None else None, rosters.get(folder), report)
+            yield _game(
+                path,
+                gid,
+                k,
+                rows,
+                tracking / folder if tracking is not None else None,
+                pp[same] if pp is not None else None,
+                rosters.get(folder),
+                report,
+            )
         except Exception as e:  # noqa: BLE001 - one broken game must not stop the file
             report.failed.append((f"{path.name} game {gid}", e))
 
 
-def _frames(folder: Path, pp: pd.DataFrame, roster: pd.DataFrame | None, home: str, away: str,
-            report: IngestReport) -> pd.DataFrame:
+def _frames(
+    folder: Path, pp: pd.DataFrame, roster: pd.DataFrame | None, home: str, away: str, report: IngestReport
+) -> pd.DataFrame:
     """All power-play clips of a game as canonical frames (rink coordinates, our frame_idx)."""
     jersey = {}
     if roster is not None:
@@ -206,11 +290,15 @@ def _frames(folder: Path, pp: pd.DataFrame, roster: pd.DataFrame | None, home: s
             jersey[(roster_team(folder.name, p["team"]), str(p["jn"]).strip())] = player_id(p["player"])
     parts = []
     for _, info in pp.iterrows():
-        files = [f for f in folder.glob(f"* PP{int(info['penalty_number'])}.csv*") if not f.name.startswith("videoShotsInfo")]
+        files = [
+            f for f in folder.glob(f"* PP{int(info['penalty_number'])}.csv*") if not f.name.startswith("videoShotsInfo")
+        ]
         if not files:
             continue
         try:
-            f = read_csv(files[0], ("team_name", "jersey_number", *CLIP_NUMBERS), "Big Data Cup tracking clip", ("",), report)
+            f = read_csv(
+                files[0], ("team_name", "jersey_number", *CLIP_NUMBERS), "Big Data Cup tracking clip", ("",), report
+            )
         except SourceError as e:
             report.reject(UNREADABLE, 1, str(e))
             continue
@@ -220,11 +308,21 @@ def _frames(folder: Path, pp: pd.DataFrame, roster: pd.DataFrame | None, home: s
         team = f["team_name"].map(lambda t: TEAMS.get(t, t))
         jn = f["jersey_number"].astype(str).str.replace(r"\.0$", "", regex=True)
         ent = np.array([jersey.get((t, j), np.nan) for t, j in zip(team, jn)], dtype=float)
-        ent = np.where(np.isnan(ent), 7_900_000 + int(info["penalty_number"]) * 10_000 + num["track_id"].to_numpy(dtype=float), ent)
+        ent = np.where(
+            np.isnan(ent), 7_900_000 + int(info["penalty_number"]) * 10_000 + num["track_id"].to_numpy(dtype=float), ent
+        )
         x, y = num["x_ft"].to_numpy(dtype=float) - 100.0, num["y_ft"].to_numpy(dtype=float) - 42.5
-        parts.append(pd.DataFrame({"frame_idx": base + num["frame_id"].to_numpy(dtype=np.int64) - 1,
-                                   "entity_id": ent.astype(np.int64), "team": team.to_numpy(),
-                                   "x": x.round(1), "y": y.round(1)}))
+        parts.append(
+            pd.DataFrame(
+                {
+                    "frame_idx": base + num["frame_id"].to_numpy(dtype=np.int64) - 1,
+                    "entity_id": ent.astype(np.int64),
+                    "team": team.to_numpy(),
+                    "x": x.round(1),
+                    "y": y.round(1),
+                }
+            )
+        )
     if not parts:
         return pd.DataFrame(columns=["frame_idx", "entity_id", "team", "x", "y"])
     fr = pd.concat(parts, ignore_index=True)
@@ -266,8 +364,16 @@ def _goalie(frames: pd.DataFrame, release: float, defending: str, roster_goalies
     return np.nan
 
 
-def _game(path: Path, gid: int, k: pd.Series, r: pd.DataFrame, folder: Path | None, pp: pd.DataFrame | None,
-          roster: pd.DataFrame | None, report: IngestReport) -> GameBundle:
+def _game(
+    path: Path,
+    gid: int,
+    k: pd.Series,
+    r: pd.DataFrame,
+    folder: Path | None,
+    pp: pd.DataFrame | None,
+    roster: pd.DataFrame | None,
+    report: IngestReport,
+) -> GameBundle:
     home, away = k["_home"], k["_away"]
     period, clock = r["_period"], r["_clock"]
     raw = r["event"]
@@ -277,8 +383,11 @@ def _game(path: Path, gid: int, k: pd.Series, r: pd.DataFrame, folder: Path | No
     typ = typ.fillna("OTHER")
     shot = typ == "SHOT"
     dest = r["event_detail_1"].str.lower()
-    typ = np.where(shot & (r["event_successful"] == "t"), "GOAL",
-                   np.where(shot & (dest == "missed"), "MISS", np.where(shot & (dest == "blocked"), "BLOCK", typ)))
+    typ = np.where(
+        shot & (r["event_successful"] == "t"),
+        "GOAL",
+        np.where(shot & (dest == "missed"), "MISS", np.where(shot & (dest == "blocked"), "BLOCK", typ)),
+    )
     sit = r["situation_type"].str.extract(r"(\d) on (\d)").astype(float)
     is_home = (r["_team"] == home).to_numpy()
     frames = pd.DataFrame(columns=["frame_idx", "entity_id", "team", "x", "y"])
@@ -295,25 +404,41 @@ def _game(path: Path, gid: int, k: pd.Series, r: pd.DataFrame, folder: Path | No
     secs = 1200.0 - clock.to_numpy(dtype=float)
     gsec = (period.to_numpy(dtype=float) - 1) * 1200.0 + secs
     tracked = set(frames["frame_idx"].to_numpy().tolist()) if len(frames) else set()
-    release = np.array([float(round(t * FPS)) + 1 if (round(t * FPS) in tracked and s_) else np.nan
-                        for t, s_ in zip(gsec, np.isin(typ, ("SHOT", "MISS", "GOAL", "BLOCK")))])
+    release = np.array(
+        [
+            float(round(t * FPS)) + 1 if (round(t * FPS) in tracked and s_) else np.nan
+            for t, s_ in zip(gsec, np.isin(typ, ("SHOT", "MISS", "GOAL", "BLOCK")))
+        ]
+    )
     defending = np.where(is_home, away, home)
     goalie = [_goalie(frames, t_rel, d, goalie_ids.get(d, set()), sg) for t_rel, d, sg in zip(release, defending, sign)]
     sk_for, sk_against = sit[0].to_numpy(), sit[1].to_numpy()
-    ev = pd.DataFrame({
-        "period": period.astype(int).to_numpy(), "period_seconds": secs, "type": typ, "team": team,
-        "player_id": pd.array(r["player_name"].map(player_id), dtype="Float64").round().astype("Int64"),
-        "player2_id": pd.array(r["player_name_2"].map(player_id), dtype="Float64").round().astype("Int64"),
-        "x": sign * (r["_x"].to_numpy(dtype=float) - 100.0),
-        "y": sign * (r["_y"].to_numpy(dtype=float) - 42.5),
-        "detail": np.where(shot, r["event_type"].map(SHOT_TYPES).fillna("UNKNOWN"),
-                           np.where(typ == "ZONE_ENTRY", r["event_type"].str.upper(), None)),
-        "home_skaters": np.where(is_home, sk_for, sk_against), "away_skaters": np.where(is_home, sk_against, sk_for),
-        "home_score": 0, "away_score": 0,
-        "shooter_id": r["player_name"].map(player_id).to_numpy(dtype=float), "goalie_id": goalie,
-        "attack_sign": sign, "empty_net": pd.array(sk_against >= 6, dtype="boolean"),
-        "release_frame": release,
-    })
+    ev = pd.DataFrame(
+        {
+            "period": period.astype(int).to_numpy(),
+            "period_seconds": secs,
+            "type": typ,
+            "team": team,
+            "player_id": pd.array(r["player_name"].map(player_id), dtype="Float64").round().astype("Int64"),
+            "player2_id": pd.array(r["player_name_2"].map(player_id), dtype="Float64").round().astype("Int64"),
+            "x": sign * (r["_x"].to_numpy(dtype=float) - 100.0),
+            "y": sign * (r["_y"].to_numpy(dtype=float) - 42.5),
+            "detail": np.where(
+                shot,
+                r["event_type"].map(SHOT_TYPES).fillna("UNKNOWN"),
+                np.where(typ == "ZONE_ENTRY", r["event_type"].str.upper(), None),
+            ),
+            "home_skaters": np.where(is_home, sk_for, sk_against),
+            "away_skaters": np.where(is_home, sk_against, sk_for),
+            "home_score": 0,
+            "away_score": 0,
+            "shooter_id": r["player_name"].map(player_id).to_numpy(dtype=float),
+            "goalie_id": goalie,
+            "attack_sign": sign,
+            "empty_net": pd.array(sk_against >= 6, dtype="boolean"),
+            "release_frame": release,
+        }
+    )
     ev["x"], ev["y"] = ev["x"].clip(-100, 100), ev["y"].clip(-42.5, 42.5)
     for c in ("home_skaters", "away_skaters", "home_score", "away_score"):
         ev[c] = pd.array(pd.to_numeric(ev[c], errors="coerce"), dtype="Float64").round().astype("Int64")
@@ -325,10 +450,21 @@ def _game(path: Path, gid: int, k: pd.Series, r: pd.DataFrame, folder: Path | No
     g_away = ((ev["type"] == "GOAL") & (ev["team"] == away)).to_numpy()
     ev["home_score"] = pd.array(np.cumsum(g_home) - g_home, dtype="Int64")
     ev["away_score"] = pd.array(np.cumsum(g_away) - g_away, dtype="Int64")
-    game = dict(game_id=gid, source=SOURCE, season="2021-22", game_type="O", date=k["_date"], home_team=home,
-                away_team=away, home_score=int(g_home.sum()), away_score=int(g_away.sum()),
-                periods=int(ev["period"].max()), shootout=False, has_tracking=len(frames) > 0,
-                fps=FPS if len(frames) else None)
+    game = dict(
+        game_id=gid,
+        source=SOURCE,
+        season="2021-22",
+        game_type="O",
+        date=k["_date"],
+        home_team=home,
+        away_team=away,
+        home_score=int(g_home.sum()),
+        away_score=int(g_away.sum()),
+        periods=int(ev["period"].max()),
+        shootout=False,
+        has_tracking=len(frames) > 0,
+        fps=FPS if len(frames) else None,
+    )
     b = game_bundle(SOURCE, game, ev, report)
     if len(frames):
         fr = frames.copy()

@@ -13,6 +13,7 @@ canonical shots from them the same way for every source:
 
 Everything surprising is counted in the `IngestReport`, never silently fixed.
 """
+
 from __future__ import annotations
 
 from collections import Counter
@@ -48,15 +49,15 @@ class IngestReport:
     events: int = 0
     shots: int = 0
     goals: int = 0
-    rejected: Counter = field(default_factory=Counter)          # reason -> rows
-    examples: dict = field(default_factory=dict)                 # reason -> first "file, row, field: value"
-    unknown_types: Counter = field(default_factory=Counter)     # source event type -> rows (kept as OTHER)
-    missing_coords: int = 0                                      # attempts without x/y (kept as events, not shots)
-    flipped: int = 0                                             # shots rotated 180 degrees to the attacked net
+    rejected: Counter = field(default_factory=Counter)  # reason -> rows
+    examples: dict = field(default_factory=dict)  # reason -> first "file, row, field: value"
+    unknown_types: Counter = field(default_factory=Counter)  # source event type -> rows (kept as OTHER)
+    missing_coords: int = 0  # attempts without x/y (kept as events, not shots)
+    flipped: int = 0  # shots rotated 180 degrees to the attacked net
     shootout_skipped: int = 0
-    failed: list = field(default_factory=list)                   # (file or game, error) that stopped a file or game
-    refused: list = field(default_factory=list)                  # (game, what would shrink): stored copy kept
-    players: int = 0                                             # player rows read (roster, bios)
+    failed: list = field(default_factory=list)  # (file or game, error) that stopped a file or game
+    refused: list = field(default_factory=list)  # (game, what would shrink): stored copy kept
+    players: int = 0  # player rows read (roster, bios)
     seconds: float = 0.0
 
     def reject(self, reason: str, n: int = 1, example: str | None = None) -> None:
@@ -66,14 +67,27 @@ class IngestReport:
                 self.examples[reason] = example
 
     def as_dict(self) -> dict:
-        return {"source": self.source, "files": self.files, "games": self.games, "events": self.events,
-                "shots": self.shots, "goals": self.goals, "rejected": dict(self.rejected),
-                "examples": self.examples, "unknown_event_types": dict(self.unknown_types),
-                "attempts_without_coordinates": self.missing_coords, "shots_flipped": self.flipped,
-                "shootout_attempts_skipped": self.shootout_skipped,
-                "players": self.players, "failed": [f"{w}: {e}" for w, e in self.failed],
-                "refused": [f"{w} would shrink ({what}); the stored copy is kept (--replace to replace it)"
-                            for w, what in self.refused], "seconds": self.seconds}
+        return {
+            "source": self.source,
+            "files": self.files,
+            "games": self.games,
+            "events": self.events,
+            "shots": self.shots,
+            "goals": self.goals,
+            "rejected": dict(self.rejected),
+            "examples": self.examples,
+            "unknown_event_types": dict(self.unknown_types),
+            "attempts_without_coordinates": self.missing_coords,
+            "shots_flipped": self.flipped,
+            "shootout_attempts_skipped": self.shootout_skipped,
+            "players": self.players,
+            "failed": [f"{w}: {e}" for w, e in self.failed],
+            "refused": [
+                f"{w} would shrink ({what}); the stored copy is kept (--replace to replace it)"
+                for w, what in self.refused
+            ],
+            "seconds": self.seconds,
+        }
 
 
 def attack_signs(ev: pd.DataFrame, home: str, away: str) -> dict[tuple[int, str], float]:
@@ -89,9 +103,9 @@ def attack_signs(ev: pd.DataFrame, home: str, away: str) -> dict[tuple[int, str]
         for team, other in ((home, away), (away, home)):
             if (period, team) in out:
                 continue
-            if (period, other) in out:                       # opposite of the other team
+            if (period, other) in out:  # opposite of the other team
                 out[(period, team)] = -out[(period, other)]
-            elif (period - 1, team) in out:                  # teams switch ends every period
+            elif (period - 1, team) in out:  # teams switch ends every period
                 out[(period, team)] = -out[(period - 1, team)]
     return out
 
@@ -130,16 +144,24 @@ def game_bundle(source: str, game: dict, ev: pd.DataFrame, report: IngestReport)
         given = ev["attack_sign"].to_numpy(dtype=float)
     else:
         given = np.full(len(ev), np.nan)
-    derived = np.array([signs.get((int(p), str(t)), np.nan) if t is not None and p == p else np.nan
-                        for p, t in zip(ev["period"].tolist(), ev["team"].tolist())], dtype=float)
+    derived = np.array(
+        [
+            signs.get((int(p), str(t)), np.nan) if t is not None and p == p else np.nan
+            for p, t in zip(ev["period"].tolist(), ev["team"].tolist())
+        ],
+        dtype=float,
+    )
     sign = np.where(np.isfinite(given), given, derived)
 
     is_att = ev["type"].isin(ATTEMPTS).to_numpy()
     has_xy = ev["x"].notna().to_numpy() & ev["y"].notna().to_numpy()
     report.missing_coords += int((is_att & ~has_xy).sum())
     no_dir = is_att & has_xy & ~np.isfinite(sign)
-    report.reject("attempt with no known attacking direction", int(no_dir.sum()),
-                  f"game {gid}, event {int(np.flatnonzero(no_dir)[0])}" if no_dir.any() else None)
+    report.reject(
+        "attempt with no known attacking direction",
+        int(no_dir.sum()),
+        f"game {gid}, event {int(np.flatnonzero(no_dir)[0])}" if no_dir.any() else None,
+    )
     keep = is_att & has_xy & np.isfinite(sign)
     a = ev[keep]
     s = sign[keep]
@@ -156,30 +178,60 @@ def game_bundle(source: str, game: dict, ev: pd.DataFrame, report: IngestReport)
         xn = a["x"].to_numpy(dtype=float) * s
         wrong = ((zone == "O") & (xn < -RINK_BLUE)) | ((zone == "D") & (xn > RINK_BLUE))
         s = np.where(wrong, -s, s)
-        report.reject("attempt recorded at the wrong end (flipped to its zone)", int(wrong.sum()),
-                      f"game {gid}, event {int(a['event_idx'].to_numpy()[wrong][0])}" if wrong.any() else None)
+        report.reject(
+            "attempt recorded at the wrong end (flipped to its zone)",
+            int(wrong.sum()),
+            f"game {gid}, event {int(a['event_idx'].to_numpy()[wrong][0])}" if wrong.any() else None,
+        )
     x = np.clip(a["x"].to_numpy(dtype=float) * s, -100, 100)
     y = np.clip(a["y"].to_numpy(dtype=float) * s, -42.5, 42.5)
     report.flipped += int((s < 0).sum())
     strength = [f"{int(f)}v{int(g)}" if f == f and g == g else None for f, g in zip(sf, sa)]
-    shots = pd.DataFrame({
-        "shot_id": gid * 10000 + a["event_idx"].to_numpy(), "game_id": gid, "event_idx": a["event_idx"].to_numpy(),
-        "period": a["period"].to_numpy(), "period_seconds": a["period_seconds"].to_numpy(dtype=float),
-        "game_seconds": a["game_seconds"].to_numpy(dtype=float), "team": a["team"].to_numpy(),
-        "opponent": np.where(is_home, away, home), "is_home": is_home,
-        "shooter_id": a["shooter_id"].to_numpy(dtype=float), "goalie_id": goalie, "x": x, "y": y,
-        "flipped": s < 0, "shot_type": a["detail"].fillna("UNKNOWN").to_numpy(), "strength": strength,
-        "skaters_for": sf, "skaters_against": sa, "empty_net": _empty_net(a, goalie),
-        "score_for": np.where(is_home, hsc, asc), "score_against": np.where(is_home, asc, hsc),
-        "outcome": a["type"].map(OUTCOME).to_numpy(), "is_goal": (a["type"] == "GOAL").to_numpy(),
-        "release_frame": a["release_frame"].to_numpy(dtype=float) if "release_frame" in a.columns else None,
-    })
+    shots = pd.DataFrame(
+        {
+            "shot_id": gid * 10000 + a["event_idx"].to_numpy(),
+            "game_id": gid,
+            "event_idx": a["event_idx"].to_numpy(),
+            "period": a["period"].to_numpy(),
+            "period_seconds": a["period_seconds"].to_numpy(dtype=float),
+            "game_seconds": a["game_seconds"].to_numpy(dtype=float),
+            "team": a["team"].to_numpy(),
+            "opponent": np.where(is_home, away, home),
+            "is_home": is_home,
+            "shooter_id": a["shooter_id"].to_numpy(dtype=float),
+            "goalie_id": goalie,
+            "x": x,
+            "y": y,
+            "flipped": s < 0,
+            "shot_type": a["detail"].fillna("UNKNOWN").to_numpy(),
+            "strength": strength,
+            "skaters_for": sf,
+            "skaters_against": sa,
+            "empty_net": _empty_net(a, goalie),
+            "score_for": np.where(is_home, hsc, asc),
+            "score_against": np.where(is_home, asc, hsc),
+            "outcome": a["type"].map(OUTCOME).to_numpy(),
+            "is_goal": (a["type"] == "GOAL").to_numpy(),
+            "release_frame": a["release_frame"].to_numpy(dtype=float) if "release_frame" in a.columns else None,
+        }
+    )
     for c in ("skaters_for", "skaters_against", "score_for", "score_against"):
-        shots[c] = pd.array(np.where(np.isfinite(shots[c].to_numpy(dtype=float)), shots[c], np.nan), dtype="Float64").round().astype("Int64")
+        shots[c] = (
+            pd.array(np.where(np.isfinite(shots[c].to_numpy(dtype=float)), shots[c], np.nan), dtype="Float64")
+            .round()
+            .astype("Int64")
+        )
     for c in ("shooter_id", "goalie_id", "release_frame"):
-        shots[c] = pd.array(pd.to_numeric(shots[c], errors="coerce").to_numpy(dtype=float), dtype="Float64").round().astype("Int64")
-    tables = {"games": pd.DataFrame([{c: game.get(c) for c in schema.GAMES.column_names}]),
-              "events": schema.ordered(schema.EVENTS, ev), "shots": schema.ordered(schema.SHOTS, shots)}
+        shots[c] = (
+            pd.array(pd.to_numeric(shots[c], errors="coerce").to_numpy(dtype=float), dtype="Float64")
+            .round()
+            .astype("Int64")
+        )
+    tables = {
+        "games": pd.DataFrame([{c: game.get(c) for c in schema.GAMES.column_names}]),
+        "events": schema.ordered(schema.EVENTS, ev),
+        "shots": schema.ordered(schema.SHOTS, shots),
+    }
     if "xg_public" in ev.columns:
         px = a[["xg_public", "xg_model"]].assign(shot_id=shots["shot_id"].to_numpy(), game_id=gid)
         px = px[px["xg_public"].notna()].rename(columns={"xg_public": "xg", "xg_model": "model"})

@@ -10,6 +10,7 @@
   keeping finished games of the wanted types; games: `/v1/gamecenter/{id}/play-by-play`.
 Only the standard library is used (urllib), so nothing extra to install.
 """
+
 from __future__ import annotations
 
 import json
@@ -17,9 +18,9 @@ import os
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 BASE_URL = "https://api-web.nhle.com"
 USER_AGENT = "opportunity-analysis/0.1 (open-source shot-quality research)"
@@ -34,12 +35,12 @@ class DownloadError(RuntimeError):
 class NhlClient:
     cache_dir: Path
     base_url: str = BASE_URL
-    rate: float = 2.0                  # requests per second at most
+    rate: float = 2.0  # requests per second at most
     retries: int = 5
-    backoff: float = 0.5               # first wait; doubles each retry
+    backoff: float = 0.5  # first wait; doubles each retry
     timeout: float = 20.0
     sleep: Callable[[float], None] = time.sleep
-    requests: int = 0                  # network requests made (cache hits do not count)
+    requests: int = 0  # network requests made (cache hits do not count)
     cache_hits: int = 0
     _last: float = field(default=0.0, repr=False)
 
@@ -61,7 +62,7 @@ class NhlClient:
                 self.cache_hits += 1
                 return json.loads(file.read_bytes()), file
             except json.JSONDecodeError:
-                file.unlink()                    # a damaged cache file is fetched again
+                file.unlink()  # a damaged cache file is fetched again
                 self.cache_hits -= 1
         url = self.base_url.rstrip("/") + "/" + path.lstrip("/")
         body = self._fetch(url)
@@ -89,10 +90,10 @@ class NhlClient:
                 if e.code != 429 and e.code < 500:
                     raise DownloadError(f"{url}: HTTP {e.code} {e.reason}") from e
                 retry_after = e.headers.get("Retry-After") if e.headers else None
-                wait = float(retry_after) if retry_after and retry_after.isdigit() else self.backoff * 2 ** attempt
+                wait = float(retry_after) if retry_after and retry_after.isdigit() else self.backoff * 2**attempt
             except (urllib.error.URLError, TimeoutError, ConnectionError) as e:
                 last = e
-                wait = self.backoff * 2 ** attempt
+                wait = self.backoff * 2**attempt
             if attempt < self.retries:
                 self.sleep(wait)
         raise DownloadError(f"{url}: failed after {self.retries + 1} attempts ({last})")
@@ -105,7 +106,7 @@ class NhlClient:
         date = f"{start}-09-15"
         ids: list[int] = []
         end = None
-        for _ in range(60):                                # a season is about 40 weeks
+        for _ in range(60):  # a season is about 40 weeks
             doc, _ = self.get_json(f"/v1/schedule/{date}")
             if end is None:
                 end = doc.get("playoffEndDate") if 3 in game_types else doc.get("regularSeasonEndDate")

@@ -8,10 +8,11 @@ One row per event with the 6+6 players on the ice. Notes that shape the mapping:
 - Period 5 of a regular-season game is the shoot-out (dropped and counted).
 - Coordinates are raw (`xC`, `yC`); the attacking direction is derived per team and period.
 """
+
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import numpy as np
 import pandas as pd
@@ -20,23 +21,80 @@ from oa import schema
 from oa.schema import GameBundle
 from oa.sources.common import IngestReport, game_bundle
 from oa.sources.nhl_teams import code
-from oa.sources.reading import ID, ID_MAX, X, Y, Num, dedupe, game_teams, parse_rows, read_csv, reject
+from oa.sources.reading import ID, ID_MAX, Num, X, Y, dedupe, game_teams, parse_rows, read_csv, reject
 
 SOURCE = "hockey_scraper"
-EVENT_MAP = {"FAC": "FACEOFF", "SHOT": "SHOT", "MISS": "MISS", "GOAL": "GOAL", "BLOCK": "BLOCK", "HIT": "HIT",
-             "GIVE": "GIVEAWAY", "TAKE": "TAKEAWAY", "STOP": "STOPPAGE", "PENL": "PENALTY", "PSTR": "PERIOD_START",
-             "PEND": "PERIOD_END", "GEND": "GAME_END", "CHL": "OTHER", "SOC": "OTHER", "DELPEN": "OTHER"}
-SHOT_TYPES = {"WRIST SHOT": "WRIST", "SNAP SHOT": "SNAP", "SLAP SHOT": "SLAP", "BACKHAND": "BACKHAND",
-              "TIP-IN": "TIP", "DEFLECTED": "DEFLECTION", "WRAP-AROUND": "WRAP"}
-REQUIRED = ("Game_Id", "Date", "Period", "Event", "Seconds_Elapsed", "Strength", "Type", "Ev_Team", "Home_Team",
-            "Away_Team", "p1_name", "p1_ID", "p2_name", "p2_ID", "Home_Players", "Away_Players", "Home_Score",
-            "Away_Score", "Home_Goalie", "Home_Goalie_Id", "Away_Goalie", "Away_Goalie_Id", "xC", "yC")
-ON_ICE = Num(integer=True, lo=0, hi=7, keep_row=True)         # skaters and goalie; a bad count is left unknown
+EVENT_MAP = {
+    "FAC": "FACEOFF",
+    "SHOT": "SHOT",
+    "MISS": "MISS",
+    "GOAL": "GOAL",
+    "BLOCK": "BLOCK",
+    "HIT": "HIT",
+    "GIVE": "GIVEAWAY",
+    "TAKE": "TAKEAWAY",
+    "STOP": "STOPPAGE",
+    "PENL": "PENALTY",
+    "PSTR": "PERIOD_START",
+    "PEND": "PERIOD_END",
+    "GEND": "GAME_END",
+    "CHL": "OTHER",
+    "SOC": "OTHER",
+    "DELPEN": "OTHER",
+}
+SHOT_TYPES = {
+    "WRIST SHOT": "WRIST",
+    "SNAP SHOT": "SNAP",
+    "SLAP SHOT": "SLAP",
+    "BACKHAND": "BACKHAND",
+    "TIP-IN": "TIP",
+    "DEFLECTED": "DEFLECTION",
+    "WRAP-AROUND": "WRAP",
+}
+REQUIRED = (
+    "Game_Id",
+    "Date",
+    "Period",
+    "Event",
+    "Seconds_Elapsed",
+    "Strength",
+    "Type",
+    "Ev_Team",
+    "Home_Team",
+    "Away_Team",
+    "p1_name",
+    "p1_ID",
+    "p2_name",
+    "p2_ID",
+    "Home_Players",
+    "Away_Players",
+    "Home_Score",
+    "Away_Score",
+    "Home_Goalie",
+    "Home_Goalie_Id",
+    "Away_Goalie",
+    "Away_Goalie_Id",
+    "xC",
+    "yC",
+)
+ON_ICE = Num(integer=True, lo=0, hi=7, keep_row=True)  # skaters and goalie; a bad count is left unknown
 SCORE = Num(integer=True, lo=0, hi=99, keep_row=True)
 # every number a row carries, and what can be right (ids beyond 2**53, strength 9x9, 21 minutes... cannot)
-NUMBERS = {"Game_Id": Num(required=True, integer=True, lo=1, hi=99_999), "Period": Num(required=True, integer=True, lo=1, hi=9),
-           "Seconds_Elapsed": Num(required=True, lo=0, hi=1200), "p1_ID": ID, "p2_ID": ID, "Home_Goalie_Id": ID,
-           "Away_Goalie_Id": ID, "Home_Players": ON_ICE, "Away_Players": ON_ICE, "Home_Score": SCORE, "Away_Score": SCORE, "xC": X, "yC": Y}
+NUMBERS = {
+    "Game_Id": Num(required=True, integer=True, lo=1, hi=99_999),
+    "Period": Num(required=True, integer=True, lo=1, hi=9),
+    "Seconds_Elapsed": Num(required=True, lo=0, hi=1200),
+    "p1_ID": ID,
+    "p2_ID": ID,
+    "Home_Goalie_Id": ID,
+    "Away_Goalie_Id": ID,
+    "Home_Players": ON_ICE,
+    "Away_Players": ON_ICE,
+    "Home_Score": SCORE,
+    "Away_Score": SCORE,
+    "xC": X,
+    "yC": Y,
+}
 MAX_SKATERS = 6
 
 
@@ -60,8 +118,11 @@ def _players(df: pd.DataFrame) -> pd.DataFrame:
         for k in range(1, 7):
             if f"{side}Player{k}_id" not in df.columns or f"{side}Player{k}" not in df.columns:
                 continue
-            rows.append(df[[f"{side}Player{k}", f"{side}Player{k}_id", "Home_Team" if side == "home" else "Away_Team"]]
-                        .set_axis(["name", "player_id", "team"], axis=1).drop_duplicates())
+            rows.append(
+                df[[f"{side}Player{k}", f"{side}Player{k}_id", "Home_Team" if side == "home" else "Away_Team"]]
+                .set_axis(["name", "player_id", "team"], axis=1)
+                .drop_duplicates()
+            )
     for side in ("Home", "Away"):
         g = df[[f"{side}_Goalie", f"{side}_Goalie_Id", f"{side}_Team"]].set_axis(["name", "player_id", "team"], axis=1)
         rows.append(g.drop_duplicates().assign(position="G"))
@@ -74,8 +135,10 @@ def _players(df: pd.DataFrame) -> pd.DataFrame:
     p = p.sort_values("position", na_position="last").drop_duplicates("player_id", keep="first")
     p["name"] = p["name"].str.title()
     p["team"] = p["team"].map(code)
-    return schema.ordered(schema.PLAYERS, p.assign(source=SOURCE, shoots=None, height_in=None, number=None)
-                          .reindex(columns=schema.PLAYERS.column_names))
+    return schema.ordered(
+        schema.PLAYERS,
+        p.assign(source=SOURCE, shoots=None, height_in=None, number=None).reindex(columns=schema.PLAYERS.column_names),
+    )
 
 
 def _games(path: Path, df: pd.DataFrame, report: IngestReport) -> Iterator[GameBundle]:
@@ -101,14 +164,18 @@ def _strength(r: pd.DataFrame, report: IngestReport, path: Path) -> tuple[pd.Dat
     bad = said & (st.isna().any(axis=1) | (st > MAX_SKATERS).any(axis=1)).to_numpy()
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
-        report.reject("bad Strength (left unknown)", int(bad.sum()),
-                      f"{path}, row {r.index[i]}, field Strength: {r['Strength'].iloc[i]!r} "
-                      f"(expected HOMExAWAY skaters, at most {MAX_SKATERS} each)")
+        report.reject(
+            "bad Strength (left unknown)",
+            int(bad.sum()),
+            f"{path}, row {r.index[i]}, field Strength: {r['Strength'].iloc[i]!r} "
+            f"(expected HOMExAWAY skaters, at most {MAX_SKATERS} each)",
+        )
     return st, bad
 
 
-def _game(path: Path, gid: int, season: str, day: pd.Timestamp, r: pd.DataFrame, num: pd.DataFrame,
-          report: IngestReport) -> GameBundle:
+def _game(
+    path: Path, gid: int, season: str, day: pd.Timestamp, r: pd.DataFrame, num: pd.DataFrame, report: IngestReport
+) -> GameBundle:
     r, home, away = game_teams(r, "Home_Team", "Away_Team", report, path)
     home, away = str(code(home)), str(code(away))
     team = r["Ev_Team"].map(code).where(r["Ev_Team"].notna(), None)
@@ -131,25 +198,37 @@ def _game(path: Path, gid: int, season: str, day: pd.Timestamp, r: pd.DataFrame,
     shooter = np.where(is_block, p2, p1)
     hg = num["Home_Goalie_Id"].astype(float)
     ag = num["Away_Goalie_Id"].astype(float)
-    goalie = np.where(team == home, ag, hg)                         # the defending goalie
+    goalie = np.where(team == home, ag, hg)  # the defending goalie
     hp, ap = num["Home_Players"].astype(float), num["Away_Players"].astype(float)
     home_sk = st[0].where(st[0].notna() & (st[0] > 0), hp - hg.notna()).where(~bad_strength)
     away_sk = st[1].where(st[1].notna() & (st[1] > 0), ap - ag.notna()).where(~bad_strength)
     x, y = num["xC"], num["yC"]
     zone = r["Ev_Zone"] if "Ev_Zone" in r.columns else pd.Series(None, index=r.index, dtype=object)
     detail = np.where(is_att, r["Type"].map(SHOT_TYPES).fillna("UNKNOWN"), r["Type"].where(typ == "PENALTY", None))
-    ev = pd.DataFrame({
-        "period": period.astype(int).to_numpy(), "period_seconds": secs.to_numpy(), "type": typ.to_numpy(),
-        "team": team.to_numpy(), "player_id": pd.array(shooter, dtype="Float64"),
-        "player2_id": pd.array(np.where(is_att & ~is_block, goalie, np.where(is_block, p1, p2)), dtype="Float64"),
-        "x": x.to_numpy(), "y": y.to_numpy(), "detail": detail,
-        "home_skaters": home_sk.clip(0, 6).to_numpy(), "away_skaters": away_sk.clip(0, 6).to_numpy(),
-        "home_score": num["Home_Score"].astype(float).to_numpy(), "away_score": num["Away_Score"].astype(float).to_numpy(),
-        "shooter_id": shooter, "goalie_id": np.where(is_att, goalie, np.nan), "shootout": shootout.to_numpy(),
-        # Ev_Zone is the event team's view, except on BLOCK rows where it is the blocker's
-        "zone": np.where(is_block, zone.map({"Off": "D", "Def": "O", "Neu": "N"}),
-                         zone.map({"Off": "O", "Def": "D", "Neu": "N"})),
-    })
+    ev = pd.DataFrame(
+        {
+            "period": period.astype(int).to_numpy(),
+            "period_seconds": secs.to_numpy(),
+            "type": typ.to_numpy(),
+            "team": team.to_numpy(),
+            "player_id": pd.array(shooter, dtype="Float64"),
+            "player2_id": pd.array(np.where(is_att & ~is_block, goalie, np.where(is_block, p1, p2)), dtype="Float64"),
+            "x": x.to_numpy(),
+            "y": y.to_numpy(),
+            "detail": detail,
+            "home_skaters": home_sk.clip(0, 6).to_numpy(),
+            "away_skaters": away_sk.clip(0, 6).to_numpy(),
+            "home_score": num["Home_Score"].astype(float).to_numpy(),
+            "away_score": num["Away_Score"].astype(float).to_numpy(),
+            "shooter_id": shooter,
+            "goalie_id": np.where(is_att, goalie, np.nan),
+            "shootout": shootout.to_numpy(),
+            # Ev_Zone is the event team's view, except on BLOCK rows where it is the blocker's
+            "zone": np.where(
+                is_block, zone.map({"Off": "D", "Def": "O", "Neu": "N"}), zone.map({"Off": "O", "Def": "D", "Neu": "N"})
+            ),
+        }
+    )
     for c in ("player_id", "player2_id"):
         ev[c] = ev[c].round().astype("Int64")
     for c in ("home_skaters", "away_skaters", "home_score", "away_score"):
@@ -158,7 +237,19 @@ def _game(path: Path, gid: int, season: str, day: pd.Timestamp, r: pd.DataFrame,
     goals = ev[ev["type"] == "GOAL"]
     hs = int(max(last["Home_Score"] if last["Home_Score"] == last["Home_Score"] else 0, (goals["team"] == home).sum()))
     as_ = int(max(last["Away_Score"] if last["Away_Score"] == last["Away_Score"] else 0, (goals["team"] == away).sum()))
-    game = dict(game_id=gid, source=SOURCE, season=season, game_type=game_type, date=day, home_team=home,
-                away_team=away, home_score=hs, away_score=as_, periods=int(period.max()),
-                shootout=bool(shootout.any()), has_tracking=False, fps=None)
+    game = dict(
+        game_id=gid,
+        source=SOURCE,
+        season=season,
+        game_type=game_type,
+        date=day,
+        home_team=home,
+        away_team=away,
+        home_score=hs,
+        away_score=as_,
+        periods=int(period.max()),
+        shootout=bool(shootout.any()),
+        has_tracking=False,
+        fps=None,
+    )
     return game_bundle(SOURCE, game, ev, report)

@@ -12,11 +12,12 @@ create one), and the ingest is marked as running in its `runs` table before its 
 write and closed when it completes: a killed ingest leaves the mark until the same
 command runs to the end.
 """
+
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import duckdb
 import pandas as pd
@@ -32,8 +33,15 @@ Progress = Callable[[str, int, int], None]
 
 def adapters() -> dict[str, Callable]:
     from oa.sources import bigdatacup, hockey_scraper, hockeyr, moneypuck, nhl_api, nhl_edge
-    return {"hockey_scraper": hockey_scraper.read, "nhl_api": nhl_api.read, "moneypuck": moneypuck.read,
-            "hockeyr": hockeyr.read, "nhl_edge": nhl_edge.read, "bigdatacup": bigdatacup.read}
+
+    return {
+        "hockey_scraper": hockey_scraper.read,
+        "nhl_api": nhl_api.read,
+        "moneypuck": moneypuck.read,
+        "hockeyr": hockeyr.read,
+        "nhl_edge": nhl_edge.read,
+        "bigdatacup": bigdatacup.read,
+    }
 
 
 class Run:
@@ -60,16 +68,24 @@ class Run:
         try:
             self.store.end_run(self.run_id, "failed", f"{type(error).__name__}: {error}")
         except StoreError:
-            pass   # the mark stays "running", which says the same; the error being raised is the one to show
+            pass  # the mark stays "running", which says the same; the error being raised is the one to show
 
 
 def command(source: str, paths: list[Path], features: bool = True) -> str:
     """How a run is recorded in `runs`: the same files (absolute) and options give the same command."""
-    return " ".join(["ingest", source, *(str(Path(p).resolve()) for p in paths)] + ([] if features else ["--no-features"]))
+    return " ".join(
+        ["ingest", source, *(str(Path(p).resolve()) for p in paths)] + ([] if features else ["--no-features"])
+    )
 
 
-def ingest(store: Store | Callable[[], Store], source: str, paths: list[Path], progress: Progress | None = None,
-           features: bool = True, replace: bool = False) -> IngestReport:
+def ingest(
+    store: Store | Callable[[], Store],
+    source: str,
+    paths: list[Path],
+    progress: Progress | None = None,
+    features: bool = True,
+    replace: bool = False,
+) -> IngestReport:
     """Read `paths` with `source`'s adapter and store every game; `store` may be a function opening it (see Run).
 
     `replace`: store a game even if it has fewer events, shots or frames than the stored copy."""
@@ -86,12 +102,13 @@ def ingest(store: Store | Callable[[], Store], source: str, paths: list[Path], p
     return report
 
 
-def _ingest(run: Run, read: Callable, source: str, paths: list[Path], progress: Progress | None,
-            features: bool, replace: bool) -> IngestReport:
+def _ingest(
+    run: Run, read: Callable, source: str, paths: list[Path], progress: Progress | None, features: bool, replace: bool
+) -> IngestReport:
     report = IngestReport(source)
     t0 = time.perf_counter()
     stored: list[int] = []
-    seen: dict[int, str] = {}      # game -> the file it was first read from in this batch
+    seen: dict[int, str] = {}  # game -> the file it was first read from in this batch
     for path in paths:
         try:
             bundles, players = read(path, report)
@@ -105,13 +122,20 @@ def _ingest(run: Run, read: Callable, source: str, paths: list[Path], progress: 
         if not games and len(players) == 0:
             continue
         store = run.open()
-        codes = sorted({t for b in games for t in (b.tables["games"]["home_team"].iloc[0], b.tables["games"]["away_team"].iloc[0])})
-        players = _new_players(store, players)          # stored values kept where this file has none
+        codes = sorted(
+            {t for b in games for t in (b.tables["games"]["home_team"].iloc[0], b.tables["games"]["away_team"].iloc[0])}
+        )
+        players = _new_players(store, players)  # stored values kept where this file has none
         unnamed = players["name"].isna() | (players["name"].astype(str).str.strip() == "")
         if unnamed.any():
-            report.reject("player without a name (named by id)", int(unnamed.sum()),
-                          f"{Path(path).name}, player {int(players.loc[unnamed, 'player_id'].iloc[0])}, field name")
-            players = players.assign(name=players["name"].where(~unnamed, "Player #" + players["player_id"].astype(str)))
+            report.reject(
+                "player without a name (named by id)",
+                int(unnamed.sum()),
+                f"{Path(path).name}, player {int(players.loc[unnamed, 'player_id'].iloc[0])}, field name",
+            )
+            players = players.assign(
+                name=players["name"].where(~unnamed, "Player #" + players["player_id"].astype(str))
+            )
         shared = {"players": players}
         if codes:
             shared["teams"] = teams_table(codes, source)
@@ -127,8 +151,11 @@ def _ingest(run: Run, read: Callable, source: str, paths: list[Path], progress: 
                 report.games -= 1
                 continue
             if b.game_id in seen:
-                report.reject("game read twice in this batch (the later copy is kept)", 1,
-                              f"{Path(path).name}, game {b.game_id} (also in {seen[b.game_id]})")
+                report.reject(
+                    "game read twice in this batch (the later copy is kept)",
+                    1,
+                    f"{Path(path).name}, game {b.game_id} (also in {seen[b.game_id]})",
+                )
             seen.setdefault(b.game_id, Path(path).name)
             shrink = None if replace else shrinks(store, b)
             if shrink:
@@ -142,7 +169,7 @@ def _ingest(run: Run, read: Callable, source: str, paths: list[Path], progress: 
                 report.failed.append((f"{Path(path).name} game {b.game_id}", e))
             if progress:
                 progress(f"storing {Path(path).name}", i + 1, len(games))
-    if run.store is None:      # nothing was read that could be stored
+    if run.store is None:  # nothing was read that could be stored
         report.seconds = round(time.perf_counter() - t0, 1)
         return report
     store = run.store
@@ -153,7 +180,9 @@ def _ingest(run: Run, read: Callable, source: str, paths: list[Path], progress: 
         # new hands and heights change off-wing and goalie-height factors of every stored shot
         stored_games = store.game_ids()
         if stored_games:
-            build_features(store, stored_games, progress=(lambda i, n: progress("computing factors", i, n)) if progress else None)
+            build_features(
+                store, stored_games, progress=(lambda i, n: progress("computing factors", i, n)) if progress else None
+            )
     elif features and stored:
         build_features(store, stored, progress=(lambda i, n: progress("computing factors", i, n)) if progress else None)
     store.checkpoint()
@@ -186,6 +215,6 @@ def _new_players(store: Store, players: pd.DataFrame) -> pd.DataFrame:
         return players
     merged = players.set_index("player_id").combine_first(have.set_index("player_id"))
     known = have.set_index("player_id")
-    for c in ("name", "team", "position", "shoots", "height_in", "number"):   # keep stored values where we have nothing
+    for c in ("name", "team", "position", "shoots", "height_in", "number"):  # keep stored values where we have nothing
         merged[c] = merged[c].where(merged[c].notna(), known[c].reindex(merged.index))
     return merged.loc[players["player_id"].unique()].reset_index()

@@ -11,6 +11,7 @@ Notes that shape the mapping:
   is the blocking team; skater counts are not in the feed (left unknown).
 - Missing coordinates (a known gap on some events) keep the event and drop the shot.
 """
+
 from __future__ import annotations
 
 import re
@@ -23,32 +24,78 @@ import pandas as pd
 from oa import schema
 from oa.schema import GameBundle
 from oa.sources.common import IngestReport, SourceError, game_bundle
-from oa.sources.reading import ID, ID_MAX, X, Y, Num, load_json, parse_rows
 from oa.sources.nhl_teams import code
+from oa.sources.reading import ID, ID_MAX, Num, X, Y, load_json, parse_rows
 
 SOURCE = "nhl_api"
-WEB_TYPES = {"faceoff": "FACEOFF", "shot-on-goal": "SHOT", "missed-shot": "MISS", "blocked-shot": "BLOCK",
-             "goal": "GOAL", "hit": "HIT", "giveaway": "GIVEAWAY", "takeaway": "TAKEAWAY", "penalty": "PENALTY",
-             "stoppage": "STOPPAGE", "period-start": "PERIOD_START", "period-end": "PERIOD_END",
-             "game-end": "GAME_END", "delayed-penalty": "OTHER", "shootout-complete": "OTHER", "failed-shot-attempt": "OTHER"}
-LEGACY_TYPES = {"FACEOFF": "FACEOFF", "SHOT": "SHOT", "MISSED_SHOT": "MISS", "BLOCKED_SHOT": "BLOCK", "GOAL": "GOAL",
-                "HIT": "HIT", "GIVEAWAY": "GIVEAWAY", "TAKEAWAY": "TAKEAWAY", "PENALTY": "PENALTY", "STOP": "STOPPAGE",
-                "PERIOD_START": "PERIOD_START", "PERIOD_END": "PERIOD_END", "GAME_END": "GAME_END"}
-LEGACY_SKIP = {"GAME_SCHEDULED", "PERIOD_READY", "PERIOD_OFFICIAL", "GAME_OFFICIAL", "CHALLENGE", "EMERGENCY_GOALTENDER"}
-SHOT_TYPES = {"wrist": "WRIST", "snap": "SNAP", "slap": "SLAP", "backhand": "BACKHAND", "tip-in": "TIP",
-              "deflected": "DEFLECTION", "wrap-around": "WRAP", "Wrist Shot": "WRIST", "Snap Shot": "SNAP",
-              "Slap Shot": "SLAP", "Backhand": "BACKHAND", "Tip-In": "TIP", "Deflected": "DEFLECTION",
-              "Wrap-around": "WRAP"}
+WEB_TYPES = {
+    "faceoff": "FACEOFF",
+    "shot-on-goal": "SHOT",
+    "missed-shot": "MISS",
+    "blocked-shot": "BLOCK",
+    "goal": "GOAL",
+    "hit": "HIT",
+    "giveaway": "GIVEAWAY",
+    "takeaway": "TAKEAWAY",
+    "penalty": "PENALTY",
+    "stoppage": "STOPPAGE",
+    "period-start": "PERIOD_START",
+    "period-end": "PERIOD_END",
+    "game-end": "GAME_END",
+    "delayed-penalty": "OTHER",
+    "shootout-complete": "OTHER",
+    "failed-shot-attempt": "OTHER",
+}
+LEGACY_TYPES = {
+    "FACEOFF": "FACEOFF",
+    "SHOT": "SHOT",
+    "MISSED_SHOT": "MISS",
+    "BLOCKED_SHOT": "BLOCK",
+    "GOAL": "GOAL",
+    "HIT": "HIT",
+    "GIVEAWAY": "GIVEAWAY",
+    "TAKEAWAY": "TAKEAWAY",
+    "PENALTY": "PENALTY",
+    "STOP": "STOPPAGE",
+    "PERIOD_START": "PERIOD_START",
+    "PERIOD_END": "PERIOD_END",
+    "GAME_END": "GAME_END",
+}
+LEGACY_SKIP = {
+    "GAME_SCHEDULED",
+    "PERIOD_READY",
+    "PERIOD_OFFICIAL",
+    "GAME_OFFICIAL",
+    "CHALLENGE",
+    "EMERGENCY_GOALTENDER",
+}
+SHOT_TYPES = {
+    "wrist": "WRIST",
+    "snap": "SNAP",
+    "slap": "SLAP",
+    "backhand": "BACKHAND",
+    "tip-in": "TIP",
+    "deflected": "DEFLECTION",
+    "wrap-around": "WRAP",
+    "Wrist Shot": "WRIST",
+    "Snap Shot": "SNAP",
+    "Slap Shot": "SLAP",
+    "Backhand": "BACKHAND",
+    "Tip-In": "TIP",
+    "Deflected": "DEFLECTION",
+    "Wrap-around": "WRAP",
+}
 
 
 def load_doc(path: Path) -> dict:
     """The play-by-play document, unwrapped from the {metadata, data} envelope if it has one."""
     doc = load_json(path)
-    if isinstance(doc, dict) and "data" in doc and "metadata" in doc:       # the {metadata, data} envelope
+    if isinstance(doc, dict) and "data" in doc and "metadata" in doc:  # the {metadata, data} envelope
         doc = doc["data"]
     if not isinstance(doc, dict):
-        raise SourceError(path, f"is not an NHL play-by-play document (top level is a JSON {_kind(doc)}, "
-                          "not an object)")
+        raise SourceError(
+            path, f"is not an NHL play-by-play document (top level is a JSON {_kind(doc)}, not an object)"
+        )
     return doc
 
 
@@ -65,8 +112,9 @@ def read(path: str | Path, report: IngestReport) -> tuple[list[GameBundle], pd.D
         return _legacy(path, doc, report)
     if "plays" in doc and "homeTeam" in doc:
         return _web(path, doc, report)
-    raise SourceError(path, "is neither an api-web play-by-play (plays, homeTeam) nor a statsapi feed (liveData)",
-                      field="plays")
+    raise SourceError(
+        path, "is neither an api-web play-by-play (plays, homeTeam) nor a statsapi feed (liveData)", field="plays"
+    )
 
 
 def _clock(s: object) -> float:
@@ -83,16 +131,42 @@ def _season(s: object) -> str:
 
 
 # the numbers of a play, and what can be right; a play with one that cannot be is rejected
-PLAY_NUMBERS = {"period": Num(required=True, integer=True, lo=1, hi=9), "period_seconds": Num(required=True, lo=0, hi=1200),
-                "shooter_id": ID, "goalie_id": ID, "player_id": ID, "player2_id": ID, "x": X, "y": Y,
-                "home_skaters": Num(integer=True, lo=0, hi=6), "away_skaters": Num(integer=True, lo=0, hi=6)}
+PLAY_NUMBERS = {
+    "period": Num(required=True, integer=True, lo=1, hi=9),
+    "period_seconds": Num(required=True, lo=0, hi=1200),
+    "shooter_id": ID,
+    "goalie_id": ID,
+    "player_id": ID,
+    "player2_id": ID,
+    "x": X,
+    "y": Y,
+    "home_skaters": Num(integer=True, lo=0, hi=6),
+    "away_skaters": Num(integer=True, lo=0, hi=6),
+}
 # where each number comes from, named as the source names it
-PLAY_FIELDS = {"period": "periodDescriptor.number", "period_seconds": "timeInPeriod", "player_id": "details.playerId",
-               "player2_id": "details.goalieInNetId", "shooter_id": "details.shootingPlayerId",
-               "goalie_id": "details.goalieInNetId", "x": "details.xCoord", "y": "details.yCoord",
-               "home_skaters": "situationCode", "away_skaters": "situationCode"}
-DETAIL_IDS = ("shootingPlayerId", "scoringPlayerId", "playerId", "winningPlayerId", "hittingPlayerId", "goalieInNetId",
-              "blockingPlayerId", "losingPlayerId", "eventOwnerTeamId")
+PLAY_FIELDS = {
+    "period": "periodDescriptor.number",
+    "period_seconds": "timeInPeriod",
+    "player_id": "details.playerId",
+    "player2_id": "details.goalieInNetId",
+    "shooter_id": "details.shootingPlayerId",
+    "goalie_id": "details.goalieInNetId",
+    "x": "details.xCoord",
+    "y": "details.yCoord",
+    "home_skaters": "situationCode",
+    "away_skaters": "situationCode",
+}
+DETAIL_IDS = (
+    "shootingPlayerId",
+    "scoringPlayerId",
+    "playerId",
+    "winningPlayerId",
+    "hittingPlayerId",
+    "goalieInNetId",
+    "blockingPlayerId",
+    "losingPlayerId",
+    "eventOwnerTeamId",
+)
 DETAIL_TEXT = ("zoneCode", "shotType", "descKey")
 
 
@@ -132,9 +206,14 @@ def _bad_field(p: object) -> str | None:
     """The first field of a play that is not the JSON type it must be (None if all are)."""
     if not isinstance(p, dict):
         return "(the play itself)"
-    for key, ok in (("typeDescKey", (str, type(None))), ("periodDescriptor", (dict, type(None))),
-                    ("details", (dict, type(None))), ("timeInPeriod", (str, type(None))),
-                    ("situationCode", (str, type(None))), ("homeTeamDefendingSide", (str, type(None)))):
+    for key, ok in (
+        ("typeDescKey", (str, type(None))),
+        ("periodDescriptor", (dict, type(None))),
+        ("details", (dict, type(None))),
+        ("timeInPeriod", (str, type(None))),
+        ("situationCode", (str, type(None))),
+        ("homeTeamDefendingSide", (str, type(None))),
+    ):
         if not isinstance(p.get(key), ok):
             return key
     det = p.get("details") or {}
@@ -143,7 +222,7 @@ def _bad_field(p: object) -> str | None:
             return f"details.{key}"
     for key in (*DETAIL_IDS, "xCoord", "yCoord"):
         v = det.get(key)
-        if isinstance(v, (dict, list)) or (isinstance(v, float) and not np.isfinite(v)):     # NaN, Infinity
+        if isinstance(v, (dict, list)) or (isinstance(v, float) and not np.isfinite(v)):  # NaN, Infinity
             return f"details.{key}"
     if not isinstance((p.get("periodDescriptor") or {}).get("periodType"), (str, type(None))):
         return "periodDescriptor.periodType"
@@ -163,8 +242,11 @@ def _web(path: Path, d: dict, report: IngestReport) -> tuple[list[GameBundle], p
     if season is not None and not (isinstance(season, (int, str)) and re.fullmatch(r"\d{8}", str(season))):
         raise SourceError(path, f"season {season!r} cannot be right (expected e.g. 20232024)", field="season")
     roster = _roster(path, d.get("rosterSpots"), report)
-    team_of_player = {r.get("playerId"): team_of_id.get(r.get("teamId")) for r in roster
-                      if not isinstance(r.get("playerId"), (dict, list)) and not isinstance(r.get("teamId"), (dict, list))}
+    team_of_player = {
+        r.get("playerId"): team_of_id.get(r.get("teamId"))
+        for r in roster
+        if not isinstance(r.get("playerId"), (dict, list)) and not isinstance(r.get("teamId"), (dict, list))
+    }
     rows, index = [], []
     score = {home: 0, away: 0}
     game_type = {2: "R", 3: "P"}.get(d.get("gameType") if isinstance(d.get("gameType"), int) else None, "O")
@@ -177,7 +259,9 @@ def _web(path: Path, d: dict, report: IngestReport) -> tuple[list[GameBundle], p
         eid = p.get("eventId")
         if eid is not None and not isinstance(eid, (dict, list)):
             if eid in seen:
-                report.reject("duplicate play (same eventId; first kept)", 1, f"{path}, play {i}, field eventId: {eid!r}")
+                report.reject(
+                    "duplicate play (same eventId; first kept)", 1, f"{path}, play {i}, field eventId: {eid!r}"
+                )
                 continue
             seen.add(eid)
         key = p.get("typeDescKey")
@@ -196,13 +280,17 @@ def _web(path: Path, d: dict, report: IngestReport) -> tuple[list[GameBundle], p
         ag, a_sk, h_sk, hg = (int(c) for c in sit) if len(sit) == 4 and sit.isdigit() else (None,) * 4
         shooter = det.get("shootingPlayerId", det.get("scoringPlayerId"))
         owner = team_of_id.get(det.get("eventOwnerTeamId"))
-        if typ == "BLOCK":          # the owner is the blocking team; the shot belongs to the shooter's team
+        if typ == "BLOCK":  # the owner is the blocking team; the shot belongs to the shooter's team
             team = team_of_player.get(shooter) or {home: away, away: home}.get(owner)
         else:
             team = owner
         if typ in ("SHOT", "MISS", "GOAL", "BLOCK") and team is None:
-            report.reject("bad details.eventOwnerTeamId", 1, f"{path}, play {i}, field details.eventOwnerTeamId: "
-                          f"{det.get('eventOwnerTeamId')!r} (a shot attempt must be by {home} or {away})")
+            report.reject(
+                "bad details.eventOwnerTeamId",
+                1,
+                f"{path}, play {i}, field details.eventOwnerTeamId: "
+                f"{det.get('eventOwnerTeamId')!r} (a shot attempt must be by {home} or {away})",
+            )
             continue
         side = p.get("homeTeamDefendingSide")
         home_sign = {"right": -1.0, "left": 1.0}.get(side, np.nan)
@@ -210,34 +298,76 @@ def _web(path: Path, d: dict, report: IngestReport) -> tuple[list[GameBundle], p
         goalie = det.get("goalieInNetId")
         defending_goalie_in = (ag if team == home else hg) if ag is not None else None
         if typ in ("SHOT", "MISS", "GOAL") and goalie is None and defending_goalie_in == 1:
-            report.reject("goalie id missing although the situation code says a goalie was in net (kept, goalie unknown)",
-                          1, f"{path}, play {i}, field goalieInNetId")
-        rows.append(dict(
-            period=period, period_seconds=float(secs), type=typ, team=team,
-            player_id=shooter if shooter is not None else det.get("playerId", det.get("winningPlayerId",
-                                                                                       det.get("hittingPlayerId"))),
-            player2_id=goalie if typ in ("SHOT", "MISS", "GOAL") else det.get("blockingPlayerId", det.get("losingPlayerId")),
-            x=det.get("xCoord"), y=det.get("yCoord"),
-            detail=SHOT_TYPES.get(det.get("shotType"), "UNKNOWN") if typ in ("SHOT", "MISS", "GOAL", "BLOCK") else det.get("descKey"),
-            home_skaters=h_sk, away_skaters=a_sk, home_score=score[home], away_score=score[away],
-            shooter_id=shooter, goalie_id=goalie, attack_sign=sign,
-            empty_net=(goalie is None) if defending_goalie_in is None else defending_goalie_in == 0,
-            # zoneCode is the event owner's view; a blocked shot's owner is the blocking team
-            zone={"O": "D", "D": "O", "N": "N"}.get(det.get("zoneCode")) if typ == "BLOCK" else det.get("zoneCode"),
-            shootout=pdsc.get("periodType") == "SO"))
+            report.reject(
+                "goalie id missing although the situation code says a goalie was in net (kept, goalie unknown)",
+                1,
+                f"{path}, play {i}, field goalieInNetId",
+            )
+        rows.append(
+            dict(
+                period=period,
+                period_seconds=float(secs),
+                type=typ,
+                team=team,
+                player_id=shooter
+                if shooter is not None
+                else det.get("playerId", det.get("winningPlayerId", det.get("hittingPlayerId"))),
+                player2_id=goalie
+                if typ in ("SHOT", "MISS", "GOAL")
+                else det.get("blockingPlayerId", det.get("losingPlayerId")),
+                x=det.get("xCoord"),
+                y=det.get("yCoord"),
+                detail=SHOT_TYPES.get(det.get("shotType"), "UNKNOWN")
+                if typ in ("SHOT", "MISS", "GOAL", "BLOCK")
+                else det.get("descKey"),
+                home_skaters=h_sk,
+                away_skaters=a_sk,
+                home_score=score[home],
+                away_score=score[away],
+                shooter_id=shooter,
+                goalie_id=goalie,
+                attack_sign=sign,
+                empty_net=(goalie is None) if defending_goalie_in is None else defending_goalie_in == 0,
+                # zoneCode is the event owner's view; a blocked shot's owner is the blocking team
+                zone={"O": "D", "D": "O", "N": "N"}.get(det.get("zoneCode")) if typ == "BLOCK" else det.get("zoneCode"),
+                shootout=pdsc.get("periodType") == "SO",
+            )
+        )
         index.append(i)
         if typ == "GOAL" and team in score and pdsc.get("periodType") != "SO":
             score[team] += 1
     ev = _frame(path, rows, index, report)
-    game = dict(game_id=gid, source=SOURCE, season=_season(d.get("season")), game_type=game_type,
-                date=day, home_team=home, away_team=away,
-                home_score=_score(d["homeTeam"].get("score")), away_score=_score(d["awayTeam"].get("score")),
-                periods=int(ev["period"].max()) if len(ev) else None,
-                shootout=bool(ev["shootout"].any()) if len(ev) else False, has_tracking=False, fps=None)
-    players = pd.DataFrame([dict(player_id=r.get("playerId"), source=SOURCE, name=_name(r), team=team_of_id.get(r.get("teamId")),
-                                 position=_pos(r.get("positionCode")), shoots=None, height_in=None,
-                                 number=_number(r.get("sweaterNumber"))) for r in roster],
-                           columns=schema.PLAYERS.column_names)
+    game = dict(
+        game_id=gid,
+        source=SOURCE,
+        season=_season(d.get("season")),
+        game_type=game_type,
+        date=day,
+        home_team=home,
+        away_team=away,
+        home_score=_score(d["homeTeam"].get("score")),
+        away_score=_score(d["awayTeam"].get("score")),
+        periods=int(ev["period"].max()) if len(ev) else None,
+        shootout=bool(ev["shootout"].any()) if len(ev) else False,
+        has_tracking=False,
+        fps=None,
+    )
+    players = pd.DataFrame(
+        [
+            dict(
+                player_id=r.get("playerId"),
+                source=SOURCE,
+                name=_name(r),
+                team=team_of_id.get(r.get("teamId")),
+                position=_pos(r.get("positionCode")),
+                shoots=None,
+                height_in=None,
+                number=_number(r.get("sweaterNumber")),
+            )
+            for r in roster
+        ],
+        columns=schema.PLAYERS.column_names,
+    )
     return [game_bundle(SOURCE, game, ev, report)], players
 
 
@@ -249,7 +379,9 @@ def _short(p: object, field: str) -> str:
 
 
 def _name(r: dict) -> str:
-    parts = [(r.get(k) or {}).get("default", "") if isinstance(r.get(k), dict) else "" for k in ("firstName", "lastName")]
+    parts = [
+        (r.get(k) or {}).get("default", "") if isinstance(r.get(k), dict) else "" for k in ("firstName", "lastName")
+    ]
     return " ".join(str(x) for x in parts if isinstance(x, str)).strip()
 
 
@@ -267,7 +399,12 @@ def _roster(path: Path, spots: object, report: IngestReport) -> list[dict]:
     out = []
     for i, r in enumerate(spots):
         pid = r.get("playerId") if isinstance(r, dict) else None
-        if isinstance(pid, bool) or not isinstance(pid, int) or not 1 <= pid <= ID_MAX or isinstance(r.get("teamId"), (dict, list)):
+        if (
+            isinstance(pid, bool)
+            or not isinstance(pid, int)
+            or not 1 <= pid <= ID_MAX
+            or isinstance(r.get("teamId"), (dict, list))
+        ):
             report.reject("bad rosterSpots.playerId", 1, f"{path}, roster {i}, field playerId: {repr(pid)[:60]}")
             continue
         out.append(r)
@@ -275,7 +412,11 @@ def _roster(path: Path, spots: object, report: IngestReport) -> list[dict]:
 
 
 def _pos(p: object) -> object:
-    return {"L": "LW", "R": "RW", "C": "C", "D": "D", "G": "G", "LW": "LW", "RW": "RW"}.get(p) if isinstance(p, str) else None
+    return (
+        {"L": "LW", "R": "RW", "C": "C", "D": "D", "G": "G", "LW": "LW", "RW": "RW"}.get(p)
+        if isinstance(p, str)
+        else None
+    )
 
 
 def _height(h: object) -> float:
@@ -295,8 +436,12 @@ def _legacy(path: Path, d: dict, report: IngestReport) -> tuple[list[GameBundle]
     except (KeyError, TypeError, ValueError) as e:
         raise SourceError(path, f"statsapi feed is incomplete ({e!r})", field="gameData/liveData") from e
     if not isinstance(plays, list):
-        raise SourceError(path, f"allPlays is a JSON {_kind(plays)}, not an array of plays", field="liveData.plays.allPlays")
-    if not (isinstance(gid, int) and 1 <= gid <= ID_MAX) or not all(isinstance(t, str) and t.strip() for t in (home, away)):
+        raise SourceError(
+            path, f"allPlays is a JSON {_kind(plays)}, not an array of plays", field="liveData.plays.allPlays"
+        )
+    if not (isinstance(gid, int) and 1 <= gid <= ID_MAX) or not all(
+        isinstance(t, str) and t.strip() for t in (home, away)
+    ):
         raise SourceError(path, f"game id or teams cannot be right ({gid!r}, {home!r}, {away!r})", field="gameData")
     game_type = {"R": "R", "P": "P"}.get(gd["game"].get("type"), "O")
     rows, index, seen = [], [], set()
@@ -307,7 +452,9 @@ def _legacy(path: Path, d: dict, report: IngestReport) -> tuple[list[GameBundle]
             report.reject("bad play", 1, f"{path}, play {i}, field (a value of the wrong JSON type): {e}")
             continue
         if row == "duplicate":
-            report.reject("duplicate play (same about.eventIdx; first kept)", 1, f"{path}, play {i}, field about.eventIdx")
+            report.reject(
+                "duplicate play (same about.eventIdx; first kept)", 1, f"{path}, play {i}, field about.eventIdx"
+            )
         elif row == "no time":
             report.reject("event without a period or time", 1, f"{path}, play {i}, field about.period/periodTime")
         elif row is not None:
@@ -319,21 +466,43 @@ def _legacy(path: Path, d: dict, report: IngestReport) -> tuple[list[GameBundle]
         day = pd.Timestamp(gd["datetime"]["dateTime"]).tz_convert(None).normalize()
     except (KeyError, TypeError, ValueError) as e:
         raise SourceError(path, f"game date cannot be read ({e})", field="gameData.datetime.dateTime") from None
-    game = dict(game_id=gid, source=SOURCE, season=_season(gd["game"].get("season")), game_type=game_type,
-                date=day, home_team=home, away_team=away,
-                home_score=_score((ls.get("teams", {}).get("home", {}) or {}).get("goals")),
-                away_score=_score((ls.get("teams", {}).get("away", {}) or {}).get("goals")),
-                periods=int(ev["period"].max()) if len(ev) else None,
-                shootout=bool(ev["shootout"].any()) if len(ev) else False, has_tracking=False, fps=None)
+    game = dict(
+        game_id=gid,
+        source=SOURCE,
+        season=_season(gd["game"].get("season")),
+        game_type=game_type,
+        date=day,
+        home_team=home,
+        away_team=away,
+        home_score=_score((ls.get("teams", {}).get("home", {}) or {}).get("goals")),
+        away_score=_score((ls.get("teams", {}).get("away", {}) or {}).get("goals")),
+        periods=int(ev["period"].max()) if len(ev) else None,
+        shootout=bool(ev["shootout"].any()) if len(ev) else False,
+        has_tracking=False,
+        fps=None,
+    )
     people = gd.get("players", {})
-    people = [v for v in (people.values() if isinstance(people, dict) else []) if isinstance(v, dict)
-              and isinstance(v.get("id"), int) and 1 <= v["id"] <= ID_MAX]
-    players = pd.DataFrame([dict(player_id=v.get("id"), source=SOURCE, name=v.get("fullName"),
-                                 team=code((v.get("currentTeam") or {}).get("triCode")),
-                                 position=_pos((v.get("primaryPosition") or {}).get("code")),
-                                 shoots=v.get("shootsCatches") if v.get("shootsCatches") in ("L", "R") else None,
-                                 height_in=_height(v.get("height")), number=_number(pd.to_numeric(v.get("primaryNumber"), errors="coerce")))
-                            for v in people], columns=schema.PLAYERS.column_names)
+    people = [
+        v
+        for v in (people.values() if isinstance(people, dict) else [])
+        if isinstance(v, dict) and isinstance(v.get("id"), int) and 1 <= v["id"] <= ID_MAX
+    ]
+    players = pd.DataFrame(
+        [
+            dict(
+                player_id=v.get("id"),
+                source=SOURCE,
+                name=v.get("fullName"),
+                team=code((v.get("currentTeam") or {}).get("triCode")),
+                position=_pos((v.get("primaryPosition") or {}).get("code")),
+                shoots=v.get("shootsCatches") if v.get("shootsCatches") in ("L", "R") else None,
+                height_in=_height(v.get("height")),
+                number=_number(pd.to_numeric(v.get("primaryNumber"), errors="coerce")),
+            )
+            for v in people
+        ],
+        columns=schema.PLAYERS.column_names,
+    )
     players["height_in"] = players["height_in"].where(players["height_in"].between(55, 90))
     return [game_bundle(SOURCE, game, ev, report)], players.dropna(subset=["player_id"])
 
@@ -359,31 +528,64 @@ def _legacy_play(p: dict, home: str, away: str, seen: set, unknown: Counter) -> 
     people = {pl.get("playerType"): (pl.get("player") or {}).get("id") for pl in p.get("players", [])}
     shooter = people.get("Shooter", people.get("Scorer"))
     tm = code((p.get("team") or {}).get("triCode"))
-    team = (away if tm == home else home) if typ == "BLOCK" and tm else tm     # the blocker's team is listed
+    team = (away if tm == home else home) if typ == "BLOCK" and tm else tm  # the blocker's team is listed
     goals = about.get("goals") or {}
     hs, as_ = goals.get("home", 0), goals.get("away", 0)
-    if typ == "GOAL":                                   # the row already counts this goal
+    if typ == "GOAL":  # the row already counts this goal
         hs, as_ = hs - (team == home), as_ - (team == away)
     coords = p.get("coordinates") or {}
     goalie = people.get("Goalie")
     return dict(
-        period=period, period_seconds=float(secs), type=typ, team=team,
+        period=period,
+        period_seconds=float(secs),
+        type=typ,
+        team=team,
         player_id=shooter if shooter is not None else next(iter(people.values()), None),
         player2_id=goalie if typ != "BLOCK" else people.get("Blocker"),
-        x=coords.get("x"), y=coords.get("y"),
-        detail=SHOT_TYPES.get(res.get("secondaryType"), "UNKNOWN") if typ in ("SHOT", "MISS", "GOAL", "BLOCK") else res.get("secondaryType"),
-        home_skaters=None, away_skaters=None, home_score=hs, away_score=as_,
-        shooter_id=shooter, goalie_id=goalie if not (typ == "GOAL" and res.get("emptyNet")) else None,
+        x=coords.get("x"),
+        y=coords.get("y"),
+        detail=SHOT_TYPES.get(res.get("secondaryType"), "UNKNOWN")
+        if typ in ("SHOT", "MISS", "GOAL", "BLOCK")
+        else res.get("secondaryType"),
+        home_skaters=None,
+        away_skaters=None,
+        home_score=hs,
+        away_score=as_,
+        shooter_id=shooter,
+        goalie_id=goalie if not (typ == "GOAL" and res.get("emptyNet")) else None,
         # the feed flags empty nets on goals only (misses and blocks list no goalie): assume a goalie otherwise
         empty_net=bool(res.get("emptyNet")) if typ == "GOAL" else False,
-        shootout=about.get("periodType") == "SHOOTOUT")
+        shootout=about.get("periodType") == "SHOOTOUT",
+    )
 
 
 def _frame(path: Path, rows: list[dict], index: list[int], report: IngestReport) -> pd.DataFrame:
     """The plays as canonical events; a play with a number that cannot be right is rejected (counted by play)."""
-    ev = pd.DataFrame(rows, columns=["period", "period_seconds", "type", "team", "player_id", "player2_id", "x", "y",
-                                     "detail", "home_skaters", "away_skaters", "home_score", "away_score", "shooter_id",
-                                     "goalie_id", "attack_sign", "empty_net", "zone", "shootout"], index=index)
+    ev = pd.DataFrame(
+        rows,
+        columns=[
+            "period",
+            "period_seconds",
+            "type",
+            "team",
+            "player_id",
+            "player2_id",
+            "x",
+            "y",
+            "detail",
+            "home_skaters",
+            "away_skaters",
+            "home_score",
+            "away_score",
+            "shooter_id",
+            "goalie_id",
+            "attack_sign",
+            "empty_net",
+            "zone",
+            "shootout",
+        ],
+        index=index,
+    )
     ev, num = parse_rows(ev, PLAY_NUMBERS, report, path, unit="play", fields=PLAY_FIELDS)
     ev = ev.assign(**{c: num[c] for c in PLAY_NUMBERS})
     for c in ("home_score", "away_score"):

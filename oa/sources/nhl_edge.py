@@ -4,6 +4,7 @@ These files carry no shots. Ingesting them fills in what play-by-play sources la
 a shooter's hand (for the off-wing factor) and a goalie's height. Values already stored
 are kept; the bios only fill gaps (see `oa.sources.ingest`).
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -50,8 +51,12 @@ def _text(v: object) -> str:
 def _unusable(p: dict) -> list[str]:
     """Bio fields present but of a type or value that cannot be right."""
     b = _bio(p)
-    checks = (("heightInInches", "height_in"), ("sweaterNumber", "number"), ("positionCode", "position"),
-              ("shootsCatches", "shoots"))
+    checks = (
+        ("heightInInches", "height_in"),
+        ("sweaterNumber", "number"),
+        ("positionCode", "position"),
+        ("shootsCatches", "shoots"),
+    )
     bad = [k for k, c in checks if p.get(k) is not None and (b[c] is None or b[c] != b[c])]
     return bad + [k for k in ("firstName", "lastName") if p.get(k) is not None and not isinstance(p[k], str)]
 
@@ -61,10 +66,18 @@ def _bio(p: dict) -> dict:
     h, num = p.get("heightInInches"), p.get("sweaterNumber")
     pos, hand = p.get("positionCode"), p.get("shootsCatches")
     parts = (p.get("firstName"), p.get("lastName"))
-    name = None if any(v is not None and not isinstance(v, str) for v in parts) else \
-        f"{_text(parts[0])} {_text(parts[1])}".strip() or None          # half a name would overwrite a whole one
-    return dict(player_id=p["id"], source=SOURCE, name=name,
-                team=None, position=POS.get(pos) if isinstance(pos, str) else None,
-                shoots=hand if hand in ("L", "R") else None,
-                height_in=float(h) if isinstance(h, (int, float)) and not isinstance(h, bool) and 55 <= h <= 90 else np.nan,
-                number=num if isinstance(num, int) and not isinstance(num, bool) and 0 <= num <= 99 else None)
+    name = (
+        None
+        if any(v is not None and not isinstance(v, str) for v in parts)
+        else f"{_text(parts[0])} {_text(parts[1])}".strip() or None
+    )  # half a name would overwrite a whole one
+    return dict(
+        player_id=p["id"],
+        source=SOURCE,
+        name=name,
+        team=None,
+        position=POS.get(pos) if isinstance(pos, str) else None,
+        shoots=hand if hand in ("L", "R") else None,
+        height_in=float(h) if isinstance(h, (int, float)) and not isinstance(h, bool) and 55 <= h <= 90 else np.nan,
+        number=num if isinstance(num, int) and not isinstance(num, bool) and 0 <= num <= 99 else None,
+    )

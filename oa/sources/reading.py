@@ -12,6 +12,7 @@ Every adapter reads through here, so hostile input gets one treatment everywhere
   clamps values only a little outside their range (scorers and trackers record
   positions a few feet past the boards), counting each with file, row and field.
 """
+
 from __future__ import annotations
 
 import csv
@@ -30,8 +31,8 @@ import pandas as pd
 
 from oa.sources.common import IngestReport, SourceError
 
-ID_MAX = 2.0 ** 53          # larger ids are not exact as numbers and wrap in a BIGINT: they cannot be right
-CLAMP_FT = 5.0              # positions up to this far past the boards are clamped, farther ones rejected
+ID_MAX = 2.0**53  # larger ids are not exact as numbers and wrap in a BIGINT: they cannot be right
+CLAMP_FT = 5.0  # positions up to this far past the boards are clamped, farther ones rejected
 RINK_X, RINK_Y = 100.0, 42.5
 
 
@@ -78,10 +79,11 @@ def read_text(path: Path) -> str:
     except UnicodeDecodeError as e:
         line = raw.count(b"\n", 0, e.start) + 1
         start = raw.rfind(b"\n", 0, e.start) + 1
-        header = raw[:raw.find(b"\n")].decode("utf-8-sig", "replace")
-        field = _field_at(header, raw[start:e.start].decode("utf-8", "replace"))
-        raise SourceError(path, f"is not UTF-8 text (byte 0x{raw[e.start]:02x}); save it as UTF-8",
-                          row=line, field=field) from None
+        header = raw[: raw.find(b"\n")].decode("utf-8-sig", "replace")
+        field = _field_at(header, raw[start : e.start].decode("utf-8", "replace"))
+        raise SourceError(
+            path, f"is not UTF-8 text (byte 0x{raw[e.start]:02x}); save it as UTF-8", row=line, field=field
+        ) from None
 
 
 def _fields(line: str) -> list[str]:
@@ -105,8 +107,11 @@ def load_json(path: Path) -> object:
     try:
         return json.loads(text)
     except json.JSONDecodeError as e:
-        raise SourceError(path, f"is not valid JSON (truncated or damaged?): {e.msg} at line {e.lineno}, "
-                          f"column {e.colno}", row=e.lineno) from None
+        raise SourceError(
+            path,
+            f"is not valid JSON (truncated or damaged?): {e.msg} at line {e.lineno}, column {e.colno}",
+            row=e.lineno,
+        ) from None
     except RecursionError:
         raise SourceError(path, "is not usable JSON: nested too deeply") from None
 
@@ -114,8 +119,13 @@ def load_json(path: Path) -> object:
 _SKIPPED = re.compile(r"Skipping line (\d+): expected (\d+) fields?, saw (\d+)")
 
 
-def read_csv(path: str | Path, required: tuple[str, ...], what: str, na_values: tuple[str, ...] = ("",),
-             report: IngestReport | None = None) -> pd.DataFrame:
+def read_csv(
+    path: str | Path,
+    required: tuple[str, ...],
+    what: str,
+    na_values: tuple[str, ...] = ("",),
+    report: IngestReport | None = None,
+) -> pd.DataFrame:
     """A source CSV as text columns (the adapter decides every type), indexed by file line number
     (the header is line 1) so messages can name rows. Rows with too many fields and a last row cut
     off mid-way are rejected and counted; an unreadable file or a missing column is a SourceError."""
@@ -124,26 +134,39 @@ def read_csv(path: str | Path, required: tuple[str, ...], what: str, na_values: 
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_values=list(na_values),
-                             low_memory=False, on_bad_lines="warn")
+            df = pd.read_csv(
+                io.StringIO(text),
+                dtype=str,
+                keep_default_na=False,
+                na_values=list(na_values),
+                low_memory=False,
+                on_bad_lines="warn",
+            )
     except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as e:
         raise SourceError(path, f"cannot be read as CSV ({type(e).__name__}: {str(e).strip()})") from None
     missing = [c for c in required if c not in df.columns]
     if missing:
-        raise SourceError(path, f"is not a {what} file: column {missing[0]} is missing"
-                          + (f" (and {len(missing) - 1} more)" if len(missing) > 1 else "")
-                          + (" (is it separated by something other than commas?)" if len(df.columns) == 1 else ""),
-                          row=1, field=missing[0])
+        raise SourceError(
+            path,
+            f"is not a {what} file: column {missing[0]} is missing"
+            + (f" (and {len(missing) - 1} more)" if len(missing) > 1 else "")
+            + (" (is it separated by something other than commas?)" if len(df.columns) == 1 else ""),
+            row=1,
+            field=missing[0],
+        )
     skipped = [(int(m[1]), int(m[2]), int(m[3])) for w in caught for m in _SKIPPED.finditer(str(w.message))]
-    if first:                                     # the placeholder of a first row with too many fields
+    if first:  # the placeholder of a first row with too many fields
         df = df.iloc[1:]
         skipped.insert(0, (2, len(df.columns), first))
     lines = np.arange(2, len(df) + len(skipped) + 2)
-    df.index = lines[~np.isin(lines, [s[0] for s in skipped])][:len(df)]
+    df.index = lines[~np.isin(lines, [s[0] for s in skipped])][: len(df)]
     if report is not None and skipped:
         line, want, saw = skipped[0]
-        report.reject("row with too many fields", len(skipped),
-                      f"{path}, row {line}, field {_extra_field(df.columns, want)}: {saw} fields, the header has {want}")
+        report.reject(
+            "row with too many fields",
+            len(skipped),
+            f"{path}, row {line}, field {_extra_field(df.columns, want)}: {saw} fields, the header has {want}",
+        )
     df = _drop_cut_last_row(path, text, df, report)
     if len(df) == 0:
         raise SourceError(path, "has a header but no data rows", row=2)
@@ -171,14 +194,16 @@ def _drop_cut_last_row(path: Path, text: str, df: pd.DataFrame, report: IngestRe
     its last row is incomplete, so it is rejected rather than stored with blanks."""
     if not len(df) or text.endswith(("\n", "\r")):
         return df
-    last = text[text.rfind("\n") + 1:]
+    last = text[text.rfind("\n") + 1 :]
     fields = _fields(last)
     if len(fields) >= len(df.columns):
         return df
     if report is not None:
-        report.reject("row cut off (the file ends mid-row)", 1,
-                      f"{path}, row {df.index[-1]}, field {df.columns[len(fields)]}: "
-                      f"{len(fields)} of {len(df.columns)} fields")
+        report.reject(
+            "row cut off (the file ends mid-row)",
+            1,
+            f"{path}, row {df.index[-1]}, field {df.columns[len(fields)]}: {len(fields)} of {len(df.columns)} fields",
+        )
     return df.iloc[:-1]
 
 
@@ -193,7 +218,7 @@ class Num:
     lo: float | None = None
     hi: float | None = None
     clamp: float = 0.0
-    keep_row: bool = False      # a bad value is left unknown (and counted) instead of rejecting its row
+    keep_row: bool = False  # a bad value is left unknown (and counted) instead of rejecting its row
 
 
 ID = Num(integer=True, lo=1, hi=ID_MAX)
@@ -201,8 +226,14 @@ X = Num(lo=-RINK_X, hi=RINK_X, clamp=CLAMP_FT)
 Y = Num(lo=-RINK_Y, hi=RINK_Y, clamp=CLAMP_FT)
 
 
-def parse_rows(df: pd.DataFrame, spec: dict[str, Num], report: IngestReport, file: object,
-               unit: str = "row", fields: dict[str, str] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+def parse_rows(
+    df: pd.DataFrame,
+    spec: dict[str, Num],
+    report: IngestReport,
+    file: object,
+    unit: str = "row",
+    fields: dict[str, str] | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(the rows whose every value in `spec` can be right, those values as numbers).
 
     A row is rejected for its first bad value, counted under "bad <column>" with the first
@@ -219,16 +250,22 @@ def parse_rows(df: pd.DataFrame, spec: dict[str, Num], report: IngestReport, fil
         new = bad & keep
         if new.any():
             i = int(np.flatnonzero(new)[0])
-            report.reject(f"bad {name}" + (" (left unknown)" if s.keep_row else ""), int(new.sum()),
-                          f"{file}, {unit} {df.index[i]}, field {name}: {_show(df[col].iloc[i])}{_why(s)}")
+            report.reject(
+                f"bad {name}" + (" (left unknown)" if s.keep_row else ""),
+                int(new.sum()),
+                f"{file}, {unit} {df.index[i]}, field {name}: {_show(df[col].iloc[i])}{_why(s)}",
+            )
         if not s.keep_row:
             keep &= ~bad
         out[col] = v
         near &= keep
         if near.any():
             i = int(np.flatnonzero(near)[0])
-            report.reject(f"{name} a little outside [{s.lo:g}, {s.hi:g}] (clamped)", int(near.sum()),
-                          f"{file}, {unit} {df.index[i]}, field {name}: {_show(df[col].iloc[i])}")
+            report.reject(
+                f"{name} a little outside [{s.lo:g}, {s.hi:g}] (clamped)",
+                int(near.sum()),
+                f"{file}, {unit} {df.index[i]}, field {name}: {_show(df[col].iloc[i])}",
+            )
     nums = pd.DataFrame(out, index=df.index)[keep]
     for col, s in spec.items():
         if s.integer:
@@ -251,10 +288,10 @@ def _numbers(raw: pd.Series, s: Num) -> tuple[pd.Series, np.ndarray, np.ndarray]
     if pd.api.types.is_numeric_dtype(raw.dtype) and not pd.api.types.is_bool_dtype(raw.dtype):
         v = raw.astype(float)
         blank = v.isna().to_numpy()
-    elif pd.api.types.is_string_dtype(raw.dtype) and raw.dtype != object:      # text from a CSV: fast
+    elif pd.api.types.is_string_dtype(raw.dtype) and raw.dtype != object:  # text from a CSV: fast
         blank = (raw.isna() | (raw.str.strip() == "")).to_numpy(dtype=bool)
         v = pd.to_numeric(raw, errors="coerce").astype(float)
-    else:           # values from JSON: a list, an object, a bool, NaN or Infinity is not a number; null is unknown
+    else:  # values from JSON: a list, an object, a bool, NaN or Infinity is not a number; null is unknown
         obj = raw.astype(object)
         blank = obj.map(lambda t: t is None or (isinstance(t, str) and not t.strip())).to_numpy(dtype=bool)
         scalar = obj.map(lambda t: isinstance(t, (str, int, float, np.number)) and not isinstance(t, bool))
@@ -277,34 +314,51 @@ def _numbers(raw: pd.Series, s: Num) -> tuple[pd.Series, np.ndarray, np.ndarray]
     return v, bad, near
 
 
-def reject(df: pd.DataFrame, bad: np.ndarray | pd.Series, col: str, report: IngestReport, file: object,
-           unit: str = "row", reason: str | None = None, why: str = "") -> pd.DataFrame:
+def reject(
+    df: pd.DataFrame,
+    bad: np.ndarray | pd.Series,
+    col: str,
+    report: IngestReport,
+    file: object,
+    unit: str = "row",
+    reason: str | None = None,
+    why: str = "",
+) -> pd.DataFrame:
     """`df` without the rows where `bad`; they are counted under `reason` ("bad <col>") with the first
     one's file, row, field and value."""
     bad = np.asarray(bad, dtype=bool)
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
-        report.reject(reason or f"bad {col}", int(bad.sum()),
-                      f"{file}, {unit} {df.index[i]}, field {col}: {df[col].iloc[i]!r}{why}")
+        report.reject(
+            reason or f"bad {col}",
+            int(bad.sum()),
+            f"{file}, {unit} {df.index[i]}, field {col}: {df[col].iloc[i]!r}{why}",
+        )
     return df[~bad]
 
 
-def dedupe(df: pd.DataFrame, key: list[str] | None, report: IngestReport, file: object, what: str,
-           unit: str = "row") -> pd.DataFrame:
+def dedupe(
+    df: pd.DataFrame, key: list[str] | None, report: IngestReport, file: object, what: str, unit: str = "row"
+) -> pd.DataFrame:
     """Rows listed twice dropped (first kept) and counted: by the source's own id columns `key`,
     or by the whole row when the source has no id."""
     dup = df.duplicated(key, keep="first").to_numpy()
     if dup.any():
         i = int(np.flatnonzero(dup)[0])
         by = f"the same {', '.join(key)} as an earlier row" if key else "identical to an earlier row"
-        report.reject(f"duplicate {what}", int(dup.sum()),
-                      f"{file}, {unit} {df.index[i]}, field {key[-1] if key else '(whole row)'}"
-                      + (f": {df[key[-1]].iloc[i]!r}" if key else "") + f" ({by}; the first is kept)")
+        report.reject(
+            f"duplicate {what}",
+            int(dup.sum()),
+            f"{file}, {unit} {df.index[i]}, field {key[-1] if key else '(whole row)'}"
+            + (f": {df[key[-1]].iloc[i]!r}" if key else "")
+            + f" ({by}; the first is kept)",
+        )
     return df[~dup]
 
 
-def game_teams(rows: pd.DataFrame, home_col: str, away_col: str, report: IngestReport, file: object,
-               unit: str = "row") -> tuple[pd.DataFrame, str, str]:
+def game_teams(
+    rows: pd.DataFrame, home_col: str, away_col: str, report: IngestReport, file: object, unit: str = "row"
+) -> tuple[pd.DataFrame, str, str]:
     """(rows that agree on the game's teams, home, away): a row naming other teams (or none) is
     rejected; a game where no row names both teams cannot be stored (SourceError)."""
     for col in (home_col, away_col):
@@ -312,6 +366,7 @@ def game_teams(rows: pd.DataFrame, home_col: str, away_col: str, report: IngestR
         if named.isna().all():
             raise SourceError(file, "no row names the team", row=rows.index[0], field=col)
         team = named.mode().iloc[0]
-        rows = reject(rows, (named != team).to_numpy(), col, report, file, unit,
-                      why=f" (the game's other rows say {team!r})")
+        rows = reject(
+            rows, (named != team).to_numpy(), col, report, file, unit, why=f" (the game's other rows say {team!r})"
+        )
     return rows, str(rows[home_col].iloc[0]), str(rows[away_col].iloc[0])

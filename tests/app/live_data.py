@@ -5,6 +5,7 @@ tests/live/test_scorer.py), values in words as the scorer publishes them; withou
 they are made up from the distance, with raw values (which the page says itself). `live_only`
 makes a shot the store does not hold.
 """
+
 from __future__ import annotations
 
 import json
@@ -14,8 +15,23 @@ from pathlib import Path
 from oa.rink import distance_to_net
 from oa.store import Store
 
-SHOT = ("shot_id", "game_id", "event_idx", "period", "period_seconds", "game_seconds", "team", "opponent", "is_home",
-        "shooter_id", "goalie_id", "x", "y", "shot_type", "strength")
+SHOT = (
+    "shot_id",
+    "game_id",
+    "event_idx",
+    "period",
+    "period_seconds",
+    "game_seconds",
+    "team",
+    "opponent",
+    "is_home",
+    "shooter_id",
+    "goalie_id",
+    "x",
+    "y",
+    "shot_type",
+    "strength",
+)
 
 
 def _plain(v: object) -> object:
@@ -27,16 +43,25 @@ def _plain(v: object) -> object:
 def rows(db: str | Path, n: int = 6, game_id: int | None = None, offset: int = 0) -> list[dict]:
     """n shots of the store (of one game, or the first games), in game order, as live rows."""
     with Store(db, read_only=True) as s:
-        shots = s.query(f"SELECT {', '.join(SHOT)} FROM shots WHERE ($g IS NULL OR game_id = $g) "
-                        "ORDER BY game_id, event_idx LIMIT $n OFFSET $o", {"g": game_id, "n": n, "o": offset})
+        shots = s.query(
+            f"SELECT {', '.join(SHOT)} FROM shots WHERE ($g IS NULL OR game_id = $g) "
+            "ORDER BY game_id, event_idx LIMIT $n OFFSET $o",
+            {"g": game_id, "n": n, "o": offset},
+        )
         ids = [int(i) for i in shots["shot_id"]]
         try:
-            sc = s.query("SELECT sc.shot_id, sc.p_goal, sc.tier, sc.base_logit, sc.model_id, m.feature_set "
-                         "FROM shot_scores sc JOIN models m USING (model_id) "
-                         "WHERE m.active AND list_contains($ids, sc.shot_id)", {"ids": ids}).set_index("shot_id")
-            fac = s.query("SELECT shot_id, factor, value_label, contribution, contribution_pp FROM shot_factors "
-                          "WHERE list_contains($ids, shot_id) AND model_id IN (SELECT model_id FROM models WHERE active) "
-                          "ORDER BY shot_id, abs(contribution) DESC", {"ids": ids})
+            sc = s.query(
+                "SELECT sc.shot_id, sc.p_goal, sc.tier, sc.base_logit, sc.model_id, m.feature_set "
+                "FROM shot_scores sc JOIN models m USING (model_id) "
+                "WHERE m.active AND list_contains($ids, sc.shot_id)",
+                {"ids": ids},
+            ).set_index("shot_id")
+            fac = s.query(
+                "SELECT shot_id, factor, value_label, contribution, contribution_pp FROM shot_factors "
+                "WHERE list_contains($ids, shot_id) AND model_id IN (SELECT model_id FROM models WHERE active) "
+                "ORDER BY shot_id, abs(contribution) DESC",
+                {"ids": ids},
+            )
         except Exception:  # noqa: BLE001 - an unscored store
             sc = fac = None
     out = []
@@ -46,11 +71,24 @@ def rows(db: str | Path, n: int = 6, game_id: int | None = None, offset: int = 0
         if sc is not None and sid in sc.index:
             x = sc.loc[sid]
             # as the scorer publishes them: the value in words
-            top = [{"factor": f.factor, "label": f.factor, "value": f.value_label,
-                    "pp": round(float(f.contribution_pp), 2), "logit": round(float(f.contribution), 4)}
-                   for f in fac[fac["shot_id"] == sid].head(5).itertuples()]
-            row.update(feature_set=x["feature_set"], model_id=x["model_id"], p_goal=float(x["p_goal"]),
-                       tier=x["tier"], base_logit=float(x["base_logit"]), top_factors=json.dumps(top))
+            top = [
+                {
+                    "factor": f.factor,
+                    "label": f.factor,
+                    "value": f.value_label,
+                    "pp": round(float(f.contribution_pp), 2),
+                    "logit": round(float(f.contribution), 4),
+                }
+                for f in fac[fac["shot_id"] == sid].head(5).itertuples()
+            ]
+            row.update(
+                feature_set=x["feature_set"],
+                model_id=x["model_id"],
+                p_goal=float(x["p_goal"]),
+                tier=x["tier"],
+                base_logit=float(x["base_logit"]),
+                top_factors=json.dumps(top),
+            )
         else:
             row.update(made_up(row))
         row.update(tagged_at=None, scorer="test")
@@ -66,14 +104,32 @@ def made_up(row: dict) -> dict:
     p = 1 / (1 + math.exp(-logit))
     tier = "high" if p >= 0.15 else ("medium" if p >= 0.06 else "low")
     pp_d = 100 * (p - 1 / (1 + math.exp(-base)))
-    top = [{"factor": "distance", "label": "Distance", "value": d, "pp": round(pp_d * 0.8, 2),
-            "logit": round((logit - base) * 0.8, 4)},
-           {"factor": "shot_type", "label": "Shot type", "value": row["shot_type"], "pp": round(pp_d * 0.15, 2),
-            "logit": round((logit - base) * 0.15, 4)},
-           {"factor": "goalie_travel", "label": "Goalie travel", "value": None, "pp": round(pp_d * 0.05, 2),
-            "logit": round((logit - base) * 0.05, 4)}]
-    return dict(feature_set="pbp", model_id="made-up", p_goal=p, tier=tier, base_logit=base,
-                top_factors=json.dumps(top))
+    top = [
+        {
+            "factor": "distance",
+            "label": "Distance",
+            "value": d,
+            "pp": round(pp_d * 0.8, 2),
+            "logit": round((logit - base) * 0.8, 4),
+        },
+        {
+            "factor": "shot_type",
+            "label": "Shot type",
+            "value": row["shot_type"],
+            "pp": round(pp_d * 0.15, 2),
+            "logit": round((logit - base) * 0.15, 4),
+        },
+        {
+            "factor": "goalie_travel",
+            "label": "Goalie travel",
+            "value": None,
+            "pp": round(pp_d * 0.05, 2),
+            "logit": round((logit - base) * 0.05, 4),
+        },
+    ]
+    return dict(
+        feature_set="pbp", model_id="made-up", p_goal=p, tier=tier, base_logit=base, top_factors=json.dumps(top)
+    )
 
 
 def live_only(row: dict, shot_id: int, game_id: int | None = None, **changes: object) -> dict:

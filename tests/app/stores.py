@@ -5,6 +5,7 @@ ingested files can carry any text in team codes and player names. Each helper co
 store (with its models/ folder, so the what-if panel still has its model) and edits only
 the copy.
 """
+
 from __future__ import annotations
 
 import shutil
@@ -16,8 +17,16 @@ import duckdb
 HTML_IMG = "<img src=x onerror=alert(1)>"
 MD_IMG = "![pwn](http://example.invalid/pwn.png)"
 # every (table, column) holding a team code
-TEAM_CODE_COLUMNS = (("teams", "team"), ("players", "team"), ("games", "home_team"), ("games", "away_team"),
-                     ("shots", "team"), ("shots", "opponent"), ("events", "team"), ("frames", "team"))
+TEAM_CODE_COLUMNS = (
+    ("teams", "team"),
+    ("players", "team"),
+    ("games", "home_team"),
+    ("games", "away_team"),
+    ("shots", "team"),
+    ("shots", "opponent"),
+    ("events", "team"),
+    ("frames", "team"),
+)
 
 
 def copy_store(src: Path, dst_dir: Path) -> Path:
@@ -31,8 +40,7 @@ def copy_store(src: Path, dst_dir: Path) -> Path:
 
 
 def _columns(con: duckdb.DuckDBPyConnection) -> set[tuple[str, str]]:
-    return {(t, c) for t, c in con.execute(
-        "SELECT table_name, column_name FROM information_schema.columns").fetchall()}
+    return {(t, c) for t, c in con.execute("SELECT table_name, column_name FROM information_schema.columns").fetchall()}
 
 
 def dateless_copy(src: Path, dst_dir: Path) -> Path:
@@ -49,14 +57,20 @@ def hostile_copy(src: Path, dst_dir: Path) -> tuple[Path, str]:
     dst = copy_store(src, dst_dir)
     with duckdb.connect(str(dst)) as con:
         have = _columns(con)
-        row = con.execute("SELECT s.team FROM shots s JOIN shot_scores sc USING (shot_id) "
-                          "ORDER BY sc.p_goal DESC LIMIT 1").fetchone() if ("shot_scores", "p_goal") in have else None
+        row = (
+            con.execute(
+                "SELECT s.team FROM shots s JOIN shot_scores sc USING (shot_id) ORDER BY sc.p_goal DESC LIMIT 1"
+            ).fetchone()
+            if ("shot_scores", "p_goal") in have
+            else None
+        )
         old = row[0] if row else con.execute("SELECT min(team) FROM shots").fetchone()[0]
         code = f"{old}{HTML_IMG}"
         for table, col in TEAM_CODE_COLUMNS:
             if (table, col) in have:
                 con.execute(f'UPDATE "{table}" SET "{col}" = ? WHERE "{col}" = ?', [code, old])
         con.execute("UPDATE teams SET name = ? || ' ' || name WHERE team = ?", [HTML_IMG, code])
-        con.execute("UPDATE players SET name = CASE WHEN player_id % 2 = 0 THEN ? ELSE ? END || ' ' || name",
-                    [HTML_IMG, MD_IMG])
+        con.execute(
+            "UPDATE players SET name = CASE WHEN player_id % 2 = 0 THEN ? ELSE ? END || ' ' || name", [HTML_IMG, MD_IMG]
+        )
     return dst, code

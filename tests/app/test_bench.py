@@ -1,4 +1,5 @@
 """The app benchmark's million-shot store, built from a small store."""
+
 from __future__ import annotations
 
 import duckdb
@@ -18,8 +19,12 @@ def test_copies_make_new_games_and_shots_with_consistent_ids(tiny_store, tmp_pat
     assert con.execute("SELECT count(*) FROM games").fetchone()[0] == 3 * games
     assert con.execute("SELECT count(DISTINCT season) FROM games").fetchone()[0] == 3
     assert con.execute("SELECT count(*) FROM shots WHERE shot_id <> game_id * 10000 + event_idx").fetchone()[0] == 0
-    assert con.execute("SELECT count(*) FROM shots s LEFT JOIN games g USING (game_id) "
-                       "WHERE g.game_id IS NULL").fetchone()[0] == 0
+    assert (
+        con.execute(
+            "SELECT count(*) FROM shots s LEFT JOIN games g USING (game_id) WHERE g.game_id IS NULL"
+        ).fetchone()[0]
+        == 0
+    )
     assert con.execute("SELECT count(*) FROM events").fetchone()[0] > 0
     assert con.execute("SELECT count(*) FROM frames").fetchone()[0] == 0
     con.close()

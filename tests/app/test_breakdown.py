@@ -1,4 +1,5 @@
 """The display breakdown: an empty net is one line with the summed contribution; nothing else changes."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -17,11 +18,13 @@ GOALIE = {f.name for f in all_factors() if f.group == "goalie"}
 def breakdowns(draw) -> pd.DataFrame:
     names = draw(st.lists(st.sampled_from(NAMES), min_size=1, max_size=len(NAMES), unique=True))
     pulled = draw(st.booleans())
-    labels = [factor_named("strength").say("vsEA" if pulled else "5v5") if n == "strength" else f"{n} words"
-              for n in names]
+    labels = [
+        factor_named("strength").say("vsEA" if pulled else "5v5") if n == "strength" else f"{n} words" for n in names
+    ]
     vals = draw(st.lists(st.floats(-3, 3, allow_nan=False), min_size=len(names), max_size=len(names)))
-    return pd.DataFrame({"factor": names, "value_label": labels, "contribution": vals,
-                         "contribution_pp": [7.5 * v for v in vals]})
+    return pd.DataFrame(
+        {"factor": names, "value_label": labels, "contribution": vals, "contribution_pp": [7.5 * v for v in vals]}
+    )
 
 
 @settings(max_examples=300, deadline=None)

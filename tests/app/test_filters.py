@@ -1,4 +1,5 @@
 """The shared sidebar filters: links read case-insensitively, unknown values named, empty-net shots apart."""
+
 from __future__ import annotations
 
 import string
@@ -17,8 +18,16 @@ def shots_metric(at) -> str:
 
 def test_link_values_are_read_whatever_their_case(model_store, monkeypatch):
     team = one(model_store, "SELECT min(team) FROM shots")
-    at = app(monkeypatch, model_store, outcome="goal,Save", tier="HIGH,medium", strength="power PLAY",
-             type="wrist", team=team.lower(), empty_net="INCLUDE")
+    at = app(
+        monkeypatch,
+        model_store,
+        outcome="goal,Save",
+        tier="HIGH,medium",
+        strength="power PLAY",
+        type="wrist",
+        team=team.lower(),
+        empty_net="INCLUDE",
+    )
     at.switch_page("pages/explorer.py").run()
     ok(at)
     assert not at.warning, [w.value for w in at.warning]
@@ -34,9 +43,13 @@ def test_link_values_are_read_whatever_their_case(model_store, monkeypatch):
     at = app(monkeypatch, model_store, outcome="goal,Save", tier="HIGH,medium", team=team.lower())
     at.switch_page("pages/explorer.py").run()
     ok(at)
-    n = one(model_store, "SELECT count(*) FROM shots s JOIN shot_scores sc USING (shot_id) JOIN models m "
-                         "USING (model_id) WHERE m.active AND s.team = ? AND s.outcome IN ('GOAL', 'SAVE') AND "
-                         "sc.tier IN ('high', 'medium') AND NOT s.empty_net", [team])
+    n = one(
+        model_store,
+        "SELECT count(*) FROM shots s JOIN shot_scores sc USING (shot_id) JOIN models m "
+        "USING (model_id) WHERE m.active AND s.team = ? AND s.outcome IN ('GOAL', 'SAVE') AND "
+        "sc.tier IN ('high', 'medium') AND NOT s.empty_net",
+        [team],
+    )
     assert n > 0 and shots_metric(at) == f"{n:,}"
 
 
@@ -49,16 +62,34 @@ def test_a_label_works_like_a_code(model_store, monkeypatch):
 
 
 def test_unknown_link_values_are_named_on_the_page(model_store, monkeypatch):
-    at = app(monkeypatch, model_store, outcome="gaol", tier="high,extreme", team="XYZ", strength="7v7",
-             empty_net="sometimes", game="123", type="knuckle")
+    at = app(
+        monkeypatch,
+        model_store,
+        outcome="gaol",
+        tier="high,extreme",
+        team="XYZ",
+        strength="7v7",
+        empty_net="sometimes",
+        game="123",
+        type="knuckle",
+    )
     at.switch_page("pages/explorer.py").run()
     ok(at)
     said = " ".join(w.value for w in at.warning)
-    for bad in ("`outcome=gaol`", "`tier=extreme`", "`team=XYZ`", "`strength=7v7`", "`empty_net=sometimes`",
-                "`game=123`", "`type=knuckle`"):
+    for bad in (
+        "`outcome=gaol`",
+        "`tier=extreme`",
+        "`team=XYZ`",
+        "`strength=7v7`",
+        "`empty_net=sometimes`",
+        "`game=123`",
+        "`type=knuckle`",
+    ):
         assert bad in said, (bad, said)
-    assert "`outcome=gaol` is not an outcome here: ignored, showing all outcomes. Known: Goal, Save, Miss, Blocked." \
+    assert (
+        "`outcome=gaol` is not an outcome here: ignored, showing all outcomes. Known: Goal, Save, Miss, Blocked."
         in said
+    )
     # what could be read still applies; the rest fell back to the default, not to something else
     assert at.multiselect(key="f_tier").value == ["high"]
     assert at.multiselect(key="f_outcome").value == []
@@ -96,6 +127,7 @@ def test_text_that_is_no_option_matches_nothing(text):
 
 # -- empty-net shots -----------------------------------------------------------------------------
 
+
 def test_empty_net_shots_are_left_out_by_default_and_one_click_brings_them_in(model_store, monkeypatch):
     n_en = one(model_store, "SELECT count(*) FROM shots WHERE empty_net")
     assert n_en > 0, "the fixture league has empty-net shots"
@@ -105,7 +137,7 @@ def test_empty_net_shots_are_left_out_by_default_and_one_click_brings_them_in(mo
     ok(at)
     assert shots_metric(at) == f"{n_all - n_en:,}"
     en_ids = {int(x) for x in one_col(model_store, "SELECT shot_id FROM shots WHERE empty_net")}
-    best = at.dataframe[0].value       # the shot table, best chances first
+    best = at.dataframe[0].value  # the shot table, best chances first
     assert not set(best["Shot"].astype(int)) & en_ids
     # one click: the radio's "Include"
     at.radio(key="f_empty_net").set_value("include").run()
@@ -145,10 +177,13 @@ def test_shot_detail_never_opens_on_an_empty_net_by_itself(model_store, monkeypa
     ok(at)
     sid = int(at.query_params.get("shot"))
     assert not one(model_store, "SELECT empty_net FROM shots WHERE shot_id = ?", [sid])
-    best_non_en = one(model_store, "SELECT s.shot_id FROM shots s JOIN shot_scores sc USING (shot_id) JOIN models m "
-                                   "USING (model_id) WHERE m.active AND NOT s.empty_net AND s.game_id IN "
-                                   "(SELECT game_id FROM games WHERE season = (SELECT max(season) FROM games)) "
-                                   "ORDER BY sc.p_goal DESC, s.shot_id LIMIT 1")
+    best_non_en = one(
+        model_store,
+        "SELECT s.shot_id FROM shots s JOIN shot_scores sc USING (shot_id) JOIN models m "
+        "USING (model_id) WHERE m.active AND NOT s.empty_net AND s.game_id IN "
+        "(SELECT game_id FROM games WHERE season = (SELECT max(season) FROM games)) "
+        "ORDER BY sc.p_goal DESC, s.shot_id LIMIT 1",
+    )
     assert sid == best_non_en
 
 

@@ -1,4 +1,5 @@
 """Awkward stores and links under AppTest: games without dates, hostile shot ids, names that are markup."""
+
 from __future__ import annotations
 
 import re
@@ -11,7 +12,7 @@ from tests.app.stores import HTML_IMG, MD_IMG, dateless_copy, hostile_copy
 from tests.app.test_pages import PAGES, app, ok, one
 
 ROOT = Path(__file__).resolve().parents[2]
-HOSTILE_IDS = [str(2**53 + 1), str(-2**63), "1e400", "abc", "<script>", "![x](http://example.invalid/x.png)"]
+HOSTILE_IDS = [str(2**53 + 1), str(-(2**63)), "1e400", "abc", "<script>", "![x](http://example.invalid/x.png)"]
 # element types whose text Streamlit renders as Markdown (HTML too where a page allows it)
 MARKDOWN_ELEMENTS = ("markdown", "caption", "title", "header", "subheader", "info", "warning", "success", "error")
 
@@ -73,10 +74,22 @@ def test_hostile_shot_ids_get_a_friendly_message(model_store, monkeypatch, raw):
 
 def test_team_codes_and_player_names_are_never_markup(hostile_store, monkeypatch):
     db, code = hostile_store
-    sid = int(one(db, "SELECT s.shot_id FROM shots s JOIN shot_scores sc USING (shot_id) WHERE s.team = ? "
-                      "ORDER BY sc.p_goal DESC LIMIT 1", [code]))
-    other = int(one(db, "SELECT s.shot_id FROM shots s JOIN shot_scores sc USING (shot_id) WHERE s.team <> ? "
-                        "ORDER BY sc.p_goal DESC LIMIT 1", [code]))
+    sid = int(
+        one(
+            db,
+            "SELECT s.shot_id FROM shots s JOIN shot_scores sc USING (shot_id) WHERE s.team = ? "
+            "ORDER BY sc.p_goal DESC LIMIT 1",
+            [code],
+        )
+    )
+    other = int(
+        one(
+            db,
+            "SELECT s.shot_id FROM shots s JOIN shot_scores sc USING (shot_id) WHERE s.team <> ? "
+            "ORDER BY sc.p_goal DESC LIMIT 1",
+            [code],
+        )
+    )
     seen: list[str] = []
     at = app(monkeypatch, db, a=str(sid), b=str(other), team=code)
     for page in PAGES:

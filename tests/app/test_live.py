@@ -1,4 +1,5 @@
 """The Live page under AppTest: empty folder, published shots as cards, opening a stored and a live-only shot."""
+
 from __future__ import annotations
 
 import json
@@ -51,9 +52,9 @@ def test_published_shots_show_as_cards_with_map_and_games(store, monkeypatch):
     ok(at)
     md = texts(at)
     # the newest ten: every published shot, with the shooter's name from the store and signed points
-    assert md.count("danger ·") >= 9, md               # tier badges with the chance
+    assert md.count("danger ·") >= 9, md  # tier badges with the chance
     assert "Player" in md and " pts**" in md
-    assert "ft from the net" in md                      # a factor in words
+    assert "ft from the net" in md  # a factor in words
     buttons = {b.key: b.label for b in at.button}
     assert buttons[f"live_btn_{LIVE_ONLY_ID}"] == "Factors"
     assert buttons[f"live_btn_{shots[-1]['shot_id']}"] == "Open shot"
@@ -77,7 +78,7 @@ def test_a_live_only_shot_opens_inline_and_a_stored_one_opens_its_page(store, mo
     at.button(key=f"live_btn_{LIVE_ONLY_ID}").click().run()
     ok(at)
     assert f"Shot {LIVE_ONLY_ID} · live only" in texts(at)
-    assert len(at.get("plotly_chart")) == 2              # the map and the inline waterfall
+    assert len(at.get("plotly_chart")) == 2  # the map and the inline waterfall
     at.button(key="live_close").click().run()
     ok(at)
     assert "live only" not in texts(at)
@@ -104,28 +105,44 @@ def test_a_game_pick_narrows_the_cards(store, monkeypatch):
 
 
 def test_factors_in_words_and_the_games_summary():
-    top = json.dumps([{"factor": "distance", "label": "Distance", "value": 12.2, "pp": 4.26, "logit": 0.5},
-                      {"factor": "goalie_travel", "label": "x", "value": None, "pp": -1.04, "logit": -0.1},
-                      {"factor": "shot_type", "label": "x", "value": "SLAP", "pp": 0.5, "logit": 0.05},
-                      {"factor": "not_a_factor", "label": "Mystery", "value": 3, "pp": 0.1, "logit": 0.01}])
+    top = json.dumps(
+        [
+            {"factor": "distance", "label": "Distance", "value": 12.2, "pp": 4.26, "logit": 0.5},
+            {"factor": "goalie_travel", "label": "x", "value": None, "pp": -1.04, "logit": -0.1},
+            {"factor": "shot_type", "label": "x", "value": "SLAP", "pp": 0.5, "logit": 0.05},
+            {"factor": "not_a_factor", "label": "Mystery", "value": 3, "pp": 0.1, "logit": 0.01},
+        ]
+    )
     fs = L.factors(top)
     assert [f["words"] for f in fs][:3] == ["12 ft from the net", "no goalie to move (empty net)", "slap shot"]
     assert fs[3]["words"] == "Mystery: 3"
     assert [L.points(f["pp"]) for f in fs[:2]] == ["+4.3 pts", "-1.0 pts"]
     assert L.factors("not json") == [] and L.factors(None) == []
     # as the scorer publishes them: values already in words are kept
-    said = json.dumps([{"factor": "distance", "value": "60 ft from the net", "pp": -0.8, "logit": -0.3},
-                       {"factor": "shot_type", "value": "slap shot", "pp": 0.2, "logit": 0.1}])
+    said = json.dumps(
+        [
+            {"factor": "distance", "value": "60 ft from the net", "pp": -0.8, "logit": -0.3},
+            {"factor": "shot_type", "value": "slap shot", "pp": 0.2, "logit": 0.1},
+        ]
+    )
     assert [f["words"] for f in L.factors(said)] == ["60 ft from the net", "slap shot"]
     fr = L.factor_frame({"top_factors": top, "p_goal": 0.2, "base_logit": -2.5})
     assert fr["factor"].iloc[-1] == "other"
     assert fr["contribution_pp"].sum() == pytest.approx(20 - 100 / (1 + math.exp(2.5)))
     assert fr["contribution"].sum() == pytest.approx(math.log(0.2 / 0.8) + 2.5)
     now = time.time()
-    df = pd.DataFrame({"game_id": [7, 7, 7, 8], "team": ["A", "B", "A", "C"], "opponent": ["B", "A", "B", "D"],
-                       "is_home": [True, False, True, False], "p_goal": [0.1, 0.2, 0.3, 0.05],
-                       "period": [2, 1, 1, 3], "period_seconds": [65.0, 30.0, 10.0, 5.0],
-                       "published_at": [now - 3, now - 5, now - 8, now - 200]})
+    df = pd.DataFrame(
+        {
+            "game_id": [7, 7, 7, 8],
+            "team": ["A", "B", "A", "C"],
+            "opponent": ["B", "A", "B", "D"],
+            "is_home": [True, False, True, False],
+            "p_goal": [0.1, 0.2, 0.3, 0.05],
+            "period": [2, 1, 1, 3],
+            "period_seconds": [65.0, 30.0, 10.0, 5.0],
+            "published_at": [now - 3, now - 5, now - 8, now - 200],
+        }
+    )
     s = L.summary(df, {8}, now).set_index("Id")
     assert s.loc[7, "Game"] == "B @ A" and s.loc[7, "Home shots"] == 2 and abs(s.loc[7, "Home xG"] - 0.4) < 1e-9
     assert s.loc[7, "Away xG"] == pytest.approx(0.2) and s.loc[7, "Last shot"] == "P2 1:05"

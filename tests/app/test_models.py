@@ -4,6 +4,7 @@ Before model files were checked, opening a shot made the server load its model, 
 truncated file aborted the whole server process for every visitor. Now the shot page
 says which file is damaged and the server keeps serving.
 """
+
 from __future__ import annotations
 
 import os
@@ -30,8 +31,12 @@ def test_a_damaged_model_file_is_a_warning_on_the_shot_page_not_a_dead_server(mo
     shutil.copytree(model_store.parent / "models", tmp_path / "models")
     with Store(db, read_only=True) as s:
         rel = s.query("SELECT path FROM models WHERE active AND feature_set = 'tracking'")["path"].iloc[0]
-        sid = int(s.query("SELECT shot_id FROM shot_scores WHERE model_id = (SELECT model_id FROM models WHERE "
-                          "active AND feature_set = 'tracking') ORDER BY shot_id LIMIT 1").iloc[0, 0])
+        sid = int(
+            s.query(
+                "SELECT shot_id FROM shot_scores WHERE model_id = (SELECT model_id FROM models WHERE "
+                "active AND feature_set = 'tracking') ORDER BY shot_id LIMIT 1"
+            ).iloc[0, 0]
+        )
     txt = tmp_path / rel
     txt.write_bytes(txt.read_bytes()[: txt.stat().st_size // 2])
     ARTIFACTS.mkdir(parents=True, exist_ok=True)

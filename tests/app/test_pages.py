@@ -1,4 +1,5 @@
 """Every dashboard page under AppTest: renders, filters, deep links, empty results, what-if."""
+
 from __future__ import annotations
 
 import json
@@ -12,8 +13,13 @@ from oa.store import Store
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 TIMEOUT = 120
 PAGES = {  # page -> minimum number of Plotly charts with a scored, tracked store
-    "pages/league.py": 1, "pages/explorer.py": 2, "pages/shot.py": 3, "pages/debates.py": 4,
-    "pages/players.py": 4, "pages/games.py": 4, "pages/model.py": 2,
+    "pages/league.py": 1,
+    "pages/explorer.py": 2,
+    "pages/shot.py": 3,
+    "pages/debates.py": 4,
+    "pages/players.py": 4,
+    "pages/games.py": 4,
+    "pages/model.py": 2,
 }
 
 
@@ -96,8 +102,7 @@ def test_explorer_filter_change_updates_counts_and_url(model_store, monkeypatch)
     total = {m.label: m.value for m in at.metric}["Shots"]
     assert total == f"{one(model_store, 'SELECT count(*) FROM shots WHERE NOT empty_net'):,}", "empty nets left out"
     team = at.selectbox(key="f_team").options[1]
-    code = one(model_store, "SELECT team FROM teams WHERE name = ?", [team]) if team not in (
-        "All",) else None
+    code = one(model_store, "SELECT team FROM teams WHERE name = ?", [team]) if team not in ("All",) else None
     at.selectbox(key="f_team").select_index(1).run()
     ok(at)
     n = one(model_store, "SELECT count(*) FROM shots WHERE team = ? AND NOT empty_net", [code])
@@ -109,8 +114,12 @@ def test_explorer_filter_change_updates_counts_and_url(model_store, monkeypatch)
     # tier filter: only high-danger shots
     at.multiselect(key="f_tier").set_value(["high"]).run()
     ok(at)
-    n_high = one(model_store, "SELECT count(*) FROM shots s JOIN shot_scores sc USING (shot_id) "
-                              "WHERE s.team = ? AND sc.tier = 'high' AND NOT s.empty_net", [code])
+    n_high = one(
+        model_store,
+        "SELECT count(*) FROM shots s JOIN shot_scores sc USING (shot_id) "
+        "WHERE s.team = ? AND sc.tier = 'high' AND NOT s.empty_net",
+        [code],
+    )
     assert {m.label: m.value for m in at.metric}["Shots"] == f"{n_high:,}"
     assert at.query_params.get("tier") == "high"
 
@@ -123,14 +132,23 @@ def test_filters_come_from_the_url(model_store, monkeypatch):
     assert at.selectbox(key="f_team").value == team
     assert at.selectbox(key="f_strength").value == "5v5"
     assert at.multiselect(key="f_tier").value == ["medium", "high"]
-    n = one(model_store, "SELECT count(*) FROM shots s JOIN shot_scores sc USING (shot_id) WHERE s.team = ? AND "
-                         "s.strength = '5v5' AND NOT s.empty_net AND sc.tier IN ('high', 'medium')", [team])
+    n = one(
+        model_store,
+        "SELECT count(*) FROM shots s JOIN shot_scores sc USING (shot_id) WHERE s.team = ? AND "
+        "s.strength = '5v5' AND NOT s.empty_net AND sc.tier IN ('high', 'medium')",
+        [team],
+    )
     assert {m.label: m.value for m in at.metric}["Shots"] == f"{n:,}"
 
 
 def test_deep_link_opens_the_shot_with_replay_and_breakdown(model_store, monkeypatch):
-    sid = int(one(model_store, "SELECT s.shot_id FROM shots s JOIN shot_scores USING (shot_id) "
-                               "WHERE s.is_goal AND s.release_frame IS NOT NULL ORDER BY s.shot_id LIMIT 1"))
+    sid = int(
+        one(
+            model_store,
+            "SELECT s.shot_id FROM shots s JOIN shot_scores USING (shot_id) "
+            "WHERE s.is_goal AND s.release_frame IS NOT NULL ORDER BY s.shot_id LIMIT 1",
+        )
+    )
     at = app(monkeypatch, model_store, shot=str(sid))
     ok(at)
     assert at.title[0].value == "Shot detail"
@@ -173,8 +191,13 @@ def test_unknown_shot_is_a_warning_not_an_error(model_store, monkeypatch):
 
 
 def test_debate_from_query_params(model_store, monkeypatch):
-    a, b = (int(x) for x in [one(model_store, "SELECT min(shot_id) FROM shot_scores"),
-                             one(model_store, "SELECT max(shot_id) FROM shot_scores")])
+    a, b = (
+        int(x)
+        for x in [
+            one(model_store, "SELECT min(shot_id) FROM shot_scores"),
+            one(model_store, "SELECT max(shot_id) FROM shot_scores"),
+        ]
+    )
     at = app(monkeypatch, model_store, a=str(a), b=str(b))
     at.switch_page("pages/debates.py").run()
     ok(at)
@@ -220,4 +243,5 @@ def test_model_page_leads_with_the_model_that_rates_the_tracked_shots(model_stor
     assert len(heads) == 2 and "-tracking-" in heads[0] and "-pbp-" in heads[1]
     said = [m.value for m in at.markdown]
     assert said.index("Rates every shot with a tracking clip.") < next(
-        i for i, v in enumerate(said) if v.startswith("Rates shots without a tracking clip"))
+        i for i, v in enumerate(said) if v.startswith("Rates shots without a tracking clip")
+    )

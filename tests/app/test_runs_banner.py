@@ -1,5 +1,6 @@
 """The banner on every page while the store shown is incomplete (an ingest killed or failed),
 gone once the same command has run to the end."""
+
 from __future__ import annotations
 
 import gc
@@ -43,7 +44,7 @@ def test_no_banner_on_a_complete_store(store, monkeypatch):
 
 def test_banner_on_every_page_until_the_same_command_completes(store, monkeypatch):
     with Store(store) as s:
-        s.begin_run(COMMAND)                      # and then the process was killed
+        s.begin_run(COMMAND)  # and then the process was killed
     at = app(monkeypatch, store)
     ok(at)
     [text] = _banners(at)
@@ -53,10 +54,10 @@ def test_banner_on_every_page_until_the_same_command_completes(store, monkeypatc
         ok(at)
         assert len(_banners(at)) == 1, page
     with _write(store) as s:
-        s.end_run(s.begin_run("ingest moneypuck /data/moneypuck/other.csv"))   # another command: still incomplete
+        s.end_run(s.begin_run("ingest moneypuck /data/moneypuck/other.csv"))  # another command: still incomplete
     assert len(_banners(app(monkeypatch, store))) == 1
     with _write(store) as s:
-        s.end_run(s.begin_run(COMMAND))           # the re-run completes
+        s.end_run(s.begin_run(COMMAND))  # the re-run completes
     at = app(monkeypatch, store)
     ok(at)
     assert _banners(at) == []

@@ -1,4 +1,5 @@
 """oa.app.server's middleware on a real Starlette app: pages get the backend line, nothing else changes."""
+
 from __future__ import annotations
 
 import pytest
@@ -11,8 +12,12 @@ from starlette.testclient import TestClient
 
 from oa.app.server import BackendAtRoot, backend_script, inject
 
-PAGE = "<!DOCTYPE html><html><head><title>t</title><script src='./static/js/index.js'></script></head>" + \
-       "<body>" + "x" * 2000 + "</body></html>"
+PAGE = (
+    "<!DOCTYPE html><html><head><title>t</title><script src='./static/js/index.js'></script></head>"
+    + "<body>"
+    + "x" * 2000
+    + "</body></html>"
+)
 
 
 async def _page(request):
@@ -23,6 +28,7 @@ async def _streamed(request):
     async def parts():
         yield PAGE[:50].encode()
         yield PAGE[50:].encode()
+
     return StreamingResponse(parts(), media_type="text/html")
 
 
@@ -36,9 +42,16 @@ async def _js(request):
 
 @pytest.fixture
 def client() -> TestClient:
-    app = Starlette(routes=[Route("/", _page), Route("/explorer", _page), Route("/streamed", _streamed),
-                            Route("/_stcore/health", _health), Route("/static/js/index.js", _js)],
-                    middleware=[Middleware(BackendAtRoot), Middleware(GZipMiddleware, minimum_size=100)])
+    app = Starlette(
+        routes=[
+            Route("/", _page),
+            Route("/explorer", _page),
+            Route("/streamed", _streamed),
+            Route("/_stcore/health", _health),
+            Route("/static/js/index.js", _js),
+        ],
+        middleware=[Middleware(BackendAtRoot), Middleware(GZipMiddleware, minimum_size=100)],
+    )
     return TestClient(app)
 
 

@@ -1,4 +1,5 @@
 """Shot detail: factor names on a fresh server, the empty-net breakdown, the what-if."""
+
 from __future__ import annotations
 
 import json
@@ -34,13 +35,21 @@ def test_first_render_on_a_fresh_server_names_factors_in_words(model_store):
 
     con = duckdb.connect(str(model_store), read_only=True)
     try:
-        sid = con.execute("SELECT s.shot_id FROM shots s JOIN shot_factors f USING (shot_id) WHERE NOT s.empty_net "
-                          "AND f.factor = 'goalie_travel' ORDER BY abs(f.contribution) DESC LIMIT 1").fetchall()[0][0]
+        sid = con.execute(
+            "SELECT s.shot_id FROM shots s JOIN shot_factors f USING (shot_id) WHERE NOT s.empty_net "
+            "AND f.factor = 'goalie_travel' ORDER BY abs(f.contribution) DESC LIMIT 1"
+        ).fetchall()[0][0]
     finally:
         con.close()
     env = {**os.environ, "OA_DB": str(model_store), "PYTHONPATH": str(ROOT)}
-    out = subprocess.run([sys.executable, "-c", FRESH_SHOT_PAGE, str(sid)], cwd=ROOT, env=env,
-                         capture_output=True, text=True, timeout=300)
+    out = subprocess.run(
+        [sys.executable, "-c", FRESH_SHOT_PAGE, str(sid)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert out.returncode == 0, out.stderr[-2000:]
     hovers = json.loads(out.stdout.strip().splitlines()[-1])
     assert hovers, "the shot page drew its factor waterfall"
@@ -54,8 +63,13 @@ def test_an_empty_net_is_one_line_in_the_breakdown(model_store, monkeypatch):
     points are their sum; the stored explanation keeps every factor."""
     from tests.app.test_pages import app, ok, one, specs
 
-    sid = int(one(model_store, "SELECT s.shot_id FROM shots s JOIN shot_scores USING (shot_id) "
-                               "WHERE s.empty_net AND s.release_frame IS NOT NULL ORDER BY s.shot_id LIMIT 1"))
+    sid = int(
+        one(
+            model_store,
+            "SELECT s.shot_id FROM shots s JOIN shot_scores USING (shot_id) "
+            "WHERE s.empty_net AND s.release_frame IS NOT NULL ORDER BY s.shot_id LIMIT 1",
+        )
+    )
     stored = stored_factors(model_store, sid)
     goalie = {"empty_net", "goalie_height", "goalie_travel", "goalie_depth", "goalie_speed", "goalie_set"}
     merged = stored[stored["factor"].isin(goalie) | (stored["value_label"] == "opponent's goalie pulled")]
@@ -63,7 +77,7 @@ def test_an_empty_net_is_one_line_in_the_breakdown(model_store, monkeypatch):
     at = app(monkeypatch, model_store, shot=str(sid), empty_net="include")
     ok(at)
     wf = [s for s in specs(at) if s["data"] and s["data"][0]["type"] == "waterfall"][0]["data"][0]
-    lines = [y.replace("<br>", " ") for y in wf["y"][1:-1]]   # long labels wrap, never cut
+    lines = [y.replace("<br>", " ") for y in wf["y"][1:-1]]  # long labels wrap, never cut
     goalie_lines = [y for y in lines if "goalie" in y.lower() or "empty net" in y.lower()]
     assert len(goalie_lines) == 1, lines
     assert goalie_lines[0].startswith("no goalie in net (empty net)")
@@ -82,22 +96,30 @@ def stored_factors(db, sid: int):
     from oa.store import Store
 
     with Store(db, read_only=True) as s:
-        return s.query("SELECT f.factor, f.value_label, f.contribution, f.contribution_pp FROM shot_factors f "
-                       "JOIN shot_scores sc USING (shot_id, model_id) WHERE f.shot_id = ?", [sid])
+        return s.query(
+            "SELECT f.factor, f.value_label, f.contribution, f.contribution_pp FROM shot_factors f "
+            "JOIN shot_scores sc USING (shot_id, model_id) WHERE f.shot_id = ?",
+            [sid],
+        )
 
 
 # -- what if ------------------------------------------------------------------------------------
 
-SLOT = (80.0, 0.0)       # 9 ft out, dead centre: a point of the what-if rink's grid
+SLOT = (80.0, 0.0)  # 9 ft out, dead centre: a point of the what-if rink's grid
 
 
 def far_wrist_shot(db) -> int:
     from tests.app.test_pages import one
 
-    return int(one(db, "SELECT s.shot_id FROM shots s JOIN shot_features f USING (shot_id) JOIN shot_scores sc "
-                       "USING (shot_id) JOIN models m USING (model_id) WHERE m.active AND f.feature_set = 'tracking' "
-                       "AND NOT s.empty_net AND s.goalie_id IS NOT NULL AND s.shot_type = 'WRIST' "
-                       "AND f.distance BETWEEN 45 AND 60 AND s.outcome <> 'BLOCK' ORDER BY sc.p_goal, s.shot_id LIMIT 1"))
+    return int(
+        one(
+            db,
+            "SELECT s.shot_id FROM shots s JOIN shot_features f USING (shot_id) JOIN shot_scores sc "
+            "USING (shot_id) JOIN models m USING (model_id) WHERE m.active AND f.feature_set = 'tracking' "
+            "AND NOT s.empty_net AND s.goalie_id IS NOT NULL AND s.shot_type = 'WRIST' "
+            "AND f.distance BETWEEN 45 AND 60 AND s.outcome <> 'BLOCK' ORDER BY sc.p_goal, s.shot_id LIMIT 1",
+        )
+    )
 
 
 def batch_factors_at(db, sid: int, x: float, y: float) -> dict:
@@ -113,8 +135,9 @@ def batch_factors_at(db, sid: int, x: float, y: float) -> dict:
         games = s.query("SELECT * FROM games WHERE game_id = ?", [g])
         events = s.query("SELECT * FROM events WHERE game_id = ? ORDER BY event_idx", [g])
         players = s.query("SELECT player_id, shoots, height_in, position FROM players")
-        fr = s.query("SELECT frame_idx, entity_id, team, x::DOUBLE AS x, y::DOUBLE AS y FROM frames WHERE game_id = ?",
-                     [g])
+        fr = s.query(
+            "SELECT frame_idx, entity_id, team, x::DOUBLE AS x, y::DOUBLE AS y FROM frames WHERE game_id = ?", [g]
+        )
     r = shot.iloc[0]
     rel = int(r["release_frame"])
     sign = -1.0 if bool(r["flipped"]) else 1.0
@@ -122,9 +145,13 @@ def batch_factors_at(db, sid: int, x: float, y: float) -> dict:
     who = clip & fr["entity_id"].isin([0, int(r["shooter_id"])])
     fr.loc[who, "x"] += sign * (x - float(r["x"]))
     fr.loc[who, "y"] += sign * (y - float(r["y"]))
-    index = FrameIndex(fr["frame_idx"].to_numpy(), fr["entity_id"].to_numpy(),
-                       sides(fr["team"].to_numpy(dtype=object), str(games["home_team"].iloc[0])),
-                       fr["x"].to_numpy(), fr["y"].to_numpy())
+    index = FrameIndex(
+        fr["frame_idx"].to_numpy(),
+        fr["entity_id"].to_numpy(),
+        sides(fr["team"].to_numpy(dtype=object), str(games["home_team"].iloc[0])),
+        fr["x"].to_numpy(),
+        fr["y"].to_numpy(),
+    )
     goalies = set(players.loc[players["position"] == "G", "player_id"].astype(int))
     out = shot_factor_arrays(shot.assign(x=x, y=y), events, players, games, index, goalies)
     return {k: v[0] for k, v in out.items() if k not in ("shot_id", "game_id", "feature_set")}
@@ -141,8 +168,13 @@ def test_what_if_moves_a_far_shot_to_the_slot_and_recomputes_what_follows(model_
     from tests.app.test_pages import app, ok, one, specs
 
     sid = far_wrist_shot(model_store)
-    p_real = float(one(model_store, "SELECT p_goal FROM shot_scores sc JOIN models m USING (model_id) "
-                                    "WHERE m.active AND sc.shot_id = ?", [sid]))
+    p_real = float(
+        one(
+            model_store,
+            "SELECT p_goal FROM shot_scores sc JOIN models m USING (model_id) WHERE m.active AND sc.shot_id = ?",
+            [sid],
+        )
+    )
     at = app(monkeypatch, model_store, shot=str(sid))
     ok(at)
     # the rink to click: a grid of spots, each carrying its place and saying distance and angle
@@ -156,12 +188,12 @@ def test_what_if_moves_a_far_shot_to_the_slot_and_recomputes_what_follows(model_
     n_waterfalls = sum(1 for s in specs(at) if s["data"] and s["data"][0]["type"] == "waterfall")
     assert n_waterfalls == 1
 
-    at.session_state[f"wi_spot_{sid}"] = SLOT          # what a click on that grid point stores
+    at.session_state[f"wi_spot_{sid}"] = SLOT  # what a click on that grid point stores
     at.run()
     ok(at)
     assert any("Moved to** distance 9 ft, angle 0°" in m.value for m in at.markdown)
     p_new = float({m.label: m.value for m in at.metric}["New chance of a goal"].rstrip("%")) / 100
-    assert p_new > max(3 * p_real, p_real + 0.03), (p_real, p_new)     # the slot is a far better chance
+    assert p_new > max(3 * p_real, p_real + 0.03), (p_real, p_new)  # the slot is a far better chance
     assert p_new < 0.6
     assert sum(1 for s in specs(at) if s["data"] and s["data"][0]["type"] == "waterfall") == 2
     changes = at.table[-1].value["What if"]
@@ -176,8 +208,11 @@ def test_what_if_moves_a_far_shot_to_the_slot_and_recomputes_what_follows(model_
     assert changes["Distance"] == "9 ft from the net" and changes["Angle"] == "0° off the centre line"
     # and the same rating: the model on the batch factors, the play before the shot kept
     stored = one_row(model_store, sid)
-    model_id = one(model_store, "SELECT sc.model_id FROM shot_scores sc JOIN models m USING (model_id) "
-                                "WHERE m.active AND sc.shot_id = ?", [sid])
+    model_id = one(
+        model_store,
+        "SELECT sc.model_id FROM shot_scores sc JOIN models m USING (model_id) WHERE m.active AND sc.shot_id = ?",
+        [sid],
+    )
     path = one(model_store, "SELECT path FROM models WHERE model_id = ?", [model_id])
     from oa.store import Store
 

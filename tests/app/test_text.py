@@ -1,4 +1,5 @@
 """oa.app.text on generated input: escaped text renders as itself, dates may be missing, ids are bounded."""
+
 from __future__ import annotations
 
 import re
@@ -12,13 +13,40 @@ from markdown_it import MarkdownIt
 from oa.app.text import MAX_SHOT_ID, day, esc, shot_id_param
 
 # CommonMark with raw HTML on, as Streamlit's `unsafe_allow_html=True` renders it
-JOINER = "\u2060"   # esc puts one inside a bare URL
+JOINER = "\u2060"  # esc puts one inside a bare URL
 MD = MarkdownIt("commonmark", {"html": True})
 # printable text with plenty of markup characters; no line breaks (esc folds them into spaces)
 CHARS = st.characters(blacklist_categories=("Cs", "Cc")) | st.sampled_from(list("<>&\"'`*_[](){}#+-.!|~:$\\/=;"))
-PIECES = st.sampled_from(["<img src=x onerror=alert(1)>", "![a](http://e/x.png)", "&lt;", "&#60;", "**b**", "$x$",
-                          ":material/home:", "<script>", "[l](javascript:alert(1))", "http://e.x", "www.e.x", "a@b.co", "    ",
-                          "1. ", "2) ", "> ", "---", "===", "* ", "+ ", "<!-- ", "\t", "\n", "# h", "1. ", "- "])
+PIECES = st.sampled_from(
+    [
+        "<img src=x onerror=alert(1)>",
+        "![a](http://e/x.png)",
+        "&lt;",
+        "&#60;",
+        "**b**",
+        "$x$",
+        ":material/home:",
+        "<script>",
+        "[l](javascript:alert(1))",
+        "http://e.x",
+        "www.e.x",
+        "a@b.co",
+        "    ",
+        "1. ",
+        "2) ",
+        "> ",
+        "---",
+        "===",
+        "* ",
+        "+ ",
+        "<!-- ",
+        "\t",
+        "\n",
+        "# h",
+        "1. ",
+        "- ",
+    ]
+)
 TEXT = st.lists(CHARS | PIECES, max_size=20).map("".join)
 
 
@@ -38,7 +66,7 @@ def test_escaped_text_renders_as_exactly_that_text(s, line_start):
     source = f"{esc(s)} x" if line_start else f"x {esc(s)} x"
     tokens = MD.parse(source)
     kinds = {c.type for c in _inline(tokens)}
-    assert kinds <= {"text", "softbreak"}, (s, kinds)     # no html_inline, image, link, emphasis, code
+    assert kinds <= {"text", "softbreak"}, (s, kinds)  # no html_inline, image, link, emphasis, code
     assert [t.type for t in tokens] == ["paragraph_open", "inline", "paragraph_close"], s
     text = "".join(c.content for c in _inline(tokens))
     assert same(text) == same(f"{s} x" if line_start else f"x {s} x"), (s, text)
@@ -61,15 +89,27 @@ def test_missing_values_read_as_a_dash():
         assert esc(v) == "–"
 
 
-@given(st.one_of(st.none(), st.just(pd.NaT), st.just(np.datetime64("NaT")), st.floats(allow_nan=True),
-                 st.text(max_size=20), st.integers(), st.booleans()))
+@given(
+    st.one_of(
+        st.none(),
+        st.just(pd.NaT),
+        st.just(np.datetime64("NaT")),
+        st.floats(allow_nan=True),
+        st.text(max_size=20),
+        st.integers(),
+        st.booleans(),
+    )
+)
 def test_day_never_raises(v):
     out = day(v)
     assert out == "date unknown" or (len(out) == 10 and out[4] == out[7] == "-")
 
 
-@given(st.datetimes(min_value=pd.Timestamp("1900-01-01").to_pydatetime(),
-                    max_value=pd.Timestamp("2200-01-01").to_pydatetime()))
+@given(
+    st.datetimes(
+        min_value=pd.Timestamp("1900-01-01").to_pydatetime(), max_value=pd.Timestamp("2200-01-01").to_pydatetime()
+    )
+)
 def test_day_formats_real_dates(d):
     assert day(d) == d.strftime("%Y-%m-%d")
     assert day(pd.Timestamp(d)) == d.strftime("%Y-%m-%d")
@@ -93,5 +133,5 @@ def test_any_text_is_an_id_in_range_or_refused(s):
 
 
 def test_hostile_ids_from_the_issue_are_refused():
-    for raw in (str(2**53 + 1), str(-2**63), "1e400", "abc", "<script>", "", "1.0", "0x10", "NaN", None):
+    for raw in (str(2**53 + 1), str(-(2**63)), "1e400", "abc", "<script>", "", "1.0", "0x10", "NaN", None):
         assert shot_id_param(raw) is None, raw

@@ -1,5 +1,6 @@
 """One visual language on the pages (AppTest): captions say what the colours show, tier colours
 mean tiers, one scale for maps compared side by side, words for codes, English counts, dot sizes."""
+
 from __future__ import annotations
 
 import colorsys
@@ -17,12 +18,18 @@ from tests.app.live_data import rows
 from tests.app.test_pages import app, ok
 
 # a colour word -> its hue band in degrees (what a reader means by it)
-HUES = {"red": (345, 15), "orange": (15, 45), "yellow": (45, 70), "green": (70, 170), "blue": (190, 250),
-        "purple": (250, 320)}
+HUES = {
+    "red": (345, 15),
+    "orange": (15, 45),
+    "yellow": (45, 70),
+    "green": (70, 170),
+    "blue": (190, 250),
+    "purple": (250, 320),
+}
 
 
 def hue(hex_color: str) -> float:
-    r, g, b = (int(hex_color[i:i + 2], 16) / 255 for i in (1, 3, 5))
+    r, g, b = (int(hex_color[i : i + 2], 16) / 255 for i in (1, 3, 5))
     return 360 * colorsys.rgb_to_hls(r, g, b)[0]
 
 
@@ -58,7 +65,7 @@ def test_goalie_heat_map_caption_names_the_colour_it_draws_for_good(model_store,
     at.segmented_control(key="players_role").set_value("goalie").run()
     ok(at)
     spec = chart(at, "goalie_heat")
-    top = spec["data"][0]["colorscale"][-1][1]          # the colour of the largest xG − goals
+    top = spec["data"][0]["colorscale"][-1][1]  # the colour of the largest xG − goals
     assert spec["data"][0]["colorbar"]["title"]["text"] == "xG − goals"
     cap = next(c.value for c in at.caption if "fewer goals" in c.value)
     word = first_colour_word(cap)
@@ -80,10 +87,10 @@ def test_explorer_heat_caption_follows_the_selected_map(model_store, monkeypatch
         seen[kind] = cap
         named = [w for w in HUES if w in cap.lower()]
         if kind == "gax":
-            top = spec["data"][0]["colorscale"][-1][1]     # most goals above expected
+            top = spec["data"][0]["colorscale"][-1][1]  # most goals above expected
             assert looks(top, first_colour_word(cap)) and "scored more" in cap.split(";")[0], (top, cap)
         else:
-            assert not named, (kind, cap)                 # a density map has no good/bad colours to explain
+            assert not named, (kind, cap)  # a density map has no good/bad colours to explain
     assert len(set(seen.values())) == 3
 
 
@@ -136,9 +143,23 @@ def test_wraparounds_are_worded_in_the_filter_and_the_tables(model_store, monkey
     ok(at)
     options = at.selectbox(key="f_type").options
     assert "Wraparound" in options and "WRAP" not in options, options
-    df = pd.DataFrame({"p_goal": [0.1], "tier": ["low"], "outcome": ["SAVE"], "shooter": ["A"], "team": ["X"],
-                       "goalie": ["G"], "opponent": ["Y"], "shot_type": ["WRAP"], "strength": ["5v5"],
-                       "date": ["2025-10-10"], "period": [1], "period_seconds": [10.0], "shot_id": [1]})
+    df = pd.DataFrame(
+        {
+            "p_goal": [0.1],
+            "tier": ["low"],
+            "outcome": ["SAVE"],
+            "shooter": ["A"],
+            "team": ["X"],
+            "goalie": ["G"],
+            "opponent": ["Y"],
+            "shot_type": ["WRAP"],
+            "strength": ["5v5"],
+            "date": ["2025-10-10"],
+            "period": [1],
+            "period_seconds": [10.0],
+            "shot_id": [1],
+        }
+    )
     assert shot_rows(df)["Type"].tolist() == ["Wraparound"]
 
 

@@ -1,4 +1,5 @@
 """The browser tests' shared fixture and marker: Debian's Chromium, required in CI."""
+
 from __future__ import annotations
 
 import os

@@ -3,6 +3,7 @@
 Used by the browser test and by hand (`python -m tests.browser.harness STORE OUTDIR`) to
 take screenshots of every page.
 """
+
 from __future__ import annotations
 
 import os
@@ -12,9 +13,9 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
@@ -39,9 +40,23 @@ def streamlit_server(db: Path, port: int | None = None, timeout: float = 90.0) -
     """A headless Streamlit server showing store `db`; yields its base URL."""
     port = port or free_port()
     env = {**os.environ, "OA_DB": str(db), "PYTHONUNBUFFERED": "1"}
-    cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
-           "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
-           "--server.fileWatcherType", "none"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(ROOT / "app.py"),
+        "--server.port",
+        str(port),
+        "--server.address",
+        "127.0.0.1",
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+        "--server.fileWatcherType",
+        "none",
+    ]
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
@@ -73,8 +88,10 @@ def wait_idle(page, timeout: float = 60.0, quiet: float = 0.8) -> None:
     t0 = time.time()
     calm_since = None
     while time.time() - t0 < timeout:
-        running = page.locator("[data-testid='stStatusWidget']").count() > 0 or \
-            page.locator("[data-testid='stSkeleton']").count() > 0
+        running = (
+            page.locator("[data-testid='stStatusWidget']").count() > 0
+            or page.locator("[data-testid='stSkeleton']").count() > 0
+        )
         if running:
             calm_since = None
         elif calm_since is None:
@@ -136,9 +153,11 @@ def first_visit(db: Path, path: str, out: Path) -> dict:
         page.goto(f"{url}/{path}")
         wait_idle(page)
         page.screenshot(path=str(out / "first_visit_deep_link.png"))
-        return {"nav": page.locator("[data-testid='stSidebarNav'] a").all_inner_texts(),
-                "data_source": page.get_by_text("Data source").count(),
-                "exceptions": page.locator("[data-testid='stException']").count()}
+        return {
+            "nav": page.locator("[data-testid='stSidebarNav'] a").all_inner_texts(),
+            "data_source": page.get_by_text("Data source").count(),
+            "exceptions": page.locator("[data-testid='stException']").count(),
+        }
 
 
 def screenshots(db: Path, out: Path) -> dict:
@@ -150,17 +169,22 @@ def screenshots(db: Path, out: Path) -> dict:
             page.goto(f"{url}/{name}")
             wait_idle(page)
             charts_drawn(page)
-            seen[name or "league"] = {"exceptions": page.locator("[data-testid='stException']").count(),
-                                      "charts": page.locator(".js-plotly-plot").count()}
+            seen[name or "league"] = {
+                "exceptions": page.locator("[data-testid='stException']").count(),
+                "charts": page.locator(".js-plotly-plot").count(),
+            }
             page.screenshot(path=str(out / f"page_{name or 'league'}.png"), full_page=True)
         page.goto(f"{url}/explorer")
         wait_idle(page)
         click_first_marker(page)
         page.wait_for_url("**/shot?shot=*", timeout=30000)
         wait_idle(page)
-        seen["clicked"] = {"url": page.url, "exceptions": page.locator("[data-testid='stException']").count(),
-                           "play": page.locator(".updatemenu-button").count(),
-                           "slider": page.locator(".slider-container").count()}
+        seen["clicked"] = {
+            "url": page.url,
+            "exceptions": page.locator("[data-testid='stException']").count(),
+            "play": page.locator(".updatemenu-button").count(),
+            "slider": page.locator(".slider-container").count(),
+        }
         page.screenshot(path=str(out / "shot_clicked.png"), full_page=True)
     return seen
 

@@ -7,17 +7,24 @@ open and checks they appear without a reload. Screenshots go to artifacts/browse
 (git-ignored). In CI (CI=true) a missing Chromium is a failure; locally the test is
 skipped without it.
 """
+
 from __future__ import annotations
 
 import shutil
 import time
 from pathlib import Path
 
-
 from oa.live.publish import Publisher, live_dir
 from tests.app.live_data import live_only, rows
-from tests.browser.harness import (PAGES, browser, click_first_marker, first_visit, screenshots,
-                                   streamlit_server, wait_idle)
+from tests.browser.harness import (
+    PAGES,
+    browser,
+    click_first_marker,
+    first_visit,
+    screenshots,
+    streamlit_server,
+    wait_idle,
+)
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "browser"
 
@@ -67,7 +74,7 @@ def test_league_markers_open_shots_and_live_shots_appear_without_a_reload(chromi
             page.goto(f"{url}/live")
             page.wait_for_selector("text=No live games", timeout=60000)
             assert page.get_by_text("python -m oa live --games 4").count() >= 1
-            page.evaluate("window.__no_reload = 1")     # gone if the page reloads
+            page.evaluate("window.__no_reload = 1")  # gone if the page reloads
             pub = Publisher(folder)
             waits = []
             for batch in (first, [*second, lone]):
@@ -85,7 +92,7 @@ def test_league_markers_open_shots_and_live_shots_appear_without_a_reload(chromi
             assert page.locator("[data-testid='stException']").count() == 0
             assert page.get_by_text("live only").count() == 0
             page.locator(".js-plotly-plot").first.wait_for(timeout=5000)
-            time.sleep(1.2)                              # one more refresh, then the picture
+            time.sleep(1.2)  # one more refresh, then the picture
             page.screenshot(path=str(ARTIFACTS / "live_cards.png"), full_page=True)
 
             # a live-only shot opens inline; a stored one opens its page

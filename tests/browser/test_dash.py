@@ -5,18 +5,18 @@
 - Offline: no request leaves 127.0.0.1 and none gets a 4xx, on deep links too.
 - Team codes and player names holding `<img>` tags or Markdown images render as text.
 """
+
 from __future__ import annotations
 
 import time
 from urllib.parse import parse_qs, urlparse
-
 
 from tests.app.stores import hostile_copy
 from tests.app.test_pages import one
 from tests.browser.harness import browser, streamlit_server, wait_idle
 from tests.browser.test_browser import ARTIFACTS
 
-ROW_PX = 35     # Streamlit's dataframe row (and header) height
+ROW_PX = 35  # Streamlit's dataframe row (and header) height
 
 
 def href(page) -> str:
@@ -92,7 +92,7 @@ def test_pages_request_nothing_off_the_machine_and_get_no_4xx(chromium, model_st
         page.on("response", lambda r: failed.append((r.status, r.url)) if r.status >= 400 else None)
         for path in deep:
             page.goto(f"{url}/{path}")
-            if path == "live":     # refreshes itself twice a second: never idle
+            if path == "live":  # refreshes itself twice a second: never idle
                 page.wait_for_selector("text=No live games", timeout=60000)
             else:
                 wait_idle(page)
@@ -105,10 +105,22 @@ def test_pages_request_nothing_off_the_machine_and_get_no_4xx(chromium, model_st
 
 def test_markup_in_team_codes_and_player_names_renders_as_text(chromium, model_store, tmp_path):
     db, code = hostile_copy(model_store, tmp_path / "hostile")
-    sid = int(one(db, "SELECT s.shot_id FROM shots s JOIN shot_scores sc USING (shot_id) WHERE s.team = ? "
-                      "ORDER BY sc.p_goal DESC LIMIT 1", [code]))
-    other = int(one(db, "SELECT s.shot_id FROM shots s JOIN shot_scores sc USING (shot_id) WHERE s.team <> ? "
-                        "ORDER BY sc.p_goal DESC LIMIT 1", [code]))
+    sid = int(
+        one(
+            db,
+            "SELECT s.shot_id FROM shots s JOIN shot_scores sc USING (shot_id) WHERE s.team = ? "
+            "ORDER BY sc.p_goal DESC LIMIT 1",
+            [code],
+        )
+    )
+    other = int(
+        one(
+            db,
+            "SELECT s.shot_id FROM shots s JOIN shot_scores sc USING (shot_id) WHERE s.team <> ? "
+            "ORDER BY sc.p_goal DESC LIMIT 1",
+            [code],
+        )
+    )
     with streamlit_server(db) as url, browser() as page:
         dialogs, requests = [], []
         page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
@@ -119,11 +131,13 @@ def test_markup_in_team_codes_and_player_names_renders_as_text(chromium, model_s
             wait_idle(page)
             assert page.locator("[data-testid='stException']").count() == 0, path
             injected += page.evaluate(
-                "document.querySelectorAll('img[src=\"x\"], img[src*=\"example.invalid\"], "
-                "[data-testid=stMarkdown] img, a[href*=\"example.invalid\"]').length")
+                'document.querySelectorAll(\'img[src="x"], img[src*="example.invalid"], '
+                '[data-testid=stMarkdown] img, a[href*="example.invalid"]\').length'
+            )
             if path.startswith("debates"):
-                assert page.get_by_text("<img src=x onerror=alert(1)>", exact=False).count() >= 1, \
+                assert page.get_by_text("<img src=x onerror=alert(1)>", exact=False).count() >= 1, (
                     "the hostile name shows, as text"
+                )
                 page.screenshot(path=str(ARTIFACTS / "debates_hostile_names.png"), full_page=True)
         assert injected == 0, f"{injected} injected <img> (or <a>) elements rendered"
         assert not dialogs, dialogs

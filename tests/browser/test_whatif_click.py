@@ -4,6 +4,7 @@ AppTest cannot click a Plotly chart, so this drives Chromium: open a far shot, c
 grid point 9 ft out in front of the net, and check the panel says where the shot went and
 shows the new rating. In CI a missing Chromium is a failure; locally the test skips.
 """
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -6,6 +6,7 @@ text cut with an ellipsis (metric values), words broken letter by letter, badges
 next card, the page wider than the window, tables hiding columns without scrolling, chart
 text outside its figure or an axis title on its tick labels.
 """
+
 from __future__ import annotations
 
 from pathlib import Path

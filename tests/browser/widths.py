@@ -13,6 +13,7 @@ person looks at. `audit(page)` measures what a broadcaster or a coach would call
 - Plotly text (titles, axis titles, tick, legend, annotation and bar labels) inside the
   figure, and an axis title not on top of its tick labels.
 """
+
 from __future__ import annotations
 
 import json
@@ -30,8 +31,16 @@ WIDTHS = (1500, 800, 390)
 HEIGHT = 1000
 
 # every page of the app (url path -> file-name stem); the shot page gets a shot id
-PAGES = {"league": "", "live": "live", "explorer": "explorer", "shot": "shot", "debates": "debates",
-         "players": "players", "games": "games", "model": "model"}
+PAGES = {
+    "league": "",
+    "live": "live",
+    "explorer": "explorer",
+    "shot": "shot",
+    "debates": "debates",
+    "players": "players",
+    "games": "games",
+    "model": "model",
+}
 
 AUDIT_JS = r"""
 () => {
@@ -164,9 +173,11 @@ def problems(seen: dict) -> list[str]:
 def shot_with_tracking(db: Path) -> int:
     """The best-rated shot with a tracking clip (its page shows the replay), or any shot."""
     with Store(db, read_only=True) as s:
-        df = s.query("SELECT s.shot_id FROM shots s JOIN games g USING (game_id) "
-                     "LEFT JOIN shot_scores sc ON sc.shot_id = s.shot_id "
-                     "ORDER BY g.has_tracking DESC, sc.p_goal DESC NULLS LAST LIMIT 1")
+        df = s.query(
+            "SELECT s.shot_id FROM shots s JOIN games g USING (game_id) "
+            "LEFT JOIN shot_scores sc ON sc.shot_id = s.shot_id "
+            "ORDER BY g.has_tracking DESC, sc.p_goal DESC NULLS LAST LIMIT 1"
+        )
     return int(df["shot_id"].iloc[0])
 
 
@@ -199,11 +210,11 @@ def settled(page, timeout: float = 60.0) -> None:
 def visit(page, url: str, name: str) -> None:
     page.goto(url)
     settled(page)
-    charts_drawn(page)           # every page has a chart; measure once they are drawn
+    charts_drawn(page)  # every page has a chart; measure once they are drawn
     if name == "live":
         page.wait_for_selector("[class*='st-key-live_card_']", timeout=30000)
         page.locator(".js-plotly-plot").first.wait_for(timeout=15000)
-        time.sleep(1.0)           # one more refresh, then the picture
+        time.sleep(1.0)  # one more refresh, then the picture
     if name == "shot":
         page.locator(".js-plotly-plot").first.wait_for(timeout=30000)
 

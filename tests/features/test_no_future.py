@@ -1,4 +1,5 @@
 """No factor may read anything that happened after the puck left the stick."""
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -14,7 +15,9 @@ from oa.sim.league import build_league
 def game():
     league = build_league(5)
     teams = league.team_codes
-    b = simulate_game(league, GameSpec(9_2025_02_9001, "2025-26", pd.Timestamp("2025-10-10"), teams[0], teams[1]), seed=77)
+    b = simulate_game(
+        league, GameSpec(9_2025_02_9001, "2025-26", pd.Timestamp("2025-10-10"), teams[0], teams[1]), seed=77
+    )
     players = league.players
     goalies = set(players.loc[players["position"] == "G", "player_id"].astype(int))
     return b.tables, players, goalies
@@ -23,8 +26,13 @@ def game():
 def _factors(tables, players, goalies, frames, events, rows):
     ctx = shot_context(tables["shots"], events, players, tables["games"])
     home = tables["games"]["home_team"].iloc[0]
-    idx = FrameIndex(frames["frame_idx"].to_numpy(), frames["entity_id"].to_numpy(), sides(frames["team"].to_numpy(), home),
-                     frames["x"].to_numpy(), frames["y"].to_numpy())
+    idx = FrameIndex(
+        frames["frame_idx"].to_numpy(),
+        frames["entity_id"].to_numpy(),
+        sides(frames["team"].to_numpy(), home),
+        frames["x"].to_numpy(),
+        frames["y"].to_numpy(),
+    )
     sub = take(ctx, rows)
     return compute_factors(sub, cut_clips(idx, sub, goalies, 30.0))
 
@@ -71,4 +79,4 @@ def test_batch_and_single_shot_agree(game):
     batch = _factors(tables, players, goalies, tables["frames"], tables["events"], np.arange(n))
     for i in (0, n // 2, n - 1):
         one = _factors(tables, players, goalies, tables["frames"], tables["events"], np.array([i]))
-        assert _same({k: v[i:i + 1] for k, v in batch.items()}, one)
+        assert _same({k: v[i : i + 1] for k, v in batch.items()}, one)

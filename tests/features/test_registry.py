@@ -23,12 +23,48 @@ def test_feature_sets_cover_what_the_issue_asks():
     track = {f.name for f in feature_set(TRACKING)}
     pbp = {f.name for f in feature_set(PBP)}
     assert len(track) >= 24
-    assert {"distance", "angle", "shot_type", "prev_event", "since_prev_s", "from_prev_ft", "prev_speed", "rebound",
-            "rebound_angle", "rush_pbp", "strength", "empty_net", "score_diff", "period", "time_left_s", "is_home",
-            "off_wing"} <= pbp
-    assert {"angle_change", "east_west", "since_pass_s", "cross_middle", "since_entry_s", "entry_lane", "entry_type",
-            "rush", "puck_speed", "goalie_travel", "goalie_depth", "goalie_speed", "goalie_set", "goalie_height",
-            "screens", "lane_blockers", "off_wing", "strength", "score_diff", "period", "time_left_s"} <= track
+    assert {
+        "distance",
+        "angle",
+        "shot_type",
+        "prev_event",
+        "since_prev_s",
+        "from_prev_ft",
+        "prev_speed",
+        "rebound",
+        "rebound_angle",
+        "rush_pbp",
+        "strength",
+        "empty_net",
+        "score_diff",
+        "period",
+        "time_left_s",
+        "is_home",
+        "off_wing",
+    } <= pbp
+    assert {
+        "angle_change",
+        "east_west",
+        "since_pass_s",
+        "cross_middle",
+        "since_entry_s",
+        "entry_lane",
+        "entry_type",
+        "rush",
+        "puck_speed",
+        "goalie_travel",
+        "goalie_depth",
+        "goalie_speed",
+        "goalie_set",
+        "goalie_height",
+        "screens",
+        "lane_blockers",
+        "off_wing",
+        "strength",
+        "score_diff",
+        "period",
+        "time_left_s",
+    } <= track
 
 
 def test_shot_type_categories_are_the_schemas():
@@ -49,7 +85,11 @@ def test_values_are_said_in_words():
     assert by["shot_type"].labels(np.array(["WRAP", None], dtype=object)).tolist() == ["wraparound", "unknown"]
     assert by["rebound"].labels(np.array([1.0, 0.0])).tolist() == ["a rebound", "not a rebound"]
     for f in all_factors():
-        sample = np.array(list(f.categories) + [None], dtype=object) if f.kind == "cat" else np.array([0.0, 1.0, 7.5, math.nan])
+        sample = (
+            np.array(list(f.categories) + [None], dtype=object)
+            if f.kind == "cat"
+            else np.array([0.0, 1.0, 7.5, math.nan])
+        )
         said = f.labels(sample)
         assert all(isinstance(s, str) and s for s in said), f.name
 
@@ -69,10 +109,14 @@ def test_registry_is_full_on_first_import_in_a_fresh_interpreter():
     import sys
     from pathlib import Path
 
-    code = ("import json; from oa.features.registry import factor_labels, factor_named, feature_set; "
-            "print(json.dumps([factor_labels(), factor_named('goalie_travel').label, len(feature_set('tracking'))]))")
+    code = (
+        "import json; from oa.features.registry import factor_labels, factor_named, feature_set; "
+        "print(json.dumps([factor_labels(), factor_named('goalie_travel').label, len(feature_set('tracking'))]))"
+    )
     root = Path(__file__).resolve().parents[2]
-    out = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, timeout=120, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=root, capture_output=True, text=True, timeout=120, check=True
+    )
     labels, travel, n_tracking = json.loads(out.stdout.strip().splitlines()[-1])
     assert labels == {f.name: f.label for f in all_factors()}
     assert travel == "Goalie's distance to square up"

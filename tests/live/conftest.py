@@ -1,4 +1,5 @@
 """A real redis-server for the scale-out tests: CI's (OA_REDIS_URL, started by .ci/run) or our own."""
+
 from __future__ import annotations
 
 import os

@@ -4,6 +4,7 @@ A tracking request built from a stored shot (the messages `game_stream` sends be
 shot tag) must get the stored `shot_scores.p_goal`: the API runs the same factor path as
 batch and the live scorer, not a second one.
 """
+
 from __future__ import annotations
 
 import json
@@ -17,9 +18,9 @@ from pathlib import Path
 import httpx
 import pytest
 import schemathesis
-from schemathesis import GenerationMode
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as hs
+from schemathesis import GenerationMode
 
 from oa.features.clips import window_frames
 from oa.features.registry import PBP
@@ -51,8 +52,12 @@ def api(model_store, tmp_path_factory):
         st.checkpoint()
     port = free_port()
     with open(d / "serve.log", "w") as log:
-        proc = subprocess.Popen([sys.executable, "-m", "oa", "serve", "--db", str(db), "--port", str(port)],
-                                cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "oa", "serve", "--db", str(db), "--port", str(port)],
+            cwd=ROOT,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
     client = httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30)
     try:
         deadline = time.time() + 60
@@ -75,18 +80,22 @@ def api(model_store, tmp_path_factory):
             proc.kill()
             proc.wait()
 
+
 def tracking_requests(db: Path, n: int) -> list[tuple[dict, dict]]:
     """(request, stored score) for n shots of the first game, built from the messages sent before each shot tag."""
     with Store(db, read_only=True) as st:
         game_id = int(st.query("SELECT min(game_id) FROM games WHERE has_tracking").iloc[0, 0])
         msgs = [m for _, m in game_stream(st, game_id)]
-        stored = st.query("SELECT shot_id, p_goal, tier, model_id FROM shot_scores JOIN shots USING (shot_id) "
-                         "WHERE shots.game_id = ?", [game_id])
+        stored = st.query(
+            "SELECT shot_id, p_goal, tier, model_id FROM shot_scores JOIN shots USING (shot_id) "
+            "WHERE shots.game_id = ?",
+            [game_id],
+        )
     stored = stored.set_index("shot_id").to_dict("index")
     start = msgs[0]
     assert isinstance(start, GameStart)
     fps = float(start.game["fps"])
-    span = window_frames(fps) + int(fps)          # what the live window keeps
+    span = window_frames(fps) + int(fps)  # what the live window keeps
     game = {k: start.game[k] for k in ("home_team", "away_team", "fps", "game_type")}
     roster = [dict(r) for r in start.roster]
     frames: list[Frames] = []
@@ -103,11 +112,19 @@ def tracking_requests(db: Path, n: int) -> list[tuple[dict, dict]]:
         elif isinstance(m, ShotTag) and int(m.shot["shot_id"]) in wanted:
             shot = {k: m.shot[k] for k in SHOT_FIELDS}
             r = int(shot["release_frame"])
-            recs = [{"frame_idx": f.frame_idx, "entity_id": e, "team": t, "x": x, "y": y}
-                    for f in frames if r - span < f.frame_idx <= r
-                    for e, t, x, y in zip(f.entity_id.tolist(), f.team.tolist(), f.x.tolist(), f.y.tolist())]
-            req = {**shot, "game": game, "roster": roster, "frames": recs,
-                   "events": [e for e in events if e["event_idx"] < shot["event_idx"]]}
+            recs = [
+                {"frame_idx": f.frame_idx, "entity_id": e, "team": t, "x": x, "y": y}
+                for f in frames
+                if r - span < f.frame_idx <= r
+                for e, t, x, y in zip(f.entity_id.tolist(), f.team.tolist(), f.x.tolist(), f.y.tolist())
+            ]
+            req = {
+                **shot,
+                "game": game,
+                "roster": roster,
+                "frames": recs,
+                "events": [e for e in events if e["event_idx"] < shot["event_idx"]],
+            }
             out.append((req, stored[int(shot["shot_id"])]))
     assert len(out) == n
     return out
@@ -147,8 +164,15 @@ def test_play_by_play_request(api):
     logits = [abs(t["logit"]) for t in out["top_factors"]]
     assert logits == sorted(logits, reverse=True)
     # context changes the rating: a rebound right after a save from the same spot
-    near = {"x": 84.0, "y": 2.0, "shot_type": "WRIST", "game_seconds": 100.0,
-            "events": [{"event_idx": 5, "period": 1, "game_seconds": 99.2, "type": "SHOT", "team": "HOME", "x": 60.0, "y": -20.0}]}
+    near = {
+        "x": 84.0,
+        "y": 2.0,
+        "shot_type": "WRIST",
+        "game_seconds": 100.0,
+        "events": [
+            {"event_idx": 5, "period": 1, "game_seconds": 99.2, "type": "SHOT", "team": "HOME", "x": 60.0, "y": -20.0}
+        ],
+    }
     reb = c.post("/score", json=near).json()
     assert reb["p_goal"] != c.post("/score", json={k: v for k, v in near.items() if k != "events"}).json()["p_goal"]
     # an empty net is a better chance than the same shot at a goalie (the 40-game store has only
@@ -200,8 +224,13 @@ def test_bad_requests_name_the_field(api):
     e = _error(c.post("/score", content=b'{"x": 70', headers={"content-type": "application/json"}), 422)
     assert e["type"] == "json_invalid"
     # fields that do not fit together: 400 in the same shape
-    e = _error(c.post("/score", json={**ok, "event_idx": 3, "events": [
-        {"event_idx": 4, "period": 1, "game_seconds": 1.0, "type": "PASS"}]}), 400)
+    e = _error(
+        c.post(
+            "/score",
+            json={**ok, "event_idx": 3, "events": [{"event_idx": 4, "period": 1, "game_seconds": 1.0, "type": "PASS"}]},
+        ),
+        400,
+    )
     assert e["loc"] == ["body", "events"] and "before the shot" in e["msg"]
     e = _error(c.post("/score", json={**ok, "team": "BOS", "game": {"home_team": "TOR", "away_team": "BOS"}}), 400)
     assert e["loc"] == ["body", "team"] and "is_home" in e["msg"]
@@ -217,7 +246,9 @@ def test_bad_tracking_requests(api, tracked):
     r = req["release_frame"]
     late = {**req, "release_frame": r + 10}
     e = _error(c.post("/score", json=late), 400)
-    assert e["loc"] == ["body", "frames"] and e["msg"].startswith(f"frames end at frame {r} but release_frame is {r + 10}")
+    assert e["loc"] == ["body", "frames"] and e["msg"].startswith(
+        f"frames end at frame {r} but release_frame is {r + 10}"
+    )
     after = {**req, "frames": req["frames"] + [{**req["frames"][0], "frame_idx": r + 1}]}
     assert "frames end at frame" in _error(c.post("/score", json=after), 400)["msg"]
     e = _error(c.post("/score", json={**req, "frames": None}), 400)
@@ -274,8 +305,18 @@ def _raw(c: httpx.Client, body: str) -> httpx.Response:
 def test_huge_integers_are_422_naming_the_field(api):
     """Integers of 2^63 and more, in the request or nested in it, are a 422 naming the field, never a 500."""
     c = api["client"]
-    for field in ("shot_id", "game_id", "shooter_id", "goalie_id", "event_idx", "score_for", "release_frame",
-                  "period", "x", "skaters_for"):
+    for field in (
+        "shot_id",
+        "game_id",
+        "shooter_id",
+        "goalie_id",
+        "event_idx",
+        "score_for",
+        "release_frame",
+        "period",
+        "x",
+        "skaters_for",
+    ):
         for v in BIG:
             e = _error(_raw(c, json.dumps({**ROOT_OK, field: v})), 422)
             assert e["loc"] == ["body", field], (field, v, e)
@@ -283,8 +324,13 @@ def test_huge_integers_are_422_naming_the_field(api):
     for v in BIG:
         e = _error(_raw(c, json.dumps({**ROOT_OK, "roster": [{"player_id": v}]})), 422)
         assert e["loc"] == ["body", "roster", 0, "player_id"]
-        e = _error(_raw(c, json.dumps({**ROOT_OK, "events": [{"event_idx": v, "period": 1, "game_seconds": 1.0,
-                                                                       "type": "PASS"}]})), 422)
+        e = _error(
+            _raw(
+                c,
+                json.dumps({**ROOT_OK, "events": [{"event_idx": v, "period": 1, "game_seconds": 1.0, "type": "PASS"}]}),
+            ),
+            422,
+        )
         assert e["loc"] == ["body", "events", 0, "event_idx"]
     # the largest id the store can hold is still fine
     r = _raw(c, json.dumps({**ROOT_OK, "shot_id": 2**63 - 1, "game_id": 2**63 - 1}))
@@ -306,8 +352,15 @@ def test_lone_surrogates_are_422_naming_the_field(api):
     assert e["loc"] == ["body", "game"] and e["input"] == "\\ud800"
     e = _error(_raw(c, json.dumps({**ROOT_OK, "game": {"home_team": "A\ud800B"}})), 422)
     assert e["loc"] == ["body", "game", "home_team"] and e["input"] == "A\\ud800B"
-    e = _error(_raw(c, json.dumps({**ROOT_OK, "events": [{"event_idx": 1, "period": 1, "game_seconds": 1.0,
-                                                                "type": "\udbff\udbff"}]})), 422)
+    e = _error(
+        _raw(
+            c,
+            json.dumps(
+                {**ROOT_OK, "events": [{"event_idx": 1, "period": 1, "game_seconds": 1.0, "type": "\udbff\udbff"}]}
+            ),
+        ),
+        422,
+    )
     assert e["loc"] == ["body", "events", 0, "type"]
 
 
@@ -323,21 +376,28 @@ def _hostile(schema: dict, defs: dict, depth: int = 0) -> hs.SearchStrategy:
         schema = defs[schema["$ref"].rsplit("/", 1)[-1]]
     if "anyOf" in schema:
         return hs.one_of([_hostile(s, defs, depth) for s in schema["anyOf"]])
-    junk = hs.one_of(hs.none(), hs.booleans(), hs.sampled_from([2**63 - 1, 2**63, 2**64, -2**63 - 1, 10**30]),
-                     hs.floats(allow_nan=False, allow_infinity=False), hs.text(max_size=5),
-                     hs.sampled_from(["\ud800", "\udfff", "a\x00b", "\ud83d", "é" * 17]))
+    junk = hs.one_of(
+        hs.none(),
+        hs.booleans(),
+        hs.sampled_from([2**63 - 1, 2**63, 2**64, -(2**63) - 1, 10**30]),
+        hs.floats(allow_nan=False, allow_infinity=False),
+        hs.text(max_size=5),
+        hs.sampled_from(["\ud800", "\udfff", "a\x00b", "\ud83d", "é" * 17]),
+    )
     t = schema.get("type")
     if t == "integer":
-        lo, hi = schema.get("minimum", -2**63), schema.get("maximum", 2**63)
-        own = hs.one_of(hs.integers(lo, hi), hs.sampled_from([lo - 1, hi + 1, 2**63, 2**64, 10**30, -10**30]))
+        lo, hi = schema.get("minimum", -(2**63)), schema.get("maximum", 2**63)
+        own = hs.one_of(hs.integers(lo, hi), hs.sampled_from([lo - 1, hi + 1, 2**63, 2**64, 10**30, -(10**30)]))
     elif t == "number":
         lo, hi = schema.get("minimum", -1e308), schema.get("maximum", 1e308)
         own = hs.one_of(hs.floats(lo, hi), hs.sampled_from([lo - 1e-9, hi + 1e-9, 1e308, -1e308, 2**64]))
     elif t == "string":
         choices = schema.get("enum") or ([schema["const"]] if "const" in schema else [])
-        own = hs.one_of(hs.sampled_from(choices) if choices else hs.text(max_size=20),
-                        hs.text(hs.one_of(hs.characters(), SURROGATES), max_size=20),
-                        hs.sampled_from(["\ud800", "X\udfffY", "5v\ud8004"]))
+        own = hs.one_of(
+            hs.sampled_from(choices) if choices else hs.text(max_size=20),
+            hs.text(hs.one_of(hs.characters(), SURROGATES), max_size=20),
+            hs.sampled_from(["\ud800", "X\udfffY", "5v\ud8004"]),
+        )
     elif t == "boolean":
         own = hs.booleans()
     elif t == "array" and depth < 2:
@@ -354,8 +414,12 @@ def _objects(schema: dict, defs: dict, depth: int = 0) -> hs.SearchStrategy:
     required = set(schema.get("required", ()))
     return hs.fixed_dictionaries(
         {k: _hostile(v, defs, depth) for k, v in props.items() if k in required},
-        optional={**{k: _hostile(v, defs, depth) for k, v in props.items() if k not in required},
-                  "\ud800": hs.integers(), "speed": hs.integers()})
+        optional={
+            **{k: _hostile(v, defs, depth) for k, v in props.items() if k not in required},
+            "\ud800": hs.integers(),
+            "speed": hs.integers(),
+        },
+    )
 
 
 def test_hostile_requests_from_the_openapi_schema_are_never_a_500(api):
@@ -410,8 +474,14 @@ def test_serve_refuses_to_start_with_a_damaged_model(model_store, tmp_path):
     txt = tmp_path / rel
     txt.write_bytes(txt.read_bytes()[: txt.stat().st_size * 2 // 3])
     port = free_port()
-    r = subprocess.run([sys.executable, "-m", "oa", "serve", "--db", str(db), "--port", str(port)], cwd=ROOT,
-                       capture_output=True, text=True, timeout=120, env={**os.environ, "COLUMNS": "400"})
+    r = subprocess.run(
+        [sys.executable, "-m", "oa", "serve", "--db", str(db), "--port", str(port)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "COLUMNS": "400"},
+    )
     out = " ".join((r.stdout + r.stderr).split())
     assert r.returncode == 1, (r.returncode, out[-2000:])
     assert str(txt.name) in out and "damaged" in out and "retrain" in out, out[-2000:]

@@ -1,4 +1,5 @@
 """Big Data Cup games through the live path: real broadcast tracking, same factors as batch."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -18,7 +19,7 @@ def test_big_data_cup_clips_score_live_with_batch_factors(shared, model_store, t
         ingest(s, "bigdatacup", [shared / "bigdatacup-2022-olympic-tracking/pxp_womens_oly_2022_v2.csv.gz"])
         batch = s.query("SELECT * FROM shot_features").set_index("shot_id")
     games = pick_games(db, 6)
-    sc = local_scorer(db, tmp_path / "live", models_from=model_store)   # the demo's models
+    sc = local_scorer(db, tmp_path / "live", models_from=model_store)  # the demo's models
     live = {}
     for _, m in feed(db, games):
         if isinstance(m, ShotTag):
@@ -26,12 +27,15 @@ def test_big_data_cup_clips_score_live_with_batch_factors(shared, model_store, t
             live[int(m.shot["shot_id"])] = (row, f)
         sc.handle(m)
     assert sc.stats.shots == len(batch) == 709 and sc.stats.errors == 0
-    assert sum(r["feature_set"] == "tracking" for r, _ in live.values()) == (batch["feature_set"] == "tracking").sum() > 50
+    assert (
+        sum(r["feature_set"] == "tracking" for r, _ in live.values()) == (batch["feature_set"] == "tracking").sum() > 50
+    )
     for sid, (_, f) in live.items():
         for fac in all_factors():
             a, b = batch.at[sid, fac.name], f[fac.name]
-            same = (pd.isna(a) and pd.isna(b)) or (not pd.isna(a) and not pd.isna(b) and
-                                                   (a == b or abs(float(a) - float(b)) < 1e-9))
+            same = (pd.isna(a) and pd.isna(b)) or (
+                not pd.isna(a) and not pd.isna(b) and (a == b or abs(float(a) - float(b)) < 1e-9)
+            )
             assert same, (sid, fac.name, a, b)
     p = np.array([r["p_goal"] for r, _ in live.values()])
-    assert 0.03 < p.mean() < 0.2, p.mean()          # sane on real shots: no "unknown goalie = empty net"
+    assert 0.03 < p.mean() < 0.2, p.mean()  # sane on real shots: no "unknown goalie = empty net"

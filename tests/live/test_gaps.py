@@ -4,6 +4,7 @@ The demo league streams only the tracked sequences (about 12 minutes of each gam
 a game can send nothing for minutes of game clock. The feed sends each quiet game's
 clock meanwhile; a game is closed as stalled only when even that stops.
 """
+
 from __future__ import annotations
 
 import json
@@ -44,10 +45,27 @@ def test_gaps_longer_than_stale_after_close_no_game(model_store, tmp_path):
     """At 60x a gap of 30 s of game clock is 0.5 s of wall time: longer than --stale-after here."""
     speed, stale, until = 60.0, 0.4, 300.0
     games = pick_games(model_store, 4)
-    assert longest_silence(model_store, games, until) / speed > 2 * stale     # the gaps this test is about
+    assert longest_silence(model_store, games, until) / speed > 2 * stale  # the gaps this test is about
     out = tmp_path / "live"
-    r = CliRunner().invoke(app, ["live", "--db", str(model_store), "--games", "4", "--speed", str(speed),
-                                 "--until", str(until), "--stale-after", str(stale), "--out", str(out), "--quiet"])
+    r = CliRunner().invoke(
+        app,
+        [
+            "live",
+            "--db",
+            str(model_store),
+            "--games",
+            "4",
+            "--speed",
+            str(speed),
+            "--until",
+            str(until),
+            "--stale-after",
+            str(stale),
+            "--out",
+            str(out),
+            "--quiet",
+        ],
+    )
     assert r.exit_code == 0, r.output
     summary = json.loads(r.output.strip().splitlines()[-1])
     assert summary["games_stalled"] == 0 and summary["games_ended"] == 4, summary
@@ -69,15 +87,33 @@ def test_readme_command_at_real_speed_keeps_every_game_open(model_store, tmp_pat
     env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
     log, err = tmp_path / "live.log", tmp_path / "live.err"
     with open(log, "w") as fo, open(err, "w") as fe:
-        p = subprocess.run([sys.executable, "-m", "oa", "live", "--games", "4", "--db", str(model_store),
-                            "--until", str(until), "--out", str(tmp_path / "live")],
-                           cwd=ROOT, stdout=fo, stderr=fe, env=env, timeout=until + 120)
+        p = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "oa",
+                "live",
+                "--games",
+                "4",
+                "--db",
+                str(model_store),
+                "--until",
+                str(until),
+                "--out",
+                str(tmp_path / "live"),
+            ],
+            cwd=ROOT,
+            stdout=fo,
+            stderr=fe,
+            env=env,
+            timeout=until + 120,
+        )
     assert p.returncode == 0, err.read_text()[-2000:]
     assert "sent nothing" not in err.read_text(), err.read_text()[-2000:]
     lines = log.read_text().splitlines()
     summary = json.loads(lines[-1])
     assert summary["games_stalled"] == 0 and summary["games_ended"] == 4 and summary["unknown_game"] == 0, summary
-    assert summary["seconds"] >= until * 0.95                                      # it really ran at real time
+    assert summary["seconds"] >= until * 0.95  # it really ran at real time
     expected = expected_shots(model_store, games, until)
     assert summary["shots"] == len(expected) and set(read_live(tmp_path / "live")["shot_id"]) == expected
     shots = lines[1:-1]

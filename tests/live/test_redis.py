@@ -1,4 +1,5 @@
 """Scale-out over a real Redis: two scorer processes share the games; one is killed and restarted."""
+
 from __future__ import annotations
 
 import json
@@ -26,10 +27,29 @@ UNTIL_S = 900.0
 
 
 def _scorer(url: str, prefix: str, name: str, db: Path, out: Path, *extra: str) -> subprocess.Popen:
-    cmd = [sys.executable, "-m", "oa", "live", "--role", "scorer", "--broker", url, "--prefix", prefix,
-           "--name", name, "--db", str(db), "--out", str(out), "--quiet", *extra]
-    return subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                            env={**os.environ, "PYTHONPATH": str(ROOT)})
+    cmd = [
+        sys.executable,
+        "-m",
+        "oa",
+        "live",
+        "--role",
+        "scorer",
+        "--broker",
+        url,
+        "--prefix",
+        prefix,
+        "--name",
+        name,
+        "--db",
+        str(db),
+        "--out",
+        str(out),
+        "--quiet",
+        *extra,
+    ]
+    return subprocess.Popen(
+        cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env={**os.environ, "PYTHONPATH": str(ROOT)}
+    )
 
 
 def _stop(procs: dict[str, subprocess.Popen]) -> None:
@@ -63,21 +83,24 @@ def test_kill_and_restart_loses_nothing_and_duplicates_nothing(redis_url, model_
     try:
         _wait(lambda: len(list((out / "ready").glob("*"))) == 2, 60, "both scorers to start")
         fed = {}
-        t = threading.Thread(target=lambda: fed.update(
-            stats=run_redis_feed(model_store, games, redis_url, prefix, rate=25_000, until_s=UNTIL_S)))
+        t = threading.Thread(
+            target=lambda: fed.update(
+                stats=run_redis_feed(model_store, games, redis_url, prefix, rate=25_000, until_s=UNTIL_S)
+            )
+        )
         t.start()
         # a malformed entry in a game's stream: dead-lettered (once, even across the kill), the game goes on
         _wait(lambda: r.exists(f"{prefix}:game:{games[0]}"), 30, "the first game's stream")
         bad_id = r.xadd(f"{prefix}:game:{games[0]}", {"k": "frames", "g": str(games[0]), "b": "{not json"})
 
         _wait(lambda: len(read_live(out)) >= 3, 60, "some shots to be published")
-        victim = str(read_live(out)["scorer"].iloc[0])      # the scorer that published the latest shot
+        victim = str(read_live(out)["scorer"].iloc[0])  # the scorer that published the latest shot
         assert t.is_alive(), "the feed finished before the kill: slow it down"
-        procs[victim].send_signal(signal.SIGKILL)           # mid-stream, no goodbye
+        procs[victim].send_signal(signal.SIGKILL)  # mid-stream, no goodbye
         procs[victim].wait(10)
         killed_at = len(read_live(out))
         assert killed_at < len(expected)
-        procs[victim] = _scorer(redis_url, prefix, victim, model_store, out)    # same name: takes its games back
+        procs[victim] = _scorer(redis_url, prefix, victim, model_store, out)  # same name: takes its games back
         t.join(120)
         _wait(lambda: drained(r, prefix, len(games)), 120, "every game to end")
         dead = r.xrange(f"{prefix}:dead")
@@ -85,12 +108,12 @@ def test_kill_and_restart_loses_nothing_and_duplicates_nothing(redis_url, model_
         _stop(procs)
         clear(r, prefix)
 
-    assert {d[b"id"] for _, d in dead} == {bad_id}, dead    # the poison entry, and only it, dead-lettered
+    assert {d[b"id"] for _, d in dead} == {bad_id}, dead  # the poison entry, and only it, dead-lettered
     pub = read_live(out)
-    assert set(pub["shot_id"]) == expected                 # nothing lost
+    assert set(pub["shot_id"]) == expected  # nothing lost
     rows = sum(pq.read_metadata(f).num_rows for f in (out / "games").glob("*.parquet"))
     leftovers = list((out / "shots").glob("*/*.parquet"))
-    assert rows == len(expected) and not leftovers         # nothing duplicated
+    assert rows == len(expected) and not leftovers  # nothing duplicated
     with Store(model_store, read_only=True) as st:
         batch = st.query("SELECT shot_id, p_goal FROM shot_scores").set_index("shot_id")["p_goal"]
     assert np.allclose(pub.set_index("shot_id")["p_goal"], batch.loc[pub["shot_id"]].to_numpy(), atol=1e-12)
@@ -110,15 +133,18 @@ def test_a_dead_scorers_games_are_claimed_and_an_unknown_game_is_let_go(redis_ur
     procs = {n: _scorer(redis_url, prefix, n, model_store, out, *quick) for n in ("s1", "s2")}
     try:
         _wait(lambda: len(list((out / "ready").glob("*"))) == 2, 60, "both scorers to start")
-        r.xadd(f"{prefix}:games", {"g": "424242"})          # announced, never started
-        t = threading.Thread(target=run_redis_feed, args=(model_store, games, redis_url, prefix),
-                             kwargs={"rate": 25_000, "until_s": 600.0})
+        r.xadd(f"{prefix}:games", {"g": "424242"})  # announced, never started
+        t = threading.Thread(
+            target=run_redis_feed,
+            args=(model_store, games, redis_url, prefix),
+            kwargs={"rate": 25_000, "until_s": 600.0},
+        )
         t.start()
         _wait(lambda: len(read_live(out)) >= 3, 60, "some shots to be published")
-        victim = str(read_live(out)["scorer"].iloc[0])       # the scorer that published the latest shot
+        victim = str(read_live(out)["scorer"].iloc[0])  # the scorer that published the latest shot
         survivor = "s2" if victim == "s1" else "s1"
         assert t.is_alive(), "the feed finished before the kill: slow it down"
-        procs[victim].send_signal(signal.SIGKILL)            # and it never comes back
+        procs[victim].send_signal(signal.SIGKILL)  # and it never comes back
         t.join(120)
         _wait(lambda: drained(r, prefix, len(games) + 1), 120, "the survivor to finish every game")
     finally:

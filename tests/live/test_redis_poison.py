@@ -3,6 +3,7 @@
 Before dead letters, the first of them killed the scorer, and since the entry stayed pending
 it killed it again on every restart: the valid game got none of its shots rated.
 """
+
 from __future__ import annotations
 
 import json
@@ -28,7 +29,7 @@ def poison_for_game(gid: int, msgs: list) -> list[dict]:
     shot = json.loads(encode(next(m for m in msgs if isinstance(m, ShotTag)))["b"])
     event = json.loads(encode(next(m for m in msgs if isinstance(m, Event)))["b"])
     return [
-        {"k": "event", "g": g, "b": b"{\xff\xfe\"x\": 1}"},                                         # not UTF-8
+        {"k": "event", "g": g, "b": b'{\xff\xfe"x": 1}'},  # not UTF-8
         {"k": "start", "g": g, "b": json.dumps({**start, "game": {**start["game"], "fps": float("inf")}})},
         {"k": "start", "g": g, "b": json.dumps({**start, "game": {**start["game"], "fps": float("nan")}})},
         {"k": "shot", "g": g, "b": json.dumps({**shot, "shot": {**shot["shot"], "shot_id": 1e30}})},
@@ -36,19 +37,26 @@ def poison_for_game(gid: int, msgs: list) -> list[dict]:
         {"k": "end", "g": "1e30"},
         {"k": "end", "g": str(10**30)},
         {"k": "end", "g": "abc"},
-        {"k": "end"},                                                                              # no game id
-        {"k": "event", "g": g, "b": "[" * 100_000 + "]" * 100_000},                                # deep nesting
-        {"k": "event", "g": g, "b": "x" * (2 * 1024 * 1024)},                                         # huge body
-        {"k": "event", "g": g, "b": json.dumps({**event, "x": "abc"})},                            # wrong types
+        {"k": "end"},  # no game id
+        {"k": "event", "g": g, "b": "[" * 100_000 + "]" * 100_000},  # deep nesting
+        {"k": "event", "g": g, "b": "x" * (2 * 1024 * 1024)},  # huge body
+        {"k": "event", "g": g, "b": json.dumps({**event, "x": "abc"})},  # wrong types
         {"k": "frames", "g": g, "b": json.dumps({"f": "ten", "e": "abc", "t": 1, "x": {}, "y": None})},
         {"k": "start", "g": g, "b": json.dumps({"game": [], "roster": "none"})},
         {"k": "shot", "g": g, "b": "[1, 2]"},
-        {"g": g, "b": "{}"},                                                                       # no kind
+        {"g": g, "b": "{}"},  # no kind
     ]
 
 
-POISON_GAMES = [{"g": "abc"}, {"x": "no game id"}, {"g": b"\xff\xfe"}, {"g": "1e30"}, {"g": str(10**30)}, {"g": ""},
-                {"g": "[" * 100_000}]
+POISON_GAMES = [
+    {"g": "abc"},
+    {"x": "no game id"},
+    {"g": b"\xff\xfe"},
+    {"g": "1e30"},
+    {"g": str(10**30)},
+    {"g": ""},
+    {"g": "[" * 100_000},
+]
 
 
 def _dead_letters(r, key: str) -> dict[tuple[str, str], dict]:
@@ -82,6 +90,7 @@ def test_poison_is_dead_lettered_acknowledged_counted_and_never_replayed(redis_u
         def done() -> bool:
             assert procs["s1"].poll() is None, procs["s1"].stderr.read().decode()[-3000:]
             return drained(r, prefix, n) and r.xpending(game_key, GROUP)["pending"] == 0
+
         _wait(done, 180, "the valid game to be drained")
         _stop(procs)
         first = json.loads((out / "stats" / "s1.json").read_text())
@@ -101,12 +110,12 @@ def test_poison_is_dead_lettered_acknowledged_counted_and_never_replayed(redis_u
         _stop(procs)
         clear(r, prefix)
 
-    assert set(letters) == {(key, eid) for eid, key in poison.items()}          # each one, with its stream and id
+    assert set(letters) == {(key, eid) for eid, key in poison.items()}  # each one, with its stream and id
     assert all(f[b"reason"] and f[b"scorer"] == b"s1" for f in letters.values())
     assert first["dead_letters"] == len(poison) and first["errors"] == 0 and first["games_ended"] == 1
     assert second["dead_letters"] == second["messages"] == 0
     pub = read_live(out)
-    assert set(pub["shot_id"]) == expected and first["shots"] == len(expected)   # every valid shot rated
+    assert set(pub["shot_id"]) == expected and first["shots"] == len(expected)  # every valid shot rated
     with Store(model_store, read_only=True) as st:
         batch = st.query("SELECT shot_id, p_goal, tier FROM shot_scores").set_index("shot_id")
     pub = pub.set_index("shot_id")

@@ -1,4 +1,5 @@
 """The live scorer: same factors and ratings as batch, bad input counted, never fatal."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -19,8 +20,10 @@ def live(model_store):
     games = pick_games(model_store, 3)
     with Store(model_store, read_only=True) as st:
         models = active_models(st)
-        batch = st.query("SELECT f.*, s.p_goal, s.tier FROM shot_features f JOIN shot_scores s USING (shot_id) "
-                         f"WHERE f.game_id IN ({', '.join(map(str, games))})").set_index("shot_id")
+        batch = st.query(
+            "SELECT f.*, s.p_goal, s.tier FROM shot_features f JOIN shot_scores s USING (shot_id) "
+            f"WHERE f.game_id IN ({', '.join(map(str, games))})"
+        ).set_index("shot_id")
     msgs = [m for _, m in feed(model_store, games)]
     return dict(games=games, models=models, batch=batch, msgs=msgs)
 
@@ -64,25 +67,27 @@ def test_bad_input_is_counted_and_other_games_go_on(live, tmp_path):
     other, broken_tag = live["games"][1], False
     for m in live["msgs"]:
         if isinstance(m, ShotTag) and m.game_id == other and not broken_tag:
-            sc.handle(ShotTag(other, {"shot_id": 1}))            # a shot tag with missing fields
+            sc.handle(ShotTag(other, {"shot_id": 1}))  # a shot tag with missing fields
             broken_tag = True
         if m.game_id == victim:
             if isinstance(m, Frames):
                 seen += 1
-                if seen == 50:       # a malformed frame: NaN position and a length mismatch
+                if seen == 50:  # a malformed frame: NaN position and a length mismatch
                     bad = Frames(m.game_id, m.frame_idx, m.entity_id, m.team, m.x.copy(), m.y)
                     bad.x[0] = np.nan
                     sc.handle(bad)
                     sc.handle(Frames(m.game_id, m.frame_idx + 1, m.entity_id, m.team[:-1], m.x, m.y))
                     continue
-                if seen == 60:       # out of order: an old frame again
+                if seen == 60:  # out of order: an old frame again
                     sc.handle(Frames(m.game_id, m.frame_idx - 30, m.entity_id, m.team, m.x, m.y))
             if isinstance(m, ShotTag) and stopped == 0 and sc.games[victim].shots >= 5:
-                stopped = 1          # the game stops mid-stream: nothing more from it
+                stopped = 1  # the game stops mid-stream: nothing more from it
             if stopped:
                 continue
         sc.handle(m)
-    sc.handle(Event(99, {"event_idx": 1, "period": 1, "game_seconds": 3.0, "type": "SHOT", "team": "X", "x": 0, "y": 0}))
+    sc.handle(
+        Event(99, {"event_idx": 1, "period": 1, "game_seconds": 3.0, "type": "SHOT", "team": "X", "x": 0, "y": 0})
+    )
     sc.handle(GameEnd(12345))
     s = sc.stats
     assert s.malformed >= 3 and s.out_of_order >= 1 and s.unknown_game == 2
@@ -90,6 +95,6 @@ def test_bad_input_is_counted_and_other_games_go_on(live, tmp_path):
     b = live["batch"]
     others = b[b["game_id"] != victim]
     pub = read_live(tmp_path)
-    assert set(others.index) <= set(pub["shot_id"])             # every other game's shot was rated
+    assert set(others.index) <= set(pub["shot_id"])  # every other game's shot was rated
     assert len(pub[pub["game_id"] == victim]) == 5
     assert s.errors == 0

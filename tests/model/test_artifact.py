@@ -5,6 +5,7 @@ text model, so every corrupted pair is loaded in a child process: a crash shows 
 signal exit instead of killing pytest. The corruptions are generated here from the
 session's trained models (the tracking and play-by-play pair of `model_store`).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -14,8 +15,8 @@ import random
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -40,8 +41,9 @@ for path in sys.argv[1:]:
 
 def load_in_child(paths: list[Path]) -> tuple[int, dict[str, dict]]:
     """(exit code, path -> outcome) of loading each model in one child process."""
-    r = subprocess.run([sys.executable, "-c", LOADER, *map(str, paths)], cwd=ROOT, capture_output=True,
-                       text=True, timeout=300)
+    r = subprocess.run(
+        [sys.executable, "-c", LOADER, *map(str, paths)], cwd=ROOT, capture_output=True, text=True, timeout=300
+    )
     seen = {}
     for line in r.stdout.splitlines():
         if line.startswith("{"):
@@ -85,7 +87,7 @@ Case = Callable[[bytes, dict, bytes, dict], tuple[bytes | None, object]]
 
 
 def _truncate(frac: float) -> Case:
-    return lambda raw, meta, _r, _m: (raw[:max(1, int(len(raw) * frac))], meta)
+    return lambda raw, meta, _r, _m: (raw[: max(1, int(len(raw) * frac))], meta)
 
 
 def _flip(seed: int) -> Case:
@@ -96,6 +98,7 @@ def _flip(seed: int) -> Case:
             j = rng.randrange(len(b))
             b[j] = (b[j] + rng.randrange(1, 256)) % 256
         return bytes(b), meta
+
     return f
 
 
@@ -103,7 +106,7 @@ def _digit_changed(raw: bytes) -> bytes:
     """The text with one digit of the first leaf value changed: still well-formed, another model."""
     j = raw.index(b"leaf_value=") + len(b"leaf_value=") + 1
     j += next(k for k, c in enumerate(raw[j:]) if chr(c).isdigit())
-    return raw[:j] + (b"7" if raw[j:j + 1] != b"7" else b"3") + raw[j + 1:]
+    return raw[:j] + (b"7" if raw[j : j + 1] != b"7" else b"3") + raw[j + 1 :]
 
 
 def _thresholds(meta: dict, medium: float, high: float) -> dict:
@@ -121,8 +124,10 @@ CASES: dict[str, Case] = {
     "empty text": lambda raw, meta, _r, _m: (b"", meta),
     **{f"bytes flipped (seed {s})": _flip(s) for s in range(6)},
     "binary garbage": lambda raw, meta, _r, _m: (random.Random(1).randbytes(len(raw)), meta),
-    "garbage after a valid header": lambda raw, meta, _r, _m: (raw[:raw.index(b"Tree=0")] +
-                                                               random.Random(2).randbytes(5000), meta),
+    "garbage after a valid header": lambda raw, meta, _r, _m: (
+        raw[: raw.index(b"Tree=0")] + random.Random(2).randbytes(5000),
+        meta,
+    ),
     "tree_sizes off by one": lambda raw, meta, _r, _m: (raw.replace(b"tree_sizes=", b"tree_sizes=1", 1), meta),
     "text twice": lambda raw, meta, _r, _m: (raw + raw, meta),
     "Windows line endings": lambda raw, meta, _r, _m: (raw.replace(b"\n", b"\r\n"), meta),
@@ -133,7 +138,9 @@ CASES: dict[str, Case] = {
     "thresholds edited, checksum recomputed": lambda raw, meta, _r, _m: (raw, _resealed(_everything_high(meta))),
     "thresholds edited, no checksums": lambda raw, meta, _r, _m: (raw, _legacy(_everything_high(meta))),
     "thresholds reversed, checksum recomputed": lambda raw, meta, _r, _m: (
-        raw, _resealed(_thresholds(meta, meta["thresholds"]["high"], meta["thresholds"]["medium"]))),
+        raw,
+        _resealed(_thresholds(meta, meta["thresholds"]["high"], meta["thresholds"]["medium"])),
+    ),
     "threshold not a number": lambda raw, meta, _r, _m: (raw, _thresholds(meta, "low", 0.2)),
     "recorded size changed": lambda raw, meta, _r, _m: (raw, {**meta, INTEGRITY: {**meta[INTEGRITY], "bytes": 7}}),
     "flipped byte, no checksums": lambda raw, meta, _r, _m: (_flip(7)(raw, meta, b"", {})[0], _legacy(meta)),
@@ -193,8 +200,10 @@ def test_every_corruption_is_a_clear_error_never_an_abort(pairs, tmp_path):
         d.mkdir()
         paths.append(_write(d, txt.stem, txt.read_bytes(), _legacy(_meta(txt))))
     rc, seen = load_in_child(paths)
-    assert rc == 0, f"the loader died with exit code {rc} (negative: killed by signal {-rc}) " \
-                    f"after {len(seen) - 1} of {len(paths)} files; last seen {list(seen)[-2:]}\n{seen['stderr']}"
+    assert rc == 0, (
+        f"the loader died with exit code {rc} (negative: killed by signal {-rc}) "
+        f"after {len(seen) - 1} of {len(paths)} files; last seen {list(seen)[-2:]}\n{seen['stderr']}"
+    )
     for p in paths:
         o = seen[str(p)]
         if str(p) not in made:
@@ -227,7 +236,7 @@ def test_the_errors_say_what_is_wrong(pairs, tmp_path):
     assert "not the ones the model was trained with" in err("resealed", raw, _resealed(_everything_high(meta)))
     assert "0 < medium < high < 1" in err("reversed", raw, _resealed(_thresholds(meta, 0.3, 0.1)))
     msg = err("swap", raw, _meta(other))
-    assert "disagree on the factors" in msg       # the other model reads other factors
+    assert "disagree on the factors" in msg  # the other model reads other factors
     same = {**_meta(other), "features": meta["features"], "categories": meta.get("categories", {})}
     msg = err("swap2", raw, _resealed(same))
     assert "belongs to another model" in msg and _meta(other)["model_id"] in msg
@@ -249,7 +258,7 @@ def test_any_cut_fails_the_structure_check_and_any_gap_a_check(pairs, data):
         with pytest.raises(ModelError, match="damaged or not a model"):
             check_text(raw[:start], txt)
         return
-    bad = raw[:start] + raw[start + data.draw(hs.integers(1, min(5000, len(raw) - start - 1))):]
+    bad = raw[:start] + raw[start + data.draw(hs.integers(1, min(5000, len(raw) - start - 1))) :]
     try:
         check_text(bad, txt)
     except ModelError:
@@ -276,10 +285,13 @@ def test_a_store_pointing_at_another_models_files_is_refused(model_store, tmp_pa
     assert str(a) in str(e.value)
 
 
-@pytest.mark.parametrize("command", [
-    ["score"],
-    ["live", "--games", "1", "--speed", "0", "--until", "30", "--quiet"],
-])
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["score"],
+        ["live", "--games", "1", "--speed", "0", "--until", "30", "--quiet"],
+    ],
+)
 def test_commands_with_a_damaged_model_exit_with_the_error(model_store, tmp_path, command):
     """`python -m oa score` and `python -m oa live` in a real process: exit 1 naming the file, no abort."""
     db = tmp_path / model_store.name
@@ -289,8 +301,14 @@ def test_commands_with_a_damaged_model_exit_with_the_error(model_store, tmp_path
         rel = s.query("SELECT path FROM models WHERE active AND feature_set = 'tracking'")["path"].iloc[0]
     txt = tmp_path / rel
     txt.write_bytes(txt.read_bytes()[: txt.stat().st_size // 2])
-    r = subprocess.run([sys.executable, "-m", "oa", command[0], "--db", str(db), *command[1:]], cwd=ROOT,
-                       capture_output=True, text=True, timeout=300, env={**os.environ, "COLUMNS": "400"})
+    r = subprocess.run(
+        [sys.executable, "-m", "oa", command[0], "--db", str(db), *command[1:]],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "COLUMNS": "400"},
+    )
     out = " ".join((r.stdout + r.stderr).split())
     assert r.returncode == 1, (r.returncode, out[-2000:])
     assert txt.name in out and "damaged" in out, out[-2000:]

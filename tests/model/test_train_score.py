@@ -29,7 +29,10 @@ def _copy(src: Path, dst_dir: Path) -> Path:
 
 
 def _snapshot(store: Store) -> dict:
-    return {t: store.query(f"SELECT * FROM {t} ORDER BY ALL").to_json(date_format="iso") for t in ("models", "shot_scores", "shot_factors")}
+    return {
+        t: store.query(f"SELECT * FROM {t} ORDER BY ALL").to_json(date_format="iso")
+        for t in ("models", "shot_scores", "shot_factors")
+    }
 
 
 def test_model_files_are_text_and_json_and_registered(model_store):
@@ -37,9 +40,11 @@ def test_model_files_are_text_and_json_and_registered(model_store):
         models = s.query("SELECT * FROM models ORDER BY feature_set DESC")
     # the demo trains a tracking model and a play-by-play one (for shots without tracking)
     assert models["feature_set"].tolist() == ["tracking", "pbp"] and models["active"].all()
-    assert models["path"].iloc[0] == f"models/{models['model_id'].iloc[0]}.txt", "relative: store and models/ move together"
+    assert models["path"].iloc[0] == f"models/{models['model_id'].iloc[0]}.txt", (
+        "relative: store and models/ move together"
+    )
     path = model_store.parent / models["path"].iloc[0]
-    assert path.read_text().startswith("tree\n")                     # LightGBM text format
+    assert path.read_text().startswith("tree\n")  # LightGBM text format
     meta = json.loads(path.with_suffix(".json").read_text())
     assert meta["feature_set"] == "tracking" and len(meta["features"]) >= 24
     assert set(meta["thresholds"]) >= {"medium", "high", "rule"}
@@ -53,8 +58,10 @@ def test_every_shot_is_scored_and_explanations_add_up(model_store):
     with Store(model_store, read_only=True) as s:
         n_shots = s.query("SELECT count(*) n FROM shots")["n"].iloc[0]
         sc = s.query("SELECT * FROM shot_scores ORDER BY shot_id")
-        agg = s.query("SELECT shot_id, sum(contribution) c, sum(contribution_pp) pp, count(*) k, "
-                      "count(value_label) labels FROM shot_factors GROUP BY shot_id ORDER BY shot_id")
+        agg = s.query(
+            "SELECT shot_id, sum(contribution) c, sum(contribution_pp) pp, count(*) k, "
+            "count(value_label) labels FROM shot_factors GROUP BY shot_id ORDER BY shot_id"
+        )
     assert len(sc) == n_shots and set(sc["tier"]) == {"low", "medium", "high"}
     assert (agg["shot_id"].to_numpy() == sc["shot_id"].to_numpy()).all()
     logit = np.log(sc["p_goal"] / (1 - sc["p_goal"]))
@@ -67,8 +74,10 @@ def test_every_shot_is_scored_and_explanations_add_up(model_store):
 def test_tiers_order_goal_rates_and_calibration_is_sane(model_store):
     with Store(model_store, read_only=True) as s:
         meta = json.loads(s.query("SELECT metrics_json FROM models")["metrics_json"].iloc[0])
-        d = s.query("SELECT tier, avg(p_goal) p, avg(is_goal::INT) g, count(*) n FROM shot_scores "
-                    "JOIN shots USING (shot_id) GROUP BY tier")
+        d = s.query(
+            "SELECT tier, avg(p_goal) p, avg(is_goal::INT) g, count(*) n FROM shot_scores "
+            "JOIN shots USING (shot_id) GROUP BY tier"
+        )
     rates = {r["tier"]: r["goal_rate"] for r in meta["tiers"]}
     assert rates["low"] < rates["medium"] < rates["high"]
     assert all(r["share"] >= 0.05 for r in meta["tiers"])
@@ -84,7 +93,7 @@ def test_single_shot_matches_the_stored_batch_score(model_store):
         feats = load_features(s, "tracking")
         stored = s.query("SELECT shot_id, p_goal FROM shot_scores ORDER BY shot_id")
     for i in (0, 17, len(feats) - 1):
-        one = score_batch(m, feats.iloc[i:i + 1])
+        one = score_batch(m, feats.iloc[i : i + 1])
         assert abs(one.p[0] - stored["p_goal"].iloc[i]) < 1e-12
         top = one.top(0, 3)
         assert len(top) == 3 and abs(top[0]["logit"]) >= abs(top[-1]["logit"]) and isinstance(top[0]["value"], str)
@@ -165,7 +174,7 @@ def test_missing_model_file_is_a_clear_error(model_store, tmp_path):
 
 def test_rescoring_is_idempotent(model_store, tmp_path):
     db = _copy(model_store, tmp_path)
-    with Store(db) as s:     # a copied store finds the copied models/ beside it
+    with Store(db) as s:  # a copied store finds the copied models/ beside it
         before = _snapshot(s)
         score_store(s)
         assert _snapshot(s) == before

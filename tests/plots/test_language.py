@@ -1,5 +1,6 @@
 """One visual language in the charts: captions from the colour setting, shared scales, whole labels,
 dot sizes that mean shots, titles that fit a phone."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -35,12 +36,15 @@ def colour_at(fig, value: float) -> str:
     return min(stops, key=lambda s: abs(s[0] - t))[1]
 
 
-@pytest.mark.parametrize("kind, goals_minus_xg, good", [
-    ("gax", +3.0, True),        # shooters scored more than their chances: good for the shooters
-    ("gax", -3.0, False),
-    ("ga_vs_x", -3.0, True),    # goals fewer than expected: good for the goalie
-    ("ga_vs_x", +3.0, False),
-])
+@pytest.mark.parametrize(
+    "kind, goals_minus_xg, good",
+    [
+        ("gax", +3.0, True),  # shooters scored more than their chances: good for the shooters
+        ("gax", -3.0, False),
+        ("ga_vs_x", -3.0, True),  # goals fewer than expected: good for the goalie
+        ("ga_vs_x", +3.0, False),
+    ],
+)
 def test_a_diverging_map_colours_good_for_its_subject_as_its_caption_says(kind, goals_minus_xg, good):
     fig = S.heat_layer(heat_input(goals_minus_xg=goals_minus_xg), kind)
     z = np.asarray(fig.data[0].z, float)
@@ -48,8 +52,8 @@ def test_a_diverging_map_colours_good_for_its_subject_as_its_caption_says(kind, 
     drawn = colour_at(fig, extreme)
     assert drawn == (GOOD_BAD.good if good else GOOD_BAD.bad)
     caption = S.heat_caption(kind)
-    named = caption.split(":")[0].lower()          # the colour the caption names first ...
-    assert named == GOOD_BAD.good_name            # ... is the good one, and it is the one drawn for good
+    named = caption.split(":")[0].lower()  # the colour the caption names first ...
+    assert named == GOOD_BAD.good_name  # ... is the good one, and it is the one drawn for good
     assert "good for the goalie" in caption or kind != "ga_vs_x"
 
 
@@ -81,8 +85,7 @@ def test_for_and_against_maps_share_one_scale():
 @settings(max_examples=40, deadline=None)
 def test_reliability_dot_area_is_proportional_to_shots(shots):
     n = len(shots)
-    bins = pd.DataFrame({"p_mean": np.linspace(0.01, 0.5, n), "goal_rate": np.linspace(0.01, 0.5, n),
-                         "shots": shots})
+    bins = pd.DataFrame({"p_mean": np.linspace(0.01, 0.5, n), "goal_rate": np.linspace(0.01, 0.5, n), "shots": shots})
     m = S.reliability_figure(bins).data[1].marker
     assert m.sizemode == "area" and not m.sizemin
     size = np.asarray(m.size, float)
@@ -93,8 +96,14 @@ def test_reliability_dot_area_is_proportional_to_shots(shots):
 
 def test_waterfall_keeps_every_word_of_a_factor_and_uses_good_bad_not_tier_colours():
     long = "puck moved 76° around the net in the last second before the release"
-    f = pd.DataFrame({"factor": ["a", "b"], "value_label": [long, "12 ft from the net"],
-                      "contribution": [0.4, -0.2], "contribution_pp": [6.1, -1.5]})
+    f = pd.DataFrame(
+        {
+            "factor": ["a", "b"],
+            "value_label": [long, "12 ft from the net"],
+            "contribution": [0.4, -0.2],
+            "contribution_pp": [6.1, -1.5],
+        }
+    )
     fig = S.waterfall(f, 0.2, -2.4, k=2)
     w = fig.data[0]
     words = [y.replace("<br>", " ") for y in w.y]
@@ -112,13 +121,35 @@ def test_neutral_charts_do_not_borrow_tier_colours():
     assert b.data[0].marker.color not in TIER_COLORS.values()
 
 
-@given(st.lists(st.sampled_from(["Where", "his", "high-danger", "chances", "come", "from", "(per", "5×5", "ft)",
-                                 "Goals", "saved", "above", "expected"]), min_size=1, max_size=14))
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "Where",
+                "his",
+                "high-danger",
+                "chances",
+                "come",
+                "from",
+                "(per",
+                "5×5",
+                "ft)",
+                "Goals",
+                "saved",
+                "above",
+                "expected",
+            ]
+        ),
+        min_size=1,
+        max_size=14,
+    )
+)
 def test_titles_fit_a_phone_and_keep_every_word(words):
     text = " ".join(words)
     t = S.title_text(text)
     plain = t.replace("<span style='font-size:12px'>", "").replace("</span>", "")
     lines = plain.split("<br>")
     assert all(len(line) <= max(S.TITLE_CHARS * 1.3, max(len(w) for w in words)) for line in lines)
-    assert " ".join(plain.replace("<br>", " ").split()).replace("(", "").replace(")", "") == \
-        text.replace("(", "").replace(")", "")
+    assert " ".join(plain.replace("<br>", " ").split()).replace("(", "").replace(")", "") == text.replace(
+        "(", ""
+    ).replace(")", "")

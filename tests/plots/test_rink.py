@@ -1,4 +1,5 @@
 """The rink drawing: right markings in the right places, aspect locked, no SVG arcs."""
+
 from __future__ import annotations
 
 import re

@@ -1,4 +1,5 @@
 """Shot charts and the replay, without Streamlit."""
+
 from __future__ import annotations
 
 import json
@@ -10,8 +11,8 @@ import plotly.io as pio
 from oa.app.style import TIER_COLORS
 from oa.model.artifact import sigmoid
 from oa.plots.replay import event_path_figure, replay_figure, square_point
-from oa.plots.shots import add_shot_markers, game_flow, heat_figure, live_map, shot_map, waterfall
 from oa.plots.rink import rink_figure
+from oa.plots.shots import add_shot_markers, game_flow, heat_figure, live_map, shot_map, waterfall
 from oa.rink import RINK
 from oa.schema import PUCK_ID
 
@@ -27,14 +28,29 @@ def values(v) -> list:
 
 def shots_frame(n: int = 6) -> pd.DataFrame:
     rng = np.random.default_rng(0)
-    return pd.DataFrame({
-        "shot_id": np.arange(n) + 920250200010000, "game_id": 92025020001, "x": rng.uniform(30, 85, n),
-        "y": rng.uniform(-20, 20, n), "outcome": ["GOAL", "SAVE", "MISS", "BLOCK", "SAVE", "GOAL"][:n],
-        "shot_type": "WRIST", "strength": "5v5", "team": ["A", "B"] * (n // 2), "opponent": ["B", "A"] * (n // 2),
-        "period": 1, "period_seconds": rng.uniform(0, 1200, n), "game_seconds": np.sort(rng.uniform(0, 3600, n)),
-        "is_goal": [True, False, False, False, False, True][:n], "is_home": [True, False] * (n // 2),
-        "p_goal": [0.3, 0.05, 0.1, 0.02, None, 0.2][:n], "tier": ["high", "low", "medium", "low", None, "high"][:n],
-        "shooter": "S", "goalie": "G", "date": pd.Timestamp("2025-10-10")})
+    return pd.DataFrame(
+        {
+            "shot_id": np.arange(n) + 920250200010000,
+            "game_id": 92025020001,
+            "x": rng.uniform(30, 85, n),
+            "y": rng.uniform(-20, 20, n),
+            "outcome": ["GOAL", "SAVE", "MISS", "BLOCK", "SAVE", "GOAL"][:n],
+            "shot_type": "WRIST",
+            "strength": "5v5",
+            "team": ["A", "B"] * (n // 2),
+            "opponent": ["B", "A"] * (n // 2),
+            "period": 1,
+            "period_seconds": rng.uniform(0, 1200, n),
+            "game_seconds": np.sort(rng.uniform(0, 3600, n)),
+            "is_goal": [True, False, False, False, False, True][:n],
+            "is_home": [True, False] * (n // 2),
+            "p_goal": [0.3, 0.05, 0.1, 0.02, None, 0.2][:n],
+            "tier": ["high", "low", "medium", "low", None, "high"][:n],
+            "shooter": "S",
+            "goalie": "G",
+            "date": pd.Timestamp("2025-10-10"),
+        }
+    )
 
 
 def test_markers_shape_by_outcome_colour_by_tier_with_shot_id_first():
@@ -43,7 +59,7 @@ def test_markers_shape_by_outcome_colour_by_tier_with_shot_id_first():
     real = [t for t in fig.data if t.x is not None and len(t.x) and t.x[0] is not None]
     symbols = {t.name: t.marker.symbol for t in real}
     assert symbols == {"Goal": "star", "Save": "circle", "Miss": "diamond", "Blocked": "square"}
-    goals = [t for t in real if t.name == "Goal"]         # one trace per outcome and tier: one colour each
+    goals = [t for t in real if t.name == "Goal"]  # one trace per outcome and tier: one colour each
     assert [g.marker.color for g in goals] == [TIER_COLORS["high"]] and len(goals[0].x) == 2
     tiers_of = {(t.name, t.marker.color) for t in real}
     assert len(tiers_of) == len(real), "each outcome-tier pair is drawn once"
@@ -90,8 +106,14 @@ def test_waterfall_adds_up_to_the_probability_and_words_carry_points():
     base = -2.5
     pp = np.array([4.1, -1.2, 0.5, 0.2, -0.1])
     p = float(sigmoid(base)) + pp.sum() / 100
-    f = pd.DataFrame({"factor": list("abcde"), "value_label": ["goalie had to move 9 ft to square up", "x", "y", "z", "w"],
-                      "contribution": pp / 10, "contribution_pp": pp})
+    f = pd.DataFrame(
+        {
+            "factor": list("abcde"),
+            "value_label": ["goalie had to move 9 ft to square up", "x", "y", "z", "w"],
+            "contribution": pp / 10,
+            "contribution_pp": pp,
+        }
+    )
     fig = waterfall(f, p, base, k=3)
     w = fig.data[0]
     assert w.measure[0] == "absolute" and w.measure[-1] == "total"
@@ -128,8 +150,16 @@ def clip(flipped: bool = False) -> tuple[pd.DataFrame, dict]:
         rows.append((fi, 13, "B", s * 86.0, s * -2.0, 30, "G", "Goalie"))
         rows.append((fi, 14, "A", s * -86.0, s * 0.0, 31, "G", "Own goalie"))
     df = pd.DataFrame(rows, columns=["frame_idx", "entity_id", "team", "x", "y", "number", "position", "name"])
-    shot = dict(release_frame=rel, flipped=flipped, team="A", opponent="B", team_color="#0000ff",
-                opponent_color="#ff0000", goalie_id=13, shooter_id=11)
+    shot = dict(
+        release_frame=rel,
+        flipped=flipped,
+        team="A",
+        opponent="B",
+        team_color="#0000ff",
+        opponent_color="#ff0000",
+        goalie_id=13,
+        shooter_id=11,
+    )
     return df, shot
 
 
@@ -167,9 +197,18 @@ def test_square_point_is_on_the_goalie_arc_facing_the_puck():
 
 
 def test_event_path_without_tracking():
-    ev = pd.DataFrame({"event_idx": [1, 2, 3], "type": ["FACEOFF", "PASS", "SHOT"], "team": ["A", "A", "A"],
-                       "x": [-69.0, -40.0, -60.0], "y": [22.0, 10.0, 0.0], "period_seconds": [10.0, 14.0, 16.0],
-                       "detail": None, "player": ["a", "b", "c"]})
+    ev = pd.DataFrame(
+        {
+            "event_idx": [1, 2, 3],
+            "type": ["FACEOFF", "PASS", "SHOT"],
+            "team": ["A", "A", "A"],
+            "x": [-69.0, -40.0, -60.0],
+            "y": [22.0, 10.0, 0.0],
+            "period_seconds": [10.0, 14.0, 16.0],
+            "detail": None,
+            "player": ["a", "b", "c"],
+        }
+    )
     fig = event_path_figure(ev, dict(flipped=True, team="A", opponent="B"))
     pts = next(t for t in fig.data if t.name == "A events")
     assert list(pts.text) == ["1", "2", "3"] and min(pts.x) > 0

@@ -15,5 +15,9 @@ def league_games():
         shots.append(t["shots"])
         games.append(t["games"])
         truth.append(t["sim_truth"])
-    return dict(shots=pd.concat(shots, ignore_index=True), games=pd.concat(games, ignore_index=True),
-                truth=pd.concat(truth, ignore_index=True), checks=pd.DataFrame(checks))
+    return dict(
+        shots=pd.concat(shots, ignore_index=True),
+        games=pd.concat(games, ignore_index=True),
+        truth=pd.concat(truth, ignore_index=True),
+        checks=pd.DataFrame(checks),
+    )

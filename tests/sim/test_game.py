@@ -56,14 +56,15 @@ def test_everyone_on_the_ice_and_speeds_plausible(games):
         # the puck may sit in the net (behind the goal line) but never leaves the rink
         assert RINK.inside(x, y, margin=-0.2).all()
         f = f.sort_values(["entity_id", "frame_idx"])
-        same = (f["entity_id"].to_numpy()[1:] == f["entity_id"].to_numpy()[:-1]) & \
-               (np.diff(f["frame_idx"].to_numpy()) == 1)
+        same = (f["entity_id"].to_numpy()[1:] == f["entity_id"].to_numpy()[:-1]) & (
+            np.diff(f["frame_idx"].to_numpy()) == 1
+        )
         v = np.hypot(np.diff(x[f.index]), np.diff(y[f.index])) * 30
         skater = f["entity_id"].to_numpy()[1:] != PUCK_ID
         sv = v[same & skater]
         assert sv.max() < 35.0, f"skater at {sv.max():.1f} ft/s"
         pv = v[same & ~skater]
-        assert pv.max() < 112 * 1.467   # 106 mph plus 0.1 ft rounding per frame
+        assert pv.max() < 112 * 1.467  # 106 mph plus 0.1 ft rounding per frame
 
 
 def test_each_shot_has_a_clip_5s_before_and_1s_after(games):
@@ -76,7 +77,7 @@ def test_each_shot_has_a_clip_5s_before_and_1s_after(games):
             need = np.arange(r - 150, r + 30)
             assert np.isin(need, frames_set).all()
             on_ice = f[f["frame_idx"] == r]
-            assert 8 <= len(on_ice) <= 14            # players on the ice plus the puck
+            assert 8 <= len(on_ice) <= 14  # players on the ice plus the puck
             assert on_ice["entity_id"].is_unique
 
 

@@ -1,4 +1,5 @@
 """The demo league lands near the real NHL profile over a few hundred games."""
+
 import os
 
 import numpy as np

@@ -26,6 +26,7 @@ def test_truth_moves_the_right_way():
     base = truth.Situation(30, 10, 5, 0.5, 1.0, 0, 0, 75, "WRIST", False, False, False)
     z = truth.true_logit(base, 0, 0, 75)
     from dataclasses import replace
+
     assert truth.true_logit(replace(base, distance=15), 0, 0, 75) > z
     assert truth.true_logit(replace(base, goalie_offset=5), 0, 0, 75) > z
     assert truth.true_logit(replace(base, angle_change=40), 0, 0, 75) > z

@@ -3,6 +3,7 @@
 Tests read it from there; they skip when it is absent, except in CI (CI=true) where a
 missing shared folder is a failure.
 """
+
 from __future__ import annotations
 
 import gzip
@@ -24,7 +25,7 @@ def first_games(src: Path, dst: Path, game_col: str, n: int) -> Path:
 
 
 def csv_text(path: Path) -> str:
-    with (gzip.open(path, "rt") if path.suffix == ".gz" else open(path)) as f:
+    with gzip.open(path, "rt") if path.suffix == ".gz" else open(path) as f:
         return f.read()
 
 

@@ -1,4 +1,5 @@
 """Each adapter against the real files in ../shared/data: counts the source's README gives."""
+
 from pathlib import Path
 
 import pandas as pd
@@ -15,20 +16,30 @@ HR = "hockeyr-pbp-danmorse314/hockeyr_pbp_2023_24_lite_first168games.csv.gz"
 
 
 def test_nhl_api_current_envelope_and_legacy(shared, tmp_path):
-    files = [shared / "nhl-api-web-nickcyp/gamecenter_2024021015_play-by-play.json",
-             shared / "nhl-api-web-bbrewington/game_2023020204_play_by_play.json",
-             *sorted((shared / "nhl-statsapi-legacy-ffawzi").glob("*.json"))]
+    files = [
+        shared / "nhl-api-web-nickcyp/gamecenter_2024021015_play-by-play.json",
+        shared / "nhl-api-web-bbrewington/game_2023020204_play_by_play.json",
+        *sorted((shared / "nhl-statsapi-legacy-ffawzi").glob("*.json")),
+    ]
     with Store(tmp_path / "api.duckdb") as s:
         r = ingest(s, "nhl_api", files)
         assert r.games == 6 and not r.failed, r.as_dict()
-        got = s.query("SELECT game_id, sum((outcome <> 'BLOCK')::INT) AS unblocked, sum(is_goal::INT) AS goals, "
-                      "avg((x > 0)::INT) AS in_attacking_half FROM shots GROUP BY 1").set_index("game_id")
+        got = s.query(
+            "SELECT game_id, sum((outcome <> 'BLOCK')::INT) AS unblocked, sum(is_goal::INT) AS goals, "
+            "avg((x > 0)::INT) AS in_attacking_half FROM shots GROUP BY 1"
+        ).set_index("game_id")
         games = s.query("SELECT * FROM games").set_index("game_id")
         feats = s.query("SELECT count(*) AS n FROM shot_features")["n"].iloc[0]
         players = s.query("SELECT * FROM players")
     # the READMEs' counts: 76 and 91 unblocked shots join MoneyPuck 1:1; legacy SHOT + MISSED_SHOT + GOAL
-    expect = {2024021015: (76, 4), 2023020204: (91, 5), 2016021221: (75, 5), 2016030416: (75, 2),
-              2017020616: (86, 6), 2017030415: (85, 7)}
+    expect = {
+        2024021015: (76, 4),
+        2023020204: (91, 5),
+        2016021221: (75, 5),
+        2016030416: (75, 2),
+        2017020616: (86, 6),
+        2017030415: (85, 7),
+    }
     for g, (unblocked, goals) in expect.items():
         assert (got.loc[g, "unblocked"], got.loc[g, "goals"]) == (unblocked, goals), g
         assert got.loc[g, "in_attacking_half"] > 0.9, "normalised shots are at the attacked net"
@@ -50,8 +61,9 @@ def test_hockey_scraper_first_games(shared, tmp_path):
         r = ingest(s, "hockey_scraper", [small])
         shots = s.query("SELECT * FROM shots")
         games = s.query("SELECT * FROM games ORDER BY game_id")
-    att = raw[raw["Event"].isin(["SHOT", "MISS", "GOAL", "BLOCK"]) & (raw["Period"].astype(int) < 5)
-              & raw["xC"].notna()]
+    att = raw[
+        raw["Event"].isin(["SHOT", "MISS", "GOAL", "BLOCK"]) & (raw["Period"].astype(int) < 5) & raw["xC"].notna()
+    ]
     assert r.games == 3 and len(shots) == len(att)
     assert int(shots["is_goal"].sum()) == int((att["Event"] == "GOAL").sum())
     assert list(games["game_id"]) == [2017020001, 2017020002, 2017020003]
@@ -61,8 +73,23 @@ def test_hockey_scraper_first_games(shared, tmp_path):
     b = shots[shots["outcome"] == "BLOCK"].iloc[0]
     row = att[att["Event"] == "BLOCK"].iloc[0]
     assert b["shooter_id"] == int(float(row["p2_ID"])) and b["team"] == row["Ev_Team"].replace("T.B", "TBL")
-    assert set(shots["strength"].dropna()) <= {"5v5", "5v4", "4v5", "4v4", "5v3", "3v5", "6v5", "5v6", "6v4", "4v6",
-                                              "3v3", "4v3", "3v4", "6v3", "3v6"}
+    assert set(shots["strength"].dropna()) <= {
+        "5v5",
+        "5v4",
+        "4v5",
+        "4v4",
+        "5v3",
+        "3v5",
+        "6v5",
+        "5v6",
+        "6v4",
+        "4v6",
+        "3v3",
+        "4v3",
+        "3v4",
+        "6v3",
+        "3v6",
+    }
     assert r.flipped > 0 and r.shootout_skipped >= 0
 
 
@@ -73,8 +100,11 @@ def test_moneypuck_keeps_xgoal_for_comparison_only(shared, tmp_path):
         r = ingest(s, "moneypuck", [small])
         px = s.query("SELECT * FROM public_xg")
         shots = s.query("SELECT * FROM shots")
-        cols = set(s.query("SELECT column_name FROM information_schema.columns WHERE table_name = 'shot_features'")
-                   ["column_name"])
+        cols = set(
+            s.query("SELECT column_name FROM information_schema.columns WHERE table_name = 'shot_features'")[
+                "column_name"
+            ]
+        )
     assert r.games == 3 and len(shots) == len(raw) == len(px)
     assert set(px["model"]) == {"moneypuck"}
     assert abs(px["xg"].sum() - raw["xGoal"].sum()) < 1e-6
@@ -101,7 +131,6 @@ def test_hockeyr_keeps_xg_and_empty_net_from_on_ice_goalies(shared, tmp_path):
     assert (goals["score_for"] + goals["score_against"]).min() == 0, "score before the first goal is 0-0"
 
 
-
 def test_hockeyr_empty_net_is_not_read_from_gaps_in_the_on_ice_lists(shared, tmp_path):
     """Gaps in the on-ice goalie columns once made 2% of 2023-24 attempts "empty net", most of them saves."""
     small = first_games(shared / HR, tmp_path / "hr.csv", "game_id", 120)
@@ -114,8 +143,9 @@ def test_hockeyr_empty_net_is_not_read_from_gaps_in_the_on_ice_lists(shared, tmp
     goals = shots[shots["is_goal"]]
     assert int(goals["empty_net"].sum()) == int((said["empty_net"] == True).sum()) > 0  # noqa: E712
     en = shots[shots["empty_net"]]
-    assert len(en) / len(shots) < 0.012          # 0.6% in hockey_scraper seasons; 2.0% with the gaps
-    assert en["is_goal"].mean() > 0.4            # empty-net attempts mostly go in (23% with the gaps)
+    assert len(en) / len(shots) < 0.012  # 0.6% in hockey_scraper seasons; 2.0% with the gaps
+    assert en["is_goal"].mean() > 0.4  # empty-net attempts mostly go in (23% with the gaps)
+
 
 @pytest.mark.parametrize("source", ["hockey_scraper", "moneypuck", "hockeyr", "nhl_api"])
 def test_report_names_the_source(source):
@@ -128,8 +158,10 @@ def test_bigdatacup_play_by_play_with_tracking_clips(shared, tmp_path):
         r = ingest(s, "bigdatacup", [pxp])
         games = s.query("SELECT * FROM games ORDER BY game_id")
         shots = s.query("SELECT * FROM shots")
-        tracked = s.query("SELECT s.shot_id, s.release_frame, (SELECT count(*) FROM frames f WHERE f.game_id = s.game_id "
-                          "AND f.frame_idx = s.release_frame - 1) AS on_ice FROM shots s WHERE release_frame IS NOT NULL")
+        tracked = s.query(
+            "SELECT s.shot_id, s.release_frame, (SELECT count(*) FROM frames f WHERE f.game_id = s.game_id "
+            "AND f.frame_idx = s.release_frame - 1) AS on_ice FROM shots s WHERE release_frame IS NOT NULL"
+        )
         feats = s.query("SELECT feature_set, count(*) AS n, count(screens) AS screens FROM shot_features GROUP BY 1")
     assert r.games == 6 and not r.failed and len(shots) == 709 and int(shots["is_goal"].sum()) == 38
     assert games["has_tracking"].all(), "pp_info.csv has power plays for all six games"

@@ -1,6 +1,7 @@
 """A corpus of broken files, made here from the good shared ones: every case gets a clear
 error or a counted rejection naming file, row and field; the rest of the batch goes in;
 nothing already stored is lost."""
+
 import json
 
 import pandas as pd
@@ -25,8 +26,10 @@ def good_csv(shared, tmp_path):
 
 def _snapshot(db) -> dict:
     with Store(db, read_only=True) as s:
-        return {t: s.query(f"SELECT * FROM {t} ORDER BY ALL").to_json(date_format="iso")
-                for t in ("games", "events", "shots", "shot_features")}
+        return {
+            t: s.query(f"SELECT * FROM {t} ORDER BY ALL").to_json(date_format="iso")
+            for t in ("games", "events", "shots", "shot_features")
+        }
 
 
 def test_truncated_json_is_named_and_the_rest_of_the_batch_goes_in(shared, tmp_path):
@@ -58,7 +61,9 @@ def test_csv_with_a_missing_or_renamed_column(good_csv, tmp_path, change):
     with Store(tmp_path / "s.duckdb") as s:
         r = ingest(s, "hockey_scraper", [bad, good_csv])
         assert len(s.game_ids()) == 2, "the good file of the batch still goes in"
-    assert len(r.failed) == 1 and f"{change}.csv" in str(r.failed[0][1]) and "column xC is missing" in str(r.failed[0][1])
+    assert (
+        len(r.failed) == 1 and f"{change}.csv" in str(r.failed[0][1]) and "column xC is missing" in str(r.failed[0][1])
+    )
 
 
 def test_wrong_types_are_counted_with_row_and_field(good_csv, tmp_path):
@@ -71,7 +76,7 @@ def test_wrong_types_are_counted_with_row_and_field(good_csv, tmp_path):
         r = ingest(s, "hockey_scraper", [bad])
         assert len(s.game_ids()) == 2
     assert r.rejected["bad Period"] == 1 and r.rejected["bad xC"] == 1
-    assert "row 7, field Period: 'second'" in r.examples["bad Period"]       # data row 5 is line 7 of the file
+    assert "row 7, field Period: 'second'" in r.examples["bad Period"]  # data row 5 is line 7 of the file
     assert "types.csv" in r.examples["bad xC"] and "field xC" in r.examples["bad xC"]
 
 
@@ -133,7 +138,9 @@ def test_cli_ingest_reports_and_rejects_bad_arguments(shared, good_csv, tmp_path
 
 
 def test_player_without_a_name_is_named_by_id_and_counted(shared, tmp_path):
-    small = first_games(shared / "moneypuck-shots-bobby-king3/moneypuck_shots_2023.csv.gz", tmp_path / "mp.csv", "game_id", 1)
+    small = first_games(
+        shared / "moneypuck-shots-bobby-king3/moneypuck_shots_2023.csv.gz", tmp_path / "mp.csv", "game_id", 1
+    )
     df = pd.read_csv(small, dtype=str, keep_default_na=False)
     pid = df.loc[0, "shooterPlayerId"]
     df.loc[df["shooterPlayerId"] == pid, "shooterName"] = ""
@@ -186,13 +193,16 @@ def test_moneypuck_shots_just_past_the_boards_are_clamped_and_their_games_kept(s
         assert s.query("SELECT count(*) n FROM events WHERE abs(y) = 42.5")["n"].iloc[0] >= 2
 
 
-@pytest.mark.parametrize("change, expect, says", [
-    ("truncate", 1, "would shrink"),
-    ("home-team-blank", 1, "bad Home_Team"),
-    ("player-id-1e30", 1, "bad p1_ID"),
-    ("strength-9x9", 0, "bad Strength (left unknown)"),
-    ("duplicate-rows", 0, "duplicate event row"),
-])
+@pytest.mark.parametrize(
+    "change, expect, says",
+    [
+        ("truncate", 1, "would shrink"),
+        ("home-team-blank", 1, "bad Home_Team"),
+        ("player-id-1e30", 1, "bad p1_ID"),
+        ("strength-9x9", 0, "bad Strength (left unknown)"),
+        ("duplicate-rows", 0, "duplicate event row"),
+    ],
+)
 def test_real_hockey_scraper_variants_leave_the_stored_games_alone(good_csv, tmp_path, change, expect, says):
     from tests.sources.test_corpus import checksums
 
@@ -219,7 +229,7 @@ def test_real_hockey_scraper_variants_leave_the_stored_games_alone(good_csv, tmp
     r, out = _cli("hockey_scraper", [bad], db)
     assert r.exit_code == expect and says in out and "variant.csv" in out, out
     after = checksums(db)
-    if change == "strength-9x9":                       # the shot is kept, its strength unknown
+    if change == "strength-9x9":  # the shot is kept, its strength unknown
         assert {t: n for t, (n, _) in after.items()} == {t: n for t, (n, _) in before.items()}
         with Store(db, read_only=True) as s:
             assert s.query("SELECT count(*) n FROM shots WHERE strength = '6v6'")["n"].iloc[0] == 0
@@ -253,9 +263,14 @@ def test_real_api_file_shapes(shared, tmp_path):
     before = checksums(db)
     base = json.loads((shared / API).read_text())
     shot = next(i for i, p in enumerate(base["plays"]) if p["typeDescKey"] == "shot-on-goal")
-    cases = {"plays-object": (lambda d: d.update(plays={"0": d["plays"][0]}), "field plays"),
-             "x-nested": (lambda d: d["plays"][shot]["details"].update(xCoord={"ft": 3}), f"play {shot}, field details.xCoord"),
-             "date": (lambda d: d.update(gameDate="someday"), "field gameDate")}
+    cases = {
+        "plays-object": (lambda d: d.update(plays={"0": d["plays"][0]}), "field plays"),
+        "x-nested": (
+            lambda d: d["plays"][shot]["details"].update(xCoord={"ft": 3}),
+            f"play {shot}, field details.xCoord",
+        ),
+        "date": (lambda d: d.update(gameDate="someday"), "field gameDate"),
+    }
     for name, (change, says) in cases.items():
         d = json.loads(json.dumps(base))
         change(d)

@@ -2,6 +2,7 @@
 process, against a store first filled from the valid fixtures: the exit status, one message
 naming the file (and row and field), no traceback, and every table of the store unchanged
 (checksums) unless the variant is one that may partly go in (clamped or left-unknown values)."""
+
 from __future__ import annotations
 
 import re
@@ -30,8 +31,9 @@ def checksums(db: Path) -> dict[str, tuple[int, int]]:
     con = duckdb.connect(str(db), read_only=True)
     try:
         out = {}
-        for (t,) in con.execute("SELECT table_name FROM information_schema.tables WHERE table_name <> 'runs' "
-                                "ORDER BY 1").fetchall():
+        for (t,) in con.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_name <> 'runs' ORDER BY 1"
+        ).fetchall():
             df = con.execute(f'SELECT * FROM "{t}"').df()
             h = int(pd.util.hash_pandas_object(df.astype(str), index=False).sum()) if len(df) else 0
             out[t] = (len(df), h)
@@ -62,14 +64,23 @@ def test_fixtures_are_current():
 
 def test_the_corpus_is_large_and_covers_every_source():
     assert len(VARIANTS) >= 100 and len({v.id for v in VARIANTS}) == len(VARIANTS)
-    assert {v.source for v in VARIANTS} == {"hockey_scraper", "moneypuck", "hockeyr", "nhl_api", "nhl_edge", "bigdatacup"}
+    assert {v.source for v in VARIANTS} == {
+        "hockey_scraper",
+        "moneypuck",
+        "hockeyr",
+        "nhl_api",
+        "nhl_edge",
+        "bigdatacup",
+    }
 
 
 @pytest.fixture(autouse=True)
 def no_hang():
     """A FIFO opened for reading blocks until a writer comes: fail instead of hanging the suite."""
+
     def stop(*_: object) -> None:
         raise TimeoutError("ingest did not return within 60 s")
+
     old = signal.signal(signal.SIGALRM, stop)
     signal.alarm(60)
     yield
@@ -93,7 +104,7 @@ def test_broken_variant(v: Variant, base, tmp_path):
     assert "Traceback" not in r.output and (r.exception is None or isinstance(r.exception, SystemExit)), r.output
     assert r.exit_code == (1 if v.expect in ("fail", "refuse") else 0), r.output
     assert v.says in out, out
-    if v.says:                                      # something to report: named where it is
+    if v.says:  # something to report: named where it is
         assert paths[0].name in out or v.expect == "partial", out
         if "field" in v.where:
             assert "field " in out, out
@@ -104,6 +115,6 @@ def test_broken_variant(v: Variant, base, tmp_path):
     after = checksums(db)
     if v.expect in ("fail", "refuse", "same"):
         assert after == before
-    else:                                           # clamp, partial: the same rows, some values changed
+    else:  # clamp, partial: the same rows, some values changed
         assert {t: n for t, (n, _) in after.items()} == {t: n for t, (n, _) in before.items()}
         assert v.expect == "partial" or after != before

@@ -1,4 +1,5 @@
 """`python -m oa ingest nhl` against a real HTTP server on loopback serving the shared JSON files."""
+
 import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -11,8 +12,10 @@ from oa.sources.download import DownloadError, NhlClient
 from oa.store import Store
 
 runner = CliRunner()
-GAMES = {2024021015: "nhl-api-web-nickcyp/gamecenter_2024021015_play-by-play.json",
-         2023020204: "nhl-api-web-bbrewington/game_2023020204_play_by_play.json"}
+GAMES = {
+    2024021015: "nhl-api-web-nickcyp/gamecenter_2024021015_play-by-play.json",
+    2023020204: "nhl-api-web-bbrewington/game_2023020204_play_by_play.json",
+}
 
 
 class FakeNhl(ThreadingHTTPServer):
@@ -22,8 +25,8 @@ class FakeNhl(ThreadingHTTPServer):
         super().__init__(("127.0.0.1", 0), Handler)
         self.shared = shared
         self.hits: list[str] = []
-        self.fail_first: set[str] = set()        # paths answering 503 once (retry test)
-        self.down = False                        # every game request fails (interruption test)
+        self.fail_first: set[str] = set()  # paths answering 503 once (retry test)
+        self.down = False  # every game request fails (interruption test)
 
     @property
     def url(self) -> str:
@@ -52,11 +55,21 @@ class Handler(BaseHTTPRequestHandler):
             date = self.path.rsplit("/", 1)[1]
             game = lambda gid, st="OFF": {"id": gid, "season": 20242025, "gameType": 2, "gameState": st}  # noqa: E731
             if date < "2025-03-01":
-                return self._json({"regularSeasonEndDate": "2025-04-17", "playoffEndDate": "2025-06-20",
-                                   "nextStartDate": "2025-03-03",
-                                   "gameWeek": [{"date": date, "games": [game(2024020001, "FUT")]}]})
-            return self._json({"regularSeasonEndDate": "2025-04-17", "nextStartDate": "2025-04-20",
-                               "gameWeek": [{"date": "2025-03-09", "games": [game(2024021015)]}]})
+                return self._json(
+                    {
+                        "regularSeasonEndDate": "2025-04-17",
+                        "playoffEndDate": "2025-06-20",
+                        "nextStartDate": "2025-03-03",
+                        "gameWeek": [{"date": date, "games": [game(2024020001, "FUT")]}],
+                    }
+                )
+            return self._json(
+                {
+                    "regularSeasonEndDate": "2025-04-17",
+                    "nextStartDate": "2025-04-20",
+                    "gameWeek": [{"date": "2025-03-09", "games": [game(2024021015)]}],
+                }
+            )
         if self.path.startswith("/v1/gamecenter/"):
             if srv.down:
                 return self._json({"error": "down"}, 502)
@@ -81,12 +94,24 @@ def server(shared):
 def test_season_download_retries_caches_and_stores(server, tmp_path):
     db, cache = tmp_path / "nhl.duckdb", tmp_path / "cache"
     server.fail_first.add("/v1/gamecenter/2024021015/play-by-play")
-    args = ["ingest", "nhl", "--season", "2024-25", "--db", str(db), "--cache", str(cache), "--base-url", server.url,
-            "--rate", "20"]
+    args = [
+        "ingest",
+        "nhl",
+        "--season",
+        "2024-25",
+        "--db",
+        str(db),
+        "--cache",
+        str(cache),
+        "--base-url",
+        server.url,
+        "--rate",
+        "20",
+    ]
     r = runner.invoke(app, args)
     assert r.exit_code == 0, r.output
     with Store(db, read_only=True) as s:
-        assert s.game_ids() == [2024021015]                  # the unfinished game is not fetched
+        assert s.game_ids() == [2024021015]  # the unfinished game is not fetched
         assert s.query("SELECT count(*) n FROM shots WHERE outcome <> 'BLOCK'")["n"].iloc[0] == 76
     assert server.hits.count("/v1/gamecenter/2024021015/play-by-play") == 2, "one 503, then one retry"
     # a second run is served from the cache: schedules and games
@@ -100,14 +125,14 @@ def test_resume_after_interruption_fetches_only_what_is_missing(server, tmp_path
     cache = tmp_path / "cache"
     client = NhlClient(cache, base_url=server.url, rate=50, retries=1, backoff=0.01)
     client.play_by_play(2024021015)
-    server.down = True                                       # the connection dies
+    server.down = True  # the connection dies
     with pytest.raises(DownloadError, match="2023020204"):
         client.play_by_play(2023020204)
     server.down = False
     hits = list(server.hits)
     again = NhlClient(cache, base_url=server.url, rate=50)
     files = [again.play_by_play(g) for g in (2024021015, 2023020204)]
-    new = server.hits[len(hits):]
+    new = server.hits[len(hits) :]
     assert new == ["/v1/gamecenter/2023020204/play-by-play"], "only the missing game is fetched again"
     assert all(f.exists() for f in files) and not list(cache.glob("*.part"))
 

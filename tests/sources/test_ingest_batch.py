@@ -1,5 +1,6 @@
 """A batch that names a game twice, or meets a database error half-way, never costs the store
 what it already held: stored shots keep their rows, factors, scores and explanations."""
+
 from __future__ import annotations
 
 import shutil
@@ -27,7 +28,7 @@ def scored(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     those games (identical copies) and 4 new games."""
     d = tmp_path_factory.mktemp("scored")
     db, _ = scored_moneypuck_store(d, GAMES, seed=1)
-    moneypuck_csv(d / "again.csv", 3, seed=1)                    # the same generator and seed: the same 3 games
+    moneypuck_csv(d / "again.csv", 3, seed=1)  # the same generator and seed: the same 3 games
     moneypuck_csv(d / "new.csv", 4, seed=7, first_game=30001)
     return db, d
 
@@ -45,8 +46,11 @@ def _games(db: Path) -> list[int]:
 
 def _unfeatured_shots(db: Path) -> int:
     with Store(db, read_only=True) as s:
-        return int(s.query("SELECT count(*) n FROM shots LEFT JOIN shot_features f USING (shot_id) "
-                           "WHERE f.shot_id IS NULL")["n"].iloc[0])
+        return int(
+            s.query("SELECT count(*) n FROM shots LEFT JOIN shot_features f USING (shot_id) WHERE f.shot_id IS NULL")[
+                "n"
+            ].iloc[0]
+        )
 
 
 def test_same_games_twice_in_one_batch(scored, tmp_path):
@@ -68,8 +72,13 @@ def test_same_games_twice_on_the_command_line(scored, tmp_path):
     old = _games(db)
     before = checksums(db, old)
     again = scored[1] / "again.csv"
-    p = subprocess.run([sys.executable, "-m", "oa", "ingest", "moneypuck", str(again), str(again), "--db", str(db)],
-                       cwd=ROOT, capture_output=True, text=True, timeout=300)
+    p = subprocess.run(
+        [sys.executable, "-m", "oa", "ingest", "moneypuck", str(again), str(again), "--db", str(db)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert p.returncode == 0, p.stdout + p.stderr
     assert "Traceback" not in p.stdout + p.stderr
     assert "read twice" in " ".join(p.stdout.split())
@@ -93,7 +102,7 @@ def test_database_error_half_way_is_named_and_costs_nothing_stored(scored, tmp_p
     old = _games(db)
     before = checksums(db, old)
     new = scored[1] / "new.csv"
-    _fail_at(monkeypatch, 2023030003)                            # the third of the four new games
+    _fail_at(monkeypatch, 2023030003)  # the third of the four new games
     with Store(db) as s:
         r = ingest(s, "moneypuck", [scored[1] / "again.csv", new])
     monkeypatch.undo()

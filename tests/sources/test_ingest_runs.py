@@ -1,5 +1,6 @@
 """A killed or failed ingest leaves a mark in the store (`runs`) that the CLI and the dashboard
 show until the same command runs to the end; the re-run converges to an uninterrupted ingest."""
+
 from __future__ import annotations
 
 import shutil
@@ -48,14 +49,18 @@ def stores(tmp_path_factory: pytest.TempPathFactory) -> dict:
     proc = _start(ref, batch)
     t0 = _first_write(ref, proc)
     assert proc.wait(timeout=300) == 0
-    writing = time.monotonic() - t0                  # from its first write to its exit, on this machine now
+    writing = time.monotonic() - t0  # from its first write to its exit, on this machine now
     assert _unfinished(ref) == []
     return {"db": db, "batch": batch, "ref": ref, "writing": writing}
 
 
 def _start(db: Path, batch: Path) -> subprocess.Popen:
-    return subprocess.Popen(oa("ingest", "moneypuck", str(batch), "--db", str(db)), cwd=ROOT,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return subprocess.Popen(
+        oa("ingest", "moneypuck", str(batch), "--db", str(db)),
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
 
 
 def _first_write(db: Path, proc: subprocess.Popen) -> float:
@@ -75,7 +80,7 @@ def _kill(db: Path, batch: Path, at: float | None, writing: float) -> int | None
     else:
         time.sleep(max(0.0, _first_write(db, proc) + at * writing - time.monotonic()))
     done = proc.poll()
-    proc.send_signal(signal.SIGKILL)                 # a no-op if it has already finished
+    proc.send_signal(signal.SIGKILL)  # a no-op if it has already finished
     proc.wait(timeout=60)
     return done
 
@@ -132,7 +137,7 @@ def test_failed_ingest_is_marked_failed_with_why(stores, tmp_path, monkeypatch):
     assert mark["status"] == "failed" and "No space left on device" in mark["detail"]
     assert mark["command"] == f"ingest moneypuck {small.resolve()}"
     with Store(db) as s:
-        ingest(s, "moneypuck", [small], features=False)          # another command: does not complete it
+        ingest(s, "moneypuck", [small], features=False)  # another command: does not complete it
     assert len(_unfinished(db)) == 1
     with Store(db) as s:
         ingest(s, "moneypuck", [small])

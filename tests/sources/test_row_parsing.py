@@ -1,6 +1,7 @@
 """Property-based tests (Hypothesis) of adapter row parsing: any text in any cell is either
 read as a value that can be right, or the row is rejected and counted with file, row and field;
 nothing raises, nothing wraps, nothing is clipped silently."""
+
 from __future__ import annotations
 
 import math
@@ -15,19 +16,49 @@ from oa.sources.common import IngestReport
 from oa.sources.reading import ID, ID_MAX, Num, X, Y, parse_rows, read_csv
 from tests.sources.corpus import FIXTURES
 
-FAST = settings(max_examples=60, deadline=None, database=None,
-                suppress_health_check=[HealthCheck.function_scoped_fixture])
+FAST = settings(
+    max_examples=60, deadline=None, database=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 NUMBER_TEXT = st.one_of(
     st.floats(allow_nan=True, allow_infinity=True).map(repr),
-    st.integers(min_value=-(10 ** 30), max_value=10 ** 30).map(str),
-    st.sampled_from(["", " ", "NaN", "nan", "inf", "-inf", "1e30", "43.0", "-43", "500", "8475883.0", "2.5", "0x1A",
-                     "True", '{"a": 1}', "[1, 2]", "1,5", " 7 ", "٣"]),
+    st.integers(min_value=-(10**30), max_value=10**30).map(str),
+    st.sampled_from(
+        [
+            "",
+            " ",
+            "NaN",
+            "nan",
+            "inf",
+            "-inf",
+            "1e30",
+            "43.0",
+            "-43",
+            "500",
+            "8475883.0",
+            "2.5",
+            "0x1A",
+            "True",
+            '{"a": 1}',
+            "[1, 2]",
+            "1,5",
+            " 7 ",
+            "٣",
+        ]
+    ),
     st.text(max_size=8),
 )
 # a line break inside a cell makes other rows (the CSV-level tests cover that): one cell stays one cell
 CELL = NUMBER_TEXT.filter(lambda t: "\r" not in t and "\n" not in t)
-SPECS = st.sampled_from([ID, X, Y, Num(required=True, integer=True, lo=1, hi=9), Num(lo=0, hi=1200),
-                         Num(integer=True, lo=0, hi=6, keep_row=True)])
+SPECS = st.sampled_from(
+    [
+        ID,
+        X,
+        Y,
+        Num(required=True, integer=True, lo=1, hi=9),
+        Num(lo=0, hi=1200),
+        Num(integer=True, lo=0, hi=6, keep_row=True),
+    ]
+)
 
 
 @FAST
@@ -47,11 +78,11 @@ def test_every_cell_is_a_value_that_can_be_right_or_a_counted_rejection(cells, s
         assert len(kept) == len(df)
     else:
         assert counted == len(df) - len(kept), "every rejected row is counted"
-    for reason, example in report.examples.items():
+    for example in report.examples.values():
         assert example.startswith("f.csv, row ") and ", field v: " in example, example
-    for i, raw in zip(df.index, cells):                  # a plain in-range number is never rejected
+    for i, raw in zip(df.index, cells):  # a plain in-range number is never rejected
         try:
-            x = float(raw) if raw.isascii() else math.nan      # (Python reads other scripts' digits too)
+            x = float(raw) if raw.isascii() else math.nan  # (Python reads other scripts' digits too)
         except ValueError:
             continue
         inside = math.isfinite(x) and spec.lo <= x <= spec.hi and (not spec.integer or x == round(x))
@@ -72,8 +103,20 @@ def test_positions_a_little_outside_are_clamped_far_ones_rejected(x, y):
         assert sum(n for r, n in report.rejected.items() if "clamped" in r) == (abs(x) > 100) + (abs(y) > 42.5)
 
 
-HS_COLUMNS = ("Game_Id", "Period", "Seconds_Elapsed", "Strength", "xC", "yC", "p1_ID", "Home_Team", "Ev_Team",
-              "Home_Score", "Date", "row_in_game")
+HS_COLUMNS = (
+    "Game_Id",
+    "Period",
+    "Seconds_Elapsed",
+    "Strength",
+    "xC",
+    "yC",
+    "p1_ID",
+    "Home_Team",
+    "Ev_Team",
+    "Home_Score",
+    "Date",
+    "row_in_game",
+)
 
 
 @FAST
@@ -89,11 +132,14 @@ def test_hockey_scraper_one_hostile_cell_never_raises_and_is_accounted_for(tmp_p
     bundles, players = hockey_scraper.read(f, report)
     games = list(bundles)
     events = sum(len(b.tables["events"]) for b in games)
-    rows_rejected = sum(n for r, n in report.rejected.items() if r.startswith(("bad ", "duplicate", "row ")) and
-                        "(left unknown)" not in r)
-    shootout = int((pd.to_numeric(df["Period"], errors="coerce") == 5).sum())     # dropped, as in every source
+    rows_rejected = sum(
+        n
+        for r, n in report.rejected.items()
+        if r.startswith(("bad ", "duplicate", "row ")) and "(left unknown)" not in r
+    )
+    shootout = int((pd.to_numeric(df["Period"], errors="coerce") == 5).sum())  # dropped, as in every source
     assert events + rows_rejected + shootout == len(df) or report.failed, (col, row, value, dict(report.rejected))
-    for reason, example in report.examples.items():           # (derived flags name the game and event)
+    for reason, example in report.examples.items():  # (derived flags name the game and event)
         if reason.startswith(("bad ", "duplicate", "row ")):
             assert str(f) in example and "field " in example, example
     assert players["player_id"].between(1, ID_MAX).all()
@@ -101,11 +147,25 @@ def test_hockey_scraper_one_hostile_cell_never_raises_and_is_accounted_for(tmp_p
         ev = b.tables["events"]
         assert ev["period"].between(1, 9).all() and ev["period_seconds"].between(0, 1200).all()
         assert ev["x"].dropna().abs().le(100).all() and ev["y"].dropna().abs().le(42.5).all()
-        assert ev["home_skaters"].dropna().between(0, 6).all() and b.tables["games"]["home_team"].iloc[0] not in ("nan", "")
+        assert ev["home_skaters"].dropna().between(0, 6).all() and b.tables["games"]["home_team"].iloc[0] not in (
+            "nan",
+            "",
+        )
 
 
-MP_COLUMNS = ("game_id", "shotID", "shooterPlayerId", "period", "time", "xCordAdjusted", "yCordAdjusted", "xGoal",
-              "season", "team", "event")
+MP_COLUMNS = (
+    "game_id",
+    "shotID",
+    "shooterPlayerId",
+    "period",
+    "time",
+    "xCordAdjusted",
+    "yCordAdjusted",
+    "xGoal",
+    "season",
+    "team",
+    "event",
+)
 
 
 @FAST
@@ -118,7 +178,7 @@ def test_moneypuck_one_hostile_cell_never_raises_and_times_stay_in_their_period(
     report = IngestReport("moneypuck")
     bundles, _ = moneypuck.read(f, report)
     games = list(bundles)
-    events = sum(len(b.tables["events"]) for b in games)      # a shot without a position stays an event
+    events = sum(len(b.tables["events"]) for b in games)  # a shot without a position stays an event
     rejected = sum(n for r, n in report.rejected.items() if "clamped" not in r)
     assert events + rejected == len(df) and not report.failed, (col, row, value, report.as_dict())
     for b in games:
