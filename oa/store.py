@@ -17,6 +17,7 @@ import uuid
 from collections.abc import Iterator, Mapping
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pandas as pd
@@ -253,10 +254,15 @@ class Store:
     def meta(self) -> dict[str, str]:
         return dict(self.con.execute("SELECT key, value FROM meta").fetchall())
 
+    def scalar(self, sql: str, params: list | None = None) -> Any:
+        """The first column of the first row; a query that returns no row is an error, not a `None[0]` crash."""
+        row = self.con.execute(sql, params or []).fetchone()
+        if row is None:
+            raise StoreError(f"{self.path}: no row from {sql.split()[0]} query")
+        return row[0]
+
     def counts(self) -> dict[str, int]:
-        return {
-            t.name: int(self.con.execute(f"SELECT count(*) FROM {t.name}").fetchone()[0]) for t in schema.ALL_TABLES
-        }
+        return {t.name: int(self.scalar(f"SELECT count(*) FROM {t.name}")) for t in schema.ALL_TABLES}
 
     def game_ids(self) -> list[int]:
         return [int(r[0]) for r in self.con.execute("SELECT game_id FROM games ORDER BY game_id").fetchall()]

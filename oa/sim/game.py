@@ -98,8 +98,8 @@ class _Bench:
             rows = line[:2] + pair
         else:
             rows = line[:2] + pair[:1]
-        rows = np.asarray(rows)
-        return OnIce(self.ids[rows], self.pos[rows], self.shoots[rows], self.skill[rows])
+        at = np.asarray(rows)
+        return OnIce(self.ids[at], self.pos[at], self.shoots[at], self.skill[at])
 
 
 def _direction(is_home: bool, period: int) -> float:
@@ -165,9 +165,9 @@ def simulate_game(league: League, spec: GameSpec, seed: int) -> GameBundle:
         last_end = start
         while t < end:
             for k in ("H", "A"):
-                for e in [e for e in box[k] if e <= t]:
-                    box[k].remove(e)
-                    add(e, period, "PENALTY_END", k)
+                for expiry in [x for x in box[k] if x <= t]:
+                    box[k].remove(expiry)
+                    add(expiry, period, "PENALTY_END", k)
                 if period == 3 and not pulled[k]:
                     deficit = score[other[k]] - score[k]
                     lim = pull_at[k] * (1.4 if deficit == 2 else 1.0)
@@ -312,6 +312,7 @@ def _emit_frames(
     ids = [att.ids, dfn.ids]
     tms = [np.full(len(att), team, object), np.full(len(dfn), opp, object)]
     if goalie is not None:
+        assert seq.goalie is not None, "a sequence against a goalie tracks the goalie"
         cols.append(seq.goalie[:, None])
         ids.append(np.array([goalie.id]))
         tms.append(np.array([opp], object))
