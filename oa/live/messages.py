@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -99,27 +100,23 @@ def _show(v: object) -> str:
     return r if len(r) <= 60 else r[:57] + "..."
 
 
-def _finite(v: int | float) -> bool:
+def _finite(v: float | np.integer | np.floating) -> bool:
     try:
         return math.isfinite(v)
     except OverflowError:  # an int too large for a float
         return False
 
 
-def _num(v: object, what: str, lo: float | None = None, hi: float | None = None, null: bool = False) -> float | None:
-    if v is None and null:
-        return None
+def _num(v: object, what: str, lo: float | None = None, hi: float | None = None) -> float:
     if isinstance(v, (bool, np.bool_)) or not isinstance(v, (int, float, np.integer, np.floating)) or not _finite(v):
         raise MessageError(f"{what} must be a finite number, got {_show(v)}")
     if (lo is not None and v < lo) or (hi is not None and v > hi):
         raise MessageError(f"{what} = {_show(v)} is outside [{lo}, {hi}]")
-    return v
+    return float(v)
 
 
-def _int(v: object, what: str, lo: int = -MAX_ID - 1, hi: int = MAX_ID, null: bool = False) -> int | None:
+def _int(v: object, what: str, lo: int = -MAX_ID - 1, hi: int = MAX_ID) -> int:
     """An integer (an integral float too: nullable id columns come out of pandas as floats) in [lo, hi]."""
-    if v is None and null:
-        return None
     if (
         isinstance(v, (bool, np.bool_))
         or not isinstance(v, (int, float, np.integer, np.floating))
@@ -197,7 +194,8 @@ def check_frames(m: Frames) -> np.ndarray:
 
 def check_shot(shot: dict) -> None:
     _check_row(shot, "shot", SHOTS, SHOT_FIELDS)
-    _int(shot["release_frame"], "shot.release_frame", 0, MAX_INT, null=True)
+    if shot["release_frame"] is not None:
+        _int(shot["release_frame"], "shot.release_frame", 0, MAX_INT)
 
 
 def check_event(row: dict) -> None:
@@ -316,13 +314,13 @@ def _dict(v: object, what: str) -> dict:
     return v
 
 
-DECODERS = {
+DECODERS: dict[str, Callable[[int, dict], Message]] = {
     "frames": _frames,
     "start": lambda g, b: GameStart(g, _dict(b["game"], "start.game"), b["roster"]),
     "event": lambda g, b: Event(g, b),
-    "shot": lambda g, b: ShotTag(g, _dict(b["shot"], "shot"), float(_num(b.get("sent_at") or 0.0, "shot.sent_at"))),
+    "shot": lambda g, b: ShotTag(g, _dict(b["shot"], "shot"), _num(b.get("sent_at") or 0.0, "shot.sent_at")),
     "end": lambda g, b: GameEnd(g),
-    "clock": lambda g, b: Clock(g, float(_num(b["s"], "clock.game_seconds", 0))),
+    "clock": lambda g, b: Clock(g, _num(b["s"], "clock.game_seconds", 0)),
 }
 
 

@@ -24,9 +24,10 @@ class RedisServer:
     """A redis-server child process on 127.0.0.1; `url` is its address."""
 
     def __init__(self, port: int | None = None, binary: str | None = None):
-        self.binary = binary or shutil.which("redis-server")
-        if not self.binary:
+        found = binary or shutil.which("redis-server")
+        if not found:
             raise FileNotFoundError("redis-server is not installed (Debian: apt-get install redis-server)")
+        self.binary: str = found
         self.port = port or free_port()
         self.url = f"redis://127.0.0.1:{self.port}/0"
         self.proc: subprocess.Popen | None = None
@@ -85,6 +86,7 @@ if __name__ == "__main__":
     with RedisServer(args.port) as server:
         print(f"redis-server at {server.url}; Ctrl-C to stop", flush=True)
         try:
-            server.proc.wait()
+            if server.proc is not None:
+                server.proc.wait()
         except KeyboardInterrupt:
             pass

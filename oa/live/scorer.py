@@ -134,7 +134,8 @@ class Scorer:
             g.last_seen = now
             return None
         if isinstance(m, GameStart):
-            return self._start(m, now)
+            self._start(m, now)
+            return None
         if isinstance(m, Event):
             check_event(m.row)
         elif isinstance(m, ShotTag):
