@@ -94,14 +94,6 @@ def test_values_are_said_in_words():
         assert all(isinstance(s, str) and s for s in said), f.name
 
 
-def test_readme_lists_every_factor():
-    from pathlib import Path
-
-    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
-    missing = [f.name for f in all_factors() if f"`{f.name}`" not in readme]
-    assert not missing, f"README's factor table lacks {missing}"
-
-
 def test_registry_is_full_on_first_import_in_a_fresh_interpreter():
     """A module that imports only the registry (as a page does) must see every factor, not an empty dict."""
     import json
