@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import os
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -29,7 +29,7 @@ SCORES = (
     "WHERE model_id IN (SELECT model_id FROM models WHERE active))"
 )
 UNBLOCKED = "s.outcome <> 'BLOCK'"
-CACHE = dict(show_spinner=False, max_entries=128)
+CACHE: dict[str, Any] = dict(show_spinner=False, max_entries=128)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
