@@ -16,30 +16,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-SHOT_TYPES = ("WRIST", "SNAP", "SLAP", "BACKHAND", "TIP", "DEFLECTION", "WRAP", "UNKNOWN")
-OUTCOMES = ("GOAL", "SAVE", "MISS", "BLOCK")
-POSITIONS = ("C", "LW", "RW", "D", "G")
-EVENT_TYPES = (
-    "PERIOD_START",
-    "PERIOD_END",
-    "GAME_END",
-    "FACEOFF",
-    "ZONE_ENTRY",
-    "PASS",
-    "SHOT",
-    "MISS",
-    "GOAL",
-    "BLOCK",
-    "PENALTY",
-    "PENALTY_END",
-    "GOALIE_PULLED",
-    "GOALIE_BACK",
-    "HIT",
-    "TAKEAWAY",
-    "GIVEAWAY",
-    "STOPPAGE",
-    "OTHER",
-)
+from oa.vocab import EVENT_TYPES, GAME_TYPES, HANDS, OUTCOMES, POSITIONS, SHOT_TYPES, TIERS
+
 PUCK_ID = 0  # entity_id of the puck in `frames`
 
 
@@ -88,7 +66,7 @@ GAMES = Table(
         C("game_id", "BIGINT", doc="source's game id (demo league: 9YYYY02NNNN)"),
         C("source", "VARCHAR", doc="demo, nhl_api, hockey_scraper, moneypuck, hockeyr, bigdatacup"),
         C("season", "VARCHAR", doc="e.g. 2025-26"),
-        C("game_type", "VARCHAR", choices=("R", "P", "O"), doc="regular, playoff, other"),
+        C("game_type", "VARCHAR", choices=GAME_TYPES, doc="regular, playoff, other"),
         C("date", "DATE", nullable=True, doc="NULL when the source does not say (MoneyPuck extract)"),
         C("home_team", "VARCHAR"),
         C("away_team", "VARCHAR"),
@@ -111,7 +89,7 @@ PLAYERS = Table(
         C("name", "VARCHAR"),
         C("team", "VARCHAR", nullable=True),
         C("position", "VARCHAR", nullable=True, choices=POSITIONS),
-        C("shoots", "VARCHAR", nullable=True, choices=("L", "R")),
+        C("shoots", "VARCHAR", nullable=True, choices=HANDS),
         C("height_in", "REAL", nullable=True, lo=55, hi=90),
         C("number", "INTEGER", nullable=True, lo=0, hi=99),
     ),
@@ -273,7 +251,7 @@ SHOT_SCORES = Table(
         C("shot_id", "BIGINT"),
         C("model_id", "VARCHAR"),
         C("p_goal", "DOUBLE", lo=0.0, hi=1.0),
-        C("tier", "VARCHAR", choices=("low", "medium", "high")),
+        C("tier", "VARCHAR", choices=TIERS),
         C("base_logit", "DOUBLE"),
     ),
     primary_key=("shot_id", "model_id"),

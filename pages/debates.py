@@ -11,11 +11,12 @@ from oa.app import components as c
 from oa.app import queries as q
 from oa.app.breakdown import one_empty_net_line
 from oa.app.nav import guard
-from oa.app.style import OUTCOME_LABELS, SHOT_TYPE_LABELS, clock, pct, tier_badge
+from oa.app.style import clock, pct, tier_badge
 from oa.app.text import day, esc, shot_id_param
 from oa.features.registry import factor_labels
 from oa.plots.rink import rink_figure
 from oa.plots.shots import add_shot_markers, waterfall
+from oa.vocab import OUTCOME_WORDS, SHOT_TYPE_WORDS
 
 guard()  # a deep link on a fresh server runs the whole app first (see oa.app.nav)
 
@@ -67,10 +68,10 @@ def side(col, key: str, sid: int) -> None:
             return
         # names and codes come from ingested files: escaped, since this line allows HTML (for the <br>)
         st.markdown(
-            f"**{OUTCOME_LABELS[s['outcome']]}**: {esc(s['shooter'])} ({esc(s['team'])}) vs "
+            f"**{OUTCOME_WORDS[s['outcome']]}**: {esc(s['shooter'])} ({esc(s['team'])}) vs "
             f"{esc(s['goalie'])} ({esc(s['opponent'])})<br>{day(s['date'])} · "
             f"{clock(s['period'], s['period_seconds'])} · {esc(s['strength'])} · "
-            f"{esc(SHOT_TYPE_LABELS.get(s['shot_type'], s['shot_type']))}",
+            f"{esc(SHOT_TYPE_WORDS.get(s['shot_type'], s['shot_type']))}",
             unsafe_allow_html=True,
         )
         st.markdown(tier_badge(s["tier"], s["p_goal"]), unsafe_allow_html=True)

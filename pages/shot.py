@@ -13,7 +13,7 @@ from oa.app import queries as q
 from oa.app.breakdown import EMPTY_NET, one_empty_net_line
 from oa.app.models import model_for
 from oa.app.nav import guard
-from oa.app.style import OUTCOME_LABELS, SHOT_TYPE_LABELS, clock, pct, tier_badge
+from oa.app.style import clock, pct, tier_badge
 from oa.app.text import day, esc, shot_id_param
 from oa.features.registry import factor_labels, factor_named
 from oa.features.whatif import FOLLOW_SPOT, KEPT, same_value, shot_factors_at
@@ -21,6 +21,7 @@ from oa.plots.place import GRID_TRACE, placement_figure, spot_words
 from oa.plots.replay import event_path_figure, replay_figure
 from oa.plots.shots import waterfall
 from oa.rink import distance_to_net
+from oa.vocab import OUTCOME_WORDS, SHOT_TYPE_WORDS
 
 guard()  # a deep link on a fresh server runs the whole app first (see oa.app.nav)
 
@@ -82,10 +83,10 @@ score = f"{int(s['score_for'])}-{int(s['score_against'])}"
 strength = "empty net" if s["empty_net"] else s["strength"]
 dist = float(distance_to_net(s["x"], s["y"]))
 st.markdown(
-    f"### {OUTCOME_LABELS[s['outcome']]}: {esc(s['shooter'])} ({esc(s['team'])}) vs {esc(s['goalie'])} "
+    f"### {OUTCOME_WORDS[s['outcome']]}: {esc(s['shooter'])} ({esc(s['team'])}) vs {esc(s['goalie'])} "
     f"({esc(s['opponent'])})\n"
     f"{day(s['date'])} · {esc(s['away_team'])} @ {esc(s['home_team'])} · {clock(s['period'], s['period_seconds'])}"
-    f" · {esc(strength)} · score {score} for the shooters · {esc(SHOT_TYPE_LABELS.get(s['shot_type'], s['shot_type']))} "
+    f" · {esc(strength)} · score {score} for the shooters · {esc(SHOT_TYPE_WORDS.get(s['shot_type'], s['shot_type']))} "
     f"from {dist:.0f} ft"
 )
 
@@ -221,7 +222,7 @@ def _controls(sid: int, row: dict, stored: dict, factors: pd.DataFrame, box) -> 
             cats,
             index=cats.index(cur),
             key=f"wi_type_{sid}",
-            format_func=lambda t: SHOT_TYPE_LABELS.get(t, t.title()),
+            format_func=lambda t: SHOT_TYPE_WORDS.get(t, t.title()),
         )
     # an empty net's goalie factors are one fact (see oa.app.breakdown): nothing there to change
     extra = [

@@ -24,9 +24,9 @@ import duckdb
 import streamlit as st
 
 from oa.app import queries as q
-from oa.app.style import OUTCOME_LABELS, OUTCOMES, SHOT_TYPE_LABELS, STRENGTHS, TIER_LABELS, TIERS
 from oa.app_data import ENV_VAR, db_path
 from oa.store import DEFAULT_DB
+from oa.vocab import OUTCOME_WORDS, OUTCOMES, SHOT_TYPE_WORDS, STRENGTH_FILTERS, TIER_WORDS, TIERS
 
 ALL = "All"
 STATE_KEY = "oa_filters"
@@ -103,8 +103,8 @@ def shot_where(f: Filters, unscored_ok: bool = True) -> tuple[str, dict]:
         if v is not None:
             clauses.append(f"{col} = ${name}")
             params[name] = v
-    if f.strength in STRENGTHS:
-        clauses.append(f"({STRENGTHS[f.strength]})")
+    if f.strength in STRENGTH_FILTERS:
+        clauses.append(f"({STRENGTH_FILTERS[f.strength]})")
     if f.tiers and set(f.tiers) != set(TIERS):
         clauses.append("list_contains($tiers, s.tier)")
         params["tiers"] = list(f.tiers)
@@ -342,7 +342,7 @@ def sidebar() -> Filters:
         or None,
     )
 
-    strengths = [ALL, *STRENGTHS]
+    strengths = [ALL, *STRENGTH_FILTERS]
     _valid("f_strength", strengths, ALL)
     strength = sb.selectbox("Strength", strengths, key="f_strength", help="Skaters on the ice, shooter's view.")
     f = replace(f, strength=None if strength == ALL else strength)
@@ -359,22 +359,22 @@ def sidebar() -> Filters:
     f = replace(f, empty_net=empty_net)
 
     types = [ALL, *opts["shot_types"]]
-    _valid("f_type", types, ALL, label=lambda t: SHOT_TYPE_LABELS.get(t, t))
-    stype = sb.selectbox("Shot type", types, key="f_type", format_func=lambda t: SHOT_TYPE_LABELS.get(t, t))
+    _valid("f_type", types, ALL, label=lambda t: SHOT_TYPE_WORDS.get(t, t))
+    stype = sb.selectbox("Shot type", types, key="f_type", format_func=lambda t: SHOT_TYPE_WORDS.get(t, t))
     f = replace(f, shot_type=None if stype == ALL else stype)
 
-    _valid("f_tier", list(TIERS), [], label=TIER_LABELS.get)
+    _valid("f_tier", list(TIERS), [], label=TIER_WORDS.get)
     tiers = sb.multiselect(
         "Tier",
         list(TIERS),
         key="f_tier",
-        format_func=lambda t: TIER_LABELS[t],
+        format_func=lambda t: TIER_WORDS[t],
         placeholder="All tiers",
         help="The model's danger rating of the chance.",
     )
-    _valid("f_outcome", list(OUTCOMES), [], label=OUTCOME_LABELS.get)
+    _valid("f_outcome", list(OUTCOMES), [], label=OUTCOME_WORDS.get)
     outcomes = sb.multiselect(
-        "Outcome", list(OUTCOMES), key="f_outcome", format_func=lambda o: OUTCOME_LABELS[o], placeholder="All outcomes"
+        "Outcome", list(OUTCOMES), key="f_outcome", format_func=lambda o: OUTCOME_WORDS[o], placeholder="All outcomes"
     )
     f = replace(f, tiers=tuple(t for t in TIERS if t in tiers), outcomes=tuple(o for o in OUTCOMES if o in outcomes))
 

@@ -159,7 +159,7 @@ def points(pp: float) -> str:
 
 def factor_frame(row: dict) -> pd.DataFrame:
     """A live shot's published factors as the waterfall's rows, plus what the rest add up to."""
-    from oa.model.artifact import sigmoid
+    from oa.vocab import sigmoid
 
     fs = factors(row.get("top_factors"))
     df = pd.DataFrame(

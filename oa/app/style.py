@@ -4,32 +4,7 @@ from __future__ import annotations
 
 import math
 
-from oa.vocab import (  # noqa: F401 - re-exported for the pages
-    GOOD_BAD,
-    OUTCOME_SIZES,
-    OUTCOME_SYMBOLS,
-    OUTCOME_WORDS,
-    OUTCOMES,
-    SHOT_TYPE_WORDS,
-    TIER_COLORS,
-    TIER_TEXT_COLORS,
-    TIER_WORDS,
-    TIERS,
-    UNRATED_COLOR,
-    UNRATED_WORD,
-    tier_color,
-)
-
-# The words and colours of codes live in one vocabulary (oa.vocab); the pages' names for them:
-TIER_LABELS, OUTCOME_LABELS, SHOT_TYPE_LABELS = TIER_WORDS, OUTCOME_WORDS, SHOT_TYPE_WORDS
-
-# strength groups, as SQL over shots s (the shooter's view)
-STRENGTHS = {
-    "5v5": "s.strength = '5v5' AND NOT s.empty_net",
-    "Power play": "s.skaters_for > s.skaters_against AND NOT s.empty_net",
-    "Shorthanded": "s.skaters_for < s.skaters_against",
-    "4v4 / 3v3": "s.skaters_for = s.skaters_against AND s.skaters_for < 5",
-}  # empty-net shots have their own filter (oa.app.filters.EMPTY_NET)
+from oa.vocab import GOOD_BAD, TIER_COLORS, TIER_TEXT_COLORS, TIER_WORDS, UNRATED_WORD, tier_color
 
 DIVERGING = GOOD_BAD.colorscale()  # positive (good for the subject) at the top
 SEQUENTIAL = "Viridis"
@@ -59,7 +34,7 @@ def tier_badge(tier: object, p: object | None = None) -> str:
     t = str(tier) if tier in TIER_COLORS else None
     color = tier_color(t)
     text_color = TIER_TEXT_COLORS.get(str(t), "#ffffff")
-    label = f"{TIER_LABELS[t]} danger" if t else UNRATED_WORD
+    label = f"{TIER_WORDS[t]} danger" if t else UNRATED_WORD
     if p is not None and t:
         label += f" · {pct(p)}"
     return (

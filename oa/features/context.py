@@ -13,11 +13,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from oa.vocab import ATTEMPTS
+
 Ctx = dict[str, np.ndarray]
 
-ATTEMPTS = ("SHOT", "MISS", "GOAL", "BLOCK")
-# events that are bookkeeping, not play: never "the previous event" of a shot
 RECENT_S = 10.0  # the shooting team's attempts this recent count as sustained pressure
+# events that are bookkeeping, not play: never "the previous event" of a shot
 NOT_PLAY = ("PERIOD_START", "PERIOD_END", "GAME_END", "PENALTY_END", "GOALIE_PULLED", "GOALIE_BACK")
 SHOT_COLUMNS = (
     "shot_id",

@@ -12,7 +12,8 @@ import numpy as np
 from oa.features.context import Ctx
 from oa.features.registry import PBP, TRACKING, factor, say_bool, say_cat, say_count, say_num, unknown
 from oa.rink import RINK, angle_to_net, distance_to_net
-from oa.schema import SHOT_TYPES
+from oa.vocab import SHOT_TYPE_PHRASES, SHOT_TYPES, STRENGTH_WORDS, STRENGTHS, strength_codes
+from oa.vocab import off_wing as _off_wing
 
 BOTH = (PBP, TRACKING)
 REBOUND_S = 3.0  # an attempt this soon after the team's previous attempt is a rebound
@@ -34,16 +35,6 @@ PREV_EVENTS = (
     "OTHER",
     "NONE",
 )
-STRENGTHS = ("5v5", "PP", "SH", "4v4", "3v3", "EA", "vsEA")
-STRENGTH_WORDS = {
-    "5v5": "5-on-5",
-    "PP": "on the power play",
-    "SH": "shorthanded",
-    "4v4": "4-on-4",
-    "3v3": "3-on-3",
-    "EA": "extra attacker (own goalie pulled)",
-    "vsEA": "opponent's goalie pulled",
-}
 
 
 @factor("distance", "Distance", "ft", "num", "location", BOTH, say_num("{:.0f} ft from the net"))
@@ -65,10 +56,7 @@ def angle(ctx: Ctx) -> np.ndarray:
     "cat",
     "shot",
     BOTH,
-    say_cat(
-        {t: f"{t.lower()} shot" for t in SHOT_TYPES}
-        | {"TIP": "tip-in", "DEFLECTION": "deflection", "WRAP": "wraparound", "UNKNOWN": "shot type unknown"}
-    ),
+    say_cat(SHOT_TYPE_PHRASES),
     categories=SHOT_TYPES,
 )
 def shot_type(ctx: Ctx) -> np.ndarray:
@@ -93,10 +81,7 @@ def shot_type(ctx: Ctx) -> np.ndarray:
 )
 def off_wing(ctx: Ctx) -> np.ndarray:
     """A left shot shooting from the right side (or a right shot from the left) opens the net."""
-    hand = ctx["shoots"]
-    y = ctx["y"]
-    out = np.where(((hand == "L") & (y < 0)) | ((hand == "R") & (y > 0)), 1.0, 0.0)
-    return np.where((hand == "L") | (hand == "R"), out, np.nan)
+    return _off_wing(ctx["shoots"], ctx["y"])
 
 
 @factor(
@@ -346,22 +331,10 @@ def rush_pbp(ctx: Ctx) -> np.ndarray:
     return ((ctx["prev_dt"] <= RUSH_S) & (ctx["prev_x"] < RINK.blue_line_x)).astype(float)
 
 
-def _strength(ctx: Ctx) -> np.ndarray:
-    sf = ctx["skaters_for"].astype(float)
-    sa = ctx["skaters_against"].astype(float)
-    out = np.where(sf > sa, "PP", np.where(sf < sa, "SH", "5v5")).astype(object)
-    out[(sf == sa) & (sf == 4)] = "4v4"
-    out[(sf == sa) & (sf == 3)] = "3v3"
-    out[sf >= 6] = "EA"
-    out[ctx["empty_net"] == 1.0] = "vsEA"
-    out[~(np.isfinite(sf) & np.isfinite(sa))] = None
-    return out
-
-
 @factor("strength", "Strength", "", "cat", "state", BOTH, say_cat(STRENGTH_WORDS), categories=STRENGTHS)
 def strength(ctx: Ctx) -> np.ndarray:
     """Skaters on the ice from the shooter's side: 5-on-5, power play, shorthanded, 4-on-4, 3-on-3, pulled goalies."""
-    return _strength(ctx)
+    return strength_codes(ctx["skaters_for"], ctx["skaters_against"], ctx["empty_net"])
 
 
 @factor("empty_net", "Empty net", "", "bool", "goalie", BOTH, say_bool("empty net", "goalie in net"))

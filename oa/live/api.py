@@ -53,8 +53,9 @@ from oa.live.scorer import Scorer
 from oa.live.window import GameWindow
 from oa.model.artifact import ModelError
 from oa.model.score import active_models
-from oa.schema import EVENT_TYPES, POSITIONS, PUCK_ID, SHOT_TYPES, X, Y
+from oa.schema import PUCK_ID, X, Y
 from oa.store import Store
+from oa.vocab import EVENT_TYPES, GAME_TYPES, HANDS, POSITIONS, SHOT_TYPES, TIERS, skaters_label, skaters_of
 
 log = logging.getLogger("oa.api")
 
@@ -71,6 +72,9 @@ Team = Annotated[str, StringConstraints(min_length=1, max_length=16)]
 ShotType = Literal[SHOT_TYPES]  # type: ignore[valid-type]
 EventType = Literal[EVENT_TYPES]  # type: ignore[valid-type]
 Position = Literal[POSITIONS]  # type: ignore[valid-type]
+Hand = Literal[HANDS]  # type: ignore[valid-type]
+GameType = Literal[GAME_TYPES]  # type: ignore[valid-type]
+Tier = Literal[TIERS]  # type: ignore[valid-type]
 
 
 class _Strict(BaseModel):
@@ -85,9 +89,7 @@ class GameInfo(_Strict):
     home_team: Team = Field("HOME", description="home team code, as in the frames' `team`")
     away_team: Team = Field("AWAY", description="away team code")
     fps: float | None = Field(None, ge=1, le=240, description="tracking frame rate; required with `frames`")
-    game_type: Literal["R", "P", "O"] = Field(
-        "R", description="R regular season, P playoffs (20-minute overtime), O other"
-    )
+    game_type: GameType = Field("R", description="R regular season, P playoffs (20-minute overtime), O other")
 
 
 class RosterEntry(_Strict):
@@ -96,7 +98,7 @@ class RosterEntry(_Strict):
     player_id: int = Field(ge=1, le=BIGINT, description="player id (entity_id in the frames)")
     team: Team | None = Field(None, description="team code")
     position: Position | None = Field(None, description="C, LW, RW, D or G")
-    shoots: Literal["L", "R"] | None = Field(None, description="shooting hand")
+    shoots: Hand | None = Field(None, description="shooting hand")
     height_in: float | None = Field(None, ge=48, le=96, description="height in inches")
 
 
@@ -175,7 +177,7 @@ class ScoreRequest(_Strict):
         le=INTEGER,
         description="tracking only: first frame with the puck in flight; the last frame of `frames`",
     )
-    shooter_shoots: Literal["L", "R"] | None = Field(None, description="shorthand for the shooter's roster entry: hand")
+    shooter_shoots: Hand | None = Field(None, description="shorthand for the shooter's roster entry: hand")
     goalie_height_in: float | None = Field(
         None,
         ge=48,
@@ -213,7 +215,7 @@ class TopFactor(BaseModel):
 class ScoreResponse(BaseModel):
     shot_id: int
     p_goal: float = Field(description="probability that the shot is a goal")
-    tier: Literal["low", "medium", "high"]
+    tier: Tier
     feature_set: Literal[FEATURE_SETS]  # type: ignore[valid-type]
     model_id: str
     base_logit: float = Field(description="the model's average log-odds")
@@ -371,7 +373,7 @@ def _clock(r: ScoreRequest) -> tuple[float, float]:
 def _skaters(r: ScoreRequest) -> tuple[str, int, int]:
     sf, sa = r.skaters_for, r.skaters_against
     if r.strength is not None:
-        a, b = (int(v) for v in r.strength.split("v"))
+        a, b = skaters_of(r.strength)
         if (sf is not None and sf != a) or (sa is not None and sa != b):
             raise RequestError(
                 ("strength",), f"strength {r.strength} disagrees with skaters_for/skaters_against {sf}/{sa}"
@@ -379,7 +381,7 @@ def _skaters(r: ScoreRequest) -> tuple[str, int, int]:
         return r.strength, a, b
     sf = 5 if sf is None else sf
     sa = 5 if sa is None else sa
-    return f"{sf}v{sa}", sf, sa
+    return skaters_label(sf, sa), sf, sa
 
 
 def _roster(

@@ -36,8 +36,8 @@ import numpy as np
 import pandas as pd
 
 from oa.features.registry import Factor, all_factors, factor_named
+from oa.vocab import sigmoid
 
-TIERS = ("low", "medium", "high")
 INTEGRITY = "integrity"  # the JSON's key for the sizes and checksums
 MAX_TEXT_BYTES = 512 * 2**20  # far above any model this project trains (a few MB); a bigger file is not ours
 MAX_META_BYTES = 16 * 2**20
@@ -63,10 +63,6 @@ def encode(factors: list[Factor], data: Mapping[str, np.ndarray] | pd.DataFrame)
         else:
             X[:, j] = np.asarray(v, dtype=np.float64)
     return X
-
-
-def sigmoid(z: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-np.asarray(z, dtype=float)))
 
 
 @dataclass

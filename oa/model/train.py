@@ -30,8 +30,9 @@ from oa.features.compute import load_features
 from oa.features.registry import PBP, TRACKING, Factor
 from oa.features.registry import feature_set as factors_of
 from oa.model import metrics, tiers
-from oa.model.artifact import Model, encode, sigmoid
+from oa.model.artifact import Model, encode
 from oa.store import Store, StoreError
+from oa.vocab import REPORTED_STRENGTHS, sigmoid
 
 MIN_GOALS = 50
 MIN_SHOTS = 500
@@ -183,7 +184,7 @@ def fit(
         "cv_baseline": metrics.summary(y, base_oof),
         "cv_by_strength": {
             s: metrics.summary(y[m], p_oof[m])
-            for s in ("5v5", "PP", "SH", "vsEA")
+            for s in REPORTED_STRENGTHS
             if (m := (df["strength"].to_numpy() == s)).sum() >= 200 and y[m].sum() > 0
         },
         "reliability": metrics.reliability(y, p_oof),

@@ -537,7 +537,7 @@ def waterfall(
     labels: dict[str, str] | None = None,
 ) -> go.Figure:
     """Average shot -> top k factors (signed, approximate points, in words) -> this shot's probability."""
-    from oa.model.artifact import sigmoid
+    from oa.vocab import sigmoid
 
     base = 100 * float(sigmoid(base_logit))
     f = factors.sort_values("contribution", key=np.abs, ascending=False)

@@ -18,6 +18,7 @@ from oa.sim import SOURCE
 from oa.sim.league import League
 from oa.sim.motion import FPS
 from oa.sim.sequence import Goalie, OnIce, SequenceResult, simulate_sequence
+from oa.vocab import UNBLOCKED, skaters_label
 
 PERIOD = 1200.0
 OT = 300.0
@@ -234,7 +235,7 @@ def simulate_game(league: League, spec: GameSpec, seed: int) -> GameBundle:
             scored = False
             for e in seq.events:
                 add(e.t, period, e.type, k, player=e.player, player2=e.player2, x=d * e.x, y=d * e.y, detail=e.detail)
-                if e.type in ("SHOT", "MISS", "GOAL"):
+                if e.type in UNBLOCKED:
                     sh = next(s_ for s_ in seq.shots if abs(s_.t - e.t) < 1e-6)
                     i = len(ev) - 1
                     shots.append(
@@ -251,7 +252,7 @@ def simulate_game(league: League, spec: GameSpec, seed: int) -> GameBundle:
                             y=sh.y,
                             flipped=d < 0,
                             shot_type=sh.shot_type,
-                            strength=f"{sf}v{sa}",
+                            strength=skaters_label(sf, sa),
                             skaters_for=sf,
                             skaters_against=sa,
                             empty_net=goalie is None,

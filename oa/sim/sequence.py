@@ -16,6 +16,8 @@ import numpy as np
 from oa.rink import RINK
 from oa.sim import motion, truth
 from oa.sim.motion import DT, FPS
+from oa.vocab import EVENT_OF_OUTCOME, sigmoid
+from oa.vocab import off_wing as hand_off_wing
 
 GOALIE_VMAX = 20.0  # ft/s, a hard lateral push
 VMAX = 29.0  # ft/s, hard cap for skaters (elite top speed is about 35)
@@ -260,7 +262,7 @@ def simulate_sequence(
     if shot_type == "WRAP":
         shot_xy = np.array([RINK.goal_line_x + rng.uniform(-1.0, 2.0), side * rng.uniform(3.5, 5.5)])
     off = np.array([0.9, 0.9 if att.shoots[shooter] == "L" else -0.9])
-    off_wing = bool((att.shoots[shooter] == "L") == (shot_xy[1] < 0))
+    off_wing = bool(hand_off_wing(att.shoots[shooter], shot_xy[1]) == 1.0)
 
     # -- timeline (offsets relative to the release, then anchored) ------------------
     rel_recv = [-hold_last]
@@ -428,13 +430,13 @@ def simulate_sequence(
     z = truth.true_logit(
         sit, float(att.skill[shooter]), goalie.skill if goalie else 0.0, goalie.height if goalie else 75.0
     )
-    p = truth.sigmoid(z)
+    p = sigmoid(z)
     outcome = _outcome(rng, p, sit)
     shots.append(ShotOut(float(t_shot), r, shooter, float(shot_xy[0]), float(shot_xy[1]), shot_type, p, outcome, sit))
     events.append(
         SeqEvent(
             float(t_shot),
-            {"GOAL": "GOAL", "SAVE": "SHOT", "MISS": "MISS"}[outcome],
+            EVENT_OF_OUTCOME[outcome],
             int(att.ids[shooter]),
             int(goalie.id) if goalie else None,
             float(shot_xy[0]),
@@ -551,16 +553,16 @@ def _rebound(rng, att, dfn, goalie, t, att_paths, dfn_paths, puck, r0, shooter0,
     u_aim = (aim - rel_xy) / max(np.hypot(*(aim - rel_xy)), 1e-6)
     puck[r:] = rel_xy + u_aim * v * MPH * DT * np.arange(1, n - k_shot)[:, None]
     g_path = _goalie_path(puck, depth, g_tau)
-    off_wing = bool((att.shoots[who] == "L") == (rel_xy[1] < 0))
+    off_wing = bool(hand_off_wing(att.shoots[who], rel_xy[1]) == 1.0)
     sit = truth.situation(puck, g_path, att_paths, dfn_paths, r, who, v, st, False, off_wing)
     z = truth.true_logit(sit, float(att.skill[who]), goalie.skill, goalie.height)
-    p = truth.sigmoid(z)
+    p = sigmoid(z)
     outcome = _outcome(rng, p, sit)
     shots.append(ShotOut(float(t[k_shot]), r, who, float(rel_xy[0]), float(rel_xy[1]), st, p, outcome, sit))
     events.append(
         SeqEvent(
             float(t[k_shot]),
-            {"GOAL": "GOAL", "SAVE": "SHOT", "MISS": "MISS"}[outcome],
+            EVENT_OF_OUTCOME[outcome],
             int(att.ids[who]),
             int(goalie.id),
             float(rel_xy[0]),

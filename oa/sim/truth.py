@@ -119,7 +119,3 @@ def true_logit(s: Situation, shooter_skill: float, goalie_skill: float, goalie_h
         z += 0.12 + (0.15 if s.off_wing else 0.0)
     z += shooter_skill - goalie_skill - 0.03 * (goalie_height - 75.0)
     return float(z)
-
-
-def sigmoid(z: float) -> float:
-    return float(1.0 / (1.0 + np.exp(-z)))

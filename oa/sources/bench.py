@@ -28,13 +28,13 @@ from oa.model.train import fit, fit_baseline
 from oa.sim.profile import shared_root
 from oa.sources.ingest import ingest
 from oa.store import Store
+from oa.vocab import REPORTED_STRENGTHS
 
 Progress = Callable[[str, int, int], None]
 HS = "hockey-scraper-pbp-delara38"
 MP = "moneypuck-shots-bobby-king3"
 HR = "hockeyr-pbp-danmorse314"
 EDGE = "nhl-edge-aggregates-ryancav"
-STRENGTHS = {"5v5": ["5v5"], "PP": ["PP"], "PK": ["SH"], "empty net": ["vsEA"]}
 
 
 def shared_data() -> Path:
@@ -78,8 +78,8 @@ def _ensure(db: Path, source: str, files: list[Path], progress: Progress | None)
 def _by_strength(df: pd.DataFrame, y: np.ndarray, preds: dict[str, np.ndarray]) -> dict:
     out = {}
     st = df["strength"].to_numpy()
-    for name, cats in STRENGTHS.items():
-        m = np.isin(st, cats)
+    for code, name in REPORTED_STRENGTHS.items():
+        m = st == code
         if m.sum() >= 50 and 0 < y[m].sum() < m.sum():
             out[name] = {
                 "n": int(m.sum()),

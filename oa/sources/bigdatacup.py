@@ -37,6 +37,7 @@ from oa import schema
 from oa.schema import GameBundle
 from oa.sources.common import IngestReport, SourceError, game_bundle
 from oa.sources.reading import CLAMP_FT, Num, dedupe, parse_rows, read_csv, reject
+from oa.vocab import ATTEMPTS
 
 SOURCE = "bigdatacup"
 FPS = 30.0
@@ -95,7 +96,7 @@ EVENTS = {
     "Penalty Taken": "PENALTY",
     "Shot": "SHOT",
 }
-SHOT_TYPES = {
+SHOT_TYPE_CODES = {
     "Snapshot": "SNAP",
     "Wristshot": "WRIST",
     "Slapshot": "SLAP",
@@ -123,7 +124,7 @@ CLIP_NUMBERS = {
 }
 GAME_FOLDER = re.compile(r"^\d{4}-\d{2}-\d{2} .+ at .+$")
 UNREADABLE = "tracking file unreadable (its game is stored without it)"
-POSITIONS = {"Center": "C", "Left Wing": "LW", "Right Wing": "RW", "Defense": "D", "Goalie": "G"}
+POSITION_CODES = {"Center": "C", "Left Wing": "LW", "Right Wing": "RW", "Defense": "D", "Goalie": "G"}
 
 
 def team_code(name: object) -> str | None:
@@ -235,7 +236,7 @@ def _players(df: pd.DataFrame, rosters: dict[str, pd.DataFrame]) -> pd.DataFrame
         for _, p in r.iterrows():
             code = roster_team(folder, p["team"])
             d = rows.setdefault(p["player"].strip(), dict(name=p["player"].strip(), team=code))
-            d.update(team=code, position=POSITIONS.get(p["position"]), number=_jersey(p["jn"]))
+            d.update(team=code, position=POSITION_CODES.get(p["position"]), number=_jersey(p["jn"]))
     out = pd.DataFrame(list(rows.values()))
     out["player_id"] = out["name"].map(player_id).astype("int64")
     if out["player_id"].duplicated().any():
@@ -407,7 +408,7 @@ def _game(
     release = np.array(
         [
             float(round(t * FPS)) + 1 if (round(t * FPS) in tracked and s_) else np.nan
-            for t, s_ in zip(gsec, np.isin(typ, ("SHOT", "MISS", "GOAL", "BLOCK")))
+            for t, s_ in zip(gsec, np.isin(typ, ATTEMPTS))
         ]
     )
     defending = np.where(is_home, away, home)
@@ -425,7 +426,7 @@ def _game(
             "y": sign * (r["_y"].to_numpy(dtype=float) - 42.5),
             "detail": np.where(
                 shot,
-                r["event_type"].map(SHOT_TYPES).fillna("UNKNOWN"),
+                r["event_type"].map(SHOT_TYPE_CODES).fillna("UNKNOWN"),
                 np.where(typ == "ZONE_ENTRY", r["event_type"].str.upper(), None),
             ),
             "home_skaters": np.where(is_home, sk_for, sk_against),

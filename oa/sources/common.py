@@ -24,9 +24,8 @@ import pandas as pd
 
 from oa import schema
 from oa.schema import GameBundle
+from oa.vocab import ATTEMPTS, OUTCOME_OF_EVENT, skaters_label
 
-ATTEMPTS = ("SHOT", "MISS", "GOAL", "BLOCK")
-OUTCOME = {"SHOT": "SAVE", "MISS": "MISS", "GOAL": "GOAL", "BLOCK": "BLOCK"}
 RINK_BLUE = 25.0
 
 
@@ -186,7 +185,7 @@ def game_bundle(source: str, game: dict, ev: pd.DataFrame, report: IngestReport)
     x = np.clip(a["x"].to_numpy(dtype=float) * s, -100, 100)
     y = np.clip(a["y"].to_numpy(dtype=float) * s, -42.5, 42.5)
     report.flipped += int((s < 0).sum())
-    strength = [f"{int(f)}v{int(g)}" if f == f and g == g else None for f, g in zip(sf, sa)]
+    strength = [skaters_label(f, g) for f, g in zip(sf, sa)]
     shots = pd.DataFrame(
         {
             "shot_id": gid * 10000 + a["event_idx"].to_numpy(),
@@ -210,7 +209,7 @@ def game_bundle(source: str, game: dict, ev: pd.DataFrame, report: IngestReport)
             "empty_net": _empty_net(a, goalie),
             "score_for": np.where(is_home, hsc, asc),
             "score_against": np.where(is_home, asc, hsc),
-            "outcome": a["type"].map(OUTCOME).to_numpy(),
+            "outcome": a["type"].map(OUTCOME_OF_EVENT).to_numpy(),
             "is_goal": (a["type"] == "GOAL").to_numpy(),
             "release_frame": a["release_frame"].to_numpy(dtype=float) if "release_frame" in a.columns else None,
         }

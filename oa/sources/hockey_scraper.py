@@ -22,6 +22,7 @@ from oa.schema import GameBundle
 from oa.sources.common import IngestReport, game_bundle
 from oa.sources.nhl_teams import code
 from oa.sources.reading import ID, ID_MAX, Num, X, Y, dedupe, game_teams, parse_rows, read_csv, reject
+from oa.vocab import ATTEMPTS
 
 SOURCE = "hockey_scraper"
 EVENT_MAP = {
@@ -42,7 +43,7 @@ EVENT_MAP = {
     "SOC": "OTHER",
     "DELPEN": "OTHER",
 }
-SHOT_TYPES = {
+SHOT_TYPE_CODES = {
     "WRIST SHOT": "WRIST",
     "SNAP SHOT": "SNAP",
     "SLAP SHOT": "SLAP",
@@ -179,7 +180,7 @@ def _game(
     r, home, away = game_teams(r, "Home_Team", "Away_Team", report, path)
     home, away = str(code(home)), str(code(away))
     team = r["Ev_Team"].map(code).where(r["Ev_Team"].notna(), None)
-    stray = (r["Event"].isin(("SHOT", "MISS", "GOAL", "BLOCK")) & ~team.isin((home, away))).to_numpy()
+    stray = (r["Event"].isin(ATTEMPTS) & ~team.isin((home, away))).to_numpy()
     r = reject(r, stray, "Ev_Team", report, path, why=f" (a shot attempt must be by {home} or {away})")
     team, num = team[~stray], num.loc[r.index]
     st, bad_strength = _strength(r, report, path)
@@ -190,7 +191,7 @@ def _game(
         report.unknown_types[t] += int(n)
     typ = typ.fillna("OTHER")
     game_type = "P" if gid % 1_000_000 >= 30000 else "R"
-    is_att = typ.isin(("SHOT", "MISS", "GOAL", "BLOCK"))
+    is_att = typ.isin(ATTEMPTS)
     shootout = (period == 5) & (game_type == "R")
     is_block = typ == "BLOCK"
     p1 = num["p1_ID"].astype(float)
@@ -204,7 +205,7 @@ def _game(
     away_sk = st[1].where(st[1].notna() & (st[1] > 0), ap - ag.notna()).where(~bad_strength)
     x, y = num["xC"], num["yC"]
     zone = r["Ev_Zone"] if "Ev_Zone" in r.columns else pd.Series(None, index=r.index, dtype=object)
-    detail = np.where(is_att, r["Type"].map(SHOT_TYPES).fillna("UNKNOWN"), r["Type"].where(typ == "PENALTY", None))
+    detail = np.where(is_att, r["Type"].map(SHOT_TYPE_CODES).fillna("UNKNOWN"), r["Type"].where(typ == "PENALTY", None))
     ev = pd.DataFrame(
         {
             "period": period.astype(int).to_numpy(),

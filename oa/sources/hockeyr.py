@@ -22,6 +22,7 @@ from oa.schema import GameBundle
 from oa.sources.common import IngestReport, game_bundle
 from oa.sources.nhl_teams import code
 from oa.sources.reading import ID, ID_MAX, Num, X, Y, dedupe, game_teams, parse_rows, read_csv, reject
+from oa.vocab import ATTEMPTS, game_type
 
 SOURCE = "hockeyr"
 EVENT_MAP = {
@@ -42,7 +43,7 @@ EVENT_MAP = {
     "FAILED_SHOT_ATTEMPT": "OTHER",
 }
 SKIP = {"GAME_SCHEDULED", "PERIOD_READY", "PERIOD_OFFICIAL", "GAME_OFFICIAL", "SHOOTOUT_COMPLETE", "CHANGE"}
-SHOT_TYPES = {
+SHOT_TYPE_CODES = {
     "Wrist Shot": "WRIST",
     "Snap Shot": "SNAP",
     "Slap Shot": "SLAP",
@@ -141,9 +142,7 @@ def _game(path: Path, gid: int, r: pd.DataFrame, num: pd.DataFrame, report: Inge
     r, home, away = game_teams(r, "home_abbreviation", "away_abbreviation", report, path)
     home, away = code(home), code(away)
     team = r["event_team_abbr"].map(code)
-    stray = (
-        r["event_type"].map(EVENT_MAP).isin(("SHOT", "MISS", "GOAL", "BLOCK")) & ~team.isin((home, away))
-    ).to_numpy()
+    stray = (r["event_type"].map(EVENT_MAP).isin(ATTEMPTS) & ~team.isin((home, away))).to_numpy()
     r = reject(r, stray, "event_team_abbr", report, path, why=f" (a shot attempt must be by {home} or {away})")
     team, num = team[~stray], num.loc[r.index]
     period, secs = num["period"], num["period_seconds"]
@@ -151,7 +150,7 @@ def _game(path: Path, gid: int, r: pd.DataFrame, num: pd.DataFrame, report: Inge
     for t, n in r["event_type"][typ.isna()].value_counts().items():
         report.unknown_types[t] += int(n)
     typ = typ.fillna("OTHER")
-    is_att = typ.isin(("SHOT", "MISS", "GOAL", "BLOCK"))
+    is_att = typ.isin(ATTEMPTS)
     is_goal = (typ == "GOAL").to_numpy()
     f = num.astype(float)
     hs = f["home_score"].to_numpy() - (is_goal & (team == home).to_numpy())
@@ -170,7 +169,7 @@ def _game(path: Path, gid: int, r: pd.DataFrame, num: pd.DataFrame, report: Inge
             "player2_id": np.where(is_att & (typ != "BLOCK"), goalie, f["event_player_2_id"]),
             "x": f["x"].to_numpy(),
             "y": f["y"].to_numpy(),
-            "detail": np.where(is_att, r["secondary_type"].map(SHOT_TYPES).fillna("UNKNOWN"), None),
+            "detail": np.where(is_att, r["secondary_type"].map(SHOT_TYPE_CODES).fillna("UNKNOWN"), None),
             "home_skaters": hsk,
             "away_skaters": ask,
             "home_score": hs,
@@ -192,7 +191,7 @@ def _game(path: Path, gid: int, r: pd.DataFrame, num: pd.DataFrame, report: Inge
         game_id=gid,
         source=SOURCE,
         season=f"{season}-{str(int(season) + 1)[-2:]}",
-        game_type={"R": "R", "P": "P"}.get(st, "O"),
+        game_type=game_type(st),
         date=pd.to_datetime(r["game_date"].iloc[0], format="ISO8601"),
         home_team=home,
         away_team=away,

@@ -38,7 +38,7 @@ REQUIRED = (
     "season",
     "team",
 )
-SHOT_TYPES = {
+SHOT_TYPE_CODES = {
     "WRIST": "WRIST",
     "SNAP": "SNAP",
     "SLAP": "SLAP",
@@ -125,7 +125,7 @@ def _game(gid: int, season: int, r: pd.DataFrame, num: pd.DataFrame, report: Ing
             "player2_id": pd.array([None] * len(r), dtype="Int64"),
             "x": num["xCordAdjusted"].to_numpy(),
             "y": num["yCordAdjusted"].to_numpy(),
-            "detail": r["shotType"].map(SHOT_TYPES).fillna("UNKNOWN").to_numpy(),
+            "detail": r["shotType"].map(SHOT_TYPE_CODES).fillna("UNKNOWN").to_numpy(),
             "home_skaters": pd.array([None] * len(r), dtype="Int64"),
             "away_skaters": pd.array([None] * len(r), dtype="Int64"),
             "home_score": hs,

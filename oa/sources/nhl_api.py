@@ -26,6 +26,8 @@ from oa.schema import GameBundle
 from oa.sources.common import IngestReport, SourceError, game_bundle
 from oa.sources.nhl_teams import code
 from oa.sources.reading import ID, ID_MAX, Num, X, Y, load_json, parse_rows
+from oa.vocab import ATTEMPTS, UNBLOCKED
+from oa.vocab import game_type as vocab_game_type
 
 SOURCE = "nhl_api"
 WEB_TYPES = {
@@ -69,7 +71,7 @@ LEGACY_SKIP = {
     "CHALLENGE",
     "EMERGENCY_GOALTENDER",
 }
-SHOT_TYPES = {
+SHOT_TYPE_CODES = {
     "wrist": "WRIST",
     "snap": "SNAP",
     "slap": "SLAP",
@@ -284,7 +286,7 @@ def _web(path: Path, d: dict, report: IngestReport) -> tuple[list[GameBundle], p
             team = team_of_player.get(shooter) or {home: away, away: home}.get(owner)
         else:
             team = owner
-        if typ in ("SHOT", "MISS", "GOAL", "BLOCK") and team is None:
+        if typ in ATTEMPTS and team is None:
             report.reject(
                 "bad details.eventOwnerTeamId",
                 1,
@@ -297,7 +299,7 @@ def _web(path: Path, d: dict, report: IngestReport) -> tuple[list[GameBundle], p
         sign = home_sign if team == home else (-home_sign if team == away else np.nan)
         goalie = det.get("goalieInNetId")
         defending_goalie_in = (ag if team == home else hg) if ag is not None else None
-        if typ in ("SHOT", "MISS", "GOAL") and goalie is None and defending_goalie_in == 1:
+        if typ in UNBLOCKED and goalie is None and defending_goalie_in == 1:
             report.reject(
                 "goalie id missing although the situation code says a goalie was in net (kept, goalie unknown)",
                 1,
@@ -312,14 +314,10 @@ def _web(path: Path, d: dict, report: IngestReport) -> tuple[list[GameBundle], p
                 player_id=shooter
                 if shooter is not None
                 else det.get("playerId", det.get("winningPlayerId", det.get("hittingPlayerId"))),
-                player2_id=goalie
-                if typ in ("SHOT", "MISS", "GOAL")
-                else det.get("blockingPlayerId", det.get("losingPlayerId")),
+                player2_id=goalie if typ in UNBLOCKED else det.get("blockingPlayerId", det.get("losingPlayerId")),
                 x=det.get("xCoord"),
                 y=det.get("yCoord"),
-                detail=SHOT_TYPES.get(det.get("shotType"), "UNKNOWN")
-                if typ in ("SHOT", "MISS", "GOAL", "BLOCK")
-                else det.get("descKey"),
+                detail=SHOT_TYPE_CODES.get(det.get("shotType"), "UNKNOWN") if typ in ATTEMPTS else det.get("descKey"),
                 home_skaters=h_sk,
                 away_skaters=a_sk,
                 home_score=score[home],
@@ -443,7 +441,7 @@ def _legacy(path: Path, d: dict, report: IngestReport) -> tuple[list[GameBundle]
         isinstance(t, str) and t.strip() for t in (home, away)
     ):
         raise SourceError(path, f"game id or teams cannot be right ({gid!r}, {home!r}, {away!r})", field="gameData")
-    game_type = {"R": "R", "P": "P"}.get(gd["game"].get("type"), "O")
+    game_type = vocab_game_type(gd["game"].get("type"))
     rows, index, seen = [], [], set()
     for i, p in enumerate(plays):
         try:
@@ -544,8 +542,8 @@ def _legacy_play(p: dict, home: str, away: str, seen: set, unknown: Counter) -> 
         player2_id=goalie if typ != "BLOCK" else people.get("Blocker"),
         x=coords.get("x"),
         y=coords.get("y"),
-        detail=SHOT_TYPES.get(res.get("secondaryType"), "UNKNOWN")
-        if typ in ("SHOT", "MISS", "GOAL", "BLOCK")
+        detail=SHOT_TYPE_CODES.get(res.get("secondaryType"), "UNKNOWN")
+        if typ in ATTEMPTS
         else res.get("secondaryType"),
         home_skaters=None,
         away_skaters=None,

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st_
 
 from oa.app.filters import EMPTY_NET, _match
-from oa.app.style import OUTCOME_LABELS, OUTCOMES, TIER_LABELS, TIERS
+from oa.vocab import OUTCOME_WORDS, OUTCOMES, TIER_WORDS, TIERS
 from tests.app.test_pages import app, ok, one
 
 
@@ -106,7 +106,7 @@ def test_unknown_link_values_are_named_on_the_page(model_store, monkeypatch):
 @settings(max_examples=200, deadline=None)
 @given(st_.sampled_from(list(OUTCOMES) + list(TIERS) + list(EMPTY_NET)), st_.data())
 def test_matching_ignores_case_and_surrounding_spaces(option, data):
-    labels = {**OUTCOME_LABELS, **TIER_LABELS, **EMPTY_NET}
+    labels = {**OUTCOME_WORDS, **TIER_WORDS, **EMPTY_NET}
     options = list(OUTCOMES) + list(TIERS) + list(EMPTY_NET)
     word = data.draw(st_.sampled_from([option, labels[option]]))
     cased = "".join(c.upper() if data.draw(st_.booleans()) else c.lower() for c in word)
@@ -117,7 +117,7 @@ def test_matching_ignores_case_and_surrounding_spaces(option, data):
 @settings(max_examples=200, deadline=None)
 @given(st_.text(alphabet=string.ascii_letters + string.digits + " -_", max_size=12))
 def test_text_that_is_no_option_matches_nothing(text):
-    labels = {**OUTCOME_LABELS, **TIER_LABELS}
+    labels = {**OUTCOME_WORDS, **TIER_WORDS}
     options = list(OUTCOMES) + list(TIERS)
     known = {o.casefold() for o in options} | {v.casefold() for v in labels.values()}
     found, o = _match(text, options, labels.get)
