@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import math
-
+from oa.plots.style import SEQUENTIAL, clock, pct  # noqa: F401 - below the app, re-exported for the pages
 from oa.vocab import (  # noqa: F401 - re-exported for the pages
     GOOD_BAD,
     OUTCOME_SIZES,
@@ -32,26 +31,6 @@ STRENGTHS = {
 }  # empty-net shots have their own filter (oa.app.filters.EMPTY_NET)
 
 DIVERGING = GOOD_BAD.colorscale()  # positive (good for the subject) at the top
-SEQUENTIAL = "Viridis"
-
-
-def pct(p: object, digits: int = 1) -> str:
-    """A probability as a percentage, or an en dash when unknown."""
-    try:
-        v = float(p)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return "–"
-    return "–" if math.isnan(v) else f"{100 * v:.{digits}f}%"
-
-
-def clock(period: object, seconds: object) -> str:
-    """'P2 13:05' (elapsed time in the period); 'OT' from period 4."""
-    try:
-        p, s = int(period), int(float(seconds))  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return ""
-    label = f"P{p}" if p <= 3 else ("OT" if p == 4 else f"{p - 3}OT")
-    return f"{label} {s // 60:d}:{s % 60:02d}"
 
 
 def tier_badge(tier: object, p: object | None = None) -> str:

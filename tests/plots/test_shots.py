@@ -8,13 +8,13 @@ import numpy as np
 import pandas as pd
 import plotly.io as pio
 
-from oa.app.style import TIER_COLORS
 from oa.model.artifact import sigmoid
 from oa.plots.replay import event_path_figure, replay_figure, square_point
 from oa.plots.rink import rink_figure
 from oa.plots.shots import add_shot_markers, game_flow, heat_figure, live_map, shot_map, waterfall
 from oa.rink import RINK
 from oa.schema import PUCK_ID
+from oa.vocab import TIER_COLORS
 
 
 def values(v) -> list:
