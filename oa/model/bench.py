@@ -18,8 +18,9 @@ import pandas as pd
 from oa.features.compute import build_features, factors_current, load_features
 from oa.features.registry import PBP, TRACKING
 from oa.model import metrics, tiers
+from oa.model.paths import model_dir
 from oa.model.score import score_batch, score_store
-from oa.model.train import fit, fit_baseline, model_dir, register
+from oa.model.train import fit, fit_baseline, register
 from oa.sim.run import build_demo
 from oa.store import Store
 

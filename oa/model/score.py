@@ -23,7 +23,7 @@ from oa import schema
 from oa.features.compute import factor_columns
 from oa.features.registry import PBP, TRACKING, factor_named
 from oa.model.artifact import Model, ModelError, load_model, sigmoid
-from oa.model.train import resolve_path
+from oa.model.paths import resolve_path
 from oa.store import Store, StoreError
 
 CHUNK = 20_000

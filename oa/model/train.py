@@ -31,6 +31,7 @@ from oa.features.registry import PBP, TRACKING, Factor
 from oa.features.registry import feature_set as factors_of
 from oa.model import metrics, tiers
 from oa.model.artifact import Model, encode, sigmoid
+from oa.model.paths import model_dir, stored_path
 from oa.store import Store, StoreError
 
 MIN_GOALS = 50
@@ -237,12 +238,6 @@ def training_data(store: Store, source: str | None, feature_set: str | None) -> 
     return df, feature_set
 
 
-def model_dir(store: Store) -> Path:
-    """Models live next to the store they were trained from: <store dir>/models/."""
-    base = Path(store.path).resolve().parent if store.path != ":memory:" else Path.cwd() / "data"
-    return base / "models"
-
-
 def train(
     store: Store,
     source: str | None = None,
@@ -281,19 +276,6 @@ def train(
     path = model.save(model_dir(store))
     register(store, model, path)
     return model, path
-
-
-def stored_path(store: Store, path: Path) -> str:
-    """Model paths are kept relative to the store's folder, so a store and its models/ can move together."""
-    try:
-        return str(Path(path).resolve().relative_to(model_dir(store).parent))
-    except ValueError:
-        return str(Path(path).resolve())
-
-
-def resolve_path(store: Store, stored: str) -> Path:
-    p = Path(stored)
-    return p if p.is_absolute() else model_dir(store).parent / p
 
 
 def register(store: Store, model: Model, path: Path) -> None:
