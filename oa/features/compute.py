@@ -142,7 +142,7 @@ def write_features(store: Store, df: pd.DataFrame, game_ids: list[int]) -> None:
         con.execute("DELETE FROM _feature_games")
         con.executemany("INSERT INTO _feature_games VALUES (?)", [[g] for g in game_ids])
         con.execute("DELETE FROM shot_features WHERE game_id IN (SELECT game_id FROM _feature_games)")
-        store._insert(table, df)
+        store.insert(table, df)
 
 
 def factor_columns(store: Store) -> set[str]:

@@ -175,8 +175,8 @@ def score_store(store: Store, models: list[Model] | None = None, progress: Progr
     ):
         con.execute(f"DELETE FROM shot_factors WHERE shot_id IN (SELECT shot_id FROM {ids})")
         con.execute(f"DELETE FROM shot_scores WHERE shot_id IN (SELECT shot_id FROM {ids})")
-        store._insert(schema.SHOT_SCORES, sc)
-        store._insert(schema.SHOT_FACTORS, fa)
+        store.insert(schema.SHOT_SCORES, sc)
+        store.insert(schema.SHOT_FACTORS, fa)
     return {
         "shots": len(sc),
         "factor_rows": len(fa),

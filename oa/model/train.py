@@ -296,4 +296,4 @@ def register(store: Store, model: Model, path: Path) -> None:
     )
     with store.transaction() as con:
         con.execute("UPDATE models SET active = false WHERE feature_set = ?", [model.feature_set])
-        store._insert(schema.MODELS, row, replace=True)
+        store.insert(schema.MODELS, row, replace=True)
