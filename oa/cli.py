@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
 import re
-import resource
-import time
 from pathlib import Path
 
 import typer
@@ -87,15 +84,6 @@ def _progress() -> Progress:
     )
 
 
-def build(db: Path, games: int, seed: int, workers: int | None) -> dict:
-    """Simulate the league into `db` with a progress bar (no model)."""
-    from oa.sim.run import build_demo
-
-    with _progress() as bar:
-        task = bar.add_task("Simulating demo league", total=games)
-        return build_demo(db, games, seed, progress=lambda i, n: bar.update(task, completed=i), workers=workers)
-
-
 class StageBars:
     """One rich progress bar per pipeline stage, added as each stage starts."""
 
@@ -112,6 +100,52 @@ class StageBars:
 def _fail(e: Exception) -> None:
     console.print(f"[red]error:[/red] {e}")
     raise typer.Exit(1)
+
+
+MARKDOWN = typer.Option(
+    None, "--markdown", help="also write the figures as a Markdown report, e.g. docs/benchmarks/<name>.md"
+)
+
+
+def _names(ctx: typer.Context) -> list[str]:
+    """The command's words below `oa`, e.g. ['bench', 'model']."""
+    names: list[str] = []
+    c = ctx
+    while c is not None and c.parent is not None:
+        names.insert(0, c.info_name or "")
+        c = c.parent
+    return names
+
+
+def _reproduce(ctx: typer.Context, leave_out: tuple[str, ...] = ("markdown", "as_json")) -> str:
+    """The command line that runs this command again with the same values (defaults spelled out)."""
+    import shlex
+
+    parts = ["python -m oa", *_names(ctx)]
+    for p in ctx.command.params:
+        v = ctx.params.get(p.name or "")
+        if p.name in leave_out or v is None or p.param_type_name != "option":
+            continue
+        opt = max(p.opts, key=len)
+        if getattr(p, "is_flag", False):
+            if v or p.secondary_opts:
+                parts.append(opt if v else max(p.secondary_opts, key=len))
+        else:
+            parts += [opt, shlex.quote(str(v))]
+    return " ".join(parts)
+
+
+def _report(ctx: typer.Context, module: str, out: dict, path: Path | None) -> None:
+    """With --markdown, write the figures, the machine and the command to `path` (oa.bench.report)."""
+    if path is None:
+        return
+    import importlib
+
+    from oa.bench import report
+
+    doc = (importlib.import_module(module).__doc__ or "").split("\n\n")[0]
+    report.write(path, " ".join(_names(ctx)), doc, out, _reproduce(ctx))
+    bars.print(f"report written to {path}")
 
 
 @app.command()
@@ -441,35 +475,27 @@ def _download(
 
 @bench_app.command("demo")
 def bench_demo(
+    ctx: typer.Context,
     games: int = typer.Option(200, "--games", "-n", callback=_check_games),
     seed: int = typer.Option(0, "--seed", "-s", min=0),
     db: Path = typer.Option(Path("data/bench_demo.duckdb"), "--db", callback=_check_db),
     workers: int | None = typer.Option(None, "--workers", min=1, max=64),
     as_json: bool = typer.Option(False, "--json"),
+    markdown: Path | None = MARKDOWN,
 ) -> None:
     """Time `demo` from an empty store: wall time, rows per table, size on disk, peak memory."""
-    for p in (db, Path(str(db) + ".wal")):
-        if p.exists():
-            p.unlink()
-    t0 = time.perf_counter()
-    r = build(db, games, seed, workers)
-    wall = time.perf_counter() - t0
-    peak_self = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    peak_child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    out = {
-        "games": games,
-        "seconds": round(wall, 1),
-        "rows": r["rows"],
-        "store_mb": round(db.stat().st_size / 1e6, 1),
-        "peak_rss_mb_parent": round(peak_self),
-        "peak_rss_mb_worker": round(peak_child),
-        "cores": os.cpu_count(),
-    }
+    from oa.bench import demo as bench
+
+    with _progress() as bar:
+        task = bar.add_task("Simulating demo league", total=games)
+        out = bench.run(db, games, seed, workers, progress=lambda i, n: bar.update(task, completed=i))
     typer.echo(json.dumps(out) if as_json else json.dumps(out, indent=1))
+    _report(ctx, "oa.bench.demo", out, markdown)
 
 
 @bench_app.command("model")
 def bench_model(
+    ctx: typer.Context,
     games: int = typer.Option(1000, "--games", "-n", callback=_check_games, help="demo games (train on the first 70%)"),
     test_share: float = typer.Option(
         0.3, "--test-share", min=0.05, max=0.9, help="share of games held out (the latest)"
@@ -483,9 +509,10 @@ def bench_model(
     ),
     workers: int | None = typer.Option(None, "--workers", min=1, max=64),
     as_json: bool = typer.Option(False, "--json"),
+    markdown: Path | None = MARKDOWN,
 ) -> None:
     """Model vs oracle vs baseline on held-out demo games, tiers, and scoring speed."""
-    from oa.model.bench import run
+    from oa.bench.model import run
 
     try:
         with _progress() as bar:
@@ -493,10 +520,12 @@ def bench_model(
     except StoreError as e:
         _fail(e)
     typer.echo(json.dumps(out) if as_json else json.dumps(out, indent=1))
+    _report(ctx, "oa.bench.model", out, markdown)
 
 
 @bench_app.command("pbp")
 def bench_pbp(
+    ctx: typer.Context,
     db: Path = typer.Option(
         Path("data/bench_nhl.duckdb"),
         "--db",
@@ -511,9 +540,10 @@ def bench_pbp(
         1, "--seeds", min=1, max=20, help="also refit with this many seeds: the spread that is luck"
     ),
     as_json: bool = typer.Option(False, "--json"),
+    markdown: Path | None = MARKDOWN,
 ) -> None:
     """Play-by-play model: train on hockey_scraper 2018-19, test on 2019-20 (overall and by strength)."""
-    from oa.sources import bench
+    from oa.bench import sources as bench
 
     try:
         with _progress() as bar:
@@ -521,12 +551,18 @@ def bench_pbp(
     except (FileNotFoundError, StoreError) as e:
         _fail(e)
     typer.echo(json.dumps(out, default=str) if as_json else json.dumps(out, indent=1, default=str))
+    _report(ctx, "oa.bench.sources", out, markdown)
 
 
 @bench_app.command("public")
-def bench_public(seed: int = typer.Option(0, "--seed", min=0), as_json: bool = typer.Option(False, "--json")) -> None:
+def bench_public(
+    ctx: typer.Context,
+    seed: int = typer.Option(0, "--seed", min=0),
+    as_json: bool = typer.Option(False, "--json"),
+    markdown: Path | None = MARKDOWN,
+) -> None:
     """Our play-by-play model against MoneyPuck's xGoal and hockeyR's xg on the same shots."""
-    from oa.sources import bench
+    from oa.bench import sources as bench
 
     try:
         with _progress() as bar:
@@ -534,24 +570,28 @@ def bench_public(seed: int = typer.Option(0, "--seed", min=0), as_json: bool = t
     except (FileNotFoundError, StoreError) as e:
         _fail(e)
     typer.echo(json.dumps(out, default=str) if as_json else json.dumps(out, indent=1, default=str))
+    _report(ctx, "oa.bench.sources", out, markdown)
 
 
 @bench_app.command("app")
 def bench_dashboard(
+    ctx: typer.Context,
     db: Path = typer.Option(
         DEFAULT_DB, "--db", callback=_check_db, help="store to measure (a full season for the figures)"
     ),
     million: bool = typer.Option(False, "--million", help="also build (once) and measure a ~1,000,000-shot copy of it"),
     target: int = typer.Option(1_000_000, "--target", min=1, help="shots in the --million store"),
     as_json: bool = typer.Option(False, "--json"),
+    markdown: Path | None = MARKDOWN,
 ) -> None:
     """Dashboard speed and memory: first render per page, filter change, shot detail with replay, peak RSS."""
-    from oa.app_bench import run
+    from oa.bench.dashboard import run
 
     if not db.exists():
         _fail(StoreError(f"no store at {db}; build one with `python -m oa demo --db {db}`"))
     out = run(db, million=million, target=target, progress=lambda s: bars.print(s))
     typer.echo(json.dumps(out) if as_json else json.dumps(out, indent=1))
+    _report(ctx, "oa.bench.dashboard", out, markdown)
 
 
 @app.command()
@@ -675,6 +715,7 @@ def live(
 
 @bench_app.command("live")
 def bench_live(
+    ctx: typer.Context,
     games: int = typer.Option(16, "--games", "-n", min=1, max=64),
     rate: float = typer.Option(60_000, "--rate", min=0.0, help="records/s for the sustained in-process run"),
     redis_rate: float = typer.Option(30_000, "--redis-rate", min=0.0, help="records/s for the sustained Redis run"),
@@ -685,9 +726,10 @@ def bench_live(
         Path("data/bench_live.duckdb"), "--db", callback=_check_db, help="built (60 games) if missing"
     ),
     as_json: bool = typer.Option(False, "--json"),
+    markdown: Path | None = MARKDOWN,
 ) -> None:
     """Live scoring: records/s and release-to-rating latency (p50/p99), in-process and over Redis."""
-    from oa.live.bench import run
+    from oa.bench.live import run
 
     try:
         with _progress() as bar:
@@ -695,6 +737,7 @@ def bench_live(
     except (StoreError, ConnectionError, RuntimeError) as e:
         _fail(e)
     typer.echo(json.dumps(out) if as_json else json.dumps(out, indent=1))
+    _report(ctx, "oa.bench.live", out, markdown)
 
 
 def main() -> None:

@@ -24,8 +24,8 @@ import duckdb
 import streamlit as st
 
 from oa.app import queries as q
+from oa.app.data import ENV_VAR, db_path
 from oa.app.style import OUTCOME_LABELS, OUTCOMES, SHOT_TYPE_LABELS, STRENGTHS, TIER_LABELS, TIERS
-from oa.app_data import ENV_VAR, db_path
 from oa.store import DEFAULT_DB
 
 ALL = "All"

@@ -34,7 +34,7 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]  # the repository: app.py and pages/
 APP = ROOT / "app.py"
 PAGES = [
     "pages/league.py",
@@ -273,7 +273,7 @@ def run(
     for s in stores:
         progress(f"measuring {s}")
         proc = subprocess.run(
-            [sys.executable, "-m", "oa.app_bench", "--measure", str(s)], cwd=ROOT, capture_output=True, text=True
+            [sys.executable, "-m", "oa.bench.dashboard", "--measure", str(s)], cwd=ROOT, capture_output=True, text=True
         )
         if proc.returncode != 0:
             raise RuntimeError(f"measuring {s} failed: {proc.stderr[-3000:]}")
