@@ -13,7 +13,8 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.table import Table
 
-from oa.store import DEFAULT_DB, LazyStore, Store, StoreError
+from oa.settings import DEFAULT_DB, REAL_DB, cache_dir
+from oa.store import LazyStore, Store, StoreError
 
 
 def _flags_show_no_type() -> None:
@@ -350,7 +351,6 @@ def profile(
     console.print(t)
 
 
-REAL_DB = DEFAULT_DB.with_name("nhl.duckdb")
 SOURCES = ("hockey_scraper", "nhl_api", "moneypuck", "hockeyr", "bigdatacup", "nhl_edge")
 
 
@@ -365,7 +365,7 @@ def ingest(
     base_url: str = typer.Option(
         "https://api-web.nhle.com", "--base-url", help="nhl: API root (tests use a local server)"
     ),
-    cache: Path = typer.Option(DEFAULT_DB.parent / "cache" / "nhl", "--cache", help="nhl: where responses are kept"),
+    cache: Path = typer.Option(cache_dir() / "nhl", "--cache", help="nhl: where responses are kept"),
     rate: float = typer.Option(2.0, "--rate", min=0.1, max=20, help="nhl: requests per second at most"),
     features: bool = typer.Option(True, "--features/--no-features", help="compute the new games' factors"),
     replace: bool = typer.Option(
@@ -628,8 +628,8 @@ def live(
     from rich.markup import escape
 
     from oa.live.feed import heartbeat_for, pick_games
-    from oa.live.publish import live_dir
     from oa.live.run import local_scorer, run_local, run_redis_feed, run_redis_scorer
+    from oa.settings import live_dir
 
     if role not in ("all", "feed", "scorer"):
         raise typer.BadParameter("--role must be all, feed or scorer")

@@ -23,8 +23,7 @@ import pandas as pd
 
 from oa import schema
 from oa.schema import GameBundle, Table
-
-DEFAULT_DB = Path(__file__).resolve().parents[1] / "data" / "oa.duckdb"
+from oa.settings import DEFAULT_DB  # noqa: F401 - the default store, re-exported for the commands
 
 
 class StoreError(RuntimeError):

@@ -39,7 +39,7 @@ def model_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def shared_data() -> Path:
     """Third-party data beside the project (../shared/data, or $OA_SHARED/data); never committed."""
-    from oa.sim.profile import shared_root
+    from oa.settings import shared_root
 
     return shared_root() / "data"
 

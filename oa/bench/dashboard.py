@@ -34,6 +34,8 @@ import sys
 import time
 from pathlib import Path
 
+from oa import settings
+
 ROOT = Path(__file__).resolve().parents[2]  # the repository: app.py and pages/
 APP = ROOT / "app.py"
 PAGES = [
@@ -160,7 +162,7 @@ def _hwm_mb() -> float:
 
 def measure(db: Path, n_shots: int = 5) -> dict:
     """Drive the app on `db` and time it (run in a fresh process: see `run`)."""
-    os.environ["OA_DB"] = str(db)
+    os.environ[settings.DB_ENV] = str(db)  # the app reads its store from there (oa.settings.db_path)
     sys.path.insert(0, str(ROOT))
     import duckdb
     import streamlit as st
