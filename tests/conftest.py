@@ -33,7 +33,7 @@ def model_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
     path = tmp_path_factory.mktemp("model") / "demo.duckdb"
     out = run_demo(path, n_games=40, seed=3, workers=2)
-    assert out["model"] is not None, out.get("skipped")
+    assert out.model is not None, out.skipped
     return path
 
 

@@ -30,19 +30,19 @@ def demo(
             r = run_demo(db, games, seed, workers, model=model, progress=StageBars(bar))
     except (StoreError, ModelError) as e:
         fail(e)
-    sim = r["simulate"]
+    sim = r.simulate
     console.print(
         f"Stored {sim['games']} demo games in {db}: " + ", ".join(f"{k} {v:,}" for k, v in sim["rows"].items())
     )
-    if model and r.get("model"):
-        m, sc = r["model"], r["score"]
+    if model and r.model and r.score:
+        m, sc = r.model, r.score
         console.print(
-            f"Model {m['model_id']}: cross-validated AUC {m['cv']['auc']:.3f}, log loss {m['cv']['log_loss']:.4f}; "
-            f"scored {sc['shots']:,} shots ({', '.join(f'{k} {v:,}' for k, v in sc['tiers'].items())})"
+            f"Model {m.model_id}: cross-validated AUC {m.cv['auc']:.3f}, log loss {m.cv['log_loss']:.4f}; "
+            f"scored {sc.shots:,} shots ({', '.join(f'{k} {v:,}' for k, v in sc.tiers.items())})"
         )
     elif model:
-        console.print(f"[yellow]{r['skipped']}[/yellow]")
-    console.print(f"Done in {r['seconds']} s.")
+        console.print(f"[yellow]{r.skipped}[/yellow]")
+    console.print(f"Done in {r.seconds} s.")
 
 
 def profile(

@@ -51,8 +51,7 @@ def features(db: Path = options.db(DEFAULT_DB, "store to read and update")) -> N
     except StoreError as e:
         fail(e)
     console.print(
-        f"Factors for {r['shots']:,} shots of {r['games']:,} games "
-        f"({r['tracking_shots']:,} with tracking) in {r['seconds']} s."
+        f"Factors for {r.shots:,} shots of {r.games:,} games ({r.tracking_shots:,} with tracking) in {r.seconds} s."
     )
 
 
@@ -115,6 +114,6 @@ def score(
     except (StoreError, ModelError) as e:
         fail(e)
     console.print(
-        f"Scored {r['shots']:,} shots with {', '.join(r['models'])} in {r['seconds']} s "
-        f"({r['factor_rows']:,} factor rows): " + ", ".join(f"{k} {v:,}" for k, v in r["tiers"].items())
+        f"Scored {r.shots:,} shots with {', '.join(r.models)} in {r.seconds} s "
+        f"({r.factor_rows:,} factor rows): " + ", ".join(f"{k} {v:,}" for k, v in r.tiers.items())
     )
