@@ -2,7 +2,7 @@
 
 Builds the navigation over `pages/` and the sidebar filters every page shares
 (`oa.app.nav`, `oa.app.filters`); on first start, simulates the fictional demo league
-into the store (see `oa.app_data`). Set OA_DB to show another store. `?shot=<id>` opens
+into the store (see `oa.app.data`). Set OA_DB to show another store. `?shot=<id>` opens
 that shot.
 
 This file has two roles. Streamlit runs it as the app's script (as `__main__`), which

@@ -24,8 +24,7 @@ import pandas as pd
 
 from oa import schema
 from oa.schema import GameBundle, Table
-
-DEFAULT_DB = Path(__file__).resolve().parents[1] / "data" / "oa.duckdb"
+from oa.settings import DEFAULT_DB  # noqa: F401 - the default store, re-exported for the commands
 
 
 class StoreError(RuntimeError):
@@ -111,7 +110,7 @@ class Store:
         self.con.unregister(name)
 
     # -- writes ----------------------------------------------------------------------
-    def _insert(self, table: Table, df: pd.DataFrame, replace: bool = False) -> None:
+    def insert(self, table: Table, df: pd.DataFrame, replace: bool = False) -> None:
         """Append `df` (or insert-or-replace by primary key) through a registered view."""
         if len(df) == 0:
             return
@@ -129,7 +128,7 @@ class Store:
             schema.validate_table(t, schema.ordered(t, df) if set(t.column_names) <= set(df.columns) else df, game="-")
         with self.transaction(f"storing {', '.join(tables)}"):
             for name, df in tables.items():
-                self._insert(schema.BY_NAME[name], df, replace=True)
+                self.insert(schema.BY_NAME[name], df, replace=True)
 
     def _delete_game(self, game_id: int) -> None:
         lo, hi = game_id * 10000, game_id * 10000 + 9999
@@ -151,7 +150,7 @@ class Store:
             self._delete_game(bundle.game_id)
             for t in schema.GAME_TABLES:
                 if t.name in bundle.tables:
-                    self._insert(t, bundle.tables[t.name])
+                    self.insert(t, bundle.tables[t.name])
         return bundle.rows()
 
     def holds(self, bundle: GameBundle) -> bool:

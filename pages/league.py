@@ -6,11 +6,11 @@ import streamlit as st
 
 from oa.app import queries as q
 from oa.app.components import clickable_chart
+from oa.app.data import open_store
 from oa.app.filters import Filters, current
 from oa.app.nav import guard
 from oa.app.style import narrow_screens
 from oa.app.text import esc
-from oa.app_data import open_store
 from oa.plots.shots import shot_map
 from oa.vocab import plural
 

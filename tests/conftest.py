@@ -33,13 +33,13 @@ def model_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
     path = tmp_path_factory.mktemp("model") / "demo.duckdb"
     out = run_demo(path, n_games=40, seed=3, workers=2)
-    assert out["model"] is not None, out.get("skipped")
+    assert out.model is not None, out.skipped
     return path
 
 
 def shared_data() -> Path:
     """Third-party data beside the project (../shared/data, or $OA_SHARED/data); never committed."""
-    from oa.sim.profile import shared_root
+    from oa.settings import shared_root
 
     return shared_root() / "data"
 

@@ -63,14 +63,14 @@ def test_failure_inside_transaction_rolls_back(tmp_path, two_games, monkeypatch)
     lg, games = two_games
     st = _store(tmp_path, lg, games[:1])
     before = st.counts()
-    real_insert = Store._insert
+    real_insert = Store.insert
 
     def failing(self, table, df):
         if table.name == "frames":
             raise duckdb.IOException("disk full (simulated)")
         return real_insert(self, table, df)
 
-    monkeypatch.setattr(Store, "_insert", failing)
+    monkeypatch.setattr(Store, "insert", failing)
     with pytest.raises(StoreError, match=r"storing game \d+ failed.*disk full \(simulated\)"):
         st.ingest_game(_changed(games[0]))
     monkeypatch.undo()

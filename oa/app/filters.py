@@ -23,9 +23,9 @@ from pathlib import Path
 import duckdb
 import streamlit as st
 
+from oa import settings
 from oa.app import queries as q
-from oa.app_data import ENV_VAR, db_path
-from oa.store import DEFAULT_DB
+from oa.app.data import ENV_VAR, db_path
 from oa.vocab import OUTCOME_WORDS, OUTCOMES, SHOT_TYPE_WORDS, STRENGTH_FILTERS, TIER_WORDS, TIERS
 
 ALL = "All"
@@ -125,7 +125,7 @@ def list_stores() -> list[str]:
     """data/*.duckdb (not bench_*, not half-built), plus $OA_DB; the default first."""
     default = db_path()
     found = [default]
-    data_dir = DEFAULT_DB.parent
+    data_dir = settings.DATA_DIR
     if data_dir.is_dir():
         for p in sorted(data_dir.glob("*.duckdb")):
             if p.name.startswith("bench_") or ".building" in p.name:

@@ -19,7 +19,8 @@ import pandas as pd
 import streamlit as st
 
 from oa.app import queries as q
-from oa.live.publish import COLUMNS, live_dir, parts, read_live
+from oa.live.publish import COLUMNS, parts, read_live
+from oa.settings import live_dir
 
 RECENT_HOURS = 12.0  # a live game is one with a shot published in the last 12 hours
 

@@ -39,7 +39,7 @@ def _pages() -> dict:
 
 def run_app() -> None:
     """Page config, navigation, first-start build, shared sidebar, then the chosen page."""
-    from oa.app_data import ensure_demo_store
+    from oa.app.data import ensure_demo_store
 
     st.set_page_config(page_title="Opportunity Analysis", page_icon=PAGE_ICON, layout="wide")
     pages = _pages()

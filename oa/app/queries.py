@@ -16,8 +16,8 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from oa.app.data import open_store
 from oa.app.text import day
-from oa.app_data import open_store
 from oa.rink import RINK
 
 if TYPE_CHECKING:

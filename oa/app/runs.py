@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from oa.app.data import open_store
 from oa.app.queries import version
-from oa.app_data import open_store
 from oa.store import StoreError
 
 

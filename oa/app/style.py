@@ -2,31 +2,10 @@
 
 from __future__ import annotations
 
-import math
-
+from oa.plots.style import SEQUENTIAL, clock, pct  # noqa: F401 - below the app, re-exported for the pages
 from oa.vocab import GOOD_BAD, TIER_COLORS, TIER_TEXT_COLORS, TIER_WORDS, UNRATED_WORD, tier_color
 
 DIVERGING = GOOD_BAD.colorscale()  # positive (good for the subject) at the top
-SEQUENTIAL = "Viridis"
-
-
-def pct(p: object, digits: int = 1) -> str:
-    """A probability as a percentage, or an en dash when unknown."""
-    try:
-        v = float(p)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return "–"
-    return "–" if math.isnan(v) else f"{100 * v:.{digits}f}%"
-
-
-def clock(period: object, seconds: object) -> str:
-    """'P2 13:05' (elapsed time in the period); 'OT' from period 4."""
-    try:
-        p, s = int(period), int(float(seconds))  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return ""
-    label = f"P{p}" if p <= 3 else ("OT" if p == 4 else f"{p - 3}OT")
-    return f"{label} {s // 60:d}:{s % 60:02d}"
 
 
 def tier_badge(tier: object, p: object | None = None) -> str:

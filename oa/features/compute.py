@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -105,7 +106,19 @@ def shot_factor_arrays(
     }
 
 
-def build_features(store: Store, game_ids: list[int] | None = None, progress: Progress | None = None) -> dict:
+@dataclass
+class FeaturesSummary:
+    """What `build_features` computed: games and shots, how many of them with tracking, and the time."""
+
+    games: int
+    shots: int
+    tracking_shots: int
+    seconds: float
+
+
+def build_features(
+    store: Store, game_ids: list[int] | None = None, progress: Progress | None = None
+) -> FeaturesSummary:
     """Compute and store the factors of every shot of `game_ids` (default: all games)."""
     t0 = time.perf_counter()
     # once each: a game named twice (the same game twice in one ingest batch) would give its shots twice
@@ -122,12 +135,12 @@ def build_features(store: Store, game_ids: list[int] | None = None, progress: Pr
     df = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=features_table().column_names)
     write_features(store, df, games)
     n = len(df)
-    return {
-        "games": len(games),
-        "shots": n,
-        "tracking_shots": int((df["feature_set"] == TRACKING).sum()),
-        "seconds": round(time.perf_counter() - t0, 2),
-    }
+    return FeaturesSummary(
+        games=len(games),
+        shots=n,
+        tracking_shots=int((df["feature_set"] == TRACKING).sum()),
+        seconds=round(time.perf_counter() - t0, 2),
+    )
 
 
 def write_features(store: Store, df: pd.DataFrame, game_ids: list[int]) -> None:
@@ -142,7 +155,7 @@ def write_features(store: Store, df: pd.DataFrame, game_ids: list[int]) -> None:
         con.execute("DELETE FROM _feature_games")
         con.executemany("INSERT INTO _feature_games VALUES (?)", [[g] for g in game_ids])
         con.execute("DELETE FROM shot_features WHERE game_id IN (SELECT game_id FROM _feature_games)")
-        store._insert(table, df)
+        store.insert(table, df)
 
 
 def factor_columns(store: Store) -> set[str]:

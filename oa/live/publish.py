@@ -52,12 +52,6 @@ COLUMNS = tuple(SCHEMA.names)
 SHOT_COLUMNS = COLUMNS[: COLUMNS.index("feature_set")]  # what a rating repeats from the shot tag
 
 
-def live_dir(store: str | Path) -> Path:
-    """The live parts of a store `data/x.duckdb` live in `data/live/x/`."""
-    p = Path(store)
-    return p.parent / "live" / p.stem
-
-
 def _write(table: pa.Table, path: Path, compression: str = "zstd") -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")

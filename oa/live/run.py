@@ -226,3 +226,51 @@ def run_redis_scorer(
     tmp.write_text(json.dumps(out))
     tmp.replace(stats_to)
     return out
+
+
+def run_redis(
+    store: str | Path,
+    game_ids: list[int],
+    url: str,
+    prefix: str,
+    name: str,
+    publish_to: str | Path,
+    feed_here: bool,
+    speed: float = 0.0,
+    rate: float = 0.0,
+    until_s: float | None = None,
+    stale_after_s: float = 60.0,
+    claim_idle_ms: int = 30_000,
+    on_shot: Callable[[dict], None] | None = None,
+    models_from: str | Path | None = None,
+) -> dict:
+    """A scorer of the Redis consumer group; with `feed_here`, this process also feeds `game_ids` from a
+    thread and the scorer stops once that feed is done and every game drained (`oa live --broker` with
+    role all). Returns the scorer's figures without the raw latencies."""
+    until = None
+    if feed_here:
+        from oa.live.redis_broker import connect, drained
+
+        r0 = connect(url)
+        t = threading.Thread(
+            target=run_redis_feed,
+            args=(store, game_ids, url, prefix),
+            daemon=True,
+            kwargs=dict(speed=speed, rate=rate, until_s=until_s, heartbeat_s=heartbeat_for(stale_after_s)),
+        )
+        t.start()
+        until = lambda: not t.is_alive() and drained(r0, prefix, len(game_ids))  # noqa: E731
+    res = run_redis_scorer(
+        store,
+        url,
+        prefix,
+        name,
+        publish_to,
+        claim_idle_ms,
+        on_shot=on_shot,
+        until=until,
+        stale_after_s=stale_after_s,
+        models_from=models_from,
+    )
+    res.pop("latency_ms", None)
+    return res

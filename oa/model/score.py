@@ -23,7 +23,7 @@ from oa import schema
 from oa.features.compute import factor_columns
 from oa.features.registry import PBP, TRACKING, factor_named
 from oa.model.artifact import Model, ModelError, load_model
-from oa.model.train import resolve_path
+from oa.model.paths import resolve_path
 from oa.store import Store, StoreError
 from oa.vocab import sigmoid
 
@@ -105,7 +105,19 @@ def active_models(store: Store) -> list[Model]:
     return models
 
 
-def score_store(store: Store, models: list[Model] | None = None, progress: Progress | None = None) -> dict:
+@dataclass
+class ScoreSummary:
+    """What `score_store` wrote: shots and factor rows, the models used, shots per tier, and the time."""
+
+    shots: int
+    factor_rows: int
+    models: list[str]
+    tiers: dict[str, int]  # low, medium, high
+    score_seconds: float  # scoring and explaining alone (the rest is reading and writing the store)
+    seconds: float
+
+
+def score_store(store: Store, models: list[Model] | None = None, progress: Progress | None = None) -> ScoreSummary:
     """Score every shot that has factors with the active model of its feature set; one transaction."""
     t0 = time.perf_counter()
     models = active_models(store) if models is None else models
@@ -176,16 +188,16 @@ def score_store(store: Store, models: list[Model] | None = None, progress: Progr
     ):
         con.execute(f"DELETE FROM shot_factors WHERE shot_id IN (SELECT shot_id FROM {ids})")
         con.execute(f"DELETE FROM shot_scores WHERE shot_id IN (SELECT shot_id FROM {ids})")
-        store._insert(schema.SHOT_SCORES, sc)
-        store._insert(schema.SHOT_FACTORS, fa)
-    return {
-        "shots": len(sc),
-        "factor_rows": len(fa),
-        "models": [m.model_id for m, _, _ in plan],
-        "tiers": sc["tier"].value_counts().reindex(["low", "medium", "high"], fill_value=0).to_dict(),
-        "score_seconds": round(scored_s, 2),
-        "seconds": round(time.perf_counter() - t0, 2),
-    }
+        store.insert(schema.SHOT_SCORES, sc)
+        store.insert(schema.SHOT_FACTORS, fa)
+    return ScoreSummary(
+        shots=len(sc),
+        factor_rows=len(fa),
+        models=[m.model_id for m, _, _ in plan],
+        tiers=sc["tier"].value_counts().reindex(["low", "medium", "high"], fill_value=0).to_dict(),
+        score_seconds=round(scored_s, 2),
+        seconds=round(time.perf_counter() - t0, 2),
+    )
 
 
 def _require_tracking(m: Model, df: pd.DataFrame) -> None:

@@ -31,6 +31,7 @@ from oa.features.registry import PBP, TRACKING, Factor
 from oa.features.registry import feature_set as factors_of
 from oa.model import metrics, tiers
 from oa.model.artifact import Model, encode
+from oa.model.paths import model_dir, stored_path
 from oa.store import Store, StoreError
 from oa.vocab import REPORTED_STRENGTHS, sigmoid
 
@@ -238,12 +239,6 @@ def training_data(store: Store, source: str | None, feature_set: str | None) -> 
     return df, feature_set
 
 
-def model_dir(store: Store) -> Path:
-    """Models live next to the store they were trained from: <store dir>/models/."""
-    base = Path(store.path).resolve().parent if store.path != ":memory:" else Path.cwd() / "data"
-    return base / "models"
-
-
 def train(
     store: Store,
     source: str | None = None,
@@ -284,19 +279,6 @@ def train(
     return model, path
 
 
-def stored_path(store: Store, path: Path) -> str:
-    """Model paths are kept relative to the store's folder, so a store and its models/ can move together."""
-    try:
-        return str(Path(path).resolve().relative_to(model_dir(store).parent))
-    except ValueError:
-        return str(Path(path).resolve())
-
-
-def resolve_path(store: Store, stored: str) -> Path:
-    p = Path(stored)
-    return p if p.is_absolute() else model_dir(store).parent / p
-
-
 def register(store: Store, model: Model, path: Path) -> None:
     """Record the model in the store and make it the active one for its feature set."""
     row = pd.DataFrame(
@@ -315,4 +297,4 @@ def register(store: Store, model: Model, path: Path) -> None:
     )
     with store.transaction() as con:
         con.execute("UPDATE models SET active = false WHERE feature_set = ?", [model.feature_set])
-        store._insert(schema.MODELS, row, replace=True)
+        store.insert(schema.MODELS, row, replace=True)

@@ -10,8 +10,8 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from oa.app.style import SEQUENTIAL, clock, pct
 from oa.plots.rink import rink_figure
+from oa.plots.style import SEQUENTIAL, clock, pct
 from oa.rink import RINK, distance_to_net
 from oa.vocab import (
     GOOD_BAD,

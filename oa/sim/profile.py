@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from oa.rink import angle_to_net, distance_to_net
+from oa.settings import shared_root
 from oa.store import Store
 
 DIST_BINS = [0, 10, 20, 30, 40, 50, 60, 200]
@@ -17,11 +17,6 @@ DIST_LABELS = ["0-10", "10-20", "20-30", "30-40", "40-50", "50-60", "60-200"]
 ANGLE_BINS = [0, 15, 30, 45, 60, 90, 180]
 ANGLE_LABELS = ["0-15", "15-30", "30-45", "45-60", "60-90", "90-180"]
 TYPE_MAP = {"BACKHAND": "BACK", "DEFLECTION": "DEFL"}
-
-
-def shared_root() -> Path:
-    """The shared folder (third-party data, real profile): $OA_SHARED, else ../shared beside the project."""
-    return Path(os.environ.get("OA_SHARED", Path(__file__).resolve().parents[3] / "shared"))
 
 
 def real_profile_path() -> Path:

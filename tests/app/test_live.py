@@ -11,7 +11,8 @@ import pandas as pd
 import pytest
 
 from oa.app import live as L
-from oa.live.publish import Publisher, live_dir
+from oa.live.publish import Publisher
+from oa.settings import live_dir
 from tests.app.live_data import live_only, rows
 from tests.app.test_pages import app, ok
 

@@ -11,7 +11,8 @@ import numpy as np
 import pandas as pd
 
 from oa.app.components import shot_rows
-from oa.live.publish import Publisher, live_dir
+from oa.live.publish import Publisher
+from oa.settings import live_dir
 from oa.store import Store
 from oa.vocab import TIER_COLORS, UNRATED_COLOR
 from tests.app.live_data import rows

@@ -14,7 +14,8 @@ import shutil
 import time
 from pathlib import Path
 
-from oa.live.publish import Publisher, live_dir
+from oa.live.publish import Publisher
+from oa.settings import live_dir
 from tests.app.live_data import live_only, rows
 from tests.browser.harness import (
     PAGES,

@@ -22,7 +22,8 @@ import sys
 import time
 from pathlib import Path
 
-from oa.live.publish import Publisher, live_dir
+from oa.live.publish import Publisher
+from oa.settings import live_dir
 from oa.store import Store
 from tests.app.live_data import live_only, rows
 from tests.browser.harness import browser, charts_drawn, streamlit_server, wait_idle

@@ -7,10 +7,12 @@ import shutil
 
 import pytest
 
+from oa import settings
+
 
 @pytest.fixture(scope="session")
 def redis_url():
-    url = os.environ.get("OA_REDIS_URL")
+    url = settings.redis_url()
     if url:
         yield url
         return

@@ -87,14 +87,14 @@ def test_same_games_twice_on_the_command_line(scored, tmp_path):
 
 def _fail_at(monkeypatch: pytest.MonkeyPatch, game_id: int, table: str = "shots") -> None:
     """Make the database refuse `table`'s rows of one game, inside that game's transaction."""
-    real = Store._insert
+    real = Store.insert
 
     def insert(self, t, df, replace=False):
         if t.name == table and len(df) and int(df["game_id"].iloc[0]) == game_id:
             raise duckdb.IOException("No space left on device (simulated)")
         return real(self, t, df, replace)
 
-    monkeypatch.setattr(Store, "_insert", insert)
+    monkeypatch.setattr(Store, "insert", insert)
 
 
 def test_database_error_half_way_is_named_and_costs_nothing_stored(scored, tmp_path, monkeypatch):

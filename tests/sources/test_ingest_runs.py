@@ -122,14 +122,14 @@ def test_failed_ingest_is_marked_failed_with_why(stores, tmp_path, monkeypatch):
     db = tmp_path / "s.duckdb"
     shutil.copy(stores["db"], db)
     small = moneypuck_csv(tmp_path / "small.csv", 2, seed=5, first_game=50001)
-    real = Store._insert
+    real = Store.insert
 
     def refuse_factors(self, t, df, replace=False):
         if t.name == "shot_features":
             raise duckdb.IOException("No space left on device (simulated)")
         return real(self, t, df, replace)
 
-    monkeypatch.setattr(Store, "_insert", refuse_factors)
+    monkeypatch.setattr(Store, "insert", refuse_factors)
     with Store(db) as s, pytest.raises(StoreError):
         ingest(s, "moneypuck", [small])
     monkeypatch.undo()

@@ -21,20 +21,15 @@ from pathlib import Path
 import duckdb
 import streamlit as st
 
-from oa.store import DEFAULT_DB, Store, StoreError
+from oa.settings import DB_ENV as ENV_VAR  # noqa: F401 - the app's name for it
+from oa.settings import db_path
+from oa.store import Store, StoreError
 
-ENV_VAR = "OA_DB"
 DEMO_GAMES = 200
 DEMO_SEED = 0
 BUILD_TEXT = "Building the demo league (first start only)…"
 
 _build_lock = threading.Lock()
-
-
-def db_path() -> Path:
-    """The store the app shows: $OA_DB if set, else data/oa.duckdb in the repository."""
-    env = os.environ.get(ENV_VAR, "").strip()
-    return Path(env).expanduser().resolve() if env else DEFAULT_DB
 
 
 class ReadStore(Store):

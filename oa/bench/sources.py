@@ -25,7 +25,7 @@ from oa.features.compute import build_features, factors_current, load_features
 from oa.features.registry import PBP
 from oa.model import metrics
 from oa.model.train import fit, fit_baseline
-from oa.sim.profile import shared_root
+from oa.settings import shared_root
 from oa.sources.ingest import ingest
 from oa.store import Store
 from oa.vocab import REPORTED_STRENGTHS

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import duckdb
 
-from oa.app_bench import build_million
+from oa.bench.dashboard import build_million
 
 
 def test_copies_make_new_games_and_shots_with_consistent_ids(tiny_store, tmp_path):

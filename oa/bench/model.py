@@ -18,8 +18,9 @@ import pandas as pd
 from oa.features.compute import build_features, factors_current, load_features
 from oa.features.registry import PBP, TRACKING
 from oa.model import metrics, tiers
+from oa.model.paths import model_dir
 from oa.model.score import score_batch, score_store
-from oa.model.train import fit, fit_baseline, model_dir, register
+from oa.model.train import fit, fit_baseline, register
 from oa.sim.run import build_demo
 from oa.store import Store
 
@@ -59,9 +60,7 @@ def prepare(db: Path, games: int, seed: int, workers: int | None, progress: Prog
         t0 = time.perf_counter()
         f = build_features(s, progress=stage("computing factors"))
         s.checkpoint()
-    out.update(
-        features_seconds=f["seconds"], features_shots_per_s=round(f["shots"] / max(time.perf_counter() - t0, 1e-9))
-    )
+    out.update(features_seconds=f.seconds, features_shots_per_s=round(f.shots / max(time.perf_counter() - t0, 1e-9)))
     return out
 
 
@@ -143,8 +142,8 @@ def run(
         register(store, model, path)
         t0 = time.perf_counter()
         r = score_store(store, [model])
-        out["score_store_shots_per_s"] = round(r["shots"] / (time.perf_counter() - t0))
-        out["score_store_factor_rows"] = r["factor_rows"]
+        out["score_store_shots_per_s"] = round(r.shots / (time.perf_counter() - t0))
+        out["score_store_factor_rows"] = r.factor_rows
         # speed 3: one shot at a time, as the live scorer does (dict of one-element arrays)
         cols = model.meta["features"]
         rng = np.random.default_rng(seed)

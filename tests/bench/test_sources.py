@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from oa.bench import sources as bench
 from oa.features.compute import load_features
 from oa.features.registry import PBP
 from oa.model.train import fit
-from oa.sources import bench
 from oa.sources.ingest import ingest
 from oa.store import Store
 from tests.sources.conftest import first_games

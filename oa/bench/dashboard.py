@@ -34,7 +34,9 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from oa import settings
+
+ROOT = Path(__file__).resolve().parents[2]  # the repository: app.py and pages/
 APP = ROOT / "app.py"
 PAGES = [
     "pages/league.py",
@@ -160,7 +162,7 @@ def _hwm_mb() -> float:
 
 def measure(db: Path, n_shots: int = 5) -> dict:
     """Drive the app on `db` and time it (run in a fresh process: see `run`)."""
-    os.environ["OA_DB"] = str(db)
+    os.environ[settings.DB_ENV] = str(db)  # the app reads its store from there (oa.settings.db_path)
     sys.path.insert(0, str(ROOT))
     import duckdb
     import streamlit as st
@@ -273,7 +275,7 @@ def run(
     for s in stores:
         progress(f"measuring {s}")
         proc = subprocess.run(
-            [sys.executable, "-m", "oa.app_bench", "--measure", str(s)], cwd=ROOT, capture_output=True, text=True
+            [sys.executable, "-m", "oa.bench.dashboard", "--measure", str(s)], cwd=ROOT, capture_output=True, text=True
         )
         if proc.returncode != 0:
             raise RuntimeError(f"measuring {s} failed: {proc.stderr[-3000:]}")

@@ -1,0 +1,186 @@
+"""`bench ...`: each benchmark's options; the measuring is in oa.bench, and `--markdown` writes its report."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+
+from oa.cli import options
+from oa.cli.common import StageBars, bars, fail, progress_bars
+from oa.settings import DEFAULT_DB
+from oa.store import StoreError
+
+
+def _names(ctx: typer.Context) -> list[str]:
+    """The command's words below `oa`, e.g. ['bench', 'model']."""
+    names: list[str] = []
+    c = ctx
+    while c is not None and c.parent is not None:
+        names.insert(0, c.info_name or "")
+        c = c.parent
+    return names
+
+
+def _reproduce(ctx: typer.Context, leave_out: tuple[str, ...] = ("markdown", "as_json")) -> str:
+    """The command line that runs this command again with the same values (defaults spelled out)."""
+    import shlex
+
+    parts = ["python -m oa", *_names(ctx)]
+    for p in ctx.command.params:
+        v = ctx.params.get(p.name or "")
+        if p.name in leave_out or v is None or p.param_type_name != "option":
+            continue
+        opt = max(p.opts, key=len)
+        if getattr(p, "is_flag", False):
+            if v or p.secondary_opts:
+                parts.append(opt if v else max(p.secondary_opts, key=len))
+        else:
+            parts += [opt, shlex.quote(str(v))]
+    return " ".join(parts)
+
+
+def _report(ctx: typer.Context, module: str, out: dict, path: Path | None) -> None:
+    """With --markdown, write the figures, the machine and the command to `path` (oa.bench.report)."""
+    if path is None:
+        return
+    import importlib
+
+    from oa.bench import report
+
+    doc = (importlib.import_module(module).__doc__ or "").split("\n\n")[0]
+    report.write(path, " ".join(_names(ctx)), doc, out, _reproduce(ctx))
+    bars.print(f"report written to {path}")
+
+
+def bench_demo(
+    ctx: typer.Context,
+    games: int = options.games(200),
+    seed: int = options.seed(short=True),
+    db: Path = options.db(Path("data/bench_demo.duckdb")),
+    workers: int | None = options.workers(),
+    as_json: bool = options.as_json(),
+    markdown: Path | None = options.markdown(),
+) -> None:
+    """Time `demo` from an empty store: wall time, rows per table, size on disk, peak memory."""
+    from oa.bench import demo as bench
+
+    with progress_bars() as bar:
+        task = bar.add_task("Simulating demo league", total=games)
+        out = bench.run(db, games, seed, workers, progress=lambda i, n: bar.update(task, completed=i))
+    typer.echo(json.dumps(out) if as_json else json.dumps(out, indent=1))
+    _report(ctx, "oa.bench.demo", out, markdown)
+
+
+def bench_model(
+    ctx: typer.Context,
+    games: int = options.games(1000, "demo games (train on the first 70%)"),
+    test_share: float = typer.Option(
+        0.3, "--test-share", min=0.05, max=0.9, help="share of games held out (the latest)"
+    ),
+    seed: int = options.seed(short=True),
+    db: Path = options.db(
+        Path("data/bench_model.duckdb"), "benchmark store (built if missing, reused if it holds the same league)"
+    ),
+    workers: int | None = options.workers(),
+    as_json: bool = options.as_json(),
+    markdown: Path | None = options.markdown(),
+) -> None:
+    """Model vs oracle vs baseline on held-out demo games, tiers, and scoring speed."""
+    from oa.bench.model import run
+
+    try:
+        with progress_bars() as bar:
+            out = run(db, games, test_share, seed, workers, progress=StageBars(bar))
+    except StoreError as e:
+        fail(e)
+    typer.echo(json.dumps(out) if as_json else json.dumps(out, indent=1))
+    _report(ctx, "oa.bench.model", out, markdown)
+
+
+def bench_pbp(
+    ctx: typer.Context,
+    db: Path = options.db(
+        Path("data/bench_nhl.duckdb"), "store for the two hockey_scraper seasons (built from ../shared if missing)"
+    ),
+    seed: int = options.seed(),
+    curve: bool = typer.Option(
+        False, "--learning-curve", help="also train on 25/50/75% of 2018-19 and with 2017-18 added: what more data buys"
+    ),
+    seeds: int = typer.Option(
+        1, "--seeds", min=1, max=20, help="also refit with this many seeds: the spread that is luck"
+    ),
+    as_json: bool = options.as_json(),
+    markdown: Path | None = options.markdown(),
+) -> None:
+    """Play-by-play model: train on hockey_scraper 2018-19, test on 2019-20 (overall and by strength)."""
+    from oa.bench import sources as bench
+
+    try:
+        with progress_bars() as bar:
+            out = bench.pbp(db, seed, curve=curve, seeds=seeds, progress=StageBars(bar))
+    except (FileNotFoundError, StoreError) as e:
+        fail(e)
+    typer.echo(json.dumps(out, default=str) if as_json else json.dumps(out, indent=1, default=str))
+    _report(ctx, "oa.bench.sources", out, markdown)
+
+
+def bench_public(
+    ctx: typer.Context,
+    seed: int = options.seed(),
+    as_json: bool = options.as_json(),
+    markdown: Path | None = options.markdown(),
+) -> None:
+    """Our play-by-play model against MoneyPuck's xGoal and hockeyR's xg on the same shots."""
+    from oa.bench import sources as bench
+
+    try:
+        with progress_bars() as bar:
+            out = bench.public(seed, progress=StageBars(bar))
+    except (FileNotFoundError, StoreError) as e:
+        fail(e)
+    typer.echo(json.dumps(out, default=str) if as_json else json.dumps(out, indent=1, default=str))
+    _report(ctx, "oa.bench.sources", out, markdown)
+
+
+def bench_dashboard(
+    ctx: typer.Context,
+    db: Path = options.db(DEFAULT_DB, "store to measure (a full season for the figures)"),
+    million: bool = typer.Option(False, "--million", help="also build (once) and measure a ~1,000,000-shot copy of it"),
+    target: int = typer.Option(1_000_000, "--target", min=1, help="shots in the --million store"),
+    as_json: bool = options.as_json(),
+    markdown: Path | None = options.markdown(),
+) -> None:
+    """Dashboard speed and memory: first render per page, filter change, shot detail with replay, peak RSS."""
+    from oa.bench.dashboard import run
+
+    if not db.exists():
+        fail(StoreError(f"no store at {db}; build one with `python -m oa demo --db {db}`"))
+    out = run(db, million=million, target=target, progress=lambda s: bars.print(s))
+    typer.echo(json.dumps(out) if as_json else json.dumps(out, indent=1))
+    _report(ctx, "oa.bench.dashboard", out, markdown)
+
+
+def bench_live(
+    ctx: typer.Context,
+    games: int = typer.Option(16, "--games", "-n", min=1, max=64),
+    rate: float = typer.Option(60_000, "--rate", min=0.0, help="records/s for the sustained in-process run"),
+    redis_rate: float = typer.Option(30_000, "--redis-rate", min=0.0, help="records/s for the sustained Redis run"),
+    until_s: float = typer.Option(1200.0, "--until", min=1, help="game clock played per game (s); 1200 = a period"),
+    broker: str | None = typer.Option(None, "--broker", help="redis://host:port: also measure scale-out"),
+    scorers: int = typer.Option(2, "--scorers", min=1, max=16),
+    db: Path = options.db(Path("data/bench_live.duckdb"), "built (60 games) if missing"),
+    as_json: bool = options.as_json(),
+    markdown: Path | None = options.markdown(),
+) -> None:
+    """Live scoring: records/s and release-to-rating latency (p50/p99), in-process and over Redis."""
+    from oa.bench.live import run
+
+    try:
+        with progress_bars() as bar:
+            out = run(db, games, rate, until_s, broker, redis_rate, scorers, progress=StageBars(bar))
+    except (StoreError, ConnectionError, RuntimeError) as e:
+        fail(e)
+    typer.echo(json.dumps(out) if as_json else json.dumps(out, indent=1))
+    _report(ctx, "oa.bench.live", out, markdown)

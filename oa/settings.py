@@ -1,0 +1,54 @@
+"""Every setting the package reads from the environment, with its default, in one place.
+
+Settings are read when asked for (functions, not constants), so a test or a page that sets
+an environment variable sees it at once. Nothing else in `oa` reads `os.environ`.
+
+| variable       | what                                          | default                      |
+|----------------|-----------------------------------------------|------------------------------|
+| `OA_DB`        | the store the dashboard shows                 | `data/oa.duckdb`             |
+| `OA_SHARED`    | the shared folder (third-party data, realism) | `../shared` beside the repo  |
+| `OA_REDIS_URL` | a Redis server for the scale-out tests        | none (tests start their own) |
+
+(`oa/__init__.py` sets `OMP_WAIT_POLICY` for LightGBM's threads; it writes that variable, it reads none.)
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]  # the repository (app.py, pages/, data/)
+DB_ENV = "OA_DB"
+SHARED_ENV = "OA_SHARED"
+REDIS_ENV = "OA_REDIS_URL"
+
+DATA_DIR = ROOT / "data"
+DEFAULT_DB = DATA_DIR / "oa.duckdb"  # the demo league: every command's default store
+REAL_DB = DATA_DIR / "nhl.duckdb"  # real data: `oa ingest`'s default store
+
+
+def db_path() -> Path:
+    """The store the dashboard shows: $OA_DB if set, else data/oa.duckdb in the repository."""
+    env = os.environ.get(DB_ENV, "").strip()
+    return Path(env).expanduser().resolve() if env else DEFAULT_DB
+
+
+def shared_root() -> Path:
+    """The shared folder (third-party data, real profile): $OA_SHARED, else ../shared beside the project."""
+    return Path(os.environ.get(SHARED_ENV, ROOT.parent / "shared"))
+
+
+def cache_dir() -> Path:
+    """Downloaded responses (the NHL API's), kept so a download resumes: data/cache/."""
+    return DATA_DIR / "cache"
+
+
+def live_dir(store: str | Path) -> Path:
+    """Where live ratings for `store` are published: the parts of `data/x.duckdb` live in `data/live/x/`."""
+    p = Path(store)
+    return p.parent / "live" / p.stem
+
+
+def redis_url() -> str | None:
+    """$OA_REDIS_URL: a running Redis server to use (CI starts one), or None."""
+    return os.environ.get(REDIS_ENV) or None
