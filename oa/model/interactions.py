@@ -107,27 +107,28 @@ def summarize(
     """What the model page shows: the `top` pairs by mean |interaction|, each factor's own effect, one example.
 
     Strengths are on the calibrated scale (times the Platt slope `a`): `logit` in log-odds,
-    `pp` in percentage points of goal chance on each shot. A pair's interaction is both
-    halves (i, j) and (j, i). The example is the sample's shot where the strongest pair
-    mattered most, with the two factors' values in words.
+    `pp` in percentage points of goal chance on each shot, both mean absolute values. A
+    pair's interaction is both halves (i, j) and (j, i). Pairs are ranked by `pp`, the scale
+    the page shows (a push in log-odds is worth more points on a likelier shot, so the two
+    rankings can differ). The example is the sample's shot where the strongest pair moved the
+    chance most, with the two factors' values in words.
     """
     names = [f.name for f in factors]
     z = a * iv.sum(axis=(1, 2)) + b
     main = a * np.diagonal(iv, axis1=1, axis2=2)  # (n, F)
-    pair = a * (iv + iv.transpose(0, 2, 1))  # (n, F, F)
-    strength = np.abs(pair).mean(axis=0)
     iu, ju = np.triu_indices(len(names), 1)
-    order = np.argsort(-strength[iu, ju], kind="stable")[:top]
-    pairs = []
-    for k in order:
-        i, j = int(iu[k]), int(ju[k])
-        pairs.append(
-            {
-                "factors": [names[i], names[j]],
-                "logit": round(float(strength[i, j]), 4),
-                "pp": round(float(np.abs(_points(z, pair[:, i, j])).mean()), 3),
-            }
-        )
+    pair = a * (iv[:, iu, ju] + iv[:, ju, iu])  # (n, pairs) log-odds
+    pair_pp = _points(z[:, None], pair)  # (n, pairs) percentage points
+    strength_pp = np.abs(pair_pp).mean(axis=0)
+    order = np.argsort(-strength_pp, kind="stable")[:top]
+    pairs = [
+        {
+            "factors": [names[iu[k]], names[ju[k]]],
+            "logit": round(float(np.abs(pair[:, k]).mean()), 4),
+            "pp": round(float(strength_pp[k]), 3),
+        }
+        for k in order
+    ]
     out: dict = {
         "shots": len(iv),
         "seconds": round(seconds, 2),
@@ -139,14 +140,12 @@ def summarize(
         },
     }
     if pairs:
-        i, j = (names.index(n) for n in pairs[0]["factors"])
-        s = int(np.argmax(np.abs(pair[:, i, j])))
+        k = int(order[0])
+        s = int(np.argmax(np.abs(pair_pp[:, k])))
         out["example"] = {
-            "values": {
-                n: str(factors[k].labels(df[n].to_numpy()[s : s + 1])[0]) for n, k in ((names[i], i), (names[j], j))
-            },
-            "logit": round(float(pair[s, i, j]), 4),
-            "pp": round(float(_points(z[s : s + 1], pair[s : s + 1, i, j])[0]), 2),
+            "values": {names[f]: str(factors[f].labels(df[names[f]].to_numpy()[s : s + 1])[0]) for f in (iu[k], ju[k])},
+            "logit": round(float(pair[s, k]), 4),
+            "pp": round(float(pair_pp[s, k]), 2),
             "p_goal": round(float(sigmoid(z[s])), 4),
         }
     return out
