@@ -10,14 +10,15 @@ shows the strongest pairs; `summarize` keeps them small enough for the model's J
 shap takes 1-3 s to import, so it is imported only inside these functions and only training
 (and the tests) call them: a scoring process never loads it.
 
-shap 0.51 misreads LightGBM categorical splits that hold category code 0: its parser packs code
-c as bit c-1 of a number and its C++ tests bit c-1, so code 0 becomes half a bit and never
-matches (shap issues #1644 and #4274). Our categories are coded 0..k-1 (`artifact.encode`), so
-`explainer` moves every code up by one: it doubles each categorical split's packed set (bit c-1
-becomes bit c) and adds 1 to the categorical columns it hands to shap. The packed set is a
-32-bit float inside shap, exact up to bit 23, hence MAX_CATEGORIES. Either way the result is
-checked: shap's own trees must give LightGBM's margin on the very shots explained, or
-`ShapMismatch` is raised. A shap that fixes the bug upstream is noticed (its trees agree
+shap 0.51 misreads LightGBM categorical splits that hold category code 0: its parser packs
+code c as bit c-1 of a number and its C++ tests bit c-1, so code 0 becomes half a bit and
+cannot match (shap issue #1644; pull request #5079 is open). Our categories are coded 0..k-1
+(`artifact.encode`), so `explainer` moves every code up by one: it doubles each categorical
+split's packed set (bit c-1 becomes bit c) and adds 1 to the categorical columns it hands to
+shap. The packed set is a 32-bit float inside shap, exact up to bit 23, hence MAX_CATEGORIES.
+Either way the result is checked: shap's own trees must give LightGBM's margin on the very
+shots explained, and each shot's interaction values must add up to LightGBM's `pred_contrib`,
+or `ShapMismatch` is raised. A shap that fixes the bug upstream is noticed (its trees agree
 without the shift) and used as it is.
 """
 
@@ -58,7 +59,7 @@ def explainer(booster: lgb.Booster, factors: list[Factor], X: np.ndarray) -> tup
     if too_many:
         raise ShapMismatch(f"shap cannot hold more than {MAX_CATEGORIES} categories: {', '.join(too_many)}")
     e = shap.TreeExplainer(booster, feature_perturbation="tree_path_dependent")
-    want = booster.predict(X, raw_score=True)
+    want = np.asarray(booster.predict(X, raw_score=True), dtype=float)
     if _gap(e, X, want) <= AGREE:  # a shap that reads category 0 right
         return e, X
     cats = [j for j, f in enumerate(factors) if f.kind == "cat"]
@@ -78,8 +79,17 @@ def _gap(e: Any, X: np.ndarray, want: np.ndarray) -> float:
 
 
 def interaction_values(booster: lgb.Booster, factors: list[Factor], X: np.ndarray) -> np.ndarray:
-    """(n, F, F) SHAP interaction values on the raw margin; row i sums to factor i's TreeSHAP value."""
-    return _interactions(*explainer(booster, factors, X), len(factors))
+    """(n, F, F) SHAP interaction values on the raw margin; row i sums to factor i's TreeSHAP value.
+
+    Checked on every shot: the rows must add up to LightGBM's own `pred_contrib`. Agreeing
+    predictions alone would not prove it, since TreeSHAP also reads the splits off a shot's path.
+    """
+    iv = _interactions(*explainer(booster, factors, X), len(factors))
+    lgb_shap = np.asarray(booster.predict(X, pred_contrib=True), dtype=float)[:, :-1]
+    gap = float(np.max(np.abs(iv.sum(axis=2) - lgb_shap))) if len(X) else 0.0
+    if gap > AGREE:
+        raise ShapMismatch(f"shap's interaction values do not add up to LightGBM's SHAP values (off by {gap:.3g})")
+    return iv
 
 
 def _interactions(e: Any, Xs: np.ndarray, n_factors: int) -> np.ndarray:

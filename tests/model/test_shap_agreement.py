@@ -147,7 +147,7 @@ def test_play_by_play_model_explanations_agree_with_shap_too(model_store):
 
 
 def test_plain_shap_misreads_category_zero_so_the_shift_is_needed(stored):
-    """shap 0.51 reads category code 0 wrong (shap #1644, #4274). When an upgrade fixes it, this fails:
+    """shap 0.51 reads category code 0 wrong (shap issue #1644). When an upgrade fixes it, this fails:
     `interactions.explainer` then uses shap unshifted on its own, and this test can go."""
     plain = shap.TreeExplainer(stored.model.booster)
     margin = stored.model.booster.predict(stored.X, raw_score=True)
@@ -169,3 +169,21 @@ def test_scoring_does_not_import_shap(module):
     code = f"import sys, {module}; print('shap' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_interaction_values_that_do_not_add_up_are_refused(stored, monkeypatch):
+    """The stored interactions are checked shot by shot against LightGBM's own SHAP values."""
+    from oa.model import interactions
+
+    real = interactions._interactions
+
+    def off(*args):
+        iv = real(*args)
+        iv[:, 0, 1] += 1e-3
+        return iv
+
+    ok = interactions.interaction_values(stored.model.booster, stored.model.factors, stored.X)
+    assert ok.shape == (N, len(stored.model.factors), len(stored.model.factors))
+    monkeypatch.setattr(interactions, "_interactions", off)
+    with pytest.raises(ShapMismatch, match="do not add up"):
+        interactions.interaction_values(stored.model.booster, stored.model.factors, stored.X)
