@@ -38,8 +38,8 @@ if TYPE_CHECKING:
 
 # Training shots explained. On the 200-game demo's models (~170 trees of 7 leaves, 25-35 factors) a
 # model takes ~0.35 s of CPU at 500 shots, ~0.7 s at 1,000 and ~1.4 s at 2,000, plus ~1.3 s for the
-# first `import shap`: ~2.7 s for the demo's two models, ~5% of `python -m oa demo`. The top pairs
-# at 1,000 shots are those at 2,000; at 500 the third place already changes.
+# first `import shap`: ~2.7 s for the demo's two models, ~5% of `python -m oa demo`. The top three pairs
+# (by log-odds) at 1,000 shots are those at 2,000; at 500 the third place already changes.
 SAMPLE = 1000
 TOP_PAIRS = 8
 MAX_CATEGORIES = 23  # codes 1..23 after the shift stay exact bits of shap's float32 packed set
