@@ -7,9 +7,11 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from oa.app import components as c
+from oa.app import interactions as ia
 from oa.app import queries as q
 from oa.app.nav import guard
 from oa.features.registry import factor_labels
+from oa.plots.interactions import interaction_figure
 from oa.plots.shots import reliability_figure, title_layout, title_margin, title_text, wrap
 from oa.vocab import INK, NEUTRAL_COLOR, TIER_WORDS, plural
 
@@ -172,6 +174,22 @@ for row in active.itertuples():
                 font=dict(color=INK),
             )
             st.plotly_chart(fig, key=f"imp_{row.model_id}", theme=None, config=c.CHART_CONFIG)
+
+    st.markdown("**Which factors change each other's effect**")
+    inter = mj.get("interactions")
+    note = ia.missing_note(inter, f.db)
+    if note:
+        st.info(note, icon=":material/model_training:")
+    else:
+        labels = factor_labels()
+        pairs = pd.DataFrame(inter["pairs"]).head(ia.PAIRS_SHOWN)
+        pairs["label"] = [ia.pair_label(fs, labels) for fs in pairs["factors"]]
+        a, b = st.columns(2, gap="medium")
+        with a:
+            st.plotly_chart(interaction_figure(pairs), key=f"inter_{row.model_id}", theme=None, config=c.CHART_CONFIG)
+        with b:
+            st.markdown(ia.example(inter, labels) or "")
+            st.caption(ia.caption(inter, labels))
 
     tiers = pd.DataFrame(mj.get("tiers", []))
     if len(tiers):

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -31,6 +32,7 @@ from oa.features.registry import PBP, TRACKING, Factor
 from oa.features.registry import feature_set as factors_of
 from oa.model import metrics, tiers
 from oa.model.artifact import Model, encode
+from oa.model.interactions import ShapMismatch, explain_interactions
 from oa.model.paths import model_dir, stored_path
 from oa.store import Store, StoreError
 from oa.vocab import REPORTED_STRENGTHS, sigmoid
@@ -68,6 +70,7 @@ MASK_SHARE = {"shot_type": 0.05, "goalie_height": 0.05}
 ONE_THREAD_BELOW = 500_000
 
 Progress = Callable[[str, int, int], None]
+log = logging.getLogger("oa.model")
 
 
 class TrainError(ValueError):
@@ -251,6 +254,7 @@ def train(
     df, feature_set = training_data(store, source, feature_set)
     check_data(df, f"store {store.path}" + (f" (source {source})" if source else ""))
     model, report = fit(df, feature_set, seed=seed, grid=grid, progress=progress)
+    report["interactions"] = interactions(model, df, seed, progress)
     trained_at = datetime.now(UTC).replace(microsecond=0)
     digest = hashlib.sha1(model.booster.model_to_string().encode()).hexdigest()[:8]
     src = source or "+".join(sorted(df["source"].unique()))
@@ -277,6 +281,25 @@ def train(
     path = model.save(model_dir(store))
     register(store, model, path)
     return model, path
+
+
+def interactions(model: Model, df: pd.DataFrame, seed: int, progress: Progress | None = None) -> dict:
+    """Which factors change each other's effect (for the model page), from a sample of the training shots.
+
+    Done here rather than in `fit`, so benchmarks that fit many models do not pay for it. A
+    shap that cannot read the booster leaves a reason instead; the model itself is unaffected.
+    """
+    if progress:
+        progress("explaining factor interactions", 0, 1)
+    a, b = model.meta["platt"]["a"], model.meta["platt"]["b"]
+    try:
+        out = explain_interactions(model.booster, model.factors, df, model.matrix(df), a, b, seed=seed)
+    except (ShapMismatch, ImportError) as e:
+        log.warning("no factor interactions for this model: %s", e)
+        out = {"unavailable": str(e)}
+    if progress:
+        progress("explaining factor interactions", 1, 1)
+    return out
 
 
 def register(store: Store, model: Model, path: Path) -> None:
