@@ -33,6 +33,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 from oa import settings
 
@@ -54,6 +55,14 @@ TARGETS = {"first_render_s": 2.0, "filter_change_s": 0.5, "shot_detail_s": 1.0, 
 # -- the million-shot store ---------------------------------------------------------------
 
 
+def _one(con: Any, sql: str, params: list | None = None) -> Any:
+    """The one value a count/min query returns (a query that returns no row is a broken store)."""
+    row = con.execute(sql, params or []).fetchone()
+    if row is None:
+        raise RuntimeError(f"no row from {sql!r}")
+    return row[0]
+
+
 def build_million(season_db: Path, out: Path, target: int = 1_000_000, progress=print) -> dict:
     """Copy `season_db`'s games..shot_features N times with shifted ids until about `target` shots."""
     import duckdb
@@ -61,8 +70,8 @@ def build_million(season_db: Path, out: Path, target: int = 1_000_000, progress=
     from oa.store import Store
 
     src = duckdb.connect(str(season_db), read_only=True)
-    n_shots = src.execute("SELECT count(*) FROM shots").fetchone()[0]
-    season = src.execute("SELECT min(season) FROM games").fetchone()[0]
+    n_shots = _one(src, "SELECT count(*) FROM shots")
+    season = _one(src, "SELECT min(season) FROM games")
     src.close()
     if n_shots == 0:
         raise ValueError(f"{season_db} has no shots")
@@ -72,7 +81,7 @@ def build_million(season_db: Path, out: Path, target: int = 1_000_000, progress=
         try:
             con = duckdb.connect(str(out), read_only=True)
             meta = dict(con.execute("SELECT key, value FROM meta").fetchall())
-            shots = con.execute("SELECT count(*) FROM shots").fetchone()[0]
+            shots = _one(con, "SELECT count(*) FROM shots")
             con.close()
             if meta.get("bench_from") == stamp:
                 return {"path": str(out), "copies": copies, "shots": shots, "reused": True}
@@ -100,11 +109,12 @@ def build_million(season_db: Path, out: Path, target: int = 1_000_000, progress=
     }
     for col in feat_cols:
         if col not in have:
-            typ = con.execute(
+            typ = _one(
+                con,
                 "SELECT data_type FROM duckdb_columns() WHERE database_name = 'src' AND "
                 "table_name = 'shot_features' AND column_name = ?",
                 [col],
-            ).fetchone()[0]
+            )
             con.execute(f'ALTER TABLE shot_features ADD COLUMN "{col}" {typ}')
     for t in ("teams", "players", "models", "meta"):
         con.execute(f"INSERT OR REPLACE INTO {t} SELECT * FROM src.{t}")
@@ -137,7 +147,7 @@ def build_million(season_db: Path, out: Path, target: int = 1_000_000, progress=
     )
     con.execute("DETACH src")
     con.execute("CHECKPOINT")
-    shots = con.execute("SELECT count(*) FROM shots").fetchone()[0]
+    shots = _one(con, "SELECT count(*) FROM shots")
     con.close()
     return {
         "path": str(out),
@@ -176,7 +186,7 @@ def measure(db: Path, n_shots: int = 5) -> dict:
         orig(self, *a, **k)
         PagesManager.uses_pages_directory = False
 
-    PagesManager.__init__ = init
+    PagesManager.__init__ = init  # type: ignore[method-assign]
 
     def timed(at: AppTest) -> float:
         t = time.perf_counter()
@@ -188,13 +198,11 @@ def measure(db: Path, n_shots: int = 5) -> dict:
 
     out: dict = {"db": str(db)}
     con = duckdb.connect(str(db), read_only=True)
-    out["shots"] = con.execute("SELECT count(*) FROM shots").fetchone()[0]
-    out["games"] = con.execute("SELECT count(*) FROM games").fetchone()[0]
+    out["shots"] = _one(con, "SELECT count(*) FROM shots")
+    out["games"] = _one(con, "SELECT count(*) FROM games")
     teams = [r[0] for r in con.execute("SELECT DISTINCT team FROM shots ORDER BY 1 LIMIT 3").fetchall()]
     seasons = [r[0] for r in con.execute("SELECT DISTINCT season FROM games ORDER BY 1 DESC").fetchall()]
-    tracked = con.execute("SELECT count(*) FROM shots s JOIN games g USING (game_id) WHERE g.has_tracking").fetchone()[
-        0
-    ]
+    tracked = _one(con, "SELECT count(*) FROM shots s JOIN games g USING (game_id) WHERE g.has_tracking")
     picks = [
         r[0]
         for r in con.execute(
@@ -265,7 +273,7 @@ def run(
     progress=lambda s: print(s, file=sys.stderr),
 ) -> dict:
     """Measure `db` (and with `million`, a ~1M-shot store built from it) in fresh processes."""
-    results = {"targets": TARGETS, "stores": []}
+    results: dict[str, Any] = {"targets": TARGETS, "stores": []}
     stores = [db]
     if million:
         big = (season_db or db).with_name("bench_app_million.duckdb")

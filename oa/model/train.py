@@ -17,6 +17,7 @@ import json
 import logging
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -126,6 +127,16 @@ def mask_some(X: np.ndarray, factors: list[Factor], seed: int) -> np.ndarray:
     return X
 
 
+@dataclass(frozen=True)
+class Trial:
+    """One grid point's cross-validation: its out-of-fold margins, rounds per fold and log loss."""
+
+    params: dict
+    oof: np.ndarray
+    iters: list[int]
+    log_loss: float
+
+
 def fit(
     df: pd.DataFrame,
     feature_set: str,
@@ -147,35 +158,37 @@ def fit(
     folds = list(GroupKFold(n_splits=n_folds, shuffle=True, random_state=seed).split(X, y, groups))
     full = _dataset(X, y, factors)
     threads = {"num_threads": 1 if len(y) < ONE_THREAD_BELOW else 0}
-    results = []
+    results: list[Trial] = []
     step, total = 0, len(grid) * n_folds
     for params in grid:
         p = BASE_PARAMS | params | threads | {"seed": seed}
         oof = np.empty(len(y))
-        iters = []
+        iters: list[int] = []
         for tr, va in folds:
             dtr = full.subset(tr)
             dva = full.subset(va)
-            b = lgb.train(
+            fold_model = lgb.train(
                 p,
                 dtr,
                 num_boost_round=MAX_ROUNDS,
                 valid_sets=[dva],
                 callbacks=[lgb.early_stopping(PATIENCE, verbose=False)],
             )
-            oof[va] = b.predict(X[va], raw_score=True, num_iteration=b.best_iteration)
-            iters.append(b.best_iteration)
+            oof[va] = np.asarray(
+                fold_model.predict(X[va], raw_score=True, num_iteration=fold_model.best_iteration), dtype=float
+            )
+            iters.append(fold_model.best_iteration)
             step += 1
             if progress:
                 progress("cross-validating", step, total)
-        results.append(dict(params=params, oof=oof, iters=iters, log_loss=metrics.log_loss(y, sigmoid(oof))))
-    best = min(results, key=lambda r: r["log_loss"])
+        results.append(Trial(params, oof, iters, metrics.log_loss(y, sigmoid(oof))))
+    best = min(results, key=lambda r: r.log_loss)
     # Platt scaling on the out-of-fold raw margin
-    platt = LogisticRegression(C=1e6, max_iter=1000).fit(best["oof"][:, None], y)
+    platt = LogisticRegression(C=1e6, max_iter=1000).fit(best.oof[:, None], y)
     a, b = float(platt.coef_[0, 0]), float(platt.intercept_[0])
-    p_oof = sigmoid(a * best["oof"] + b)
-    rounds = max(int(np.mean(best["iters"]) * n_folds / (n_folds - 1)), 10)  # all data: a few more rounds
-    params = BASE_PARAMS | best["params"] | threads | {"seed": seed}
+    p_oof = sigmoid(a * best.oof + b)
+    rounds = max(int(np.mean(best.iters) * n_folds / (n_folds - 1)), 10)  # all data: a few more rounds
+    params = BASE_PARAMS | best.params | threads | {"seed": seed}
     if progress:
         progress("training final model", 0, 1)
     booster = lgb.train(params, full, num_boost_round=rounds)
@@ -193,9 +206,7 @@ def fit(
         },
         "reliability": metrics.reliability(y, p_oof),
         "tiers": tiers.table(p_oof, y, thresholds),
-        "grid": [
-            dict(params=r["params"], log_loss=round(r["log_loss"], 5), rounds=int(np.mean(r["iters"]))) for r in results
-        ],
+        "grid": [dict(params=r.params, log_loss=round(r.log_loss, 5), rounds=int(np.mean(r.iters))) for r in results],
         "params": params,
         "rounds": rounds,
         "folds": n_folds,
@@ -215,7 +226,8 @@ def fit(
 def importance(booster: lgb.Booster, X: np.ndarray, factors: list[Factor], a: float, sample: int = 5000) -> dict:
     """Mean |contribution| per factor (calibrated log-odds) on up to `sample` training shots."""
     idx = np.random.default_rng(0).choice(len(X), size=min(sample, len(X)), replace=False)
-    c = np.abs(a * booster.predict(X[idx], pred_contrib=True)[:, :-1]).mean(axis=0)
+    contrib = np.asarray(booster.predict(X[idx], pred_contrib=True), dtype=float)
+    c = np.abs(a * contrib[:, :-1]).mean(axis=0)
     order = np.argsort(-c)
     return {factors[j].name: round(float(c[j]), 4) for j in order}
 
