@@ -16,6 +16,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.table import Table
 
+from oa.sources.registry import is_source, source_names
 from oa.store import DEFAULT_DB, LazyStore, Store, StoreError
 
 
@@ -317,7 +318,7 @@ def profile(
 
 
 REAL_DB = DEFAULT_DB.with_name("nhl.duckdb")
-SOURCES = ("hockey_scraper", "nhl_api", "moneypuck", "hockeyr", "bigdatacup", "nhl_edge")
+SOURCES = source_names()  # the registry's (oa/sources/registry.py)
 
 
 @app.command()
@@ -358,7 +359,7 @@ def ingest(
             raise typer.BadParameter(f"season looks like 2024-25, got {season!r}", param_hint="--season")
         paths = _download(season, game or [], playoffs, base_url, cache, rate)
         source = "nhl_api"
-    elif source not in SOURCES:
+    elif not is_source(source):
         raise typer.BadParameter(
             f"unknown source {source!r}; expected one of {', '.join(SOURCES)} or nhl", param_hint="SOURCE"
         )
