@@ -16,6 +16,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.table import Table
 
+from oa.clock import PERIOD_S
 from oa.sources.registry import is_source, source_names
 from oa.store import DEFAULT_DB, LazyStore, Store, StoreError
 
@@ -679,7 +680,9 @@ def bench_live(
     games: int = typer.Option(16, "--games", "-n", min=1, max=64),
     rate: float = typer.Option(60_000, "--rate", min=0.0, help="records/s for the sustained in-process run"),
     redis_rate: float = typer.Option(30_000, "--redis-rate", min=0.0, help="records/s for the sustained Redis run"),
-    until_s: float = typer.Option(1200.0, "--until", min=1, help="game clock played per game (s); 1200 = a period"),
+    until_s: float = typer.Option(
+        PERIOD_S, "--until", min=1, help=f"game clock played per game (s); {PERIOD_S:g} = a period"
+    ),
     broker: str | None = typer.Option(None, "--broker", help="redis://host:port: also measure scale-out"),
     scorers: int = typer.Option(2, "--scorers", min=1, max=16),
     db: Path = typer.Option(

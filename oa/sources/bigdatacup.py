@@ -499,7 +499,7 @@ ADAPTER = Adapter(
     title="Stathletes Big Data Cup 2022: Olympic women's play-by-play and broadcast player tracking",
     reads="the play-by-play CSV (pxp_womens_oly_2022_v2.csv, plain or gzip), with a tracking/ folder beside it "
     "(pp_info.csv, per-game power-play clips and rosters) read too",
-    patterns=("pxp_*.csv", "pxp_*.csv.gz"),
+    patterns=("pxp*.csv", "pxp*.csv.gz"),
     terms="free for non-commercial research (Stathletes' terms); research from it may be shared, "
     "not used for profit; do not republish the data",
     coords=PBP,
