@@ -62,3 +62,7 @@ def markdown_table() -> str:
         where = s.coords.describe() if s.coords is not None else "no positions"
         rows.append(f"| `{s.name}` | {s.title} | {s.reads} | {where} | {s.terms} |")
     return "\n".join(rows) + "\n"
+
+
+if __name__ == "__main__":  # python -m oa.sources.registry: the table the docs show
+    print(markdown_table(), end="")
