@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from oa.clock import PERIOD_S
+from oa.rink import RINK
 from oa.vocab import EVENT_TYPES, GAME_TYPES, HANDS, OUTCOMES, POSITIONS, SHOT_TYPES, TIERS
 
 PUCK_ID = 0  # entity_id of the puck in `frames`
@@ -57,8 +59,8 @@ def C(name: str, sql: str, **kw) -> Column:  # noqa: N802 - short constructor fo
     return Column(name, sql, **kw)
 
 
-X = dict(lo=-100.0, hi=100.0)
-Y = dict(lo=-42.5, hi=42.5)
+X = dict(lo=-RINK.half_length, hi=RINK.half_length)
+Y = dict(lo=-RINK.half_width, hi=RINK.half_width)
 
 GAMES = Table(
     "games",
@@ -118,7 +120,7 @@ EVENTS = Table(
         C("game_id", "BIGINT"),
         C("event_idx", "INTEGER", lo=0),
         C("period", "INTEGER", lo=1, hi=9),
-        C("period_seconds", "REAL", lo=0, hi=1200),
+        C("period_seconds", "REAL", lo=0, hi=int(PERIOD_S)),
         C("game_seconds", "REAL", lo=0),
         C("type", "VARCHAR", choices=EVENT_TYPES),
         C("team", "VARCHAR", nullable=True),
@@ -143,7 +145,7 @@ SHOTS = Table(
         C("game_id", "BIGINT"),
         C("event_idx", "INTEGER", lo=0),
         C("period", "INTEGER", lo=1, hi=9),
-        C("period_seconds", "REAL", lo=0, hi=1200),
+        C("period_seconds", "REAL", lo=0, hi=int(PERIOD_S)),
         C("game_seconds", "REAL", lo=0),
         C("team", "VARCHAR"),
         C("opponent", "VARCHAR"),

@@ -9,6 +9,7 @@ from oa.app import queries as q
 from oa.app.nav import guard
 from oa.app.style import pct
 from oa.plots.shots import heat_caption, heat_layer, shot_map
+from oa.rink import RINK
 from oa.vocab import plural
 
 guard()  # a deep link on a fresh server runs the whole app first (see oa.app.nav)
@@ -50,7 +51,7 @@ m[5].metric("High-danger goal rate", pct(s["high_goals"] / s["high"]) if s["high
 left, right = st.columns([1, 1], gap="medium")
 with left:
     full = st.toggle("Full rink", key="explorer_full", help="Also show shots from behind centre ice.")
-    df = q.shot_sample(f.db, v, f, n=MAX_MARKERS, xmin=-100.0 if full else 0.0)
+    df = q.shot_sample(f.db, v, f, n=MAX_MARKERS, xmin=-RINK.half_length if full else 0.0)
     total = s["shots"] if full else s["front"]
     fig = shot_map(df, half=not full, height=380 if full else 560)
     c.clickable_chart(fig, key="explorer_map")

@@ -12,6 +12,7 @@ from oa.app.nav import guard
 from oa.app.style import narrow_screens
 from oa.app.text import esc
 from oa.plots.shots import shot_map
+from oa.rink import RINK
 from oa.vocab import plural
 
 guard()  # a deep link on a fresh server runs the whole app first (see oa.app.nav)
@@ -147,7 +148,7 @@ with right:
     full_rink = full_toggle.toggle(
         "Full rink", key="shot_map_full", help="Also show shots from behind centre ice (empty-net goals, long shots)."
     )
-    where = {**P, "team": None if team == "All teams" else team, "xmin": -100.0 if full_rink else 0.0}
+    where = {**P, "team": None if team == "All teams" else team, "xmin": -RINK.half_length if full_rink else 0.0}
     counts = store.query(
         """
         SELECT count(*) AS total, count(*) FILTER (WHERE s.x < 0) AS behind_centre

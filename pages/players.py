@@ -12,6 +12,7 @@ from oa.app import queries as q
 from oa.app.nav import guard
 from oa.app.style import pct
 from oa.plots.shots import bar, heat_caption, heat_layer, shot_map
+from oa.rink import RINK
 from oa.vocab import TIER_COLORS, TIER_WORDS, TIERS, plural, shot_type_word
 
 guard()  # a deep link on a fresh server runs the whole app first (see oa.app.nav)
@@ -215,7 +216,7 @@ else:
         st.plotly_chart(heat_layer(h, "ga_vs_x", height=520), key="goalie_heat", theme=None, config=c.CHART_CONFIG)
         st.caption(heat_caption("ga_vs_x"))
     goals = replace(me, outcomes=("GOAL",))
-    df = q.shot_sample(f.db, v, goals, n=1000, xmin=-100.0)
+    df = q.shot_sample(f.db, v, goals, n=1000, xmin=-RINK.half_length)
     if len(df):
         st.markdown("**Goals allowed** (click one to open it)")
         c.clickable_chart(shot_map(df, height=460), key="goalie_goals")

@@ -244,7 +244,7 @@ def _picked(db: str, v: float, where_sql: str, params: dict, order: str) -> pd.D
 
 
 @st.cache_data(**CACHE)
-def shot_sample(db: str, v: float, f: Filters, n: int = 4000, xmin: float = -100.0) -> pd.DataFrame:
+def shot_sample(db: str, v: float, f: Filters, n: int = 4000, xmin: float = -RINK.half_length) -> pd.DataFrame:
     """About n shots with x >= xmin: a fixed pseudo-random sample (every shot if fewer).
 
     Sampling is a filter on the shot id's hash (keep one in k), not a sort of every

@@ -17,6 +17,7 @@ import time
 import uuid
 from pathlib import Path
 
+from oa.clock import PERIOD_S
 from oa.live.feed import pick_games
 from oa.live.run import local_scorer, run_local, run_redis_feed
 from oa.live.scorer import latency_summary
@@ -140,7 +141,7 @@ def run(
     db: Path,
     games: int = 16,
     rate: float = 60_000,
-    until_s: float | None = 1200.0,
+    until_s: float | None = PERIOD_S,
     broker: str | None = None,
     redis_rate: float = 30_000,
     scorers: int = 2,

@@ -9,6 +9,7 @@ import typer
 
 from oa.cli import options
 from oa.cli.common import StageBars, bars, fail, progress_bars
+from oa.clock import PERIOD_S
 from oa.settings import DEFAULT_DB
 from oa.store import StoreError
 
@@ -167,7 +168,9 @@ def bench_live(
     games: int = typer.Option(16, "--games", "-n", min=1, max=64),
     rate: float = typer.Option(60_000, "--rate", min=0.0, help="records/s for the sustained in-process run"),
     redis_rate: float = typer.Option(30_000, "--redis-rate", min=0.0, help="records/s for the sustained Redis run"),
-    until_s: float = typer.Option(1200.0, "--until", min=1, help="game clock played per game (s); 1200 = a period"),
+    until_s: float = typer.Option(
+        PERIOD_S, "--until", min=1, help=f"game clock played per game (s); {PERIOD_S:g} = a period"
+    ),
     broker: str | None = typer.Option(None, "--broker", help="redis://host:port: also measure scale-out"),
     scorers: int = typer.Option(2, "--scorers", min=1, max=16),
     db: Path = options.db(Path("data/bench_live.duckdb"), "built (60 games) if missing"),

@@ -13,9 +13,10 @@ from rich.table import Table
 from oa.cli import options
 from oa.cli.common import StageBars, console, fail, progress_bars
 from oa.settings import REAL_DB, cache_dir
+from oa.sources.registry import is_source, source_names
 from oa.store import LazyStore, StoreError
 
-SOURCES = ("hockey_scraper", "nhl_api", "moneypuck", "hockeyr", "bigdatacup", "nhl_edge")
+SOURCES = source_names()  # the registry's (oa/sources/registry.py)
 
 
 def ingest(
@@ -55,7 +56,7 @@ def ingest(
             raise typer.BadParameter(f"season looks like 2024-25, got {season!r}", param_hint="--season")
         paths = _download(season, game or [], playoffs, base_url, cache, rate)
         source = "nhl_api"
-    elif source not in SOURCES:
+    elif not is_source(source):
         raise typer.BadParameter(
             f"unknown source {source!r}; expected one of {', '.join(SOURCES)} or nhl", param_hint="SOURCE"
         )

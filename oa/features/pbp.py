@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from oa.clock import PERIOD_S, REGULAR_SEASON_OT_S
 from oa.features.context import Ctx
 from oa.features.registry import PBP, TRACKING, factor, say_bool, say_cat, say_count, say_num, unknown
 from oa.rink import RINK, angle_to_net, distance_to_net
@@ -381,7 +382,7 @@ def period(ctx: Ctx) -> np.ndarray:
 def time_left_s(ctx: Ctx) -> np.ndarray:
     """Seconds left in the period (regular-season overtime is 5 minutes)."""
     per = ctx["period"].astype(float)
-    length = np.where((per > 3) & (ctx["game_type"] != "P"), 300.0, 1200.0)
+    length = np.where((per > 3) & (ctx["game_type"] != "P"), REGULAR_SEASON_OT_S, PERIOD_S)
     return np.clip(length - ctx["period_seconds"].astype(float), 0, None)
 
 

@@ -40,6 +40,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from oa.clock import PERIOD_S, period_start
 from oa.features.registry import FEATURE_SETS, PBP, TRACKING, all_factors
 from oa.live.messages import (
     Event,
@@ -63,7 +64,6 @@ MAX_RECORDS = 20_000  # tracking records per request (5 s of 13 entities at 240 
 MAX_EVENTS = 2_000  # a whole game has ~260
 MAX_ROSTER = 200
 MAX_BODY = 4_000_000  # bytes; 20,000 records are about 1.4 MB of JSON
-PERIOD_S = 1200.0
 BIGINT = 2**63 - 1  # ids are the store's BIGINT columns (game_id, shot_id, player ids) ...
 INTEGER = 2**31 - 1  # ... counts and indexes its INTEGER ones (event_idx, frame_idx, goals)
 SHOOTER_STANDIN, GOALIE_STANDIN = -1, -2  # player ids for a hand / height given without an id (play-by-play)
@@ -354,7 +354,7 @@ def _teams(r: ScoreRequest) -> tuple[dict, str, str]:
 
 
 def _clock(r: ScoreRequest) -> tuple[float, float]:
-    start = (r.period - 1) * PERIOD_S
+    start = period_start(r.period)
     if r.game_seconds is None:
         ps = r.period_seconds or 0.0
         return ps, start + ps

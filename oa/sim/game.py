@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from oa import schema
+from oa.clock import PERIOD_S, REGULAR_SEASON_OT_S, period_start
 from oa.rink import RINK
 from oa.schema import PUCK_ID, GameBundle
 from oa.sim import SOURCE
@@ -20,8 +21,6 @@ from oa.sim.motion import FPS
 from oa.sim.sequence import Goalie, OnIce, SequenceResult, simulate_sequence
 from oa.vocab import UNBLOCKED, skaters_label
 
-PERIOD = 1200.0
-OT = 300.0
 # attacking sequences per minute for one team, by (own skaters, opponent skaters)
 SEQ_RATE = {
     (5, 5): 0.95,
@@ -157,8 +156,8 @@ def simulate_game(league: League, spec: GameSpec, seed: int) -> GameBundle:
         if period == 4 and score["H"] != score["A"]:
             break
         played = period
-        start = (period - 1) * PERIOD
-        end = start + (PERIOD if period <= 3 else OT)
+        start = period_start(period)
+        end = start + (PERIOD_S if period <= 3 else REGULAR_SEASON_OT_S)
         box = {"H": [], "A": []} if period > 3 else box
         add(start, period, "PERIOD_START")
         add(start, period, "FACEOFF", x=0.0, y=0.0)
@@ -352,7 +351,7 @@ def _bundle(
     e["game_id"] = g
     e["event_idx"] = np.arange(len(e))
     e["game_seconds"] = e["t"].round(3)
-    e["period_seconds"] = (e["t"] - (e["period"] - 1) * PERIOD).clip(0, PERIOD).round(3)
+    e["period_seconds"] = (e["t"] - period_start(e["period"])).clip(0, PERIOD_S).round(3)
     events = schema.ordered(schema.EVENTS, e)
     s = pd.DataFrame(shots)
     if len(s):
@@ -360,7 +359,7 @@ def _bundle(
         s["game_id"] = g
         s["shot_id"] = g * 10000 + s["event_idx"]
         s["game_seconds"] = s["t"].round(3)
-        s["period_seconds"] = (s["t"] - (s["period"] - 1) * PERIOD).round(3)
+        s["period_seconds"] = (s["t"] - period_start(s["period"])).round(3)
     else:
         s = pd.DataFrame(columns=schema.SHOTS.column_names + ["p_true"])
     shots_df = schema.ordered(schema.SHOTS, s)

@@ -28,19 +28,34 @@ from __future__ import annotations
 import re
 import zlib
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from oa import schema
+from oa.clock import PERIOD_S, game_seconds, period_start
+from oa.coords import RINK_FEET, Attack, CoordinateSystem, Origin, clip, from_canonical, to_canonical
+from oa.rink import RINK
 from oa.schema import GameBundle
 from oa.sources.common import IngestReport, SourceError, game_bundle
-from oa.sources.reading import CLAMP_FT, Num, dedupe, parse_rows, read_csv, reject
+from oa.sources.contract import Adapter
+from oa.sources.reading import Num, dedupe, on_ice, parse_rows, read_csv, reject
 from oa.vocab import ATTEMPTS
 
 SOURCE = "bigdatacup"
 FPS = 30.0
+# the play-by-play: feet from a corner of a 200 x 85 ft rink, seen from the eventing team (it attacks x = 200)
+PBP = CoordinateSystem(
+    Origin.CORNER, Attack.NORMALISED, length=200.0, width=85.0, attack_from="the eventing team attacks x = 200"
+)
+# the tracking clips: the same rink, fixed to it; a team attacks away from its own goalie
+TRACKING = CoordinateSystem(
+    Origin.CORNER, Attack.PER_PERIOD, length=200.0, width=85.0, attack_from="away from where the team's goalie stands"
+)
+PBP_X, PBP_Y = on_ice(PBP)
+TRACK_X, TRACK_Y = on_ice(TRACKING)
 REQUIRED = (
     "game_date",
     "team_name",
@@ -104,23 +119,23 @@ SHOT_TYPE_CODES = {
     "Wrap Around": "WRAP",
     "Fan": "UNKNOWN",
 }
-# what can be right: the play-by-play rink is 200 x 85 ft from the eventing team's view
+# what can be right: positions on the play-by-play's rink (PBP)
 PBP_NUMBERS = {
     "period": Num(required=True, integer=True, lo=1, hi=9),
-    "clock_seconds": Num(required=True, lo=0, hi=1200),
-    "x_coord": Num(lo=0, hi=200, clamp=CLAMP_FT),
-    "y_coord": Num(lo=0, hi=85, clamp=CLAMP_FT),
+    "clock_seconds": Num(required=True, lo=0, hi=PERIOD_S),
+    "x_coord": PBP_X,
+    "y_coord": PBP_Y,
 }
 PP_NUMBERS = {
     "penalty_number": Num(required=True, integer=True, lo=1, hi=999),
     "start_period": Num(required=True, integer=True, lo=1, hi=9),
-    "start_game_clock_seconds": Num(required=True, lo=0, hi=1200),
+    "start_game_clock_seconds": Num(required=True, lo=0, hi=PERIOD_S),
 }
 CLIP_NUMBERS = {
     "frame_id": Num(required=True, integer=True, lo=1, hi=10_000_000),
     "track_id": Num(required=True, integer=True, lo=0, hi=9_999),
-    "x_ft": Num(required=True, lo=0, hi=200, clamp=CLAMP_FT),
-    "y_ft": Num(required=True, lo=0, hi=85, clamp=CLAMP_FT),
+    "x_ft": replace(TRACK_X, required=True),
+    "y_ft": replace(TRACK_Y, required=True),
 }
 GAME_FOLDER = re.compile(r"^\d{4}-\d{2}-\d{2} .+ at .+$")
 UNREADABLE = "tracking file unreadable (its game is stored without it)"
@@ -305,14 +320,14 @@ def _frames(
             continue
         f, num = parse_rows(f, CLIP_NUMBERS, report, files[0].name)
         per = int(info["start_period"])
-        base = int(round(((per - 1) * 1200 + 1200 - float(info["start_game_clock_seconds"])) * FPS))
+        base = int(round((period_start(per) + PERIOD_S - float(info["start_game_clock_seconds"])) * FPS))
         team = f["team_name"].map(lambda t: TEAMS.get(t, t))
         jn = f["jersey_number"].astype(str).str.replace(r"\.0$", "", regex=True)
         ent = np.array([jersey.get((t, j), np.nan) for t, j in zip(team, jn)], dtype=float)
         ent = np.where(
             np.isnan(ent), 7_900_000 + int(info["penalty_number"]) * 10_000 + num["track_id"].to_numpy(dtype=float), ent
         )
-        x, y = num["x_ft"].to_numpy(dtype=float) - 100.0, num["y_ft"].to_numpy(dtype=float) - 42.5
+        x, y = TRACKING.to_rink(num["x_ft"].to_numpy(dtype=float), num["y_ft"].to_numpy(dtype=float))
         parts.append(
             pd.DataFrame(
                 {
@@ -341,7 +356,7 @@ def _directions(fr: pd.DataFrame, goalies: dict[str, set], periods: dict) -> dic
         g = fr[fr["entity_id"].isin(list(ids))]
         if len(g) == 0:
             continue
-        per = (g["frame_idx"] // int(1200 * FPS)) + 1
+        per = (g["frame_idx"] // int(PERIOD_S * FPS)) + 1
         for p, gx in g.groupby(per)["x"]:
             out[(int(p), team)] = -1.0 if gx.median() > 0 else 1.0
     return out
@@ -359,7 +374,7 @@ def _goalie(frames: pd.DataFrame, release: float, defending: str, roster_goalies
     known = on[on["entity_id"].isin(list(roster_goalies))]
     if len(known):
         return float(known["entity_id"].iloc[0])
-    d = np.hypot(on["x"].to_numpy(dtype=float) - attack_sign * 89.0, on["y"].to_numpy(dtype=float))
+    d = np.hypot(on["x"].to_numpy(dtype=float) - attack_sign * RINK.goal_line_x, on["y"].to_numpy(dtype=float))
     if len(d) and d.min() <= CREASE_FT:
         return float(on["entity_id"].iloc[int(np.argmin(d))])
     return np.nan
@@ -402,8 +417,8 @@ def _game(
     team = r["_team"].to_numpy()
     sign = np.array([dirs.get((int(p), t), 1.0) for p, t in zip(period, team)])
     # a tracked period where only one goalie was seen: the other team attacks the other way
-    secs = 1200.0 - clock.to_numpy(dtype=float)
-    gsec = (period.to_numpy(dtype=float) - 1) * 1200.0 + secs
+    secs = PERIOD_S - clock.to_numpy(dtype=float)
+    gsec = game_seconds(period.to_numpy(dtype=float), secs)
     tracked = set(frames["frame_idx"].to_numpy().tolist()) if len(frames) else set()
     release = np.array(
         [
@@ -414,6 +429,13 @@ def _game(
     defending = np.where(is_home, away, home)
     goalie = [_goalie(frames, t_rel, d, goalie_ids.get(d, set()), sg) for t_rel, d, sg in zip(release, defending, sign)]
     sk_for, sk_against = sit[0].to_numpy(), sit[1].to_numpy()
+    # events are kept as the rink shows them: the eventing team's view turned to the end it attacked
+    # in tracking (untracked periods stay as recorded)
+    x, y = clip(
+        *from_canonical(
+            *to_canonical(r["_x"].to_numpy(dtype=float), r["_y"].to_numpy(dtype=float), PBP), RINK_FEET, sign
+        )
+    )
     ev = pd.DataFrame(
         {
             "period": period.astype(int).to_numpy(),
@@ -422,8 +444,8 @@ def _game(
             "team": team,
             "player_id": pd.array(r["player_name"].map(player_id), dtype="Float64").round().astype("Int64"),
             "player2_id": pd.array(r["player_name_2"].map(player_id), dtype="Float64").round().astype("Int64"),
-            "x": sign * (r["_x"].to_numpy(dtype=float) - 100.0),
-            "y": sign * (r["_y"].to_numpy(dtype=float) - 42.5),
+            "x": x,
+            "y": y,
             "detail": np.where(
                 shot,
                 r["event_type"].map(SHOT_TYPE_CODES).fillna("UNKNOWN"),
@@ -440,7 +462,6 @@ def _game(
             "release_frame": release,
         }
     )
-    ev["x"], ev["y"] = ev["x"].clip(-100, 100), ev["y"].clip(-42.5, 42.5)
     for c in ("home_skaters", "away_skaters", "home_score", "away_score"):
         ev[c] = pd.array(pd.to_numeric(ev[c], errors="coerce"), dtype="Float64").round().astype("Int64")
     order = np.lexsort((np.arange(len(ev)), ev["period_seconds"].to_numpy(), ev["period"].to_numpy()))
@@ -472,3 +493,16 @@ def _game(
         fr.insert(0, "game_id", gid)
         b.tables["frames"] = schema.ordered(schema.FRAMES, fr)
     return b
+
+
+ADAPTER = Adapter(
+    name=SOURCE,
+    title="Stathletes Big Data Cup 2022: Olympic women's play-by-play and broadcast player tracking",
+    reads="the play-by-play CSV (pxp_womens_oly_2022_v2.csv, plain or gzip), with a tracking/ folder beside it "
+    "(pp_info.csv, per-game power-play clips and rosters) read too",
+    patterns=("pxp*.csv", "pxp*.csv.gz"),
+    terms="free for non-commercial research (Stathletes' terms); research from it may be shared, "
+    "not used for profit; do not republish the data",
+    coords=PBP,
+    read=read,
+)

@@ -23,10 +23,11 @@ import numpy as np
 import pandas as pd
 
 from oa import schema
+from oa.clock import game_seconds
+from oa.coords import RINK_FEET, clip, to_canonical
+from oa.rink import RINK
 from oa.schema import GameBundle
 from oa.vocab import ATTEMPTS, OUTCOME_OF_EVENT, skaters_label
-
-RINK_BLUE = 25.0
 
 
 class SourceError(ValueError):
@@ -135,7 +136,7 @@ def game_bundle(source: str, game: dict, ev: pd.DataFrame, report: IngestReport)
     ev = ev.reset_index(drop=True)
     ev["game_id"] = gid
     ev["event_idx"] = np.arange(len(ev), dtype=np.int64)
-    ev["game_seconds"] = (ev["period"].astype(float) - 1) * 1200.0 + ev["period_seconds"].astype(float)
+    ev["game_seconds"] = game_seconds(ev["period"].astype(float), ev["period_seconds"].astype(float))
     home, away = str(game["home_team"]), str(game["away_team"])
 
     signs = attack_signs(ev, home, away)
@@ -175,15 +176,15 @@ def game_bundle(source: str, game: dict, ev: pd.DataFrame, report: IngestReport)
         # plainly disagree: an attempt recorded at the wrong end is a known play-by-play error
         zone = a["zone"].to_numpy(dtype=object)
         xn = a["x"].to_numpy(dtype=float) * s
-        wrong = ((zone == "O") & (xn < -RINK_BLUE)) | ((zone == "D") & (xn > RINK_BLUE))
+        wrong = ((zone == "O") & (xn < -RINK.blue_line_x)) | ((zone == "D") & (xn > RINK.blue_line_x))
         s = np.where(wrong, -s, s)
         report.reject(
             "attempt recorded at the wrong end (flipped to its zone)",
             int(wrong.sum()),
             f"game {gid}, event {int(a['event_idx'].to_numpy()[wrong][0])}" if wrong.any() else None,
         )
-    x = np.clip(a["x"].to_numpy(dtype=float) * s, -100, 100)
-    y = np.clip(a["y"].to_numpy(dtype=float) * s, -42.5, 42.5)
+    # events are kept as the rink shows them (RINK_FEET); a shot is seen from its team's side
+    x, y = clip(*to_canonical(a["x"].to_numpy(dtype=float), a["y"].to_numpy(dtype=float), RINK_FEET, s))
     report.flipped += int((s < 0).sum())
     strength = [skaters_label(f, g) for f, g in zip(sf, sa)]
     shots = pd.DataFrame(

@@ -18,13 +18,20 @@ import numpy as np
 import pandas as pd
 
 from oa import schema
+from oa.clock import PERIOD_S
+from oa.coords import Attack, CoordinateSystem, Origin
 from oa.schema import GameBundle
 from oa.sources.common import IngestReport, game_bundle
+from oa.sources.contract import Adapter
 from oa.sources.nhl_teams import code
 from oa.sources.reading import ID, ID_MAX, Num, X, Y, dedupe, game_teams, parse_rows, read_csv, reject
 from oa.vocab import ATTEMPTS
 
 SOURCE = "hockey_scraper"
+# feet from centre ice as the rink shows it; the teams switch ends every period
+COORDS = CoordinateSystem(
+    Origin.CENTRE, Attack.PER_PERIOD, attack_from="per team and period from where its attempts are; Ev_Zone overrules"
+)
 EVENT_MAP = {
     "FAC": "FACEOFF",
     "SHOT": "SHOT",
@@ -84,7 +91,7 @@ SCORE = Num(integer=True, lo=0, hi=99, keep_row=True)
 NUMBERS = {
     "Game_Id": Num(required=True, integer=True, lo=1, hi=99_999),
     "Period": Num(required=True, integer=True, lo=1, hi=9),
-    "Seconds_Elapsed": Num(required=True, lo=0, hi=1200),
+    "Seconds_Elapsed": Num(required=True, lo=0, hi=PERIOD_S),
     "p1_ID": ID,
     "p2_ID": ID,
     "Home_Goalie_Id": ID,
@@ -254,3 +261,15 @@ def _game(
         fps=None,
     )
     return game_bundle(SOURCE, game, ev, report)
+
+
+ADAPTER = Adapter(
+    name=SOURCE,
+    title="hockey_scraper play-by-play (Harry Shomer's package, evolving-hockey style)",
+    reads="season CSV of play-by-play (one row per event, 6+6 players on the ice), plain or gzip",
+    patterns=("*.csv", "*.csv.gz"),
+    terms="the NHL's play-by-play reshaped by hockey_scraper (GPL-3.0 code); no terms with the data: "
+    "use for analysis only, do not republish",
+    coords=COORDS,
+    read=read,
+)

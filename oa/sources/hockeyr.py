@@ -18,13 +18,20 @@ import numpy as np
 import pandas as pd
 
 from oa import schema
+from oa.clock import PERIOD_S
+from oa.coords import Attack, CoordinateSystem, Origin
 from oa.schema import GameBundle
 from oa.sources.common import IngestReport, game_bundle
+from oa.sources.contract import Adapter
 from oa.sources.nhl_teams import code
 from oa.sources.reading import ID, ID_MAX, Num, X, Y, dedupe, game_teams, parse_rows, read_csv, reject
 from oa.vocab import ATTEMPTS, game_type
 
 SOURCE = "hockeyr"
+# feet from centre ice as the rink shows it; the teams switch ends every period
+COORDS = CoordinateSystem(
+    Origin.CENTRE, Attack.PER_PERIOD, attack_from="per team and period from where its attempts are"
+)
 EVENT_MAP = {
     "FACEOFF": "FACEOFF",
     "SHOT": "SHOT",
@@ -83,7 +90,7 @@ SCORE = Num(integer=True, lo=0, hi=99, keep_row=True)
 NUMBERS = {
     "game_id": Num(required=True, integer=True, lo=1_000_000_000, hi=9_999_999_999),
     "period": Num(required=True, integer=True, lo=1, hi=9),
-    "period_seconds": Num(required=True, lo=0, hi=1200),
+    "period_seconds": Num(required=True, lo=0, hi=PERIOD_S),
     "home_score": SCORE,
     "away_score": SCORE,
     "event_player_1_id": ID,
@@ -245,3 +252,14 @@ def _empty_net(
     goal = t == "GOAL"
     out = np.where(goal, np.where(np.isfinite(said), said == 1.0, blank), out)
     return pd.array([bool(v) if a else pd.NA for v, a in zip(out, is_att)], dtype="boolean")
+
+
+ADAPTER = Adapter(
+    name=SOURCE,
+    title="hockeyR play-by-play with hockeyR's xg",
+    reads="hockeyR play-by-play CSV (NHL API events reshaped by the hockeyR R package), plain or gzip",
+    patterns=("*.csv", "*.csv.gz"),
+    terms="the NHL's public play-by-play via hockeyR (MIT code); use for analysis only, do not republish",
+    coords=COORDS,
+    read=read,
+)

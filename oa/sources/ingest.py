@@ -26,22 +26,10 @@ from oa import schema
 from oa.features.compute import build_features
 from oa.sources.common import IngestReport, SourceError
 from oa.sources.nhl_teams import teams_table
+from oa.sources.registry import source_named
 from oa.store import Store, StoreError
 
 Progress = Callable[[str, int, int], None]
-
-
-def adapters() -> dict[str, Callable]:
-    from oa.sources import bigdatacup, hockey_scraper, hockeyr, moneypuck, nhl_api, nhl_edge
-
-    return {
-        "hockey_scraper": hockey_scraper.read,
-        "nhl_api": nhl_api.read,
-        "moneypuck": moneypuck.read,
-        "hockeyr": hockeyr.read,
-        "nhl_edge": nhl_edge.read,
-        "bigdatacup": bigdatacup.read,
-    }
 
 
 class Run:
@@ -60,7 +48,7 @@ class Run:
         return self.store
 
     def end(self, error: BaseException | None = None) -> None:
-        if self.run_id is None:
+        if self.run_id is None or self.store is None:
             return
         if error is None:
             self.store.end_run(self.run_id, "done")
@@ -89,9 +77,7 @@ def ingest(
     """Read `paths` with `source`'s adapter and store every game; `store` may be a function opening it (see Run).
 
     `replace`: store a game even if it has fewer events, shots or frames than the stored copy."""
-    read = adapters().get(source)
-    if read is None:
-        raise SourceError(source, f"unknown source; expected one of {', '.join(adapters())}")
+    read = source_named(source).read  # an unknown name raises UnknownSource (a SourceError)
     run = Run(store, command(source, paths, features))
     try:
         report = _ingest(run, read, source, paths, progress, features, replace)

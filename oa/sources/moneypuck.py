@@ -17,11 +17,16 @@ import numpy as np
 import pandas as pd
 
 from oa import schema
+from oa.clock import PERIOD_S, period_start
+from oa.coords import Attack, CoordinateSystem, Origin
 from oa.schema import GameBundle
 from oa.sources.common import IngestReport, game_bundle
+from oa.sources.contract import Adapter
 from oa.sources.reading import ID, ID_MAX, Num, X, Y, dedupe, parse_rows, read_csv, reject
 
 SOURCE = "moneypuck"
+# feet from centre ice, already turned so that every shot attacks +x
+COORDS = CoordinateSystem(Origin.CENTRE, Attack.NORMALISED, attack_from="xCordAdjusted, yCordAdjusted")
 REQUIRED = (
     "game_id",
     "shotID",
@@ -54,7 +59,7 @@ NUMBERS = {
     "shotID": Num(required=True, integer=True, lo=0, hi=ID_MAX),
     "shooterPlayerId": ID,
     "period": Num(required=True, integer=True, lo=1, hi=9),
-    "time": Num(required=True, lo=0, hi=9 * 1200),
+    "time": Num(required=True, lo=0, hi=9 * PERIOD_S),
     "xCordAdjusted": X,
     "yCordAdjusted": Y,
     "xGoal": Num(lo=0, hi=1),
@@ -85,8 +90,8 @@ def _games(path: Path, df: pd.DataFrame, report: IngestReport) -> Iterator[GameB
     df = dedupe(df, [c for c in df.columns if c != "shotID"], report, path, "shot row")
     df, num = parse_rows(df, NUMBERS, report, path)
     # a shot's time is game seconds: it must fall inside its period
-    ps = num["time"] - (num["period"].astype(float) - 1) * 1200.0
-    bad = ((ps < 0) | (ps > 1200)).to_numpy()
+    ps = num["time"] - period_start(num["period"].astype(float))
+    bad = ((ps < 0) | (ps > PERIOD_S)).to_numpy()
     df = reject(df, bad, "time", report, path, why=" (not inside its period: time is game seconds)")
     num = num[~bad]
     df = reject(
@@ -112,7 +117,7 @@ def _game(gid: int, season: int, r: pd.DataFrame, num: pd.DataFrame, report: Ing
     # score before each shot, from the file's own goals (shoot-outs are not in the file)
     hs = np.cumsum(goals & home) - (goals & home)
     as_ = np.cumsum(goals & ~home) - (goals & ~home)
-    ps = t.to_numpy(dtype=float) - (period.to_numpy(dtype=float) - 1) * 1200.0
+    ps = t.to_numpy(dtype=float) - period_start(period.to_numpy(dtype=float))
     playoff = r["isPlayoffGame"].astype(str).str.strip().isin(("1", "1.0", "True", "true"))
     shooter = num["shooterPlayerId"]
     ev = pd.DataFrame(
@@ -132,7 +137,7 @@ def _game(gid: int, season: int, r: pd.DataFrame, num: pd.DataFrame, report: Ing
             "away_score": as_,
             "shooter_id": shooter.astype(float).to_numpy(dtype=float, na_value=np.nan),
             "goalie_id": np.nan,
-            "attack_sign": 1.0,
+            "attack_sign": 1.0,  # COORDS is normalised
             "empty_net": pd.array([pd.NA] * len(r), dtype="boolean"),
             "xg_public": num["xGoal"].to_numpy(),
             "xg_model": "moneypuck",
@@ -154,3 +159,14 @@ def _game(gid: int, season: int, r: pd.DataFrame, num: pd.DataFrame, report: Ing
         fps=None,
     )
     return game_bundle(SOURCE, game, ev, report)
+
+
+ADAPTER = Adapter(
+    name=SOURCE,
+    title="MoneyPuck shots with MoneyPuck's xGoal",
+    reads="MoneyPuck shot CSV (the 16-column extract: unblocked attempts), plain or gzip",
+    patterns=("*.csv", "*.csv.gz"),
+    terms="MoneyPuck's public shot files; credit MoneyPuck, use for analysis only, do not republish",
+    coords=COORDS,
+    read=read,
+)

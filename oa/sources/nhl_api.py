@@ -22,14 +22,23 @@ import numpy as np
 import pandas as pd
 
 from oa import schema
+from oa.clock import PERIOD_S
+from oa.coords import Attack, CoordinateSystem, Origin
 from oa.schema import GameBundle
 from oa.sources.common import IngestReport, SourceError, game_bundle
+from oa.sources.contract import Adapter
 from oa.sources.nhl_teams import code
 from oa.sources.reading import ID, ID_MAX, Num, X, Y, load_json, parse_rows
 from oa.vocab import ATTEMPTS, UNBLOCKED
 from oa.vocab import game_type as vocab_game_type
 
 SOURCE = "nhl_api"
+# feet from centre ice as the rink shows it; the teams switch ends every period
+COORDS = CoordinateSystem(
+    Origin.CENTRE,
+    Attack.PER_PERIOD,
+    attack_from="homeTeamDefendingSide on api-web; where each team's attempts are on legacy feeds",
+)
 WEB_TYPES = {
     "faceoff": "FACEOFF",
     "shot-on-goal": "SHOT",
@@ -135,7 +144,7 @@ def _season(s: object) -> str:
 # the numbers of a play, and what can be right; a play with one that cannot be is rejected
 PLAY_NUMBERS = {
     "period": Num(required=True, integer=True, lo=1, hi=9),
-    "period_seconds": Num(required=True, lo=0, hi=1200),
+    "period_seconds": Num(required=True, lo=0, hi=PERIOD_S),
     "shooter_id": ID,
     "goalie_id": ID,
     "player_id": ID,
@@ -593,3 +602,16 @@ def _frame(path: Path, rows: list[dict], index: list[int], report: IngestReport)
     ev["empty_net"] = ev["empty_net"].astype("boolean")
     ev["shootout"] = ev["shootout"].fillna(False).astype(bool)
     return ev.sort_values(["period", "period_seconds"], kind="stable").reset_index(drop=True)
+
+
+ADAPTER = Adapter(
+    name=SOURCE,
+    title="NHL API play-by-play (api-web gamecenter; legacy statsapi feed)",
+    reads="one game's play-by-play JSON: api-web gamecenter/{id}/play-by-play, plain or in a "
+    "{metadata, data} envelope, or a legacy statsapi game/{id}/feed/live",
+    patterns=("*.json", "*.json.gz"),
+    terms="NHL content from the NHL's public web API (marks belong to the NHL); use for analysis only, "
+    "do not republish",
+    coords=COORDS,
+    read=read,
+)

@@ -14,6 +14,7 @@ import pandas as pd
 
 from oa import schema
 from oa.sources.common import IngestReport, SourceError
+from oa.sources.contract import Adapter
 from oa.sources.reading import ID_MAX, load_json
 
 SOURCE = "nhl_edge"
@@ -81,3 +82,14 @@ def _bio(p: dict) -> dict:
         height_in=float(h) if isinstance(h, (int, float)) and not isinstance(h, bool) and 55 <= h <= 90 else np.nan,
         number=num if isinstance(num, int) and not isinstance(num, bool) and 0 <= num <= 99 else None,
     )
+
+
+ADAPTER = Adapter(
+    name=SOURCE,
+    title="NHL EDGE aggregates (player bios)",
+    reads="NHL EDGE bios JSON (an array of players): handedness, height, position, number",
+    patterns=("*.json", "*.json.gz"),
+    terms="NHL content from nhl.com; use for analysis only, do not republish",
+    coords=None,  # bios have no positions on the ice
+    read=read,
+)

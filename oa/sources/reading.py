@@ -29,11 +29,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from oa.coords import RINK_FEET, CoordinateSystem
 from oa.sources.common import IngestReport, SourceError
 
 ID_MAX = 2.0**53  # larger ids are not exact as numbers and wrap in a BIGINT: they cannot be right
 CLAMP_FT = 5.0  # positions up to this far past the boards are clamped, farther ones rejected
-RINK_X, RINK_Y = 100.0, 42.5
 
 
 def check_file(path: Path) -> Path:
@@ -221,9 +221,15 @@ class Num:
     keep_row: bool = False  # a bad value is left unknown (and counted) instead of rejecting its row
 
 
+def on_ice(system: CoordinateSystem) -> tuple[Num, Num]:
+    """How to read a position's x and y in a provider's `system`: the rink's extent in it, and a
+    few feet past the boards clamped (scorers and trackers record positions there)."""
+    (x0, x1), (y0, y1) = system.x_range, system.y_range
+    return Num(lo=x0, hi=x1, clamp=CLAMP_FT), Num(lo=y0, hi=y1, clamp=CLAMP_FT)
+
+
 ID = Num(integer=True, lo=1, hi=ID_MAX)
-X = Num(lo=-RINK_X, hi=RINK_X, clamp=CLAMP_FT)
-Y = Num(lo=-RINK_Y, hi=RINK_Y, clamp=CLAMP_FT)
+X, Y = on_ice(RINK_FEET)  # the NHL's feet from centre ice
 
 
 def parse_rows(
