@@ -1,8 +1,8 @@
 """Opportunity Analysis: Streamlit entry point (`streamlit run app.py`).
 
 Builds the navigation over `pages/` and the sidebar filters every page shares
-(`oa.app.nav`, `oa.app.filters`); on first start, simulates the fictional demo league
-into the store (see `oa.app.data`). Set OA_DB to show another store. `?shot=<id>` opens
+(`oa.app.components`, `oa.app.filters`); on first start, simulates the fictional demo league
+into the store (see `oa.app.queries`). Set OA_DB to show another store. `?shot=<id>` opens
 that shot.
 
 This file has two roles. Streamlit runs it as the app's script (as `__main__`), which
@@ -14,7 +14,7 @@ the browser at the server's root so deep links make no stray requests.
 import streamlit as st
 
 if __name__ == "__main__":
-    from oa.app.nav import run_app
+    from oa.app.components import run_app
 
     run_app()
 else:

@@ -5,7 +5,9 @@ A page asks for generated content with a marker on a line of its own:
 - `<!-- oa:cli -->`: every command of `oa` (the typer app in `oa.cli`), its help, arguments,
   options and defaults, read through click (`typer.main.get_command`);
 - `<!-- oa:factors -->`: the factor table, exactly what `python -m oa factors --markdown` prints
-  (the registry in `oa.features.registry`).
+  (the registry in `oa.features.registry`);
+- `<!-- oa:sources -->`: the data sources, their files, coordinate systems and terms (the source
+  registry in `oa.sources.registry`).
 
 Registered under `hooks:` in mkdocs.yml; `python -m mkdocs build --strict` runs it.
 """
@@ -23,6 +25,7 @@ if str(ROOT) not in sys.path:  # `mkdocs build` (the console script) does not pu
 
 CLI_MARKER = "<!-- oa:cli -->"
 FACTORS_MARKER = "<!-- oa:factors -->"
+SOURCES_MARKER = "<!-- oa:sources -->"
 
 
 def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
@@ -31,6 +34,10 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
         markdown = markdown.replace(CLI_MARKER, cli_reference())
     if FACTORS_MARKER in markdown:
         markdown = markdown.replace(FACTORS_MARKER, factor_table())
+    if SOURCES_MARKER in markdown:
+        from oa.sources.registry import markdown_table
+
+        markdown = markdown.replace(SOURCES_MARKER, markdown_table().strip() + "\n")
     return markdown
 
 

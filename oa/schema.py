@@ -16,8 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from oa.clock import PERIOD_S
-from oa.rink import RINK
+from oa.rink import PERIOD_S, RINK
 from oa.vocab import EVENT_TYPES, GAME_TYPES, HANDS, OUTCOMES, POSITIONS, SHOT_TYPES, TIERS
 
 PUCK_ID = 0  # entity_id of the puck in `frames`

@@ -9,8 +9,8 @@ import streamlit as st
 
 from oa.app import components as c
 from oa.app import queries as q
-from oa.app.breakdown import one_empty_net_line
-from oa.app.nav import guard
+from oa.app.components import guard
+from oa.app.queries import one_empty_net_line
 from oa.app.style import clock, pct, tier_badge
 from oa.app.text import day, esc, shot_id_param
 from oa.features.registry import factor_labels
@@ -18,7 +18,7 @@ from oa.plots.rink import rink_figure
 from oa.plots.shots import add_shot_markers, waterfall
 from oa.vocab import OUTCOME_WORDS, SHOT_TYPE_WORDS
 
-guard()  # a deep link on a fresh server runs the whole app first (see oa.app.nav)
+guard()  # a deep link on a fresh server runs the whole app first (see oa.app.components)
 
 start = c.page_start(
     "Debates & leaderboards",

@@ -6,13 +6,13 @@ import streamlit as st
 
 from oa.app import components as c
 from oa.app import queries as q
-from oa.app.nav import guard
+from oa.app.components import guard
 from oa.app.style import pct
 from oa.plots.shots import heat_caption, heat_layer, shot_map
 from oa.rink import RINK
 from oa.vocab import plural
 
-guard()  # a deep link on a fresh server runs the whole app first (see oa.app.nav)
+guard()  # a deep link on a fresh server runs the whole app first (see oa.app.components)
 
 MAX_MARKERS = 4000
 

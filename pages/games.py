@@ -9,13 +9,13 @@ import streamlit as st
 
 from oa.app import components as c
 from oa.app import queries as q
-from oa.app.nav import guard
+from oa.app.components import guard
 from oa.app.style import pct
 from oa.app.text import esc
 from oa.plots.rink import rink_figure
 from oa.plots.shots import add_shot_markers, game_flow, heat_caption, heat_layer, heat_zmax
 
-guard()  # a deep link on a fresh server runs the whole app first (see oa.app.nav)
+guard()  # a deep link on a fresh server runs the whole app first (see oa.app.components)
 
 start = c.page_start("Games & teams")
 if start is None:

@@ -5,17 +5,16 @@ from __future__ import annotations
 import streamlit as st
 
 from oa.app import queries as q
-from oa.app.components import clickable_chart
-from oa.app.data import open_store
+from oa.app.components import clickable_chart, guard
 from oa.app.filters import Filters, current
-from oa.app.nav import guard
+from oa.app.queries import open_store
 from oa.app.style import narrow_screens
 from oa.app.text import esc
 from oa.plots.shots import shot_map
 from oa.rink import RINK
 from oa.vocab import plural
 
-guard()  # a deep link on a fresh server runs the whole app first (see oa.app.nav)
+guard()  # a deep link on a fresh server runs the whole app first (see oa.app.components)
 
 SHOT_SAMPLE = 3000
 RECENT_GAMES = 15

@@ -17,14 +17,14 @@ import streamlit as st
 from oa.app import components as c
 from oa.app import live as L
 from oa.app import queries as q
+from oa.app.components import guard
 from oa.app.filters import current
-from oa.app.nav import guard
 from oa.app.style import clock, narrow_screens, tier_badge
 from oa.app.text import esc
 from oa.plots.shots import live_map, waterfall
 from oa.vocab import plural, shot_type_word
 
-guard()  # a deep link on a fresh server runs the whole app first (see oa.app.nav)
+guard()  # a deep link on a fresh server runs the whole app first (see oa.app.components)
 
 REFRESH_S = 0.5
 CARDS = 10

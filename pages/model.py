@@ -9,13 +9,13 @@ import streamlit as st
 from oa.app import components as c
 from oa.app import interactions as ia
 from oa.app import queries as q
-from oa.app.nav import guard
+from oa.app.components import guard
 from oa.features.registry import factor_labels
 from oa.plots.interactions import interaction_figure
 from oa.plots.shots import reliability_figure, title_layout, title_margin, title_text, wrap
 from oa.vocab import INK, NEUTRAL_COLOR, TIER_WORDS, plural
 
-guard()  # a deep link on a fresh server runs the whole app first (see oa.app.nav)
+guard()  # a deep link on a fresh server runs the whole app first (see oa.app.components)
 
 start = c.page_start("Model")
 if start is None:

@@ -10,9 +10,9 @@ import streamlit as st
 
 from oa.app import components as c
 from oa.app import queries as q
-from oa.app.breakdown import EMPTY_NET, one_empty_net_line
+from oa.app.components import guard
 from oa.app.models import model_for
-from oa.app.nav import guard
+from oa.app.queries import EMPTY_NET, one_empty_net_line
 from oa.app.style import clock, pct, tier_badge
 from oa.app.text import day, esc, shot_id_param
 from oa.features.registry import factor_labels, factor_named
@@ -23,7 +23,7 @@ from oa.plots.shots import waterfall
 from oa.rink import distance_to_net
 from oa.vocab import OUTCOME_WORDS, SHOT_TYPE_WORDS
 
-guard()  # a deep link on a fresh server runs the whole app first (see oa.app.nav)
+guard()  # a deep link on a fresh server runs the whole app first (see oa.app.components)
 
 REPLAY_BEFORE_S, REPLAY_AFTER_S = 5.0, 1.0
 WHATIF_EXTRA = 4  # factors offered beside the spot and the shot type
@@ -224,7 +224,7 @@ def _controls(sid: int, row: dict, stored: dict, factors: pd.DataFrame, box) -> 
             key=f"wi_type_{sid}",
             format_func=lambda t: SHOT_TYPE_WORDS.get(t, t.title()),
         )
-    # an empty net's goalie factors are one fact (see oa.app.breakdown): nothing there to change
+    # an empty net's goalie factors are one fact (see oa.app.queries): nothing there to change
     extra = [
         n
         for n in factors["factor"]

@@ -152,7 +152,7 @@ def test_first_start_builds_the_demo_league(tmp_path, monkeypatch):
     assert db.exists() and sorted(p.name for p in db.parent.iterdir()) == ["oa.duckdb"]
     assert {m.label: m.value for m in at.metric}["Games"] == "4"
     # the store is served read-only and a second start does not rebuild
-    from oa.app.data import open_store
+    from oa.app.queries import open_store
 
     assert open_store(str(db)).read_only
     at2 = run_app(monkeypatch, db)

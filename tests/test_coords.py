@@ -1,4 +1,4 @@
-"""Coordinate systems (oa/coords.py): the one conversion, every adapter's declaration, and the rink's
+"""Coordinate systems (in oa/rink.py): the one conversion, every adapter's declaration, and the rink's
 numbers living only in the rink, coordinate and clock modules."""
 
 from __future__ import annotations
@@ -12,8 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from oa.coords import RINK_FEET, Attack, CoordinateSystem, Origin, clip, from_canonical, to_canonical
-from oa.rink import RINK
+from oa.rink import RINK, RINK_FEET, Attack, CoordinateSystem, Origin, clip, from_canonical, to_canonical
 from oa.sources.registry import all_sources
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -105,7 +104,7 @@ def test_bigdatacup_tracking_is_the_same_rink_fixed_to_it():
 
 # -- the rink's numbers live in the rink, coordinate and clock modules --------------------------
 RINK_NUMBERS = {89.0, 42.5, 100.0, 1200.0}  # goal line, half width, half length, a period in seconds
-HOMES = {"oa/rink.py", "oa/coords.py", "oa/clock.py"}
+HOMES = {"oa/rink.py"}
 # numbers equal to a rink literal that mean something else: (file, a fragment of the line) -> why
 OTHER_MEANINGS = {
     ("oa/app/components.py", "* 100,"): "a probability shown as a percentage",
@@ -151,5 +150,5 @@ def test_rink_numbers_are_written_only_in_the_rink_coordinate_and_clock_modules(
             used.update(why)
             if not why:
                 found.append(f"{rel}:{line}: {text}")
-    assert not found, "use oa.rink.RINK / oa.clock.PERIOD_S (or add a reason to OTHER_MEANINGS):\n" + "\n".join(found)
+    assert not found, "use oa.rink.RINK / oa.rink.PERIOD_S (or add a reason to OTHER_MEANINGS):\n" + "\n".join(found)
     assert used == set(OTHER_MEANINGS), f"stale allow-list entries: {set(OTHER_MEANINGS) - used}"

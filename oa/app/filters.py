@@ -25,7 +25,7 @@ import streamlit as st
 
 from oa import settings
 from oa.app import queries as q
-from oa.app.data import ENV_VAR, db_path
+from oa.app.queries import ENV_VAR, db_path
 from oa.vocab import OUTCOME_WORDS, OUTCOMES, SHOT_TYPE_WORDS, STRENGTH_FILTERS, TIER_WORDS, TIERS
 
 ALL = "All"

@@ -9,9 +9,8 @@ from __future__ import annotations
 import streamlit as st
 
 from oa.app import queries as q
-from oa.app.data import open_store
-from oa.model.artifact import Model, ModelError, load_model
-from oa.model.paths import resolve_path
+from oa.app.queries import open_store
+from oa.model.artifact import Model, ModelError, load_model, resolve_path
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)

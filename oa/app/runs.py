@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from oa.app.data import open_store
-from oa.app.queries import version
+from oa.app.queries import open_store, version
 from oa.store import StoreError
 
 

@@ -17,10 +17,10 @@ import time
 import uuid
 from pathlib import Path
 
-from oa.clock import PERIOD_S
 from oa.live.feed import pick_games
 from oa.live.run import local_scorer, run_local, run_redis_feed
 from oa.live.scorer import latency_summary
+from oa.rink import PERIOD_S
 
 
 def ensure_store(db: Path, games: int = 60, progress=None) -> Path:

@@ -17,8 +17,8 @@ import pandas as pd
 
 from oa.features.compute import build_features, factors_current, load_features
 from oa.features.registry import PBP, TRACKING
-from oa.model import metrics, tiers
-from oa.model.paths import model_dir
+from oa.model import metrics
+from oa.model.artifact import model_dir
 from oa.model.score import score_batch, score_store
 from oa.model.train import fit, fit_baseline, register
 from oa.sim.run import build_demo
@@ -125,7 +125,7 @@ def run(
             "beats_baseline": m["log_loss"] < out["baseline"]["log_loss"] and m["auc"] > out["baseline"]["auc"],
         }
         out["thresholds"] = {k: model.thresholds[k] for k in ("medium", "high", "base_rate", "rule")}
-        out["tiers"] = tiers.table(p_te, y_te, model.thresholds)
+        out["tiers"] = metrics.tier_table(p_te, y_te, model.thresholds)
         out["tiers_ok"] = (
             all(r["share"] >= 0.05 for r in out["tiers"])
             and out["tiers"][0]["goal_rate"] < out["tiers"][1]["goal_rate"] < out["tiers"][2]["goal_rate"]

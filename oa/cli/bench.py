@@ -9,7 +9,7 @@ import typer
 
 from oa.cli import options
 from oa.cli.common import StageBars, bars, fail, progress_bars
-from oa.clock import PERIOD_S
+from oa.rink import PERIOD_S
 from oa.settings import DEFAULT_DB
 from oa.store import StoreError
 

@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from oa.clock import PERIOD_S, REGULAR_SEASON_OT_S
 from oa.features.context import Ctx
 from oa.features.registry import PBP, TRACKING, factor, say_bool, say_cat, say_count, say_num, unknown
-from oa.rink import RINK, angle_to_net, distance_to_net
+from oa.rink import PERIOD_S, REGULAR_SEASON_OT_S, RINK, angle_to_net, distance_to_net
 from oa.vocab import SHOT_TYPE_PHRASES, SHOT_TYPES, STRENGTH_WORDS, STRENGTHS, strength_codes
 from oa.vocab import off_wing as _off_wing
 

@@ -40,7 +40,6 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from oa.clock import PERIOD_S, period_start
 from oa.features.registry import FEATURE_SETS, PBP, TRACKING, all_factors
 from oa.live.messages import (
     Event,
@@ -54,6 +53,7 @@ from oa.live.scorer import Scorer
 from oa.live.window import GameWindow
 from oa.model.artifact import ModelError
 from oa.model.score import active_models
+from oa.rink import PERIOD_S, period_start
 from oa.schema import PUCK_ID, X, Y
 from oa.store import Store
 from oa.vocab import EVENT_TYPES, GAME_TYPES, HANDS, POSITIONS, SHOT_TYPES, TIERS, skaters_label, skaters_of

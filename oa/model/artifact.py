@@ -36,6 +36,7 @@ import numpy as np
 import pandas as pd
 
 from oa.features.registry import Factor, all_factors, factor_named
+from oa.store import Store
 from oa.vocab import sigmoid
 
 INTEGRITY = "integrity"  # the JSON's key for the sizes and checksums
@@ -596,3 +597,24 @@ def _tail(rest: str) -> None:
             json.loads(last.partition(":")[2])
         except json.JSONDecodeError:
             raise _Bad("the pandas_categorical line is damaged") from None
+
+
+# -- where a store's models live, and how their paths are recorded in the store --------------------------
+def model_dir(store: Store) -> Path:
+    """Models live next to the store they were trained from: <store dir>/models/."""
+    base = Path(store.path).resolve().parent if store.path != ":memory:" else Path.cwd() / "data"
+    return base / "models"
+
+
+def stored_path(store: Store, path: Path) -> str:
+    """Model paths are kept relative to the store's folder, so a store and its models/ can move together."""
+    try:
+        return str(Path(path).resolve().relative_to(model_dir(store).parent))
+    except ValueError:
+        return str(Path(path).resolve())
+
+
+def resolve_path(store: Store, stored: str) -> Path:
+    """The file a stored model path points at (relative paths are under the store's folder)."""
+    p = Path(stored)
+    return p if p.is_absolute() else model_dir(store).parent / p

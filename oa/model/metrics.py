@@ -1,4 +1,4 @@
-"""How good a set of probabilities is: discrimination, loss, calibration.
+"""How good a set of probabilities is: discrimination, loss, calibration, and how each tier did.
 
 ECE here is the shot-weighted mean |mean predicted - observed goal rate| over 20 bins
 of equal shot count (goal probabilities are heavily skewed, so equal-width bins would
@@ -56,3 +56,28 @@ def summary(y: np.ndarray, p: np.ndarray) -> dict:
         "mean_p": round(float(np.mean(p)), 4),
         "goal_rate": round(float(y.mean()), 4),
     }
+
+
+# -- tiers: how each tier did (the thresholds are chosen in training: oa.model.train.choose_tiers) ----------
+def tier_table(p: np.ndarray, y: np.ndarray, thresholds: dict) -> list[dict]:
+    """Per tier: probability range, share of shots, observed goal rate, mean predicted."""
+    p = np.asarray(p, dtype=float)
+    y = np.asarray(y, dtype=float)
+    lo, hi = thresholds["medium"], thresholds["high"]
+    rows = []
+    for name, m, rng in (
+        ("low", p < lo, f"< {lo:.3f}"),
+        ("medium", (p >= lo) & (p < hi), f"{lo:.3f} - {hi:.3f}"),
+        ("high", p >= hi, f">= {hi:.3f}"),
+    ):
+        rows.append(
+            {
+                "tier": name,
+                "range": rng,
+                "shots": int(m.sum()),
+                "share": round(float(m.mean()), 4),
+                "goal_rate": round(float(y[m].mean()), 4) if m.any() else None,
+                "mean_p": round(float(p[m].mean()), 4) if m.any() else None,
+            }
+        )
+    return rows

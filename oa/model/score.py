@@ -22,8 +22,7 @@ import pandas as pd
 from oa import schema
 from oa.features.compute import factor_columns
 from oa.features.registry import PBP, TRACKING, factor_named
-from oa.model.artifact import Model, ModelError, load_model
-from oa.model.paths import resolve_path
+from oa.model.artifact import Model, ModelError, load_model, resolve_path
 from oa.store import Store, StoreError
 from oa.vocab import sigmoid
 

@@ -31,10 +31,9 @@ from oa import schema
 from oa.features.compute import load_features
 from oa.features.registry import PBP, TRACKING, Factor
 from oa.features.registry import feature_set as factors_of
-from oa.model import metrics, tiers
-from oa.model.artifact import Model, encode
+from oa.model import metrics
+from oa.model.artifact import Model, encode, model_dir, stored_path
 from oa.model.interactions import ShapMismatch, explain_interactions
-from oa.model.paths import model_dir, stored_path
 from oa.store import Store, StoreError
 from oa.vocab import REPORTED_STRENGTHS, sigmoid
 
@@ -76,6 +75,41 @@ log = logging.getLogger("oa.model")
 
 class TrainError(ValueError):
     """Training cannot go ahead; the message says why and what to do. Nothing was stored."""
+
+
+# -- tiers: high / medium / low, thresholds on the calibrated goal probability ---------------------------
+#
+# The rule, chosen so a tier means the same thing to a fan and an analyst:
+# - medium starts at the base rate (the average unblocked attempt goes in `base` of the
+#   time): a medium chance is at least an average shot;
+# - high starts at 2.5 x the base rate (about 1 in 6 with NHL scoring), a chance a
+#   broadcaster would call a grade-A look;
+# - each tier must hold at least 5% of shots; if not, its threshold moves to the 5%
+#   quantile. Thresholds are fitted on out-of-fold predictions of the training shots
+#   and stored with the model.
+
+MEDIUM_X = 1.0
+HIGH_X = 2.5
+MIN_SHARE = 0.05
+
+
+def choose_tiers(p: np.ndarray, y: np.ndarray) -> dict:
+    """The medium and high thresholds for out-of-fold probabilities `p` of outcomes `y` (the rule above)."""
+    p = np.asarray(p, dtype=float)
+    base = float(np.mean(y))
+    medium, high = MEDIUM_X * base, HIGH_X * base
+    if np.mean(p >= high) < MIN_SHARE:
+        high = float(np.quantile(p, 1 - MIN_SHARE))
+    if np.mean(p < medium) < MIN_SHARE:
+        medium = float(np.quantile(p, MIN_SHARE))
+    if np.mean((p >= medium) & (p < high)) < MIN_SHARE:
+        medium = float(np.quantile(p, 1 - np.mean(p >= high) - MIN_SHARE))
+    return {
+        "medium": float(medium),
+        "high": float(high),
+        "base_rate": round(base, 4),
+        "rule": f"medium >= {MEDIUM_X:g} x base rate, high >= {HIGH_X:g} x base rate, each tier >= {MIN_SHARE:.0%} of shots",
+    }
 
 
 def _dataset(X: np.ndarray, y: np.ndarray, factors: list[Factor], ref: lgb.Dataset | None = None) -> lgb.Dataset:
@@ -194,7 +228,7 @@ def fit(
     booster = lgb.train(params, full, num_boost_round=rounds)
     if progress:
         progress("training final model", 1, 1)
-    thresholds = tiers.choose(p_oof, y)
+    thresholds = choose_tiers(p_oof, y)
     base_oof = baseline_oof(df, folds)
     report = {
         "cv": metrics.summary(y, p_oof),
@@ -205,7 +239,7 @@ def fit(
             if (m := (df["strength"].to_numpy() == s)).sum() >= 200 and y[m].sum() > 0
         },
         "reliability": metrics.reliability(y, p_oof),
-        "tiers": tiers.table(p_oof, y, thresholds),
+        "tiers": metrics.tier_table(p_oof, y, thresholds),
         "grid": [dict(params=r.params, log_loss=round(r.log_loss, 5), rounds=int(np.mean(r.iters))) for r in results],
         "params": params,
         "rounds": rounds,

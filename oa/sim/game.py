@@ -12,8 +12,7 @@ import numpy as np
 import pandas as pd
 
 from oa import schema
-from oa.clock import PERIOD_S, REGULAR_SEASON_OT_S, period_start
-from oa.rink import RINK
+from oa.rink import PERIOD_S, REGULAR_SEASON_OT_S, RINK, period_start
 from oa.schema import PUCK_ID, GameBundle
 from oa.sim import SOURCE
 from oa.sim.league import League

@@ -35,9 +35,19 @@ import numpy as np
 import pandas as pd
 
 from oa import schema
-from oa.clock import PERIOD_S, game_seconds, period_start
-from oa.coords import RINK_FEET, Attack, CoordinateSystem, Origin, clip, from_canonical, to_canonical
-from oa.rink import RINK
+from oa.rink import (
+    PERIOD_S,
+    RINK,
+    RINK_FEET,
+    Attack,
+    CoordinateSystem,
+    Origin,
+    clip,
+    from_canonical,
+    game_seconds,
+    period_start,
+    to_canonical,
+)
 from oa.schema import GameBundle
 from oa.sources.common import IngestReport, SourceError, game_bundle
 from oa.sources.contract import Adapter

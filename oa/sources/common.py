@@ -23,9 +23,7 @@ import numpy as np
 import pandas as pd
 
 from oa import schema
-from oa.clock import game_seconds
-from oa.coords import RINK_FEET, clip, to_canonical
-from oa.rink import RINK
+from oa.rink import RINK, RINK_FEET, clip, game_seconds, to_canonical
 from oa.schema import GameBundle
 from oa.vocab import ATTEMPTS, OUTCOME_OF_EVENT, skaters_label
 

@@ -14,7 +14,7 @@ from typing import Protocol, runtime_checkable
 
 import pandas as pd
 
-from oa.coords import CoordinateSystem
+from oa.rink import CoordinateSystem
 from oa.schema import GameBundle
 from oa.sources.common import IngestReport
 

@@ -17,8 +17,7 @@ import numpy as np
 import pandas as pd
 
 from oa import schema
-from oa.clock import PERIOD_S, period_start
-from oa.coords import Attack, CoordinateSystem, Origin
+from oa.rink import PERIOD_S, Attack, CoordinateSystem, Origin, period_start
 from oa.schema import GameBundle
 from oa.sources.common import IngestReport, game_bundle
 from oa.sources.contract import Adapter

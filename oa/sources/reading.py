@@ -29,7 +29,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from oa.coords import RINK_FEET, CoordinateSystem
+from oa.rink import RINK_FEET, CoordinateSystem
 from oa.sources.common import IngestReport, SourceError
 
 ID_MAX = 2.0**53  # larger ids are not exact as numbers and wrap in a BIGINT: they cannot be right

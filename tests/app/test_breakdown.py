@@ -7,7 +7,7 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from oa.app.breakdown import EMPTY_NET, one_empty_net_line
+from oa.app.queries import EMPTY_NET, one_empty_net_line
 from oa.features.registry import all_factors, factor_named
 
 NAMES = [f.name for f in all_factors()]

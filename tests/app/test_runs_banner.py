@@ -18,7 +18,7 @@ INCOMPLETE = "This store is incomplete"
 
 def _write(db: Path) -> Store:
     """The store for writing: the app (in this process) lets go of its read-only view first."""
-    from oa.app.data import open_store
+    from oa.app.queries import open_store
 
     open_store.clear()
     gc.collect()

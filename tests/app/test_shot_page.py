@@ -162,8 +162,7 @@ def test_what_if_moves_a_far_shot_to_the_slot_and_recomputes_what_follows(model_
 
     from oa.features.registry import factor_named
     from oa.features.whatif import KEPT
-    from oa.model.artifact import load_model
-    from oa.model.paths import resolve_path
+    from oa.model.artifact import load_model, resolve_path
     from oa.model.score import score_batch
     from tests.app.test_pages import app, ok, one, specs
 

@@ -97,7 +97,7 @@ def test_values_are_said_in_words():
 
 @pytest.mark.parametrize(
     "first",
-    ["oa.features.registry", "oa.features.tracking", "oa.features.context", "oa.model.artifact", "oa.app.breakdown"],
+    ["oa.features.registry", "oa.features.tracking", "oa.features.context", "oa.model.artifact", "oa.app.queries"],
 )
 def test_registry_is_full_on_first_import_in_a_fresh_interpreter(first):
     """Whichever module a process imports first (a page imports only the registry), it sees every factor."""

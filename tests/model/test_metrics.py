@@ -1,6 +1,7 @@
 import numpy as np
 
-from oa.model import metrics, tiers
+from oa.model import metrics
+from oa.model.train import choose_tiers
 
 
 def test_log_loss_and_brier_known_values():
@@ -24,15 +25,15 @@ def test_tier_rule_and_guards():
     rng = np.random.default_rng(1)
     p = rng.beta(1, 12, 50_000)
     y = rng.random(len(p)) < p
-    t = tiers.choose(p, y)
+    t = choose_tiers(p, y)
     assert abs(t["medium"] - y.mean()) < 1e-3 and abs(t["high"] - 2.5 * y.mean()) < 2e-3
-    rows = tiers.table(p, y, t)
+    rows = metrics.tier_table(p, y, t)
     assert [r["tier"] for r in rows] == ["low", "medium", "high"]
     assert all(r["share"] >= 0.05 for r in rows)
     assert rows[0]["goal_rate"] < rows[1]["goal_rate"] < rows[2]["goal_rate"]
     # a model that never strays from the base rate still gets three tiers of at least 5%
     flat = np.full(10_000, 0.07) + rng.normal(0, 1e-4, 10_000)
-    rows = tiers.table(flat, rng.random(10_000) < 0.07, tiers.choose(flat, rng.random(10_000) < 0.07))
+    rows = metrics.tier_table(flat, rng.random(10_000) < 0.07, choose_tiers(flat, rng.random(10_000) < 0.07))
     assert all(r["share"] >= 0.049 for r in rows)
 
 

@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from oa.coords import CoordinateSystem
+from oa.rink import CoordinateSystem
 from oa.sources.common import SourceError
 from oa.sources.contract import Source
 from oa.sources.ingest import ingest
