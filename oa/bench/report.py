@@ -58,8 +58,21 @@ def markdown(name: str, doc: str, results: Mapping, command: str) -> str:
     return "\n".join(lines)
 
 
+START, END = "<!-- results:start -->", "<!-- results:end -->"
+
+
 def write(path: Path, name: str, doc: str, results: Mapping, command: str) -> Path:
-    """Write the report to `path` (folders created), replacing an older one."""
+    """Write the report to `path` (folders created).
+
+    A docs page that already holds the markers `<!-- results:start -->` and `<!-- results:end -->`
+    keeps its prose: only the part between them is replaced, by the figures, the machine and the
+    command. Any other file is replaced by the whole report.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(markdown(name, doc, results, command), encoding="utf-8")
+    text = markdown(name, doc, results, command)
+    old = path.read_text(encoding="utf-8") if path.is_file() else ""
+    if START in old and END in old and old.index(START) < old.index(END):
+        body = text.split("\n", 2)[2].replace("\n## ", "\n### ")  # no second page title; sections one level down
+        text = old[: old.index(START) + len(START)] + "\n" + body.strip() + "\n" + old[old.index(END) :]
+    path.write_text(text, encoding="utf-8")
     return path

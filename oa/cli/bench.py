@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import typer
@@ -55,6 +56,24 @@ def _report(ctx: typer.Context, module: str, out: dict, path: Path | None) -> No
     bars.print(f"report written to {path}")
 
 
+def _measure(
+    ctx: typer.Context,
+    module: str,
+    run: Callable[[StageBars], dict],
+    as_json: bool,
+    markdown: Path | None,
+    errors: tuple[type[Exception], ...] = (StoreError,),
+) -> None:
+    """Run a benchmark behind progress bars, print its figures as JSON, and write its report if asked."""
+    try:
+        with progress_bars() as bar:
+            out = run(StageBars(bar))
+    except errors as e:
+        fail(e)
+    typer.echo(json.dumps(out, default=str) if as_json else json.dumps(out, indent=1, default=str))
+    _report(ctx, module, out, markdown)
+
+
 def bench_demo(
     ctx: typer.Context,
     games: int = options.games(200),
@@ -91,13 +110,7 @@ def bench_model(
     """Model vs oracle vs baseline on held-out demo games, tiers, and scoring speed."""
     from oa.bench.model import run
 
-    try:
-        with progress_bars() as bar:
-            out = run(db, games, test_share, seed, workers, progress=StageBars(bar))
-    except StoreError as e:
-        fail(e)
-    typer.echo(json.dumps(out) if as_json else json.dumps(out, indent=1))
-    _report(ctx, "oa.bench.model", out, markdown)
+    _measure(ctx, "oa.bench.model", lambda p: run(db, games, test_share, seed, workers, progress=p), as_json, markdown)
 
 
 def bench_pbp(
@@ -118,13 +131,14 @@ def bench_pbp(
     """Play-by-play model: train on hockey_scraper 2018-19, test on 2019-20 (overall and by strength)."""
     from oa.bench import sources as bench
 
-    try:
-        with progress_bars() as bar:
-            out = bench.pbp(db, seed, curve=curve, seeds=seeds, progress=StageBars(bar))
-    except (FileNotFoundError, StoreError) as e:
-        fail(e)
-    typer.echo(json.dumps(out, default=str) if as_json else json.dumps(out, indent=1, default=str))
-    _report(ctx, "oa.bench.sources", out, markdown)
+    _measure(
+        ctx,
+        "oa.bench.sources",
+        lambda p: bench.pbp(db, seed, curve=curve, seeds=seeds, progress=p),
+        as_json,
+        markdown,
+        (FileNotFoundError, StoreError),
+    )
 
 
 def bench_public(
@@ -136,13 +150,14 @@ def bench_public(
     """Our play-by-play model against MoneyPuck's xGoal and hockeyR's xg on the same shots."""
     from oa.bench import sources as bench
 
-    try:
-        with progress_bars() as bar:
-            out = bench.public(seed, progress=StageBars(bar))
-    except (FileNotFoundError, StoreError) as e:
-        fail(e)
-    typer.echo(json.dumps(out, default=str) if as_json else json.dumps(out, indent=1, default=str))
-    _report(ctx, "oa.bench.sources", out, markdown)
+    _measure(
+        ctx,
+        "oa.bench.sources",
+        lambda p: bench.public(seed, progress=p),
+        as_json,
+        markdown,
+        (FileNotFoundError, StoreError),
+    )
 
 
 def bench_dashboard(
@@ -180,10 +195,11 @@ def bench_live(
     """Live scoring: records/s and release-to-rating latency (p50/p99), in-process and over Redis."""
     from oa.bench.live import run
 
-    try:
-        with progress_bars() as bar:
-            out = run(db, games, rate, until_s, broker, redis_rate, scorers, progress=StageBars(bar))
-    except (StoreError, ConnectionError, RuntimeError) as e:
-        fail(e)
-    typer.echo(json.dumps(out) if as_json else json.dumps(out, indent=1))
-    _report(ctx, "oa.bench.live", out, markdown)
+    _measure(
+        ctx,
+        "oa.bench.live",
+        lambda p: run(db, games, rate, until_s, broker, redis_rate, scorers, progress=p),
+        as_json,
+        markdown,
+        (StoreError, ConnectionError, RuntimeError),
+    )

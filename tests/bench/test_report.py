@@ -47,3 +47,29 @@ def test_bench_demo_writes_its_report_and_prints_the_same(tmp_path) -> None:
     assert f"| `rows.shots` | {printed['rows']['shots']} |" in text
     # the command spells out every value, so it repeats this run exactly (and leaves out --json and --markdown)
     assert f"python -m oa bench demo --games 2 --seed 0 --db {db} --workers 1\n" in text
+
+
+def test_a_docs_page_keeps_its_prose_and_only_its_results_block_is_rewritten(tmp_path) -> None:
+    """Re-running a benchmark into its docs page replaces the measured block, never the page's text."""
+    from oa.bench.report import END, START, write
+
+    page = tmp_path / "model.md"
+    page.write_text(f"# Model\n\nWhy it matters.\n\n{START}\nold figures\n{END}\n\n## Alternatives measured\n\nkept\n")
+    write(page, "bench model", "What it measures.", {"auc": 0.75}, "python -m oa bench model")
+    text = page.read_text()
+    assert text.startswith("# Model\n\nWhy it matters.\n\n" + START)
+    assert "old figures" not in text and "| `auc` | 0.75 |" in text
+    assert text.count("# Benchmark") == 0 and "### Machine" in text and "python -m oa bench model" in text
+    assert text.endswith(f"{END}\n\n## Alternatives measured\n\nkept\n")
+    write(page, "bench model", "What it measures.", {"auc": 0.76}, "python -m oa bench model")  # again: same shape
+    again = page.read_text()
+    assert "| `auc` | 0.76 |" in again and again.count(START) == 1 and again.endswith("kept\n")
+
+
+def test_a_file_without_markers_gets_the_whole_report(tmp_path) -> None:
+    from oa.bench.report import write
+
+    page = tmp_path / "new.md"
+    page.write_text("something else\n")
+    write(page, "bench demo", "Times the demo.", {"wall_s": 55.0}, "python -m oa bench demo")
+    assert page.read_text().startswith("# Benchmark: bench demo")
