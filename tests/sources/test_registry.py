@@ -55,9 +55,14 @@ def test_the_ingest_reaches_adapters_through_the_registry(tmp_path):
 
 
 def test_the_cli_lists_the_registry():
-    from oa import cli
+    from typer.testing import CliRunner
 
-    assert tuple(cli.SOURCES) == source_names()
+    from oa.cli import app
+    from oa.cli import ingest as ingest_command
+
+    assert tuple(ingest_command.SOURCES) == source_names()
+    out = CliRunner().invoke(app, ["ingest", "--help"]).output
+    assert all(name in out for name in source_names()), out
 
 
 def test_each_adapter_reads_its_fixture_by_its_patterns():
