@@ -91,6 +91,9 @@ def wait_idle(page, timeout: float = 60.0, quiet: float = 0.8) -> None:
         running = (
             page.locator("[data-testid='stStatusWidget']").count() > 0
             or page.locator("[data-testid='stSkeleton']").count() > 0
+            # a fresh server shows its file-name navigation and an empty page for seconds before the
+            # first script run even starts (no status widget yet): nothing drawn is not idle
+            or page.locator("[data-testid='stMainBlockContainer'] [data-testid='stElementContainer']").count() == 0
         )
         if running:
             calm_since = None
