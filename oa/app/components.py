@@ -45,6 +45,7 @@ def _pages() -> dict:
         "players": st.Page("pages/players.py", title="Players", icon=":material/person:", url_path="players"),
         "games": st.Page("pages/games.py", title="Games & teams", icon=":material/stadium:", url_path="games"),
         "model": st.Page("pages/model.py", title="Model", icon=":material/model_training:", url_path="model"),
+        "data": st.Page("pages/data.py", title="Data", icon=":material/database:", url_path="data"),
     }
 
 

@@ -1,0 +1,231 @@
+"""Data: the stores the dashboard can open, where their data came from, and a season sync from the NHL.
+
+Read-only like every page: a sync runs as a separate process that writes a store of its own
+(data/nhl-<season>.duckdb); this page starts it and shows its progress file.
+"""
+
+from __future__ import annotations
+
+import shlex
+from datetime import datetime
+from pathlib import Path
+
+import streamlit as st
+
+from oa.app import stores
+from oa.app import sync as sy
+from oa.app.components import CHART_CONFIG, guard
+from oa.app.queries import open_store
+from oa.app.style import narrow_screens
+from oa.app.text import esc
+from oa.plots.shots import bar
+from oa.vocab import plural
+
+guard()  # a deep link on a fresh server runs the whole app first (see oa.app.components)
+
+POLL_S = 1.0  # how often the progress box reads the sync's progress file
+SOURCE_WORDS = {
+    "demo": "the demo league (simulated, fictional)",
+    "nhl_api": "NHL web API (api-web.nhle.com)",
+    "hockey_scraper": "hockey_scraper play-by-play",
+    "moneypuck": "MoneyPuck shots",
+    "hockeyr": "hockeyR play-by-play",
+    "bigdatacup": "Big Data Cup tracking",
+}
+
+st.title("Data")
+narrow_screens()
+st.caption(
+    "The stores this dashboard can open and where their data came from. Pages only read them; "
+    "a sync or an ingest writes a store, in a process of its own."
+)
+
+
+def when(t: object) -> str:
+    return t.strftime("%Y-%m-%d %H:%M") if isinstance(t, datetime) else "–"
+
+
+def size_words(n: int) -> str:
+    return f"{n / 1e9:.1f} GB" if n >= 1e9 else f"{n / 1e6:.1f} MB" if n >= 1e6 else f"{max(n, 0) / 1e3:.0f} kB"
+
+
+def show_store(path: str) -> None:
+    """The sidebar's data source set to `path` (a button's callback, before the sidebar is drawn)."""
+    st.session_state["f_src"] = path
+
+
+infos = stores.describe_all()
+job = sy.current()
+
+# -- a link's ?store= (a file name) puts that store first ----------------------------------------------------
+want = st.query_params.get("store")
+if want is not None:
+    hit = [i for i in infos if i.name == str(want).strip()]
+    if hit:
+        infos = hit + [i for i in infos if i is not hit[0]]
+    else:
+        st.warning(
+            f"The link's store={esc(str(want)[:80])} is not a store here: showing every store. "
+            f"Known: {', '.join(esc(i.name) for i in infos) or 'none'}.",
+            icon=":material/link_off:",
+        )
+
+# -- the overview chart: games per store and season -----------------------------------------------------------
+rows = stores.season_rows(infos)
+if not rows.empty:
+    st.plotly_chart(
+        bar(
+            rows,
+            "label",
+            "games",
+            "Games in each store, by season",
+            "store · season",
+            "games",
+            text=[f"{g:,}" for g in rows["games"]],
+            height=max(160, 60 + 34 * len(rows)),
+            horizontal=True,
+            hover="%{y}: %{x:,} games<extra></extra>",
+        ),
+        key="data_overview",
+        theme=None,
+        config=CHART_CONFIG,
+    )
+
+
+def provenance(i: stores.StoreInfo) -> None:
+    """One store's card: what it holds, where from, when last written, which model rated it."""
+    syncing = job is not None and job.running and Path(job.db) == Path(i.path)
+    with st.container(border=True, key=f"store_{abs(hash(i.path)) % 10**9}"):
+        head = f"**{esc(i.name)}**"
+        if not i.ok:
+            if syncing:
+                st.markdown(f"{head} · :material/sync: being written by the running sync of {esc(job.season)}.")
+            else:
+                st.markdown(f"{head} {esc(i.problem)}")
+                st.caption(f"{esc(i.path)} · {size_words(i.size)}")
+            return
+        if i.demo:
+            st.markdown(f"{head} · :material/science: {esc(i.league or 'Demo league')}: fictional, simulated")
+        else:
+            st.markdown(f"{head} · {esc(i.league or 'League')}")
+        c = st.columns(3)
+        c[0].metric("Games", f"{i.games:,}")
+        c[1].metric("Shots", f"{i.shots:,}")
+        c[2].metric("Seasons", f"{len(i.seasons)}")
+        lines = []
+        src = ", ".join(f"{esc(SOURCE_WORDS.get(s, s))} ({n:,} {plural(n, 'game')})" for s, n in i.sources)
+        loaded = f"; loaded by `{esc(i.source)}`" if i.source and len(i.sources) != 1 else ""
+        lines.append(f"- **Source**: {src or 'no games yet'}{loaded}")
+        seasons = "; ".join(
+            f"{esc(s.season)}: {s.games:,} {plural(s.games, 'game')}, {s.shots:,} shots"
+            + (f" ({s.first:%Y-%m-%d} to {s.last:%Y-%m-%d})" if s.first is not None and s.last is not None else "")
+            for s in i.seasons
+        )
+        lines.append(f"- **Seasons**: {seasons or 'none'}")
+        if i.last_done is not None:
+            r = i.last_done
+            lines.append(f"- **Last sync or ingest**: `{esc(r.command)}`, finished {when(r.finished)}")
+        elif i.demo:
+            lines.append(f"- **Built** by `python -m oa demo` (seed {esc(i.seed or '?')}), {when(i.modified)}")
+        else:
+            lines.append(f"- **Last written** {when(i.modified)} (no recorded sync or ingest)")
+        for r in i.unfinished:
+            how = "was stopped before it finished" if r.status == "running" else "failed"
+            lines.append(
+                f"- :material/warning: `{esc(r.command)}` started {when(r.started)} {how}: run it again to complete it"
+            )
+        active = i.active_models
+        if active:
+            for m in active:
+                lines.append(
+                    f"- **Rated by** model `{esc(m.model_id)}` ({esc(m.feature_set)} factors, trained on "
+                    f"{esc(m.source)} {when(m.trained_at)}): {m.scored:,} shots rated"
+                )
+        else:
+            lines.append(
+                f"- **No model** has rated these shots: `python -m oa train --db {esc(i.path)}` then "
+                f"`python -m oa score --db {esc(i.path)}`"
+            )
+        if len(i.models) > len(active):
+            lines.append(f"- {len(i.models) - len(active)} earlier {plural(len(i.models) - len(active), 'model')} kept")
+        st.markdown("\n".join(lines))
+        st.caption(f"{esc(i.path)} · {size_words(i.size)}")
+        if st.button("Show this store", key=f"show_{abs(hash(i.path)) % 10**9}", on_click=show_store, args=(i.path,)):
+            st.switch_page("pages/league.py")
+
+
+st.subheader("Stores")
+if not infos:
+    st.info("No store yet. Build the demo league with `python -m oa demo`.", icon=":material/info:")
+for info in infos:
+    provenance(info)
+
+# -- a real season: the sync, in the background ---------------------------------------------------------------
+st.subheader("Get a real NHL season")
+st.markdown(
+    "With an internet connection, a sync downloads a season from the NHL's public web API (schedule, "
+    "play-by-play, shift charts, rosters), stores it in a store of its own and rates it. Run again, it "
+    "fetches only new or changed games. The same from a terminal:"
+)
+choices = sy.recent_seasons()
+season = st.selectbox("Season", choices, key="data_sync_season", help="NHL seasons start in October.")
+st.code(shlex.join(["python", "-m", "oa", "nhl", "sync", "--season", season]), language="bash", wrap_lines=True)
+
+
+def start_sync() -> None:
+    try:
+        target = sy.target(season)
+        open_store.clear(str(target))  # a read-only handle on it would lock the writer out
+        sy.start(season)
+        st.session_state.pop("_data_sync_error", None)
+    except sy.SyncError as e:
+        st.session_state["_data_sync_error"] = str(e)
+
+
+busy = job is not None and job.running
+st.button(
+    f"Sync {season} now",
+    key="data_sync_start",
+    on_click=start_sync,
+    disabled=busy,
+    type="primary",
+    help="A sync is running: one at a time." if busy else f"Writes data/nhl-{season}.duckdb in the background.",
+)
+if err := st.session_state.pop("_data_sync_error", None):
+    st.warning(esc(err), icon=":material/sync_problem:")
+
+
+@st.fragment(run_every=POLL_S if busy else None)
+def progress_box() -> None:
+    """The sync's progress, read from its file every POLL_S seconds while it runs."""
+    j = sy.current()
+    if j is None:
+        return
+    p = j.progress
+    name = esc(Path(j.db).name) if j.db else "the store"
+    if j.running:
+        stage = esc(p.stage)
+        count = f" {p.done:,}/{p.total:,}" if p.total else ""
+        st.progress(p.fraction, text=f"Syncing {esc(j.season)} into {name}: {stage}{count}")
+        return
+    if p.final and p.ok:
+        st.success(
+            f"Sync of {esc(j.season)} finished: {esc(p.message) or 'done'}. It is in {name}.", icon=":material/check:"
+        )
+    elif p.final:
+        st.error(
+            f"Sync of {esc(j.season)} failed: {esc(p.message) or 'no reason given'}. Its log: {esc(j.log)}.",
+            icon=":material/sync_problem:",
+        )
+    else:
+        code = f" (exit code {j.exit_code})" if j.exit_code is not None else ""
+        st.warning(
+            f"Sync of {esc(j.season)} stopped without finishing{code}. What it stored is kept; start it again "
+            f"to resume. Its log: {esc(j.log)}.",
+            icon=":material/sync_problem:",
+        )
+    if busy:
+        st.rerun()  # the sync ended while this page watched: list its store with the others
+
+
+progress_box()
