@@ -7,6 +7,7 @@ Read-only like every page: a sync runs as a separate process that writes a store
 from __future__ import annotations
 
 import shlex
+import zlib
 from datetime import datetime
 from pathlib import Path
 
@@ -94,12 +95,13 @@ if not rows.empty:
 
 def provenance(i: stores.StoreInfo) -> None:
     """One store's card: what it holds, where from, when last written, which model rated it."""
-    syncing = job is not None and job.running and Path(job.db) == Path(i.path)
-    with st.container(border=True, key=f"store_{abs(hash(i.path)) % 10**9}"):
+    syncing = job.season if job is not None and job.running and Path(job.db) == Path(i.path) else None
+    key = zlib.crc32(i.path.encode())  # widget keys stable across reruns and processes
+    with st.container(border=True, key=f"store_{key}"):
         head = f"**{esc(i.name)}**"
         if not i.ok:
             if syncing:
-                st.markdown(f"{head} · :material/sync: being written by the running sync of {esc(job.season)}.")
+                st.markdown(f"{head} · :material/sync: being written by the running sync of {esc(syncing)}.")
             else:
                 st.markdown(f"{head} {esc(i.problem)}")
                 st.caption(f"{esc(i.path)} · {size_words(i.size)}")
@@ -150,7 +152,7 @@ def provenance(i: stores.StoreInfo) -> None:
             lines.append(f"- {len(i.models) - len(active)} earlier {plural(len(i.models) - len(active), 'model')} kept")
         st.markdown("\n".join(lines))
         st.caption(f"{esc(i.path)} · {size_words(i.size)}")
-        if st.button("Show this store", key=f"show_{abs(hash(i.path)) % 10**9}", on_click=show_store, args=(i.path,)):
+        if st.button("Show this store", key=f"show_{key}", on_click=show_store, args=(i.path,)):
             st.switch_page("pages/league.py")
 
 

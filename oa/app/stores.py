@@ -171,7 +171,8 @@ def _provenance(con: duckdb.DuckDBPyConnection, path: str, size: int, mtime: flo
             GROUP BY g.season ORDER BY g.season DESC"""
         ).fetchall()
     )
-    last_done, unfinished = None, ()
+    last_done: Run | None = None
+    unfinished: tuple[Run, ...] = ()
     if "runs" in tables:
         row = con.execute(
             "SELECT command, started, finished, status, detail FROM runs WHERE status = 'done' "
