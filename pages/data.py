@@ -7,6 +7,7 @@ Read-only like every page: a sync runs as a separate process that writes a store
 from __future__ import annotations
 
 import shlex
+import time
 import zlib
 from datetime import datetime
 from pathlib import Path
@@ -170,7 +171,7 @@ st.markdown(
     "fetches only new or changed games. The same from a terminal:"
 )
 choices = sy.recent_seasons()
-season = st.selectbox("Season", choices, key="data_sync_season", help="NHL seasons start in October.")
+season = st.selectbox("Season to sync", choices, key="data_sync_season", help="NHL seasons start in October.")
 st.code(shlex.join(["python", "-m", "oa", "nhl", "sync", "--season", season]), language="bash", wrap_lines=True)
 
 
@@ -210,19 +211,21 @@ def progress_box() -> None:
         count = f" {p.done:,}/{p.total:,}" if p.total else ""
         st.progress(p.fraction, text=f"Syncing {esc(j.season)} into {name}: {stage}{count}")
         return
+    started = time.strftime("%Y-%m-%d %H:%M", time.localtime(j.started))
     if p.final and p.ok:
         st.success(
-            f"Sync of {esc(j.season)} finished: {esc(p.message) or 'done'}. It is in {name}.", icon=":material/check:"
+            f"Sync of {esc(j.season)} (started {started}) finished: {esc(p.message) or 'done'}. It is in {name}.",
+            icon=":material/check:",
         )
     elif p.final:
         st.error(
-            f"Sync of {esc(j.season)} failed: {esc(p.message) or 'no reason given'}. Its log: {esc(j.log)}.",
+            f"Sync of {esc(j.season)} (started {started}) failed: {esc(p.message) or 'no reason given'}. Its log: {esc(j.log)}.",
             icon=":material/sync_problem:",
         )
     else:
         code = f" (exit code {j.exit_code})" if j.exit_code is not None else ""
         st.warning(
-            f"Sync of {esc(j.season)} stopped without finishing{code}. What it stored is kept; start it again "
+            f"Sync of {esc(j.season)} (started {started}) stopped without finishing{code}. What it stored is kept; start it again "
             f"to resume. Its log: {esc(j.log)}.",
             icon=":material/sync_problem:",
         )

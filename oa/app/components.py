@@ -75,12 +75,30 @@ def run_app() -> None:
     from oa.app.runs import banner
 
     sidebar()
+    if pg.url_path != "data" and not readable(pages["data"]):
+        st.stop()
     banner()
     _local.active = True
     try:
         pg.run()
     finally:
         _local.active = False
+
+
+def readable(data_page: st.Page) -> bool:
+    """False, with a message, when the sidebar's store cannot be read (damaged, not a store, locked by a
+    writer): every page but Data would fail on it; the Data page lists it with the others."""
+    from oa.app.stores import describe
+
+    info = describe(current().db)
+    if info.ok:
+        return True
+    st.error(
+        f"The data source **{esc(info.name)}** {esc(info.problem)} Pick another data source in the sidebar.",
+        icon=":material/database:",
+    )
+    st.page_link(data_page, label="See every store on the Data page", icon=":material/database:")
+    return False
 
 
 def guard() -> None:

@@ -26,6 +26,7 @@ import streamlit as st
 from oa.app.filters import list_stores
 
 DEMO = "demo"
+HEADER_BYTES = 3 * 4096  # a DuckDB file: its file header and two database headers, then the blocks
 
 
 @dataclass(frozen=True)
@@ -157,6 +158,12 @@ def _provenance(con: duckdb.DuckDBPyConnection, path: str, size: int, mtime: flo
     tables = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
     if not {"games", "shots"} <= tables:
         raise Unreadable("is a DuckDB file, but not an Opportunity Analysis store (it has no games or shots table).")
+    block, blocks = con.execute("SELECT block_size, total_blocks FROM pragma_database_size()").fetchall()[0]
+    if size < HEADER_BYTES + int(block) * int(blocks):  # DuckDB reads blocks lazily: a cut file opens fine
+        raise Unreadable(
+            f"is damaged: cut short ({size:,} bytes of the {HEADER_BYTES + int(block) * int(blocks):,} its header "
+            "promises). Rebuild it, or remove it."
+        )
     meta = dict(con.execute("SELECT key, value FROM meta").fetchall()) if "meta" in tables else {}
     sources = tuple(
         (str(s), int(n))

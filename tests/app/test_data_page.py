@@ -113,7 +113,7 @@ def test_a_sync_starts_in_the_background_shows_progress_and_holds_the_lock(data,
     at.run()
     ok(at)
     said = text(at)
-    assert f"Sync of {season} finished" in said and "4 new games" in said
+    assert f"Sync of {season} (started" in said and "finished" in said and "4 new games" in said
     assert f"nhl-{season}.duckdb" in said and REAL_SYNC in said, "the new store is listed with its provenance"
     assert not at.button(key="data_sync_start").disabled
 
@@ -130,6 +130,27 @@ def test_a_failed_sync_says_why(data, tmp_path, monkeypatch):
     at.run()
     assert not at.exception
     assert any("failed: the schedule answered 503" in e.value for e in at.error), [e.value for e in at.error]
+
+
+@pytest.mark.parametrize("kind", ["junk", "cut", "foreign"])
+def test_a_link_to_a_store_that_cannot_be_read_gets_a_clear_message_on_every_page(data, tiny_store, monkeypatch, kind):
+    bad = data / f"{kind}.duckdb"
+    {
+        "junk": lambda: bad.write_bytes(b"junk" * 100),
+        "cut": lambda: damaged(tiny_store, bad),
+        "foreign": lambda: foreign_duckdb(bad),
+    }[kind]()
+    at = app(monkeypatch, data / "oa.duckdb", src=bad.name)
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.selectbox(key="f_src").value == str(bad)
+    said = [e.value for e in at.error]
+    assert len(said) == 1 and bad.name in said[0] and "Pick another data source" in said[0], said
+    for page in ("pages/explorer.py", "pages/model.py"):
+        at.switch_page(page).run()
+        assert not at.exception and len(at.error) == 1, page
+    at.switch_page(DATA).run()  # the Data page lists it with the others
+    ok(at)
+    assert bad.name in text(at)
 
 
 def test_the_league_page_says_how_to_get_a_real_season_only_when_there_is_none(data, tiny_store, monkeypatch):
