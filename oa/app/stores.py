@@ -158,11 +158,13 @@ def _provenance(con: duckdb.DuckDBPyConnection, path: str, size: int, mtime: flo
     tables = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
     if not {"games", "shots"} <= tables:
         raise Unreadable("is a DuckDB file, but not an Opportunity Analysis store (it has no games or shots table).")
-    block, blocks = con.execute("SELECT block_size, total_blocks FROM pragma_database_size()").fetchall()[0]
-    if size < HEADER_BYTES + int(block) * int(blocks):  # DuckDB reads blocks lazily: a cut file opens fine
+    # DuckDB reads blocks lazily: a file cut short opens, and fails on the first query that reads past
+    # its end. Every block in use lies in the file (free ones at the end may be cut off by DuckDB itself).
+    block, used = con.execute("SELECT block_size, used_blocks FROM pragma_database_size()").fetchall()[0]
+    need = HEADER_BYTES + int(block) * int(used)
+    if size < need:
         raise Unreadable(
-            f"is damaged: cut short ({size:,} bytes of the {HEADER_BYTES + int(block) * int(blocks):,} its header "
-            "promises). Rebuild it, or remove it."
+            f"is damaged: cut short ({size:,} bytes, but the blocks it uses need {need:,}). Rebuild it, or remove it."
         )
     meta = dict(con.execute("SELECT key, value FROM meta").fetchall()) if "meta" in tables else {}
     sources = tuple(
