@@ -224,6 +224,8 @@ def progress_box() -> None:
         )
     else:
         code = f" (exit code {j.exit_code})" if j.exit_code is not None else ""
+        said = sy.log_tail(j, lines=1)
+        code += f", its last words: {esc(said[:300])}" if said else ""
         st.warning(
             f"Sync of {esc(j.season)} (started {started}) stopped without finishing{code}. What it stored is kept; start it again "
             f"to resume. Its log: {esc(j.log)}.",

@@ -116,3 +116,14 @@ def test_a_lock_whose_process_is_gone_is_stale(data):
     assert sy.current().running  # a lock being written: live for a moment
     with pytest.raises(sy.SyncBusy, match="starting"):
         sy.start("2025-26")  # ... and not taken over
+
+
+def test_a_sync_that_dies_without_a_final_line_is_stopped_and_its_last_words_kept(data, monkeypatch):
+    monkeypatch.setattr(
+        sy, "PROGRAM", [sys.executable, "-c", "import sys; print('Error: No such command nhl.'); sys.exit(2)"]
+    )
+    sy.start("2025-26")
+    wait_for(lambda: not sy.current().running)
+    job = sy.current()
+    assert not job.progress.final and job.exit_code == 2
+    assert sy.log_tail(job, 1) == "Error: No such command nhl."
