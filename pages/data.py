@@ -7,9 +7,8 @@ Read-only like every page: a sync runs as a separate process that writes a store
 from __future__ import annotations
 
 import shlex
-import time
 import zlib
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import streamlit as st
@@ -43,12 +42,21 @@ st.caption(
 )
 
 
+NB_HYPHEN = "\u2011"  # dates do not break across lines at their hyphens
+
+
+def day(t: object) -> str:
+    return t.strftime(f"%Y{NB_HYPHEN}%m{NB_HYPHEN}%d") if isinstance(t, (date, datetime)) else "–"
+
+
 def when(t: object) -> str:
-    return t.strftime("%Y-%m-%d %H:%M") if isinstance(t, datetime) else "–"
+    return f"{day(t)} {t:%H:%M}" if isinstance(t, datetime) else "–"
 
 
 def size_words(n: int) -> str:
-    return f"{n / 1e9:.1f} GB" if n >= 1e9 else f"{n / 1e6:.1f} MB" if n >= 1e6 else f"{max(n, 0) / 1e3:.0f} kB"
+    if n < 1e3:
+        return f"{max(n, 0)} bytes"
+    return f"{n / 1e9:.1f} GB" if n >= 1e9 else f"{n / 1e6:.1f} MB" if n >= 1e6 else f"{n / 1e3:.0f} kB"
 
 
 def show_store(path: str) -> None:
@@ -81,7 +89,7 @@ if not rows.empty:
             "label",
             "games",
             "Games in each store, by season",
-            "store · season",
+            "",
             "games",
             text=[f"{g:,}" for g in rows["games"]],
             height=max(160, 60 + 34 * len(rows)),
@@ -108,20 +116,19 @@ def provenance(i: stores.StoreInfo) -> None:
                 st.caption(f"{esc(i.path)} · {size_words(i.size)}")
             return
         if i.demo:
-            st.markdown(f"{head} · :material/science: {esc(i.league or 'Demo league')}: fictional, simulated")
+            st.markdown(f"{head} · :material/science: {esc(i.league or 'Demo league')}, simulated: not real NHL data")
         else:
             st.markdown(f"{head} · {esc(i.league or 'League')}")
-        c = st.columns(3)
-        c[0].metric("Games", f"{i.games:,}")
-        c[1].metric("Shots", f"{i.shots:,}")
-        c[2].metric("Seasons", f"{len(i.seasons)}")
+        st.markdown(
+            f"**{plural(i.games, 'game')}** · **{plural(i.shots, 'shot')}** · **{plural(len(i.seasons), 'season')}**"
+        )
         lines = []
-        src = ", ".join(f"{esc(SOURCE_WORDS.get(s, s))} ({n:,} {plural(n, 'game')})" for s, n in i.sources)
+        src = ", ".join(f"{esc(SOURCE_WORDS.get(s, s))} ({plural(n, 'game')})" for s, n in i.sources)
         loaded = f"; loaded by `{esc(i.source)}`" if i.source and len(i.sources) != 1 else ""
         lines.append(f"- **Source**: {src or 'no games yet'}{loaded}")
         seasons = "; ".join(
-            f"{esc(s.season)}: {s.games:,} {plural(s.games, 'game')}, {s.shots:,} shots"
-            + (f" ({s.first:%Y-%m-%d} to {s.last:%Y-%m-%d})" if s.first is not None and s.last is not None else "")
+            f"{esc(s.season)}: {plural(s.games, 'game')}, {plural(s.shots, 'shot')}"
+            + (f" ({day(s.first)} to {day(s.last)})" if s.first is not None and s.last is not None else "")
             for s in i.seasons
         )
         lines.append(f"- **Seasons**: {seasons or 'none'}")
@@ -150,7 +157,7 @@ def provenance(i: stores.StoreInfo) -> None:
                 f"`python -m oa score --db {esc(i.path)}`"
             )
         if len(i.models) > len(active):
-            lines.append(f"- {len(i.models) - len(active)} earlier {plural(len(i.models) - len(active), 'model')} kept")
+            lines.append(f"- {plural(len(i.models) - len(active), 'earlier model')} kept")
         st.markdown("\n".join(lines))
         st.caption(f"{esc(i.path)} · {size_words(i.size)}")
         if st.button("Show this store", key=f"show_{key}", on_click=show_store, args=(i.path,)):
@@ -211,7 +218,7 @@ def progress_box() -> None:
         count = f" {p.done:,}/{p.total:,}" if p.total else ""
         st.progress(p.fraction, text=f"Syncing {esc(j.season)} into {name}: {stage}{count}")
         return
-    started = time.strftime("%Y-%m-%d %H:%M", time.localtime(j.started))
+    started = when(datetime.fromtimestamp(j.started))
     if p.final and p.ok:
         st.success(
             f"Sync of {esc(j.season)} (started {started}) finished: {esc(p.message) or 'done'}. It is in {name}.",

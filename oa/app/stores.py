@@ -14,6 +14,7 @@ modification time); a problem is read again on the next run, so a lock that ends
 
 from __future__ import annotations
 
+import html
 import os
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -233,7 +234,13 @@ def only_demo(infos: list[StoreInfo]) -> bool:
 def season_rows(infos: list[StoreInfo]) -> pd.DataFrame:
     """One row per readable store and season: what the overview chart draws."""
     rows = [
-        {"store": i.name, "season": s.season, "games": s.games, "shots": s.shots, "label": f"{i.name} · {s.season}"}
+        {
+            "store": i.name,
+            "season": s.season,
+            "games": s.games,
+            "shots": s.shots,
+            "label": f"{html.escape(i.name)}<br>{html.escape(s.season)}",  # Plotly reads a little HTML
+        }
         for i in infos
         if i.ok
         for s in i.seasons

@@ -57,12 +57,12 @@ def test_the_page_lists_every_store_with_its_provenance(data, tiny_store, monkey
     said = text(at)
     for name in ("oa.duckdb", "nhl-2025-26.duckdb", "junk.duckdb", "cut.duckdb", "other.duckdb"):
         assert name in said, name
-    assert "fictional, simulated" in said  # the demo store
+    assert "simulated: not real NHL data" in said  # the demo store
     assert "NHL web API" in said and REAL_SYNC in said and REAL_MODEL in said  # the synced one
     assert "ingest moneypuck shots.csv" in said and "stopped before it finished" in said
     assert "not a DuckDB store" in said and "not an Opportunity Analysis store" in said
     assert len(at.get("plotly_chart")) == 1  # games per store and season
-    assert {m.label for m in at.metric} >= {"Games", "Shots", "Seasons"}
+    assert "**6 games** · **71 shots** · **1 season**" in [m.value for m in at.markdown]
     assert "<img" not in said.replace("&lt;img", "")
 
 
