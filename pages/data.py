@@ -6,6 +6,7 @@ Read-only like every page: a sync runs as a separate process that writes a store
 
 from __future__ import annotations
 
+import re
 import shlex
 import zlib
 from datetime import date, datetime
@@ -51,6 +52,12 @@ def day(t: object) -> str:
 
 def when(t: object) -> str:
     return f"{day(t)} {t:%H:%M}" if isinstance(t, datetime) else "–"
+
+
+def code(text: object) -> str:
+    """`text` as inline code: nothing renders inside a code span, so only a backtick (which would end
+    it) and line breaks need care; Markdown escapes (`esc`) would show as backslashes there."""
+    return "`" + re.sub(r"[\r\n\t\f\v]", " ", str(text)).replace("`", "\u02cb") + "`"
 
 
 def size_words(n: int) -> str:
@@ -124,7 +131,7 @@ def provenance(i: stores.StoreInfo) -> None:
         )
         lines = []
         src = ", ".join(f"{esc(SOURCE_WORDS.get(s, s))} ({plural(n, 'game')})" for s, n in i.sources)
-        loaded = f"; loaded by `{esc(i.source)}`" if i.source and len(i.sources) != 1 else ""
+        loaded = f"; loaded by {code(i.source)}" if i.source and len(i.sources) != 1 else ""
         lines.append(f"- **Source**: {src or 'no games yet'}{loaded}")
         seasons = "; ".join(
             f"{esc(s.season)}: {plural(s.games, 'game')}, {plural(s.shots, 'shot')}"
@@ -134,27 +141,31 @@ def provenance(i: stores.StoreInfo) -> None:
         lines.append(f"- **Seasons**: {seasons or 'none'}")
         if i.last_done is not None:
             r = i.last_done
-            lines.append(f"- **Last sync or ingest**: `{esc(r.command)}`, finished {when(r.finished)}")
+            lines.append(f"- **Last sync or ingest**: {code(r.command)}, finished {when(r.finished)}")
         elif i.demo:
-            lines.append(f"- **Built** by `python -m oa demo` (seed {esc(i.seed or '?')}), {when(i.modified)}")
+            lines.append(f"- **Built** by {code('python -m oa demo')} (seed {esc(i.seed or '?')}), {when(i.modified)}")
         else:
             lines.append(f"- **Last written** {when(i.modified)} (no recorded sync or ingest)")
         for r in i.unfinished:
             how = "was stopped before it finished" if r.status == "running" else "failed"
             lines.append(
-                f"- :material/warning: `{esc(r.command)}` started {when(r.started)} {how}: run it again to complete it"
+                f"- :material/warning: {code(r.command)} started {when(r.started)} {how}: run it again to complete it"
             )
         active = i.active_models
-        if active:
-            for m in active:
-                lines.append(
-                    f"- **Rated by** model `{esc(m.model_id)}` ({esc(m.feature_set)} factors, trained on "
-                    f"{esc(m.source)} {when(m.trained_at)}): {m.scored:,} shots rated"
-                )
-        else:
+        for m in (m for m in active if m.scored):
             lines.append(
-                f"- **No model** has rated these shots: `python -m oa train --db {esc(i.path)}` then "
-                f"`python -m oa score --db {esc(i.path)}`"
+                f"- **Rated by** model {code(m.model_id)} ({esc(m.feature_set)} factors, trained on "
+                f"{esc(m.source)} {when(m.trained_at)}): {plural(m.scored, 'shot')} rated"
+            )
+        for m in (m for m in active if not m.scored):
+            lines.append(
+                f"- **Also active**: model {code(m.model_id)} ({esc(m.feature_set)} factors), for shots its "
+                "factors fit: none here"
+            )
+        if not any(m.scored for m in active):
+            lines.append(
+                f"- **No model** has rated these shots: {code(f'python -m oa train --db {i.path}')} then "
+                f"{code(f'python -m oa score --db {i.path}')}"
             )
         if len(i.models) > len(active):
             lines.append(f"- {plural(len(i.models) - len(active), 'earlier model')} kept")

@@ -91,7 +91,7 @@ def real_copy(src: Path, dst: Path) -> Path:
         con.execute("UPDATE meta SET value = 'NHL' WHERE key = 'league'")
         con.execute(
             "INSERT INTO runs VALUES ('a', ?, TIMESTAMP '2026-01-02 03:00', TIMESTAMP '2026-01-02 03:05', 'done', NULL), "
-            "('b', 'ingest moneypuck shots.csv', TIMESTAMP '2026-01-03 04:00', NULL, 'running', NULL)",
+            "('b', 'ingest hockey_scraper shots_2023.csv', TIMESTAMP '2026-01-03 04:00', NULL, 'running', NULL)",
             [REAL_SYNC],
         )
         con.execute(

@@ -41,7 +41,7 @@ def test_a_synced_store_says_where_its_data_came_from(folder):
     assert i.sources == (("nhl_api", i.games),) and i.games == 6
     assert [s.season for s in i.seasons] and i.shots > 0
     assert i.last_done is not None and i.last_done.command == REAL_SYNC
-    assert [r.command for r in i.unfinished] == ["ingest moneypuck shots.csv"]
+    assert [r.command for r in i.unfinished] == ["ingest hockey_scraper shots_2023.csv"]
     assert [m.model_id for m in i.active_models] == [REAL_MODEL]
     assert i.active_models[0].scored == i.shots
 
