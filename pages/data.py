@@ -26,14 +26,6 @@ from oa.vocab import plural
 guard()  # a deep link on a fresh server runs the whole app first (see oa.app.components)
 
 POLL_S = 1.0  # how often the progress box reads the sync's progress file
-SOURCE_WORDS = {
-    "demo": "the demo league (simulated, fictional)",
-    "nhl_api": "NHL web API (api-web.nhle.com)",
-    "hockey_scraper": "hockey_scraper play-by-play",
-    "moneypuck": "MoneyPuck shots",
-    "hockeyr": "hockeyR play-by-play",
-    "bigdatacup": "Big Data Cup tracking",
-}
 
 st.title("Data")
 narrow_screens()
@@ -130,7 +122,7 @@ def provenance(i: stores.StoreInfo) -> None:
             f"**{plural(i.games, 'game')}** · **{plural(i.shots, 'shot')}** · **{plural(len(i.seasons), 'season')}**"
         )
         lines = []
-        src = ", ".join(f"{esc(SOURCE_WORDS.get(s, s))} ({plural(n, 'game')})" for s, n in i.sources)
+        src = ", ".join(f"{esc(stores.source_title(s))} ({plural(n, 'game')})" for s, n in i.sources)
         loaded = f"; loaded by {code(i.source)}" if i.source and len(i.sources) != 1 else ""
         lines.append(f"- **Source**: {src or 'no games yet'}{loaded}")
         seasons = "; ".join(

@@ -25,6 +25,7 @@ import pandas as pd
 import streamlit as st
 
 from oa.app.filters import list_stores
+from oa.sources.registry import is_source, source_named
 
 DEMO = "demo"
 HEADER_BYTES = 3 * 4096  # a DuckDB file: its file header and two database headers, then the blocks
@@ -224,6 +225,13 @@ def _provenance(con: duckdb.DuckDBPyConnection, path: str, size: int, mtime: flo
         models=models,
         tables=tuple(sorted(tables)),
     )
+
+
+def source_title(name: str) -> str:
+    """A games.source code in words: the adapter's title from the source registry, or the demo league."""
+    if name == DEMO:
+        return "the demo league (simulated, fictional)"
+    return source_named(name).title if is_source(name) else name
 
 
 def only_demo(infos: list[StoreInfo]) -> bool:

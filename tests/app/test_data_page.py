@@ -58,7 +58,7 @@ def test_the_page_lists_every_store_with_its_provenance(data, tiny_store, monkey
     for name in ("oa.duckdb", "nhl-2025-26.duckdb", "junk.duckdb", "cut.duckdb", "other.duckdb"):
         assert name in said, name
     assert "simulated: not real NHL data" in said and "**No model** has rated these shots" in said  # the demo store
-    assert "NHL web API" in said and REAL_SYNC in said and REAL_MODEL in said  # the synced one
+    assert "NHL API play-by-play" in said and REAL_SYNC in said and REAL_MODEL in said  # the synced one
     assert "stopped before it finished" in said
     raw = "\n".join(m.value for m in at.markdown)
     assert "`ingest hockey_scraper shots_2023.csv`" in raw, "a command is code, shown as typed (no escapes)"
