@@ -8,7 +8,9 @@ from oa.app import queries as q
 from oa.app.components import clickable_chart, guard
 from oa.app.filters import Filters, current
 from oa.app.queries import open_store
+from oa.app.stores import describe_all, only_demo
 from oa.app.style import narrow_screens
+from oa.app.sync import recent_seasons
 from oa.app.text import esc
 from oa.plots.shots import shot_map
 from oa.rink import RINK
@@ -42,6 +44,13 @@ if meta.get("source") == "demo":
         f"{meta.get('seed', '?')}); they are not real NHL data.",
         icon=":material/science:",
     )
+    if only_demo(describe_all()):  # no real data yet: one line on how to get a season
+        st.page_link(
+            "pages/data.py",
+            label=f"Real NHL data: `python -m oa nhl sync --season {recent_seasons()[0]}`, "
+            "or start a sync on the Data page",
+            icon=":material/database:",
+        )
 else:
     st.caption(f"{league_name} · source: {esc(meta.get('source', 'unknown'))}")
 

@@ -45,6 +45,7 @@ def _pages() -> dict:
         "players": st.Page("pages/players.py", title="Players", icon=":material/person:", url_path="players"),
         "games": st.Page("pages/games.py", title="Games & teams", icon=":material/stadium:", url_path="games"),
         "model": st.Page("pages/model.py", title="Model", icon=":material/model_training:", url_path="model"),
+        "data": st.Page("pages/data.py", title="Data", icon=":material/database:", url_path="data"),
     }
 
 
@@ -74,12 +75,30 @@ def run_app() -> None:
     from oa.app.runs import banner
 
     sidebar()
+    if pg.url_path != "data" and not readable(pages["data"]):
+        st.stop()
     banner()
     _local.active = True
     try:
         pg.run()
     finally:
         _local.active = False
+
+
+def readable(data_page: st.Page) -> bool:
+    """False, with a message, when the sidebar's store cannot be read (damaged, not a store, locked by a
+    writer): every page but Data would fail on it; the Data page lists it with the others."""
+    from oa.app.stores import describe
+
+    info = describe(current().db)
+    if info.ok:
+        return True
+    st.error(
+        f"The data source **{esc(info.name)}** {esc(info.problem)} Pick another data source in the sidebar.",
+        icon=":material/database:",
+    )
+    st.page_link(data_page, label="See every store on the Data page", icon=":material/database:")
+    return False
 
 
 def guard() -> None:

@@ -214,17 +214,17 @@ def where(f: Filters) -> tuple[str, dict]:
 def filter_options(db: str, v: float) -> dict | None:
     try:
         seasons = run(db, "SELECT DISTINCT season FROM games ORDER BY season DESC")["season"].tolist()
-    except Exception:  # noqa: BLE001 - an empty or foreign file: the page says so
+        if not seasons:
+            return None
+        teams = run(
+            db,
+            "SELECT t.team, coalesce(n.name, t.team) AS name FROM "
+            "(SELECT home_team AS team FROM games UNION SELECT away_team FROM games) t "
+            "LEFT JOIN teams n ON n.team = t.team ORDER BY name",
+        )
+        types = run(db, "SELECT DISTINCT shot_type FROM shots ORDER BY 1")["shot_type"].tolist()
+    except Exception:  # noqa: BLE001 - an empty, foreign or damaged file: the page says so
         return None
-    if not seasons:
-        return None
-    teams = run(
-        db,
-        "SELECT t.team, coalesce(n.name, t.team) AS name FROM "
-        "(SELECT home_team AS team FROM games UNION SELECT away_team FROM games) t "
-        "LEFT JOIN teams n ON n.team = t.team ORDER BY name",
-    )
-    types = run(db, "SELECT DISTINCT shot_type FROM shots ORDER BY 1")["shot_type"].tolist()
     return {
         "seasons": seasons,
         "teams": teams["team"].tolist(),

@@ -74,3 +74,48 @@ def hostile_copy(src: Path, dst_dir: Path) -> tuple[Path, str]:
             "UPDATE players SET name = CASE WHEN player_id % 2 = 0 THEN ? ELSE ? END || ' ' || name", [HTML_IMG, MD_IMG]
         )
     return dst, code
+
+
+REAL_SYNC = "nhl sync --season 2025-26"
+REAL_MODEL = "pbp-test-model"
+
+
+def real_copy(src: Path, dst: Path) -> Path:
+    """A copy at `dst` made to look synced from the NHL API: its games' and meta's source, a completed
+    sync and a killed ingest in `runs`, and an active model that rated every shot."""
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(src, dst)
+    with duckdb.connect(str(dst)) as con:
+        con.execute("UPDATE games SET source = 'nhl_api'")
+        con.execute("UPDATE meta SET value = 'nhl_api' WHERE key = 'source'")
+        con.execute("UPDATE meta SET value = 'NHL' WHERE key = 'league'")
+        con.execute(
+            "INSERT INTO runs VALUES ('a', ?, TIMESTAMP '2026-01-02 03:00', TIMESTAMP '2026-01-02 03:05', 'done', NULL), "
+            "('b', 'ingest hockey_scraper shots_2023.csv', TIMESTAMP '2026-01-03 04:00', NULL, 'running', NULL)",
+            [REAL_SYNC],
+        )
+        con.execute(
+            "INSERT INTO models VALUES (?, TIMESTAMP '2026-01-02 03:06', 'nhl_api', 'pbp', '{}', '{}', 'x.txt', TRUE)",
+            [REAL_MODEL],
+        )
+        con.execute(
+            "INSERT INTO shot_scores SELECT shot_id, ?, 0.1, 'medium', -2.0 FROM shots",
+            [REAL_MODEL],
+        )
+    return dst
+
+
+def foreign_duckdb(dst: Path) -> Path:
+    """A DuckDB file that is not one of our stores."""
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    with duckdb.connect(str(dst)) as con:
+        con.execute("CREATE TABLE measurements (x INTEGER)")
+    return dst
+
+
+def damaged(src: Path, dst: Path) -> Path:
+    """`src` cut to a third of its length, as a copy interrupted half-way."""
+    data = src.read_bytes()
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    dst.write_bytes(data[: len(data) // 3])
+    return dst

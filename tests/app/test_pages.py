@@ -20,6 +20,7 @@ PAGES = {  # page -> minimum number of Plotly charts with a scored, tracked stor
     "pages/players.py": 4,
     "pages/games.py": 4,
     "pages/model.py": 2,
+    "pages/data.py": 1,
 }
 
 

@@ -41,6 +41,7 @@ PAGES = {
     "players": "players",
     "games": "games",
     "model": "model",
+    "data": "data",
 }
 
 AUDIT_JS = r"""
