@@ -24,14 +24,18 @@ from oa.live.messages import (
     Frames,
     GameEnd,
     GameStart,
+    GameState,
     Message,
     MessageError,
     ShotTag,
+    Withdraw,
     check_clock,
     check_event,
     check_frames,
     check_shot,
     check_start,
+    check_state,
+    check_withdraw,
     game_id_of,
     records,
 )
@@ -51,6 +55,8 @@ class Stats:
     messages: int = 0
     records: int = 0
     shots: int = 0
+    withdrawn: int = 0  # published shots the feed deleted, retracted
+    unchanged: int = 0  # shots sent again whose rating came out the same (not published again)
     malformed: int = 0  # messages or records that failed validation
     out_of_order: int = 0  # frames not newer than the game's last frame (dropped)
     unknown_game: int = 0  # messages for a game with no start (or already closed)
@@ -142,6 +148,10 @@ class Scorer:
             check_shot(m.shot)
         elif isinstance(m, Clock):
             check_clock(m)
+        elif isinstance(m, Withdraw):
+            check_withdraw(m)
+        elif isinstance(m, GameState):
+            check_state(m)
         g = self._game(m.game_id)
         if g is None:
             return None
@@ -155,6 +165,18 @@ class Scorer:
             return self._score(g, m)
         elif isinstance(m, Clock):
             g.clock = float(m.game_seconds)
+        elif isinstance(m, Withdraw):
+            g.drop(m.event_idx)
+            for sid in m.shot_ids:
+                g.published.pop(int(sid), None)
+            if not replay:
+                for sid in m.shot_ids:
+                    if self.publisher:
+                        self.publisher.withdraw(m.game_id, sid)
+                    s.withdrawn += 1
+        elif isinstance(m, GameState):
+            if self.publisher and not replay:
+                self.publisher.state(m.game_id, m.state)
         elif isinstance(m, GameEnd):
             self._close(m.game_id, ended=True)
         return None
@@ -251,6 +273,11 @@ class Scorer:
             log.error("game %s: shot %s could not be scored: %s", m.game_id, m.shot.get("shot_id"), e)
             return None
         row["tagged_at"] = m.sent_at
+        same = tuple(v for k, v in row.items() if k not in ("tagged_at", "event_idx"))
+        if g.published.get(int(row["shot_id"])) == same:
+            self.stats.unchanged += 1  # a revision upstream that changes nothing here: the row stands
+            return None
+        g.published[int(row["shot_id"])] = same
         if self.publisher:
             self.publisher.shot(row)
         g.shots += 1
