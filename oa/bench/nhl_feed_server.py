@@ -254,3 +254,11 @@ class FeedServer:
             h.wfile.write(body)
         except (BrokenPipeError, ConnectionResetError):
             pass  # the client gave up on a stalled response
+
+
+def serve(q: object, shared: str, speed: float, start_at: float, scripts: dict[int, Script]) -> None:
+    """Run a server until the process is ended, putting its URL on `q` (a multiprocessing queue)."""
+    with FeedServer(Path(shared), speed=speed, start_at=start_at, scripts=scripts) as s:
+        q.put(s.url)  # type: ignore[attr-defined]
+        while True:
+            time.sleep(3600)

@@ -30,6 +30,7 @@ app = typer.Typer(
 )
 bench_app = typer.Typer(add_completion=False, no_args_is_help=True, help="Benchmarks that print measured figures.")
 app.add_typer(bench_app, name="bench")
+live_app = typer.Typer(add_completion=False)  # `oa live` (demo games) and `oa live nhl`; added last, as before
 console = Console()
 bars = Console(stderr=True)  # progress bars go to stderr so --json output stays clean
 
