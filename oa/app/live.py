@@ -98,7 +98,7 @@ def when(s: dict) -> str:
 def goals(v: object) -> str:
     """A scoreboard's score ('–' when the feed has none)."""
     try:
-        return str(int(v))  # type: ignore[call-overload]
+        return str(int(v)) if isinstance(v, (int, float, str)) else "–"
     except (TypeError, ValueError):
         return "–"
 

@@ -52,7 +52,7 @@ class Script:
 
     revise: bool = False
     faults: dict[int, str] = field(default_factory=dict)  # request number -> 429 | 503 | stall | truncate
-    revised: dict[str, int] = field(default_factory=dict)  # filled in: what became of which eventId
+    revised: dict[str, float] = field(default_factory=dict)  # filled in: which eventId was revised how
 
 
 class LiveGame:
@@ -162,7 +162,7 @@ class LiveGame:
         }
         return doc
 
-    def plays_by_id(self, eid: int) -> dict:
+    def plays_by_id(self, eid: float) -> dict:
         return next(p for p in self.plays if p["eventId"] == eid)
 
 

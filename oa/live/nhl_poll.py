@@ -76,10 +76,15 @@ class Pacing:
 
     def interval(self, doc: dict) -> float:
         state = str(doc.get("gameState") or "")
-        clock = doc.get("clock") if isinstance(doc.get("clock"), dict) else {}
+        clock = _obj(doc.get("clock"))
         if state in LIVE:
             return self.intermission_s if clock.get("inIntermission") else self.live_s
         return self.pregame_s if state in ("FUT", "PRE", "") else self.live_s
+
+
+def _obj(v: object) -> dict:
+    """A JSON object of the feed, or {} if it is anything else (a schema change must not stop a game)."""
+    return v if isinstance(v, dict) else {}
 
 
 class Retry(Exception):
@@ -178,11 +183,10 @@ def _context(events: list[dict], p: int, team: object) -> tuple:
 
 def scoreboard(doc: dict, home: str, away: str, polled_at: float) -> dict:
     """The GameState fields of a play-by-play document."""
-    clock = doc.get("clock") if isinstance(doc.get("clock"), dict) else {}
-    pdsc = doc.get("periodDescriptor") if isinstance(doc.get("periodDescriptor"), dict) else {}
+    clock, pdsc = _obj(doc.get("clock")), _obj(doc.get("periodDescriptor"))
 
     def score(side: str) -> int | None:
-        v = (doc.get(side) or {}).get("score")
+        v = _obj(doc.get(side)).get("score")
         return v if isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= 99 else None
 
     def text(v: object) -> str | None:
