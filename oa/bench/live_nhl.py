@@ -24,6 +24,7 @@ from oa.live.run import local_scorer
 from oa.settings import shared_root
 
 FAULTS = {3: "429", 5: "stall", 7: "503", 9: "truncate"}
+TARGET_P99_MS = 100.0  # issue 14: a newly seen play rated and published within this, at p99
 
 
 def run(db: Path, speed: float, start_at: float, interval: float, progress=None) -> dict:
@@ -69,5 +70,5 @@ def run(db: Path, speed: float, start_at: float, interval: float, progress=None)
         "latency_ms_p50": sc_stats["latency_ms_p50"],
         "latency_ms_p99": sc_stats["latency_ms_p99"],
         "latency_ms_max": sc_stats["latency_ms_max"],
-        "target_p99_ms": 100,
+        "target_p99_ms": TARGET_P99_MS,
     }

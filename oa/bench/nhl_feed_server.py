@@ -26,6 +26,10 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+from oa.rink import PERIOD_S
+
+P = int(PERIOD_S)  # a regulation period, in seconds of game clock
+
 GAME_FILES = (
     "nhl-api-web-bbrewington/game_2023020204_play_by_play.json",
     "nhl-api-web-nickcyp/gamecenter_2024021015_play-by-play.json",
@@ -43,7 +47,7 @@ def load_game(path: Path) -> dict:
 def elapsed(p: dict) -> float:
     """A play's game clock (s from the opening face-off), intermissions not counted."""
     m, s = str(p.get("timeInPeriod") or "00:00").split(":")
-    return (int(p["periodDescriptor"]["number"]) - 1) * 1200 + int(m) * 60 + int(s)
+    return (int(p["periodDescriptor"]["number"]) - 1) * P + int(m) * 60 + int(s)
 
 
 @dataclass
@@ -92,12 +96,12 @@ class LiveGame:
 
     def state_at(self, g: float) -> tuple[float, int, bool]:
         """(play clock, period, in intermission) at game clock `g` (intermissions included)."""
-        period_len = 1200 + INTERMISSION_S
+        period_len = P + INTERMISSION_S
         period = int(g // period_len) + 1
         into = g - (period - 1) * period_len
-        if into >= 1200 and period * 1200 < self.end:
-            return period * 1200, period, True
-        return min((period - 1) * 1200 + min(into, 1200), self.end), period, False
+        if into >= P and period * P < self.end:
+            return period * P, period, True
+        return min((period - 1) * P + min(into, P), self.end), period, False
 
     def document(self, g: float) -> dict:
         play_clock, period, pause = self.state_at(g)
@@ -153,7 +157,7 @@ class LiveGame:
             doc["awayTeam"]["score"] = self.final_doc["awayTeam"]["score"]
         last = shown[-1]["periodDescriptor"] if shown else {"number": 1, "periodType": "REG"}
         doc["periodDescriptor"] = {**last, "number": period if not over else last["number"]}
-        left = max(0, int(period * 1200 - play_clock)) if not (pause or over) else 0
+        left = max(0, int(period * P - play_clock)) if not (pause or over) else 0
         doc["clock"] = {
             "timeRemaining": f"{left // 60:02d}:{left % 60:02d}",
             "secondsRemaining": left,
