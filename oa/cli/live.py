@@ -207,7 +207,15 @@ def live_nhl(
             )
             res = {**fed, "scorer": {k: v for k, v in res.items() if k != "latency_ms"}}
         else:
-            res = run_nhl(ids, local_scorer(db, target, stale_after_s=600), base_url, pacing, on_shot=show)
+            from oa.features.registry import PBP
+
+            scorer = local_scorer(db, target, stale_after_s=600)
+            if PBP not in scorer.models:
+                raise ValueError(
+                    f"{db} has no play-by-play model to rate NHL shots; "
+                    "train one with `python -m oa train --features pbp --db ...`"
+                )
+            res = run_nhl(ids, scorer, base_url, pacing, on_shot=show)
     except (StoreError, ConnectionError, ValueError, FeedError, Retry) as e:
         fail(e)
     typer.echo(json.dumps(res))

@@ -101,10 +101,16 @@ class FeedError(RuntimeError):
 
 def fetch_json(url: str, timeout: float) -> dict:
     """The JSON object at `url`, fresh (live documents are never cached); Retry on what may pass."""
+    return fetch(url, timeout)[0]
+
+
+def fetch(url: str, timeout: float) -> tuple[dict, float]:
+    """(the JSON object at `url`, when its body had arrived): latency is timed from that moment."""
     req = urllib.request.Request(url, headers={"User-Agent": USER_AGENT, "Accept": "application/json"})
     try:
         with urllib.request.urlopen(req, timeout=timeout) as r:
             body = r.read()
+            received = time.time()
     except urllib.error.HTTPError as e:
         if e.code == 429 or e.code >= 500:
             after = e.headers.get("Retry-After") if e.headers else None
@@ -119,12 +125,12 @@ def fetch_json(url: str, timeout: float) -> dict:
         raise Retry("truncated") from None  # half a body: the next poll gets all of it
     if not isinstance(doc, dict):
         raise Retry("truncated")
-    return doc
+    return doc, received
 
 
 def schedule(base_url: str, date: str, timeout: float = 10.0) -> list[dict]:
     """The games of `date` (YYYY-MM-DD): id, state, start and teams, from the week's schedule."""
-    doc = fetch_json(f"{base_url.rstrip('/')}/v1/schedule/{date}", timeout)
+    doc, _ = fetch(f"{base_url.rstrip('/')}/v1/schedule/{date}", timeout)
     out = []
     for day in doc.get("gameWeek") or []:
         if day.get("date") != date:
@@ -360,7 +366,7 @@ def poll_game(
     seen: set[int] = set()
     while not stop.is_set():
         try:
-            doc = fetch_json(url, pacing.timeout_s)
+            doc, polled = fetch(url, pacing.timeout_s)
         except Retry as e:
             fails += 1
             wait = e.wait if e.wait is not None else pacing.backoff_s * 2 ** (fails - 1)
@@ -374,7 +380,6 @@ def poll_game(
             log.warning("game %s: %s", game_id, e)
             stop.wait(pacing.pregame_s)
             continue
-        polled = time.time()
         fails = 0
         stats.add(polls=1)
         try:

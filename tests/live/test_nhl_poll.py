@@ -281,3 +281,19 @@ def test_redis_pollers_and_scorer(shared: Path, model_store: Path, redis_url: st
     assert live["shot_id"].is_unique and set(live["shot_id"]) == set(ref)
     got = dict(zip(live["shot_id"], live["p_goal"]))
     assert all(got[s] == pytest.approx(r["p_goal"], abs=1e-9) for s, r in ref.items())
+
+
+def test_cli_live_nhl(shared: Path, model_store: Path, tmp_path: Path) -> None:
+    """`oa live nhl` end to end: the day's schedule, one game to its end, ratings where --out says."""
+    from typer.testing import CliRunner
+
+    from oa.cli import app
+
+    with FeedServer(shared, speed=600, start_at=3700.0, games=GAME_FILES[1:]) as s:
+        args = ["live", "nhl", "--date", s.date, "--db", str(model_store), "--out", str(tmp_path)]
+        r = CliRunner().invoke(app, [*args, "--base-url", s.url, "--interval", "0.05", "--quiet"])
+    assert r.exit_code == 0, r.output
+    assert f"{GAME2}  PIT @ MIN" in r.output
+    res = json.loads(r.output.strip().splitlines()[-1])
+    assert res["finals"] == 1 and res["scorer"]["games_ended"] == 1
+    assert len(read_live(tmp_path)) == res["scorer"]["shots"] > 0
