@@ -229,7 +229,7 @@ class GameTracker:
         self.shots: dict[int, tuple] = {}  # shot id -> fingerprint of what its rating read
         self.state: dict = {}
         self.game_seconds = 0.0
-        self.report = IngestReport(SOURCE)
+        self.report = IngestReport(SOURCE)  # what the adapter rejected or could not use in the last document
         self.plays: object = None  # the plays of the last document read
         self.home = self.away = ""
 
@@ -258,7 +258,9 @@ class GameTracker:
         return out
 
     def _plays(self, doc: dict, polled_at: float) -> list[Message]:
-        bundle, players, source_ids = read_doc(doc, self.report)
+        report = IngestReport(SOURCE)
+        bundle, players, source_ids = read_doc(doc, report)
+        self.report = report
         gid = int(bundle.game_id)
         if gid != self.game_id:
             raise SourceError(f"live:{self.game_id}", f"the feed served game {gid}", field="id")
@@ -332,6 +334,7 @@ class PollStats:
     revised: int = 0  # of which revisions of a shot already sent
     withdrawn: int = 0  # shots the feed deleted
     finals: int = 0
+    rejected_plays: int = 0  # plays of the games' last documents the adapter rejected (counted by reason in the log)
     waited_s: float = 0.0  # backing off after failed polls
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -403,7 +406,10 @@ def poll_game(
         # nothing new: the game's clock tells the scorer it is alive (an intermission is not a stall)
         publish(msgs or [Clock(tracker.game_id, tracker.game_seconds)])
         if tracker.final:
-            stats.add(finals=1)
+            rep = tracker.report
+            stats.add(finals=1, rejected_plays=sum(rep.rejected.values()))
+            if rep.rejected or rep.unknown_types or rep.missing_coords:
+                log.warning("game %s: the feed's final document: %s", game_id, rep.as_dict())
             return
         stop.wait(pacing.interval(doc))
 

@@ -297,3 +297,19 @@ def test_cli_live_nhl(shared: Path, model_store: Path, tmp_path: Path) -> None:
     res = json.loads(r.output.strip().splitlines()[-1])
     assert res["finals"] == 1 and res["scorer"]["games_ended"] == 1
     assert len(read_live(tmp_path)) == res["scorer"]["shots"] > 0
+
+
+def test_bad_plays_are_counted_and_the_game_goes_on(doc: dict) -> None:
+    """A play without coordinates, an unknown event type, a field of the wrong type: named and counted by the
+    adapter, the other plays rated; a document that is not a play-by-play at all is an error the poller counts."""
+    d = copy.deepcopy({**doc, "gameState": "LIVE"})
+    shots = [p for p in d["plays"] if p["typeDescKey"] == "shot-on-goal"]
+    del shots[0]["details"]["xCoord"]
+    shots[1]["typeDescKey"] = "laser-beam"
+    shots[2]["timeInPeriod"] = 7
+    t = GameTracker(GAME1)
+    tags = [m for m in t.update(d, 1.0) if isinstance(m, M.ShotTag)]
+    assert len(tags) == 91 - 3
+    assert t.report.rejected and t.report.unknown_types["laser-beam"] == 1 and t.report.missing_coords == 1
+    with pytest.raises(Exception, match="play-by-play"):
+        t.update({"id": GAME1, "gameState": "LIVE"}, 2.0)
