@@ -88,13 +88,20 @@ class GameWindow:
 
     def features(self, shot: dict) -> dict[str, np.ndarray]:
         """The shot's factor columns (length 1), computed from what the window holds now."""
-        self.tag(shot)
-        period = int(shot["period"])  # factors only look back within the period
-        rows = [e for k in sorted(self.events) if int((e := self.events[k])["period"]) == period]
+        return self.features_of([shot])
+
+    def features_of(self, shots: list[dict]) -> dict[str, np.ndarray]:
+        """Factor columns of several shots of this game at once (a real feed's poll brings a few)."""
+        for shot in shots:
+            self.tag(shot)
+        periods = {int(s["period"]) for s in shots}  # factors only look back within the period
+        rows = [e for k in sorted(self.events) if int((e := self.events[k])["period"]) in periods]
         cols = {"game_id": np.full(len(rows), self.game_id, dtype=np.int64)}
         for c in EVENT_FIELDS:
             cols[c] = np.array([r[c] for r in rows], dtype=object if c in ("type", "team") else float)
         events = pd.DataFrame(cols)
-        shots = pd.DataFrame({k: [v] for k, v in shot.items()})
-        index = self.index() if self.tracked and shot.get("release_frame") is not None else None
-        return shot_factor_arrays(shots, events, self.players, self.games, index, self.goalie_ids)
+        frame = pd.DataFrame({k: [s.get(k) for s in shots] for k in shots[0]})
+        tracked = self.tracked and any(s.get("release_frame") is not None for s in shots)
+        return shot_factor_arrays(
+            frame, events, self.players, self.games, self.index() if tracked else None, self.goalie_ids
+        )
