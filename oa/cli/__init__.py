@@ -24,7 +24,6 @@ bench_app.command("public")(bench.bench_public)
 bench_app.command("app")(bench.bench_dashboard)
 live_app.callback(invoke_without_command=True)(live.live)
 live_app.command("nhl")(live.live_nhl)
-app.add_typer(live_app, name="live")
 bench_app.command("live")(bench.bench_live)
 bench_app.command("live-nhl")(bench.bench_live_nhl)
 

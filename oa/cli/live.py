@@ -147,8 +147,9 @@ def live_nhl(
     interval: float = typer.Option(5.0, "--interval", min=0.01, help="seconds between polls while the clock runs"),
     quiet: bool = typer.Option(False, "--quiet", help="no line per shot"),
 ) -> None:
-    """Tonight's NHL games live: poll each game's play-by-play, rate every unblocked attempt (revisions
-    replace, deletions withdraw) and publish for the Live page, until every game is final."""
+    """Tonight's NHL games live: poll the play-by-play, rate every unblocked attempt, until final.
+
+    A revised play replaces its rating, a deleted one is withdrawn; the Live page shows them and the scores."""
     import datetime as dt
 
     from oa.live.nhl_poll import FeedError, Pacing, Retry, run_nhl, run_nhl_redis, schedule
