@@ -4,7 +4,9 @@ The scorer (`python -m oa live`) publishes each rated shot as a Parquet part bes
 store (`oa.live.publish`); this page polls that folder in a fragment that reruns
 itself every half second, so the rest of the dashboard (sidebar, other widgets) is untouched.
 A shot the store holds too opens its detail page; a live-only one shows its published
-factors here.
+factors here. Real NHL games (`python -m oa live nhl`) also publish their scoreboard: the
+page then shows score, period and clock in the teams' colours, shots and expected goals per
+team, and the game flow so far.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from oa.app.components import guard
 from oa.app.filters import current
 from oa.app.style import clock, narrow_screens, tier_badge
 from oa.app.text import esc
-from oa.plots.shots import live_map, waterfall
+from oa.plots.shots import game_flow, live_map, waterfall
 from oa.vocab import plural, shot_type_word
 
 guard()  # a deep link on a fresh server runs the whole app first (see oa.app.components)
@@ -150,6 +152,44 @@ def _map(key: tuple, _head: pd.DataFrame, _names: dict, _labels: dict):
     return live_map(m, half=not full, height=380 if full else 520, newest=ids[0], title=title)
 
 
+def _team_chip(code: str) -> str:
+    name, colour = L.team(code)
+    return (
+        f"<span style='background:{colour};color:white;border-radius:4px;padding:1px 6px;"
+        f"font-weight:600' title='{esc(name)}'>{esc(code)}</span>"
+    )
+
+
+def _scoreboards(boards: dict, summ: pd.DataFrame, df: pd.DataFrame, names: dict, game: int) -> None:
+    """Real games: score, period and clock in the teams' colours, shots and xG per team; one game's flow."""
+    by_id = summ.set_index("Id")
+    shown = [g for g in boards if game in (ALL_GAMES, g)]
+    for gid in shown:
+        s = boards[gid]
+        row = by_id.loc[gid] if gid in by_id.index else None
+        stats = ""
+        if row is not None:
+            stats = (
+                f" &nbsp; shots {int(row['Away shots'])} – {int(row['Home shots'])} · "
+                f"xG {row['Away xG']:.2f} – {row['Home xG']:.2f}"
+            )
+        st.markdown(
+            f"{_team_chip(str(s['away_team']))} **{L.goals(s.get('away_score'))} – {L.goals(s.get('home_score'))}** "
+            f"{_team_chip(str(s['home_team']))} &nbsp; {esc(L.when(s))}{stats}",
+            unsafe_allow_html=True,
+        )
+    if game != ALL_GAMES and game in boards:
+        s = boards[game]
+        g = L.flow_shots(df[df["game_id"] == game], names)
+        (hn, hc), (an, ac) = L.team(s["home_team"]), L.team(s["away_team"])
+        st.plotly_chart(
+            game_flow(g, str(s["home_team"]), str(s["away_team"]), hc, ac, hn, an),
+            key=f"live_flow_{game}",
+            theme=None,
+            config=c.CHART_CONFIG,
+        )
+
+
 @st.fragment(run_every=REFRESH_S)
 def live() -> None:
     """Reruns itself every half second (a shot shows within a second of its rating; it costs the
@@ -186,6 +226,9 @@ def _live(now: float) -> None:
         f"{dot} &nbsp; **{plural(len(df), 'rated shot')}** in **{plural(len(summ), 'game')}** "
         f"({on_now} on now) · newest {L.ago(now - newest)} · refreshed {time.strftime('%H:%M:%S')}"
     )
+    boards = L.scoreboards(f.db)
+    if boards:
+        _scoreboards(boards, summ, df, names, game)
 
     # -- the ticker: newest shots as cards ---------------------------------------------------
     latest = shown.head(CARDS)

@@ -119,6 +119,7 @@ OTHER_MEANINGS = {
     ("pages/debates.py", "d = 100 * ("): "a difference of probabilities in percentage points",
     ("oa/live/api.py", "len(v) <= 100"): "the longest text value echoed back in an error",
     ("oa/live/redis_broker.py", "block_ms: int = 100"): "milliseconds a read blocks",
+    ("oa/bench/live_nhl.py", "TARGET_P99_MS = 100.0"): "the live NHL latency target in milliseconds",
     ("oa/sim/league.py", "i * 100"): "demo player ids: a block of 100 per team",
     ("oa/sim/sequence.py", "d >= 100"): "a shot distance in feet (far shots take any angle), not a rink dimension",
 }

@@ -19,7 +19,7 @@ import pandas as pd
 import streamlit as st
 
 from oa.app import queries as q
-from oa.live.publish import COLUMNS, parts, read_live
+from oa.live.publish import COLUMNS, parts, read_live, read_states
 from oa.settings import live_dir
 
 RECENT_HOURS = 12.0  # a live game is one with a shot published in the last 12 hours
@@ -63,6 +63,59 @@ def finished(db: str, game_ids: list[int]) -> set[int]:
     return {
         g for g in game_ids if (d / "games" / f"{int(g)}.parquet").exists() and not (d / "shots" / str(int(g))).exists()
     }
+
+
+def scoreboards(db: str) -> dict[int, dict]:
+    """The scoreboard of every game whose feed has one (real NHL games), by game id: a few small files,
+    read on every refresh (they change with the clock)."""
+    df = read_states(folder(db))
+    if df.empty or "game_id" not in df.columns:
+        return {}
+    return {int(r["game_id"]): r for r in df.to_dict("records")}
+
+
+def team(code: object) -> tuple[str, str]:
+    """(name, colour) of an NHL team code; the code and a neutral grey for anything else."""
+    from oa.sources.nhl_teams import TEAMS
+
+    name, _, colour = TEAMS.get(str(code), (str(code), None, None))
+    return str(name), str(colour or "#7b8794")
+
+
+def when(s: dict) -> str:
+    """Where a game is, from its scoreboard: 'P3 12:34', 'P2 intermission', 'final', 'not started'."""
+    state, period = s.get("game_state"), s.get("period")
+    p = "OT" if s.get("period_type") == "OT" else (f"P{period}" if period else "")
+    if state in ("OFF", "FINAL"):
+        return "final"
+    if state in ("FUT", "PRE"):
+        return "not started"
+    if s.get("in_intermission"):
+        return f"{p} intermission"
+    return f"{p} {s.get('clock') or ''}".strip()
+
+
+def goals(v: object) -> str:
+    """A scoreboard's score ('–' when the feed has none)."""
+    try:
+        return str(int(v)) if isinstance(v, (int, float, str)) else "–"
+    except (TypeError, ValueError):
+        return "–"
+
+
+def scoreline(s: dict) -> str:
+    """'MIN 2 – 3 BUF · P3 12:34' from a scoreboard."""
+    return f"{s['away_team']} {goals(s.get('away_score'))} – {goals(s.get('home_score'))} {s['home_team']} · {when(s)}"
+
+
+def flow_shots(g: pd.DataFrame, names: dict[int, str]) -> pd.DataFrame:
+    """A live game's shots in the form the Games page's game flow reads (goals from the feed's outcome)."""
+    out = g.copy()
+    outcome = out["outcome"] if "outcome" in out.columns else pd.Series(None, index=out.index, dtype=object)
+    out["outcome"] = outcome
+    out["is_goal"] = (outcome == "GOAL").fillna(False).to_numpy(dtype=bool)
+    out["shooter"] = [name(names, i) for i in out["shooter_id"]]
+    return out
 
 
 # -- the store's side -----------------------------------------------------------------------
@@ -259,5 +312,11 @@ __all__ = [
     "summary",
     "game_label",
     "ago",
+    "scoreboards",
+    "team",
+    "scoreline",
+    "when",
+    "goals",
+    "flow_shots",
     "RECENT_HOURS",
 ]

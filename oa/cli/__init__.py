@@ -7,7 +7,7 @@ registered here, in the order `oa --help` lists them.
 from __future__ import annotations
 
 from oa.cli import bench, ingest, league, live, model
-from oa.cli.common import app, bench_app
+from oa.cli.common import app, bench_app, live_app
 
 app.command()(league.demo)
 app.command()(model.factors)
@@ -22,8 +22,10 @@ bench_app.command("model")(bench.bench_model)
 bench_app.command("pbp")(bench.bench_pbp)
 bench_app.command("public")(bench.bench_public)
 bench_app.command("app")(bench.bench_dashboard)
-app.command()(live.live)
+live_app.callback(invoke_without_command=True)(live.live)
+live_app.command("nhl")(live.live_nhl)
 bench_app.command("live")(bench.bench_live)
+bench_app.command("live-nhl")(bench.bench_live_nhl)
 
 __all__ = ["app", "main"]
 

@@ -203,3 +203,25 @@ def bench_live(
         markdown,
         (StoreError, ConnectionError, RuntimeError),
     )
+
+
+def bench_live_nhl(
+    ctx: typer.Context,
+    speed: float = typer.Option(60.0, "--speed", min=1.0, help="game clock x this (the feed server's)"),
+    start_at: float = typer.Option(0.0, "--start-at", help="game clock (s) the games are at when polling starts"),
+    interval: float = typer.Option(5.0, "--interval", min=0.01, help="real seconds between polls while live"),
+    db: Path = options.db(Path("data/bench_live.duckdb"), "store with the models (built, 60 games, if missing)"),
+    as_json: bool = options.as_json(),
+    markdown: Path | None = options.markdown(),
+) -> None:
+    """Live NHL: two real games played over loopback HTTP; poll-to-published latency (p50/p99)."""
+    from oa.bench.live_nhl import run
+
+    _measure(
+        ctx,
+        "oa.bench.live_nhl",
+        lambda p: run(db, speed, start_at, interval, progress=p),
+        as_json,
+        markdown,
+        (StoreError, ConnectionError, RuntimeError, FileNotFoundError),
+    )

@@ -28,6 +28,8 @@ _flags_show_no_type()
 app = typer.Typer(
     add_completion=False, no_args_is_help=True, help="Opportunity Analysis: shot-quality analytics for ice hockey."
 )
+live_app = typer.Typer(add_completion=False)  # `oa live` (demo games; its callback) and `oa live nhl`
+app.add_typer(live_app, name="live")
 bench_app = typer.Typer(add_completion=False, no_args_is_help=True, help="Benchmarks that print measured figures.")
 app.add_typer(bench_app, name="bench")
 console = Console()

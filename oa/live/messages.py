@@ -8,6 +8,11 @@ play-by-play as it happens, outcome included, after the shot tag. A `Clock` is t
 feed's game clock for a game with nothing else to send (between tracked sequences): it
 tells the scorer the game is alive, so a gap is never taken for a stall.
 
+A real feed (the NHL's play-by-play, `oa.live.nhl_poll`) also revises what it sent: an
+`Event` with an event_idx already seen replaces that event, a `Withdraw` drops events the
+feed no longer has and retracts shots it deleted, and a `GameState` carries the
+scoreboard (score, period, clock) for the Live page.
+
 `encode`/`decode` turn messages into Redis stream fields (JSON); `decode` checks the
 shape of untrusted input (UTF-8, size, nesting, types, ids that fit int64) and the
 `check_*` functions its content against the store's schema, so every error names the
@@ -76,14 +81,37 @@ class Clock:
     game_seconds: float  # where the feed's clock is for this game
 
 
-Message = GameStart | Frames | Event | ShotTag | GameEnd | Clock
-KINDS = {GameStart: "start", Frames: "frames", Event: "event", ShotTag: "shot", GameEnd: "end", Clock: "clock"}
+@dataclass(slots=True)
+class Withdraw:
+    game_id: int
+    event_idx: list[int]  # events the feed no longer has (dropped from the game's window)
+    shot_ids: list[int]  # published shots the feed deleted (retracted from the Live page)
+
+
+@dataclass(slots=True)
+class GameState:
+    game_id: int
+    state: dict  # the scoreboard: see STATE_FIELDS
+
+
+Message = GameStart | Frames | Event | ShotTag | GameEnd | Clock | Withdraw | GameState
+KINDS = {
+    GameStart: "start",
+    Frames: "frames",
+    Event: "event",
+    ShotTag: "shot",
+    GameEnd: "end",
+    Clock: "clock",
+    Withdraw: "withdraw",
+    GameState: "state",
+}
 MAX_ID = 2**63 - 1  # ids are BIGINT in the store and int64 in the published files
 MAX_INT = 2**31 - 1  # INTEGER columns (frame_idx, event_idx, release_frame)
 MAX_BODY = 1 << 20  # bytes of JSON in one stream entry (a frame is ~1 KB, a start with rosters ~10 KB)
 MAX_RECORDS = 10_000  # entities in one frame
 WHOLE = re.compile(r"-?[0-9]{1,19}")
-# a shot tag carries the shot's row without its outcome (the arena system knows the release, not the result)
+# a shot tag carries the shot's row without its outcome (the arena system knows the release, not the result;
+# a real play-by-play feed, which records plays after the fact, may add it)
 SHOT_FIELDS = tuple(c for c in SHOTS.column_names if c not in ("outcome", "is_goal"))
 EVENT_FIELDS = ("event_idx", "period", "game_seconds", "type", "team", "x", "y")
 
@@ -193,7 +221,10 @@ def check_frames(m: Frames) -> np.ndarray:
 
 
 def check_shot(shot: dict) -> None:
+    """The shot's fields; an outcome only if the feed knows it already (a real feed's recorded play)."""
     _check_row(shot, "shot", SHOTS, SHOT_FIELDS)
+    if shot.get("outcome") is not None:
+        _check_value(next(c for c in SHOTS.columns if c.name == "outcome"), shot["outcome"], "shot.outcome")
     if shot["release_frame"] is not None:
         _int(shot["release_frame"], "shot.release_frame", 0, MAX_INT)
 
@@ -221,6 +252,66 @@ def check_start(m: GameStart) -> None:
         raise MessageError(f"start.roster must be a list, got {type(m.roster).__name__}")
     for i, r in enumerate(m.roster):
         _check_row(r, f"start.roster[{i}]", PLAYERS, ROSTER_FIELDS)
+
+
+MAX_WITHDRAW = 10_000  # events or shots retracted in one message
+
+
+def check_withdraw(m: Withdraw) -> None:
+    for name, top in (("event_idx", MAX_INT), ("shot_ids", MAX_ID)):
+        v = getattr(m, name)
+        if not isinstance(v, list):
+            raise MessageError(f"withdraw.{name} must be a list, got {type(v).__name__}")
+        if len(v) > MAX_WITHDRAW:
+            raise MessageError(f"withdraw.{name} has {len(v):,} values, more than {MAX_WITHDRAW:,}")
+        for i, x in enumerate(v):
+            _int(x, f"withdraw.{name}[{i}]", 0, top)
+
+
+# the scoreboard's fields: (types allowed, required); teams are codes, the clock is the feed's "MM:SS"
+STATE_FIELDS: dict[str, tuple[tuple[type, ...], bool]] = {
+    "game_state": ((str,), True),
+    "home_team": ((str,), True),
+    "away_team": ((str,), True),
+    "home_score": ((int,), False),
+    "away_score": ((int,), False),
+    "period": ((int,), False),
+    "period_type": ((str,), False),
+    "clock": ((str,), False),
+    "in_intermission": ((bool,), False),
+    "running": ((bool,), False),
+    "start_utc": ((str,), False),
+    "polled_at": ((int, float), False),
+}
+MAX_TEXT = 64
+
+
+def check_state(m: GameState) -> None:
+    """Known fields only, each of its type; text short, numbers in range."""
+    s = m.state
+    if not isinstance(s, dict):
+        raise MessageError(f"state must be an object, got {type(s).__name__}")
+    unknown = [k for k in s if k not in STATE_FIELDS]
+    if unknown:
+        raise MessageError(f"state has unknown field(s) {', '.join(map(_show, unknown[:5]))}")
+    for k, (types, required) in STATE_FIELDS.items():
+        v = s.get(k)
+        if v is None:
+            if required:
+                raise MessageError(f"state.{k} must not be null")
+            continue
+        if isinstance(v, bool) and bool not in types:
+            raise MessageError(f"state.{k} must be {types[0].__name__}, got {_show(v)}")
+        if not isinstance(v, types):
+            raise MessageError(f"state.{k} must be {types[0].__name__}, got {_show(v)}")
+        if isinstance(v, str) and len(v) > MAX_TEXT:
+            raise MessageError(f"state.{k} is {len(v)} characters, more than {MAX_TEXT}")
+        if k in ("home_score", "away_score"):
+            _int(v, f"state.{k}", 0, 99)
+        elif k == "period":
+            _int(v, f"state.{k}", 0, 9)
+        elif k == "polled_at":
+            _num(v, f"state.{k}", 0)
 
 
 # -- wire format (Redis stream fields) -------------------------------------------------
@@ -253,6 +344,10 @@ def encode(m: Message) -> dict[str, str]:
         body = {"shot": {k: _plain(v) for k, v in m.shot.items()}, "sent_at": m.sent_at}
     elif isinstance(m, Clock):
         body = {"s": float(m.game_seconds)}
+    elif isinstance(m, Withdraw):
+        body = {"e": [int(i) for i in m.event_idx], "s": [int(i) for i in m.shot_ids]}
+    elif isinstance(m, GameState):
+        body = {"state": {k: _plain(v) for k, v in m.state.items()}}
     else:
         body = {}
     return {"k": KINDS[type(m)], "g": str(int(m.game_id)), "b": json.dumps(body, default=str)}
@@ -321,6 +416,8 @@ DECODERS: dict[str, Callable[[int, dict], Message]] = {
     "shot": lambda g, b: ShotTag(g, _dict(b["shot"], "shot"), _num(b.get("sent_at") or 0.0, "shot.sent_at")),
     "end": lambda g, b: GameEnd(g),
     "clock": lambda g, b: Clock(g, _num(b["s"], "clock.game_seconds", 0)),
+    "withdraw": lambda g, b: Withdraw(g, _list(b, "e", "withdraw.event_idx"), _list(b, "s", "withdraw.shot_ids")),
+    "state": lambda g, b: GameState(g, _dict(b["state"], "state")),
 }
 
 

@@ -7,10 +7,16 @@ place: readers see a whole file or none, and writing the same shot again replace
 (an idempotent upsert by shot id, which is what makes redelivery after a crash safe).
 When a game ends its shot files are merged into `games/<game>.parquet`. Readers glob
 both and keep one row per shot, so the moment between merge and cleanup is harmless.
+
+A real feed revises and deletes plays: a revised shot is simply published again (the
+latest row of a shot id wins), a deleted one is *withdrawn*, published again as a row
+with `withdrawn` true, which readers drop. A game's scoreboard (score, period, clock),
+when its feed has one, is `state/<game>.json`, replaced on every change.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import time
 from pathlib import Path
@@ -37,6 +43,7 @@ SCHEMA = pa.schema(
         ("y", pa.float64()),
         ("shot_type", pa.string()),
         ("strength", pa.string()),
+        ("outcome", pa.string()),  # when the feed knows it at rating time (a real feed's revised shot); else null
         ("feature_set", pa.string()),
         ("model_id", pa.string()),
         ("p_goal", pa.float64()),
@@ -46,6 +53,7 @@ SCHEMA = pa.schema(
         ("tagged_at", pa.float64()),
         ("published_at", pa.float64()),
         ("scorer", pa.string()),
+        ("withdrawn", pa.bool_()),  # true: the feed deleted the shot (null in parts written before it existed)
     ]
 )
 COLUMNS = tuple(SCHEMA.names)
@@ -77,6 +85,18 @@ class Publisher:
             compression="none",
         )
 
+    def withdraw(self, game_id: int, shot_id: int) -> None:
+        """Retract a published shot the feed deleted: its file becomes a row marked withdrawn."""
+        self.shot({"shot_id": int(shot_id), "game_id": int(game_id), "withdrawn": True})
+
+    def state(self, game_id: int, state: dict) -> None:
+        """Replace a game's scoreboard."""
+        path = self.dir / "state" / f"{int(game_id)}.json"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        tmp.write_text(json.dumps({**state, "game_id": int(game_id), "published_at": time.time()}))
+        os.replace(tmp, path)
+
     def close_game(self, game_id: int) -> None:
         """Merge a finished game's shot files into one part."""
         folder = self.dir / "shots" / str(int(game_id))
@@ -84,9 +104,9 @@ class Publisher:
         if not files:
             return
         old = self.dir / "games" / f"{int(game_id)}.parquet"
-        parts = [pq.read_table(f, schema=SCHEMA) for f in files]
+        parts = [_read(f) for f in files]
         if old.exists():
-            parts.insert(0, pq.read_table(old, schema=SCHEMA))
+            parts.insert(0, _read(old))
         table = pa.concat_tables(parts).to_pandas()
         table = table.sort_values("published_at").drop_duplicates("shot_id", keep="last").sort_values("shot_id")
         _write(pa.Table.from_pandas(table, schema=SCHEMA, preserve_index=False), old)
@@ -98,13 +118,34 @@ class Publisher:
             pass  # a late shot of this game arrived meanwhile; it stays
 
 
+def _read(path: Path) -> pa.Table:
+    """A part in today's schema (a part written before `withdrawn` existed gets it as null)."""
+    t = pq.read_table(path)
+    for name in SCHEMA.names:
+        if name not in t.column_names:
+            t = t.append_column(name, pa.nulls(len(t), SCHEMA.field(name).type))
+    return t.select(SCHEMA.names).cast(SCHEMA)
+
+
+def read_states(directory: str | Path) -> pd.DataFrame:
+    """The scoreboards of the games whose feed has one (`state/<game>.json`), one row per game."""
+    rows = []
+    for p in sorted(Path(directory).glob("state/*.json")):
+        try:
+            rows.append(json.loads(p.read_text()))
+        except (OSError, ValueError):  # being replaced this instant: the next read has it
+            continue
+    return pd.DataFrame(rows)
+
+
 def parts(d: Path) -> list[Path]:
     """The published parts under a live folder: merged games, then single shots."""
     return sorted(d.glob("games/*.parquet")) + sorted(d.glob("shots/*/*.parquet"))
 
 
 def read_live(directory: str | Path, where: str = "", params: list | None = None) -> pd.DataFrame:
-    """Live ratings, one row per shot (the latest), newest first; empty if nothing was published."""
+    """Live ratings, one row per shot (its latest version; none for a withdrawn one), newest first;
+    empty if nothing was published."""
     d = Path(directory)
     sql = (
         f"SELECT * FROM read_parquet(?, union_by_name = true) {('WHERE ' + where) if where else ''} "
@@ -117,9 +158,12 @@ def read_live(directory: str | Path, where: str = "", params: list | None = None
         if not files:
             return pd.DataFrame(columns=list(COLUMNS))
         try:
-            return con.execute(sql, [files] + (params or [])).df()
+            df = con.execute(sql, [files] + (params or [])).df()
         except duckdb.IOException:
             if attempt == 2:
                 raise
-            # a game's shot files were merged between listing and reading: list again
+            continue  # a game's shot files were merged between listing and reading: list again
+        if "withdrawn" in df.columns:
+            df = df[~df["withdrawn"].astype("boolean").fillna(False).to_numpy(dtype=bool)].reset_index(drop=True)
+        return df
     return pd.DataFrame(columns=list(COLUMNS))

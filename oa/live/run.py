@@ -87,9 +87,8 @@ def consume(
         batch = broker.poll(0.25)
         if batch is None:
             break
-        for m in batch:
-            row = scorer.handle(m)
-            if row is not None and on_shot is not None:
+        for row in scorer.handle_batch(batch):
+            if on_shot is not None:
                 on_shot(row)
         now = time.time()
         if now - last_check > stale_check_s:

@@ -24,14 +24,18 @@ from oa.live.messages import (
     Frames,
     GameEnd,
     GameStart,
+    GameState,
     Message,
     MessageError,
     ShotTag,
+    Withdraw,
     check_clock,
     check_event,
     check_frames,
     check_shot,
     check_start,
+    check_state,
+    check_withdraw,
     game_id_of,
     records,
 )
@@ -51,6 +55,8 @@ class Stats:
     messages: int = 0
     records: int = 0
     shots: int = 0
+    withdrawn: int = 0  # published shots the feed deleted, retracted
+    unchanged: int = 0  # shots sent again whose rating came out the same (not published again)
     malformed: int = 0  # messages or records that failed validation
     out_of_order: int = 0  # frames not newer than the game's last frame (dropped)
     unknown_game: int = 0  # messages for a game with no start (or already closed)
@@ -142,6 +148,10 @@ class Scorer:
             check_shot(m.shot)
         elif isinstance(m, Clock):
             check_clock(m)
+        elif isinstance(m, Withdraw):
+            check_withdraw(m)
+        elif isinstance(m, GameState):
+            check_state(m)
         g = self._game(m.game_id)
         if g is None:
             return None
@@ -155,6 +165,18 @@ class Scorer:
             return self._score(g, m)
         elif isinstance(m, Clock):
             g.clock = float(m.game_seconds)
+        elif isinstance(m, Withdraw):
+            g.drop(m.event_idx)
+            for sid in m.shot_ids:
+                g.published.pop(int(sid), None)
+            if not replay:
+                for sid in m.shot_ids:
+                    if self.publisher:
+                        self.publisher.withdraw(m.game_id, sid)
+                    s.withdrawn += 1
+        elif isinstance(m, GameState):
+            if self.publisher and not replay:
+                self.publisher.state(m.game_id, m.state)
         elif isinstance(m, GameEnd):
             self._close(m.game_id, ended=True)
         return None
@@ -218,30 +240,85 @@ class Scorer:
     def rate(self, g: GameWindow, shot: dict) -> tuple[dict, dict]:
         """(rating row, factor values) of a shot from the game's window."""
         feats = g.features(shot)
-        fs = str(feats["feature_set"][0])
-        model = self.model_for(fs)
+        return self._rows(feats, [shot])[0], {k: v[0] for k, v in feats.items()}
+
+    def rate_many(self, g: GameWindow, shots: list[dict]) -> list[dict]:
+        """Rating rows of several shots of one game, factored and scored together."""
+        return self._rows(g.features_of(shots), shots)
+
+    def _rows(self, feats: dict, shots: list[dict]) -> list[dict]:
+        fs = feats["feature_set"]
+        if len(set(fs.tolist())) > 1:  # tracked and untracked shots together: one model at a time
+            return [self._rows({k: v[i : i + 1] for k, v in feats.items()}, [s])[0] for i, s in enumerate(shots)]
+        model = self.model_for(str(fs[0]))
         sc = score_batch(model, feats)
-        top = [
-            {
-                "factor": t["factor"],
-                "label": factor_named(t["factor"]).label,
-                "value": t["value"],
-                "pp": round(t["pp"], 2),
-                "logit": round(t["logit"], 4),
-            }
-            for t in sc.top(0, TOP)
-        ]
-        row = {k: shot.get(k) for k in SHOT_COLUMNS}
-        row.update(
-            feature_set=fs,
-            model_id=model.model_id,
-            p_goal=float(sc.p[0]),
-            tier=str(sc.tier[0]),
-            base_logit=float(sc.base[0]),
-            top_factors=json.dumps(top),
-            scorer=self.name,
-        )
-        return row, {k: v[0] for k, v in feats.items()}
+        out = []
+        for i, shot in enumerate(shots):
+            top = [
+                {
+                    "factor": t["factor"],
+                    "label": factor_named(t["factor"]).label,
+                    "value": t["value"],
+                    "pp": round(t["pp"], 2),
+                    "logit": round(t["logit"], 4),
+                }
+                for t in sc.top(i, TOP)
+            ]
+            row = {k: shot.get(k) for k in SHOT_COLUMNS}
+            row.update(
+                feature_set=str(fs[i]),
+                model_id=model.model_id,
+                p_goal=float(sc.p[i]),
+                tier=str(sc.tier[i]),
+                base_logit=float(sc.base[i]),
+                top_factors=json.dumps(top),
+                scorer=self.name,
+            )
+            out.append(row)
+        return out
+
+    def handle_batch(self, batch: list[Message]) -> list[dict]:
+        """`handle` each message; a run of shot tags of one game (a real feed's poll) is rated together.
+        Returns the published ratings."""
+        out: list[dict] = []
+        i = 0
+        while i < len(batch):
+            m = batch[i]
+            j = i + 1
+            if isinstance(m, ShotTag):
+                while j < len(batch) and isinstance(batch[j], ShotTag) and batch[j].game_id == m.game_id:
+                    j += 1
+            if j - i > 1:
+                out.extend(self._score_run(batch[i:j]))  # type: ignore[arg-type]
+            else:
+                row = self.handle(m)
+                if row is not None:
+                    out.append(row)
+            i = j
+        return out
+
+    def _score_run(self, tags: list[ShotTag]) -> list[dict]:
+        """Shot tags of one game: each checked (a malformed one rejected alone), then rated at once."""
+        ok = []
+        for m in tags:
+            self.stats.messages += 1
+            self.stats.records += 1
+            try:
+                game_id_of(m.game_id)
+                check_shot(m.shot)
+            except MessageError as e:
+                self.reject(m, e)
+                continue
+            ok.append(m)
+        g = self._game(tags[0].game_id) if ok else None
+        if g is None:
+            return []
+        g.last_seen = time.time()
+        try:
+            rows = self.rate_many(g, [m.shot for m in ok])
+        except Exception:  # noqa: BLE001 - rate them one by one: only a bad one fails
+            return [r for m in ok if (r := self._score(g, m)) is not None]
+        return [r for m, row in zip(ok, rows) if (r := self._publish(g, m, row)) is not None]
 
     def _score(self, g: GameWindow, m: ShotTag) -> dict | None:
         try:
@@ -250,7 +327,15 @@ class Scorer:
             self.stats.errors += 1
             log.error("game %s: shot %s could not be scored: %s", m.game_id, m.shot.get("shot_id"), e)
             return None
+        return self._publish(g, m, row)
+
+    def _publish(self, g: GameWindow, m: ShotTag, row: dict) -> dict | None:
         row["tagged_at"] = m.sent_at
+        same = tuple(v for k, v in row.items() if k not in ("tagged_at", "event_idx"))
+        if g.published.get(int(row["shot_id"])) == same:
+            self.stats.unchanged += 1  # a revision upstream that changes nothing here: the row stands
+            return None
+        g.published[int(row["shot_id"])] = same
         if self.publisher:
             self.publisher.shot(row)
         g.shots += 1

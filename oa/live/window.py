@@ -1,9 +1,11 @@
-"""One game's short memory in the live scorer: the last seconds of tracking and this period's events.
+"""One game's short memory in the live scorer: the last seconds of tracking and the game's events.
 
 A shot is turned into factors by `oa.features.compute.shot_factor_arrays`, the same
 function batch runs over a stored game, fed with what the window holds at the shot tag. Since
 every factor only reads frames up to the release and events before the shot, the
-window gives the same numbers batch does (tested shot by shot).
+window gives the same numbers batch does (tested shot by shot). Events are kept for the
+whole game (a few hundred rows), not just the current period: a real feed revises plays
+of earlier periods, and a revised shot is rated again from its own period's events.
 """
 
 from __future__ import annotations
@@ -39,10 +41,11 @@ class GameWindow:
         self.frames: deque[tuple[int, np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = deque()
         self.last_frame = -1
         self.period = 0
-        self.events: dict[int, dict] = {}  # this period's events by event_idx
+        self.events: dict[int, dict] = {}  # the game's events by event_idx
         self.last_seen = 0.0  # wall clock of the last message, to notice a stalled game
         self.clock = 0.0  # the feed's game clock at its last clock message (s)
         self.shots = 0  # shots rated in this game
+        self.published: dict[int, tuple] = {}  # shot id -> its last published rating, to publish only a change
 
     def add_frames(self, m: Frames, ok: np.ndarray) -> bool:
         """Keep a frame's valid records; False (and nothing kept) if it is not newer than the last frame."""
@@ -60,12 +63,14 @@ class GameWindow:
         return True
 
     def add_event(self, row: dict) -> None:
-        """Remember an event (replacing a shot tag's stand-in with the real event)."""
-        period = int(row["period"])
-        if period != self.period:  # factors only look back within the period
-            self.period = period
-            self.events.clear()
+        """Remember an event (replacing a shot tag's stand-in, or the feed's earlier version of it)."""
+        self.period = max(self.period, int(row["period"]))
         self.events[int(row["event_idx"])] = {k: row.get(k) for k in EVENT_FIELDS}
+
+    def drop(self, event_idx: list[int]) -> None:
+        """Forget events the feed no longer has."""
+        for i in event_idx:
+            self.events.pop(int(i), None)
 
     def index(self) -> FrameIndex:
         if not self.frames:
@@ -83,12 +88,20 @@ class GameWindow:
 
     def features(self, shot: dict) -> dict[str, np.ndarray]:
         """The shot's factor columns (length 1), computed from what the window holds now."""
-        self.tag(shot)
-        rows = [self.events[k] for k in sorted(self.events)]
+        return self.features_of([shot])
+
+    def features_of(self, shots: list[dict]) -> dict[str, np.ndarray]:
+        """Factor columns of several shots of this game at once (a real feed's poll brings a few)."""
+        for shot in shots:
+            self.tag(shot)
+        periods = {int(s["period"]) for s in shots}  # factors only look back within the period
+        rows = [e for k in sorted(self.events) if int((e := self.events[k])["period"]) in periods]
         cols = {"game_id": np.full(len(rows), self.game_id, dtype=np.int64)}
         for c in EVENT_FIELDS:
             cols[c] = np.array([r[c] for r in rows], dtype=object if c in ("type", "team") else float)
         events = pd.DataFrame(cols)
-        shots = pd.DataFrame({k: [v] for k, v in shot.items()})
-        index = self.index() if self.tracked and shot.get("release_frame") is not None else None
-        return shot_factor_arrays(shots, events, self.players, self.games, index, self.goalie_ids)
+        frame = pd.DataFrame({k: [s.get(k) for s in shots] for k in shots[0]})
+        tracked = self.tracked and any(s.get("release_frame") is not None for s in shots)
+        return shot_factor_arrays(
+            frame, events, self.players, self.games, self.index() if tracked else None, self.goalie_ids
+        )

@@ -243,6 +243,24 @@ def _bad_field(p: object) -> str | None:
 
 
 def _web(path: Path, d: dict, report: IngestReport) -> tuple[list[GameBundle], pd.DataFrame]:
+    game, ev, players = web_events(path, d, report)
+    return [game_bundle(SOURCE, game, ev, report)], players
+
+
+def read_doc(doc: dict, report: IngestReport, name: str = "live") -> tuple[GameBundle, pd.DataFrame, np.ndarray]:
+    """(bundle, players, the feed's eventId of each bundle event) from an api-web play-by-play document
+    already in memory (the live poller's). The eventId is what stays the same when the feed revises
+    or reorders plays; the bundle's event_idx is the position in time order, as batch ingest stores it."""
+    path = Path(f"{name}:{doc.get('id')}")
+    if "plays" not in doc or "homeTeam" not in doc:
+        raise SourceError(path, "is not an api-web play-by-play (plays, homeTeam)", field="plays")
+    game, ev, players = web_events(path, doc, report)
+    ids = ev.loc[~ev["shootout"].to_numpy(dtype=bool), "source_event"].to_numpy(dtype=float)
+    return game_bundle(SOURCE, game, ev, report), players, ids
+
+
+def web_events(path: Path, d: dict, report: IngestReport) -> tuple[dict, pd.DataFrame, pd.DataFrame]:
+    """(games row, events with helper columns and `source_event` (the eventId), players) of an api-web document."""
     gid, home, away, team_of_id = _header(path, d)
     plays = d.get("plays")
     if not isinstance(plays, list):
@@ -337,6 +355,7 @@ def _web(path: Path, d: dict, report: IngestReport) -> tuple[list[GameBundle], p
                 # zoneCode is the event owner's view; a blocked shot's owner is the blocking team
                 zone={"O": "D", "D": "O", "N": "N"}.get(det.get("zoneCode")) if typ == "BLOCK" else det.get("zoneCode"),
                 shootout=pdsc.get("periodType") == "SO",
+                source_event=eid if isinstance(eid, int) and not isinstance(eid, bool) else None,
             )
         )
         index.append(i)
@@ -374,7 +393,7 @@ def _web(path: Path, d: dict, report: IngestReport) -> tuple[list[GameBundle], p
         ],
         columns=schema.PLAYERS.column_names,
     )
-    return [game_bundle(SOURCE, game, ev, report)], players
+    return game, ev, players
 
 
 def _short(p: object, field: str) -> str:
@@ -589,6 +608,7 @@ def _frame(path: Path, rows: list[dict], index: list[int], report: IngestReport)
             "empty_net",
             "zone",
             "shootout",
+            "source_event",
         ],
         index=index,
     )
@@ -596,7 +616,7 @@ def _frame(path: Path, rows: list[dict], index: list[int], report: IngestReport)
     ev = ev.assign(**{c: num[c] for c in PLAY_NUMBERS})
     for c in ("home_score", "away_score"):
         ev[c] = pd.to_numeric(ev[c], errors="coerce").astype("Int64")
-    for c in ("shooter_id", "goalie_id", "attack_sign"):
+    for c in ("shooter_id", "goalie_id", "attack_sign", "source_event"):
         ev[c] = pd.to_numeric(ev[c], errors="coerce").astype(float)
     ev["empty_net"] = ev["empty_net"].astype("boolean")
     ev["shootout"] = ev["shootout"].fillna(False).astype(bool)

@@ -159,3 +159,34 @@ def test_a_broken_part_is_a_note_not_an_exception(store, monkeypatch):
     at.switch_page(LIVE).run()
     ok(at)
     assert any("Could not show the live ratings just now" in w.value for w in at.warning)
+
+
+def test_a_real_game_shows_its_scoreboard_and_flow(store, monkeypatch):
+    """A game with a published scoreboard (`oa live nhl`): score, clock, team colours, shots and xG, game flow;
+    a withdrawn shot is not shown."""
+    pub = Publisher(live_dir(store))
+    g = sorted({r["game_id"] for r in rows(store, n=40)})[0]
+    shots = rows(store, n=4, game_id=g)
+    for i, r in enumerate(shots):
+        pub.shot({**r, "outcome": "GOAL" if i == 0 else "SAVE"})
+    pub.withdraw(g, shots[-1]["shot_id"])
+    home = shots[0]["team"] if shots[0]["is_home"] else shots[0]["opponent"]
+    away = shots[0]["opponent"] if shots[0]["is_home"] else shots[0]["team"]
+    pub.state(
+        g,
+        {"game_state": "LIVE", "home_team": home, "away_team": away, "home_score": 1, "away_score": 0}
+        | {"period": 2, "period_type": "REG", "clock": "12:34", "in_intermission": False, "running": True},
+    )
+    at = app(monkeypatch, store)
+    at.switch_page(LIVE).run()
+    ok(at)
+    md = texts(at)
+    assert "**0 – 1**" in md and "P2 12" in md and "xG 0." in md, md
+    assert len([b for b in at.button if str(b.key).startswith("live_btn_")]) == 3  # the withdrawn one is gone
+    at.selectbox(key="live_game").set_value(g).run()
+    ok(at)
+    assert len(at.get("plotly_chart")) == 2  # the game flow beside the map
+    assert (
+        L.when({"game_state": "OFF"}) == "final"
+        and L.when({"game_state": "LIVE", "in_intermission": True, "period": 1}) == "P1 intermission"
+    )
