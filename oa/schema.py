@@ -285,7 +285,12 @@ NHL_SYNC = Table(
         C("game_state", "VARCHAR", doc="the schedule's gameState when fetched: FINAL, OFF ..."),
         C("etag", "VARCHAR", nullable=True),
         C("last_modified", "VARCHAR", nullable=True),
-        C("content_hash", "VARCHAR", nullable=True, doc="sha256 of the play-by-play body stored"),
+        C(
+            "content_hash",
+            "VARCHAR",
+            nullable=True,
+            doc="sha256 of what the play-by-play and shift charts say (not the feed's gameState or clock)",
+        ),
         C("fetched_at", "TIMESTAMP"),
         C(
             "status",

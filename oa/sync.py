@@ -9,7 +9,7 @@ One run:
    asks to look again), half done (stored but not yet factored and scored: a killed run), or
    up to date (nothing is requested);
 3. fetches each new or changed game's play-by-play and shift charts (revalidated against the
-   cached copy); a body identical to the stored one (same sha256) is unchanged;
+   cached copy); a game whose plays, roster and shifts are as stored (same sha256) is unchanged;
 4. stores each game in its own transaction with its shifts, the players on the ice at each
    attempt and time on ice; fills hands and heights from the teams' season rosters;
 5. every `batch` games: factors of the stored games, then scores with the store's active
@@ -29,6 +29,7 @@ the run goes, stages `schedule`, `download`, `store`, `factors`, `score`; the la
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import re
 import time
@@ -303,20 +304,37 @@ def _sync(
     store.checkpoint()
 
 
+def content_digest(pbp: object, shifts: object) -> str:
+    """sha256 of what a game's documents say that is stored: the play-by-play's plays, roster, teams and
+    header, and the shift rows. The feed's own bookkeeping (gameState, clock) is left out, so a game
+    turning from FINAL to OFF with the same plays is unchanged."""
+    keep = ("id", "season", "gameType", "gameDate", "homeTeam", "awayTeam", "plays", "rosterSpots")
+    doc = {k: pbp.get(k) for k in keep} if isinstance(pbp, dict) else pbp
+    rows = shifts.get("data") if isinstance(shifts, dict) else None
+    text = json.dumps([doc, rows], sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
 def _fetch_and_store(
     store: Store, client: NhlClient, season: str, g: Scheduled, row: pd.Series | None, report: SyncReport
 ) -> bool:
     """Fetch one game and store it; True if stored (factors and scores to do), False if unchanged or failed."""
-    gid = g.game_id
+    gid, again = g.game_id, row is not None
     try:
-        pbp = client.game_play_by_play(gid, revalidate=row is not None)
+        pbp = client.game_play_by_play(gid, revalidate=again)
     except DownloadError as e:
         return _failed(store, g, report, f"play-by-play: {e}")
-    if row is not None and row["status"] == "done" and pbp.digest == row["content_hash"]:
-        report.unchanged += 1
-        _mark(store, g, pbp, "done")
-        return False
     ing = report.ingest
+    try:
+        charts: Fetched | None = client.shift_charts(gid, revalidate=again)
+    except DownloadError as e:
+        ing.reject("shift charts not usable (stored ones kept)", 1, str(e))
+        charts = None
+    digest = content_digest(pbp.doc, charts.doc if charts else None)
+    if row is not None and row["status"] == "done" and digest == row["content_hash"]:
+        report.unchanged += 1
+        _mark(store, g, pbp, "done", digest=digest)
+        return False
     try:
         bundles, players = nhl_api.read(pbp.file, ing)
         bundle = bundles[0]
@@ -328,7 +346,7 @@ def _fetch_and_store(
         return _failed(store, g, report, f"cannot be read ({type(e).__name__}: {e})")
     if len(bundle.tables["shots"]) == 0:
         return _failed(store, g, report, "the play-by-play has no shot attempts (half-written?)")
-    shifts = _shifts(store, client, gid, row is not None, ing)
+    shifts = _shifts(store, gid, charts, ing)
     if shifts is not None:
         _add_on_ice(bundle, shifts, players)
         report.shifts_games += 1
@@ -346,18 +364,18 @@ def _fetch_and_store(
         return _failed(store, g, report, str(e))
     ing.games += 1
     (report.changed if row is not None else report.new).append(gid)
-    _mark(store, g, pbp, "stored")
+    _mark(store, g, pbp, "stored", digest=digest)
     return True
 
 
-def _shifts(store: Store, client: NhlClient, gid: int, again: bool, ing: IngestReport) -> pd.DataFrame | None:
+def _shifts(store: Store, gid: int, charts: Fetched | None, ing: IngestReport) -> pd.DataFrame | None:
     """The game's shifts (None without usable shift charts: then the stored ones, if any, are kept)."""
-    try:
-        got = client.shift_charts(gid, revalidate=again)
-        shifts = read_shifts(got.doc, gid, f"shift charts of game {gid}", ing)
-    except (DownloadError, SourceError) as e:
-        ing.reject("shift charts not usable (stored ones kept)", 1, str(e))
-        shifts = None
+    shifts = None
+    if charts is not None:
+        try:
+            shifts = read_shifts(charts.doc, gid, f"shift charts of game {gid}", ing)
+        except SourceError as e:
+            ing.reject("shift charts not usable (stored ones kept)", 1, str(e))
     if shifts is None or len(shifts) == 0:
         old = store.query("SELECT * FROM shifts WHERE game_id = ?", [gid])
         if len(old):
@@ -389,7 +407,9 @@ def _add_on_ice(bundle: GameBundle, shifts: pd.DataFrame, players: pd.DataFrame)
         bundle.tables["shots"] = shots
 
 
-def _mark(store: Store, g: Scheduled, got: Fetched | None, status: str, detail: str | None = None) -> None:
+def _mark(
+    store: Store, g: Scheduled, got: Fetched | None, status: str, detail: str | None = None, digest: str | None = None
+) -> None:
     row = {
         "game_id": g.game_id,
         "season": None,
@@ -397,7 +417,7 @@ def _mark(store: Store, g: Scheduled, got: Fetched | None, status: str, detail: 
         "game_state": g.state,
         "etag": got.etag if got else None,
         "last_modified": got.last_modified if got else None,
-        "content_hash": got.digest if got else None,
+        "content_hash": digest,
         "fetched_at": dt.datetime.now(),
         "status": status,
         "detail": detail,

@@ -126,12 +126,9 @@ def score_store(
     it changed) with the active model of its feature set; one transaction."""
     t0 = time.perf_counter()
     models = active_models(store) if models is None else models
-    only = ""
+    only, games = "", []
     if game_ids is not None:
-        store.con.execute("CREATE TEMP TABLE IF NOT EXISTS _score_games (game_id BIGINT)")
-        store.con.execute("DELETE FROM _score_games")
-        store.con.executemany("INSERT INTO _score_games VALUES (?)", [[int(g)] for g in game_ids])
-        only = " AND game_id IN (SELECT game_id FROM _score_games)"
+        only, games = " AND game_id IN (SELECT unnest(?::BIGINT[]))", [[int(g) for g in game_ids]]
     by_set = {m.feature_set: m for m in models}
     have = factor_columns(store)
     plan = []
@@ -145,7 +142,8 @@ def score_store(
         sets = [fs] if fs == TRACKING or TRACKING in by_set else [PBP, TRACKING]
         n = int(
             store.query(
-                f"SELECT count(*) FROM shot_features WHERE feature_set IN ({', '.join('?' * len(sets))}){only}", sets
+                f"SELECT count(*) FROM shot_features WHERE feature_set IN ({', '.join('?' * len(sets))}){only}",
+                sets + games,
             ).iloc[0, 0]
         )
         plan.append((m, sets, n))
@@ -160,7 +158,8 @@ def score_store(
         # one query, streamed in batches (paging with OFFSET would sort the table again per page)
         cur = store.con.cursor()
         batches = cur.sql(
-            f"SELECT {cols} FROM shot_features WHERE feature_set IN ({ph}){only} ORDER BY shot_id", params=sets
+            f"SELECT {cols} FROM shot_features WHERE feature_set IN ({ph}){only} ORDER BY shot_id",
+            params=sets + games,
         ).to_arrow_reader(CHUNK)
         for batch in batches:
             df = batch.to_pandas()

@@ -93,7 +93,11 @@ def read_shifts(doc: object, game_id: int, where: str | Path, report: IngestRepo
             continue
         out.append((game_id, pid, code(str(team).strip()), period, start, end))
     df = pd.DataFrame(out, columns=schema.SHIFTS.column_names)
-    return df.drop_duplicates(["player_id", "period", "start_s", "end_s"]).reset_index(drop=True)
+    twice = df.duplicated(["player_id", "period", "start_s", "end_s"])
+    if twice.any():  # the real charts list some shifts twice; counted once (time on ice then matches the boxscore)
+        i = int(twice.to_numpy().argmax())
+        report.reject("duplicate shift (counted once)", int(twice.sum()), f"{where}, player {df['player_id'].iloc[i]}")
+    return df[~twice].reset_index(drop=True)
 
 
 def on_ice(shots: pd.DataFrame, shifts: pd.DataFrame, goalie_ids: set[int]) -> pd.DataFrame:
