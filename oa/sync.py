@@ -22,7 +22,7 @@ without coordinates, an unknown event type) is a counted, named rejection or a f
 other games go on and nothing stored is lost (a smaller copy never replaces a stored game).
 
 Progress (`progress_file`): JSON lines `{"stage": str, "done": int, "total": int}` appended as
-the run goes, stages `schedule`, `download`, `store`, `factors`, `score`; the last line has
+the run goes, stages `schedule`, `download`, `factors`, `score`; the last line has
 `"stage": "done"` or `"failed"` and a `"message"`.
 """
 
@@ -58,7 +58,7 @@ Progress = Callable[[str, int, int], None]
 OFFICIAL = ("OFF",)  # the game is official: its feed is settled
 COMPLETED = ("OFF", "FINAL")  # the game is over (FINAL may still be revised)
 NOT_PLAYED = ("PPD", "CNCL")  # gameScheduleState of a postponed or cancelled game
-STAGES = ("schedule", "download", "store", "factors", "score")
+STAGES = ("schedule", "download", "factors", "score")  # then a last line: "done" or "failed"
 
 
 class SyncError(RuntimeError):
@@ -203,7 +203,9 @@ def schedule(
             end = doc.get("playoffEndDate") if 3 in game_types else doc.get("regularSeasonEndDate")
         for day in doc["gameWeek"]:
             for g in (day.get("games") or []) if isinstance(day, dict) else []:
-                gid, state = g.get("id") if isinstance(g, dict) else None, g.get("gameState")
+                if not isinstance(g, dict):
+                    continue
+                gid, state = g.get("id"), g.get("gameState")
                 if not isinstance(gid, int) or g.get("season") != code or g.get("gameType") not in game_types:
                     continue
                 day_date = _day(day.get("date"))
@@ -488,11 +490,12 @@ def _score(store: Store, game_ids: list[int], report: SyncReport, progress: Prog
 def _fill_players(store: Store, client: NhlClient, season: str, game_ids: list[int], report: SyncReport) -> None:
     """Hands and heights of the games' players that lack them, from their teams' season rosters."""
     lacking = store.query(
-        "SELECT DISTINCT p.player_id, p.team FROM players p JOIN shot_on_ice o USING (player_id) "
-        "WHERE o.game_id IN (SELECT unnest(?::BIGINT[])) AND (p.shoots IS NULL OR p.height_in IS NULL) "
-        "UNION SELECT DISTINCT p.player_id, p.team FROM players p JOIN shots s ON s.shooter_id = p.player_id "
-        "WHERE s.game_id IN (SELECT unnest(?::BIGINT[])) AND (p.shoots IS NULL OR p.height_in IS NULL)",
-        [game_ids, game_ids],
+        "WITH ids AS (SELECT player_id FROM shot_on_ice WHERE game_id IN (SELECT unnest($g::BIGINT[])) "
+        "UNION SELECT shooter_id FROM shots WHERE game_id IN (SELECT unnest($g::BIGINT[])) "
+        "UNION SELECT goalie_id FROM shots WHERE game_id IN (SELECT unnest($g::BIGINT[]))) "
+        "SELECT DISTINCT p.player_id, p.team FROM players p JOIN ids USING (player_id) "
+        "WHERE p.shoots IS NULL OR p.height_in IS NULL",
+        {"g": game_ids},
     )
     teams = sorted(t for t in lacking["team"].dropna().unique() if t not in report.rosters_read)
     if not teams:

@@ -117,15 +117,12 @@ def test_first_run_stores_every_completed_game_with_shifts_rosters_and_progress(
 def test_second_run_fetches_no_play_by_play(server, tmp_path):
     run(server, tmp_path)
     before = len(server.hits)
-    t0 = time.perf_counter()
     r = run(server, tmp_path)
-    seconds = time.perf_counter() - t0
     new = server.hits[before:]
     assert not [h for h in new if "gamecenter" in h or "shiftcharts" in h or "roster" in h], new
     # settled past weeks come from the cache: only the week with a game not yet official is asked again
     assert len(new) == r.requests == 1 and "schedule" in new[0]
     assert (len(r.new), len(r.changed), r.unchanged, len(r.failed)) == (0, 0, 6, 0)
-    assert seconds < 10
 
 
 def test_changed_game_is_fetched_again_and_only_it_rescored(server, tmp_path, model_store):
