@@ -6,8 +6,9 @@ One run:
    the server (a past week does not change), the others are revalidated (ETag/Last-Modified);
 2. decides per completed game from the `nhl_sync` table: new (never fetched), changed (the
    schedule's gameState moved on, e.g. FINAL -> OFF, or the last fetch failed, or `--since`
-   asks to look again), half done (stored but not yet factored and scored: a killed run), or
-   up to date (nothing is requested);
+   asks to look again), half done (stored but not yet factored and scored: a killed run),
+   without shift charts and at most 3 days old (only its shift charts are asked again: the
+   NHL publishes some late), or up to date (nothing is requested);
 3. fetches each new or changed game's play-by-play and shift charts (revalidated against the
    cached copy); a game whose plays, roster and shifts are as stored (same sha256) is unchanged;
 4. stores each game in its own transaction with its shifts, the players on the ice at each
@@ -58,6 +59,7 @@ Progress = Callable[[str, int, int], None]
 OFFICIAL = ("OFF",)  # the game is official: its feed is settled
 COMPLETED = ("OFF", "FINAL")  # the game is over (FINAL may still be revised)
 NOT_PLAYED = ("PPD", "CNCL")  # gameScheduleState of a postponed or cancelled game
+SHIFTS_LATE_DAYS = 3  # a game stored without shift charts is asked for them again this many days after it
 STAGES = ("schedule", "download", "factors", "score")  # then a last line: "done" or "failed"
 
 
@@ -273,21 +275,24 @@ def _sync(
     games = schedule(client, season, game_types, since, today, progress)
     report.scheduled = len(games)
     known = store.query("SELECT game_id, game_state, content_hash, status FROM nhl_sync").set_index("game_id")
+    with_shifts = set(store.query("SELECT DISTINCT game_id FROM shifts")["game_id"].astype(int))
     fetch, finish = [], []
     for g in games:
         row = known.loc[g.game_id] if g.game_id in known.index else None
         if row is None or row["status"] == "failed" or row["game_state"] != g.state:
-            fetch.append((g, row))
+            fetch.append((g, row, False))
         elif since is not None and g.date is not None and g.date >= since:
-            fetch.append((g, row))
+            fetch.append((g, row, False))
         elif row["status"] == "stored":
             finish.append(g.game_id)
+        elif g.game_id not in with_shifts and g.date is not None and (today - g.date).days <= SHIFTS_LATE_DAYS:
+            fetch.append((g, row, True))  # shift charts may come after the game: asked again, not the plays
         else:
             report.unchanged += 1
     report.finished = list(finish)
     pending: list[int] = list(finish)
-    for i, (g, row) in enumerate(fetch):
-        stored = _fetch_and_store(store, client, season, g, row, report)
+    for i, (g, row, shifts_only) in enumerate(fetch):
+        stored = _fetch_and_store(store, client, season, g, row, report, shifts_only)
         if stored:
             pending.append(g.game_id)
         if progress:
@@ -318,12 +323,20 @@ def content_digest(pbp: object, shifts: object) -> str:
 
 
 def _fetch_and_store(
-    store: Store, client: NhlClient, season: str, g: Scheduled, row: pd.Series | None, report: SyncReport
+    store: Store,
+    client: NhlClient,
+    season: str,
+    g: Scheduled,
+    row: pd.Series | None,
+    report: SyncReport,
+    shifts_only: bool = False,
 ) -> bool:
-    """Fetch one game and store it; True if stored (factors and scores to do), False if unchanged or failed."""
+    """Fetch one game and store it; True if stored (factors and scores to do), False if unchanged or failed.
+
+    `shifts_only`: the play-by-play is taken from the cache (no request); only the shift charts are asked."""
     gid, again = g.game_id, row is not None
     try:
-        pbp = client.game_play_by_play(gid, revalidate=again)
+        pbp = client.game_play_by_play(gid, revalidate=again and not shifts_only)
     except DownloadError as e:
         return _failed(store, g, report, f"play-by-play: {e}")
     ing = report.ingest

@@ -303,3 +303,28 @@ def test_bad_arguments(tmp_path):
     with pytest.raises(SyncError):
         season_code("2025-27")
     assert season_code("1999-00") == 19992000
+
+
+def test_progress_file_ends_with_failed_and_the_reason(server, tmp_path):
+    server.faults["/v1/schedule/2025-09-15"] = [(404, {})]
+    progress = tmp_path / "p.jsonl"
+    r = cli(server, tmp_path, "--progress-file", str(progress))
+    assert r.exit_code == 1 and "HTTP 404" in r.output
+    last = json.loads(progress.read_text().splitlines()[-1])
+    assert last["stage"] == "failed" and "HTTP 404" in last["message"]
+    with Store(tmp_path / "nhl.duckdb", read_only=True) as s:
+        assert s.query("SELECT status FROM runs")["status"].tolist() == ["failed"]
+
+
+def test_games_without_shift_charts_are_asked_for_them_again_for_a_few_days(server, tmp_path):
+    today = dt.date(2025, 10, 10)
+    run(server, tmp_path, today=today)
+    before = len(server.hits)
+    r = run(server, tmp_path, today=today)
+    new = server.hits[before:]
+    assert not [h for h in new if "play-by-play" in h], "the plays come from the cache"
+    asked = sorted(int(h.rsplit("=", 1)[1]) for h in new if "shiftcharts" in h)
+    assert asked == [GAMES[1], GAMES[3], GAMES[5]]  # the copies of 2024021015, which has none
+    assert r.unchanged == 6 and not r.changed
+    later = run(server, tmp_path, today=today + dt.timedelta(days=30))
+    assert later.requests_by_kind.get("shiftcharts", 0) == 0
