@@ -233,6 +233,78 @@ PUBLIC_XG = Table(
     doc="public models' xG on the same shots (MoneyPuck xGoal, hockeyR xg)",
 )
 
+# From NHL shift charts (`oa nhl sync`): who was on the ice, per game, replaced with the game.
+SHIFTS = Table(
+    "shifts",
+    (
+        C("game_id", "BIGINT"),
+        C("player_id", "BIGINT"),
+        C("team", "VARCHAR"),
+        C("period", "INTEGER", lo=1, hi=9),
+        C("start_s", "REAL", lo=0, hi=int(PERIOD_S), doc="seconds into the period the shift began"),
+        C("end_s", "REAL", lo=0, hi=int(PERIOD_S), doc="seconds into the period it ended"),
+    ),
+    doc="one row per shift of a player (goalies included), from the NHL's shift charts",
+)
+
+SHOT_ON_ICE = Table(
+    "shot_on_ice",
+    (
+        C("shot_id", "BIGINT"),
+        C("game_id", "BIGINT"),
+        C("player_id", "BIGINT"),
+        C("team", "VARCHAR"),
+        C("goalie", "BOOLEAN"),
+        C("shooting", "BOOLEAN", doc="on the shooting team's side"),
+    ),
+    primary_key=("shot_id", "player_id"),
+    doc="the players on the ice at each attempt (from shifts: on from the shift's start, exclusive, to its end)",
+)
+
+PLAYER_TOI = Table(
+    "player_toi",
+    (
+        C("game_id", "BIGINT"),
+        C("player_id", "BIGINT"),
+        C("team", "VARCHAR"),
+        C("seconds", "REAL", lo=0, doc="time on ice in the game, seconds"),
+        C("shifts", "INTEGER", lo=0),
+    ),
+    primary_key=("game_id", "player_id"),
+    doc="time on ice per player per game, summed from the shifts",
+)
+
+SYNC_STATUSES = ("stored", "done", "failed")
+
+NHL_SYNC = Table(
+    "nhl_sync",
+    (
+        C("game_id", "BIGINT"),
+        C("season", "VARCHAR"),
+        C("game_date", "DATE", nullable=True),
+        C("game_state", "VARCHAR", doc="the schedule's gameState when fetched: FINAL, OFF ..."),
+        C("etag", "VARCHAR", nullable=True),
+        C("last_modified", "VARCHAR", nullable=True),
+        C(
+            "content_hash",
+            "VARCHAR",
+            nullable=True,
+            doc="sha256 of what the play-by-play and shift charts say (not the feed's gameState or clock)",
+        ),
+        C("fetched_at", "TIMESTAMP"),
+        C(
+            "status",
+            "VARCHAR",
+            choices=SYNC_STATUSES,
+            doc="stored (factors and scores to do), done (factored, and scored if the store has a model), failed",
+        ),
+        C("detail", "VARCHAR", nullable=True, doc="why it failed"),
+    ),
+    primary_key=("game_id",),
+    per_game=False,
+    doc="`oa nhl sync`: what was fetched of each game, so a re-run fetches only new or changed games",
+)
+
 # Tables the model fills (see oa/model). shot_features is wide and created from the
 # factor registry when factors are computed; its fixed part is declared here.
 SHOT_FEATURES_KEY = Table(
@@ -322,10 +394,10 @@ RUNS = Table(
     "one leaves its mark until the same command completes",
 )
 
-GAME_TABLES: tuple[Table, ...] = (GAMES, EVENTS, SHOTS, FRAMES, SIM_TRUTH, PUBLIC_XG)
+GAME_TABLES: tuple[Table, ...] = (GAMES, EVENTS, SHOTS, FRAMES, SIM_TRUTH, PUBLIC_XG, SHIFTS, SHOT_ON_ICE, PLAYER_TOI)
 SHARED_TABLES: tuple[Table, ...] = (META, TEAMS, PLAYERS, SIM_SKILLS)
 MODEL_TABLES: tuple[Table, ...] = (SHOT_FEATURES_KEY, SHOT_SCORES, SHOT_FACTORS, MODELS)
-ALL_TABLES: tuple[Table, ...] = GAME_TABLES + SHARED_TABLES + MODEL_TABLES + (RUNS,)
+ALL_TABLES: tuple[Table, ...] = GAME_TABLES + SHARED_TABLES + MODEL_TABLES + (RUNS, NHL_SYNC)
 BY_NAME: dict[str, Table] = {t.name: t for t in ALL_TABLES}
 
 

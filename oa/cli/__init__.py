@@ -6,7 +6,7 @@ registered here, in the order `oa --help` lists them.
 
 from __future__ import annotations
 
-from oa.cli import bench, ingest, league, live, model
+from oa.cli import bench, ingest, league, live, model, nhl
 from oa.cli.common import app, bench_app, live_app
 
 app.command()(league.demo)
@@ -17,6 +17,8 @@ app.command()(model.score)
 app.command()(live.serve)
 app.command()(league.profile)
 app.command()(ingest.ingest)
+nhl.nhl_app.command("sync")(nhl.sync)
+app.add_typer(nhl.nhl_app, name="nhl")
 bench_app.command("demo")(bench.bench_demo)
 bench_app.command("model")(bench.bench_model)
 bench_app.command("pbp")(bench.bench_pbp)

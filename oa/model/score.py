@@ -116,10 +116,19 @@ class ScoreSummary:
     seconds: float
 
 
-def score_store(store: Store, models: list[Model] | None = None, progress: Progress | None = None) -> ScoreSummary:
-    """Score every shot that has factors with the active model of its feature set; one transaction."""
+def score_store(
+    store: Store,
+    models: list[Model] | None = None,
+    progress: Progress | None = None,
+    game_ids: list[int] | None = None,
+) -> ScoreSummary:
+    """Score every shot that has factors (of `game_ids` only, if given: a sync re-scores only the games
+    it changed) with the active model of its feature set; one transaction."""
     t0 = time.perf_counter()
     models = active_models(store) if models is None else models
+    only, games = "", []
+    if game_ids is not None:
+        only, games = " AND game_id IN (SELECT unnest(?::BIGINT[]))", [[int(g) for g in game_ids]]
     by_set = {m.feature_set: m for m in models}
     have = factor_columns(store)
     plan = []
@@ -133,7 +142,8 @@ def score_store(store: Store, models: list[Model] | None = None, progress: Progr
         sets = [fs] if fs == TRACKING or TRACKING in by_set else [PBP, TRACKING]
         n = int(
             store.query(
-                f"SELECT count(*) FROM shot_features WHERE feature_set IN ({', '.join('?' * len(sets))})", sets
+                f"SELECT count(*) FROM shot_features WHERE feature_set IN ({', '.join('?' * len(sets))}){only}",
+                sets + games,
             ).iloc[0, 0]
         )
         plan.append((m, sets, n))
@@ -148,7 +158,8 @@ def score_store(store: Store, models: list[Model] | None = None, progress: Progr
         # one query, streamed in batches (paging with OFFSET would sort the table again per page)
         cur = store.con.cursor()
         batches = cur.sql(
-            f"SELECT {cols} FROM shot_features WHERE feature_set IN ({ph}) ORDER BY shot_id", params=sets
+            f"SELECT {cols} FROM shot_features WHERE feature_set IN ({ph}){only} ORDER BY shot_id",
+            params=sets + games,
         ).to_arrow_reader(CHUNK)
         for batch in batches:
             df = batch.to_pandas()

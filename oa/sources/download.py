@@ -7,28 +7,80 @@
   Retry-After); other 4xx are not retried.
 - A rate limit (requests per second) shared by every request of the client.
 - Schedules: `/v1/schedule/{date}` week by week through the season (`nextStartDate`),
-  keeping finished games of the wanted types; games: `/v1/gamecenter/{id}/play-by-play`.
+  keeping finished games of the wanted types; games: `/v1/gamecenter/{id}/play-by-play`;
+  team rosters (hands, heights): `/v1/roster/{team}/{season}`; shift charts, on the stats
+  host: `/stats/rest/en/shiftcharts?cayenneExp=gameId={id}`.
+- Revalidation (`fetch(path, revalidate=True)`): the cached copy is offered back with
+  If-None-Match / If-Modified-Since when the server gave an ETag or Last-Modified, so an
+  unchanged document costs a 304 and no body. A body cut short (fewer bytes than its
+  Content-Length, or JSON that ends too soon) is retried like a 5xx.
 Only the standard library is used (urllib), so nothing extra to install.
 """
 
 from __future__ import annotations
 
+import email.utils
+import hashlib
+import http.client
 import json
 import os
 import time
 import urllib.error
 import urllib.request
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 BASE_URL = "https://api-web.nhle.com"
+STATS_URL = "https://api.nhle.com"  # the stats host: shift charts
+MAX_RETRY_AFTER = 300.0  # seconds: a longer Retry-After is capped (the run would look hung)
 USER_AGENT = "opportunity-analysis/0.1 (open-source shot-quality research)"
 FINISHED = ("OFF", "FINAL")
 
 
 class DownloadError(RuntimeError):
     """A request failed for good (after retries); the message names the URL."""
+
+
+@dataclass
+class Fetched:
+    """One document and how it was had: from the cache alone, confirmed unchanged (304), or downloaded."""
+
+    doc: object
+    file: Path
+    how: str  # "cache", "not-modified" or "downloaded"
+    digest: str  # sha256 of the body as stored
+    etag: str | None = None
+    last_modified: str | None = None
+
+
+class _Retry(Exception):
+    """A response worth asking for again (a body cut short)."""
+
+
+def _kind(path: str) -> str:
+    """What a request is for, for counting: schedule, play-by-play, shiftcharts, roster, ..."""
+    parts = [p for p in path.split("?")[0].split("/") if p]
+    if "gamecenter" in parts:
+        return parts[-1]
+    if "shiftcharts" in parts:
+        return "shiftcharts"
+    return parts[1] if len(parts) > 1 else (parts[0] if parts else "?")
+
+
+def retry_after(value: str | None) -> float | None:
+    """Seconds to wait from a Retry-After header (seconds or an HTTP date); None if absent or unreadable."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return min(float(value), MAX_RETRY_AFTER)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return min(max(when.timestamp() - time.time(), 0.0), MAX_RETRY_AFTER)
 
 
 @dataclass
@@ -40,12 +92,15 @@ class NhlClient:
     backoff: float = 0.5  # first wait; doubles each retry
     timeout: float = 20.0
     sleep: Callable[[float], None] = time.sleep
+    stats_url: str = STATS_URL
     requests: int = 0  # network requests made (cache hits do not count)
     cache_hits: int = 0
+    by_kind: Counter = field(default_factory=Counter)  # requests made, by what they were for
     _last: float = field(default=0.0, repr=False)
 
     def _path(self, path: str) -> Path:
-        return self.cache_dir / (path.strip("/").replace("/", "__") + ".json")
+        name = path.strip("/").replace("/", "__").replace("?", "__").replace("=", "-")
+        return self.cache_dir / (name + ".json")
 
     def _wait_turn(self) -> None:
         gap = 1.0 / self.rate if self.rate > 0 else 0.0
@@ -56,44 +111,85 @@ class NhlClient:
 
     def get_json(self, path: str) -> tuple[dict, Path]:
         """The JSON at `path` (from the cache if there), and the cache file holding it."""
+        got = self.fetch(path)
+        return got.doc, got.file  # type: ignore[return-value]
+
+    def fetch(self, path: str, revalidate: bool = False, base: str | None = None) -> Fetched:
+        """The JSON at `path`: from the cache if there (asking the server first when `revalidate`)."""
         file = self._path(path)
+        side = file.with_suffix(".http")
+        validators: dict = {}
+        cached: bytes | None = None
         if file.exists():
+            cached = file.read_bytes()
             try:
-                self.cache_hits += 1
-                return json.loads(file.read_bytes()), file
+                doc = json.loads(cached)
             except json.JSONDecodeError:
                 file.unlink()  # a damaged cache file is fetched again
-                self.cache_hits -= 1
-        url = self.base_url.rstrip("/") + "/" + path.lstrip("/")
-        body = self._fetch(url)
-        try:
-            doc = json.loads(body)
-        except json.JSONDecodeError as e:
-            raise DownloadError(f"{url} did not return JSON ({e.msg})") from e
+                cached = None
+            else:
+                if side.exists():
+                    try:
+                        validators = json.loads(side.read_text())
+                    except (json.JSONDecodeError, OSError):
+                        validators = {}
+                if not revalidate:
+                    self.cache_hits += 1
+                    return Fetched(doc, file, "cache", _digest(cached), validators.get("etag"), validators.get("lm"))
+        url = (base or self.base_url).rstrip("/") + "/" + path.lstrip("/")
+        headers = {}
+        if cached is not None:
+            if validators.get("etag"):
+                headers["If-None-Match"] = validators["etag"]
+            if validators.get("lm"):
+                headers["If-Modified-Since"] = validators["lm"]
+        status, body, doc, etag, lm = self._fetch(url, headers, _kind(path))
+        if status == 304 and cached is not None:
+            return Fetched(
+                json.loads(cached), file, "not-modified", _digest(cached), etag or validators.get("etag"), lm
+            )
         file.parent.mkdir(parents=True, exist_ok=True)
         tmp = file.with_suffix(".part")
         tmp.write_bytes(body)
         os.replace(tmp, file)
-        return doc, file
+        if etag or lm:
+            side.write_text(json.dumps({"etag": etag, "lm": lm}))
+        elif side.exists():
+            side.unlink()
+        return Fetched(doc, file, "downloaded", _digest(body), etag, lm)
 
-    def _fetch(self, url: str) -> bytes:
+    def _fetch(self, url: str, headers: dict, kind: str = "?") -> tuple[int, bytes, object, str | None, str | None]:
+        """(status, body, parsed JSON, ETag, Last-Modified), retrying network errors, 429, 5xx and cut bodies."""
         last: Exception | None = None
         for attempt in range(self.retries + 1):
             self._wait_turn()
             self.requests += 1
+            self.by_kind[kind] += 1
+            wait = self.backoff * 2**attempt
             try:
-                req = urllib.request.Request(url, headers={"User-Agent": USER_AGENT, "Accept": "application/json"})
+                req = urllib.request.Request(
+                    url, headers={"User-Agent": USER_AGENT, "Accept": "application/json", **headers}
+                )
                 with urllib.request.urlopen(req, timeout=self.timeout) as r:
-                    return r.read()
+                    body = r.read()
+                    etag, lm = r.headers.get("ETag"), r.headers.get("Last-Modified")
+                try:
+                    doc = json.loads(body)
+                except json.JSONDecodeError as e:
+                    if e.pos >= len(body.rstrip()):  # ran out of text: the body was cut short
+                        raise _Retry(f"the body ends too soon ({len(body):,} bytes)") from e
+                    raise DownloadError(f"{url} did not return JSON ({e.msg})") from e
+                return 200, body, doc, etag, lm
             except urllib.error.HTTPError as e:
                 last = e
+                if e.code == 304:
+                    return 304, b"", None, e.headers.get("ETag"), e.headers.get("Last-Modified")
                 if e.code != 429 and e.code < 500:
                     raise DownloadError(f"{url}: HTTP {e.code} {e.reason}") from e
-                retry_after = e.headers.get("Retry-After") if e.headers else None
-                wait = float(retry_after) if retry_after and retry_after.isdigit() else self.backoff * 2**attempt
-            except (urllib.error.URLError, TimeoutError, ConnectionError) as e:
-                last = e
-                wait = self.backoff * 2**attempt
+                told = retry_after(e.headers.get("Retry-After") if e.headers else None)
+                wait = told if told is not None else wait
+            except (urllib.error.URLError, TimeoutError, ConnectionError, http.client.HTTPException, _Retry) as e:
+                last = e  # IncompleteRead (fewer bytes than Content-Length) is an HTTPException
             if attempt < self.retries:
                 self.sleep(wait)
         raise DownloadError(f"{url}: failed after {self.retries + 1} attempts ({last})")
@@ -123,3 +219,23 @@ class NhlClient:
     def play_by_play(self, game_id: int) -> Path:
         _, file = self.get_json(f"/v1/gamecenter/{int(game_id)}/play-by-play")
         return file
+
+    def schedule_week(self, date: str, revalidate: bool = True) -> Fetched:
+        """The schedule of the week starting at `date` (YYYY-MM-DD)."""
+        return self.fetch(f"/v1/schedule/{date}", revalidate=revalidate)
+
+    def game_play_by_play(self, game_id: int, revalidate: bool = False) -> Fetched:
+        return self.fetch(f"/v1/gamecenter/{int(game_id)}/play-by-play", revalidate=revalidate)
+
+    def shift_charts(self, game_id: int, revalidate: bool = False) -> Fetched:
+        """The game's shift charts, from the stats host (`stats_url`)."""
+        path = f"/stats/rest/en/shiftcharts?cayenneExp=gameId={int(game_id)}"
+        return self.fetch(path, revalidate=revalidate, base=self.stats_url)
+
+    def roster(self, team: str, season_code: int, revalidate: bool = False) -> Fetched:
+        """A team's roster of a season (`20252026`): hands and heights."""
+        return self.fetch(f"/v1/roster/{team}/{int(season_code)}", revalidate=revalidate)
+
+
+def _digest(body: bytes) -> str:
+    return hashlib.sha256(body).hexdigest()
