@@ -137,19 +137,22 @@ def game_bundle(source: str, game: dict, ev: pd.DataFrame, report: IngestReport)
     ev["game_seconds"] = game_seconds(ev["period"].astype(float), ev["period_seconds"].astype(float))
     home, away = str(game["home_team"]), str(game["away_team"])
 
-    signs = attack_signs(ev, home, away)
     if "attack_sign" in ev.columns:
         given = ev["attack_sign"].to_numpy(dtype=float)
     else:
         given = np.full(len(ev), np.nan)
-    derived = np.array(
-        [
-            signs.get((int(p), str(t)), np.nan) if t is not None and p == p else np.nan
-            for p, t in zip(ev["period"].tolist(), ev["team"].tolist())
-        ],
-        dtype=float,
-    )
-    sign = np.where(np.isfinite(given), given, derived)
+    if np.isfinite(given).all():  # the source says every direction (MoneyPuck): nothing to derive
+        sign = given
+    else:
+        signs = attack_signs(ev, home, away)
+        derived = np.array(
+            [
+                signs.get((int(p), str(t)), np.nan) if t is not None and p == p else np.nan
+                for p, t in zip(ev["period"].tolist(), ev["team"].tolist())
+            ],
+            dtype=float,
+        )
+        sign = np.where(np.isfinite(given), given, derived)
 
     is_att = ev["type"].isin(ATTEMPTS).to_numpy()
     has_xy = ev["x"].notna().to_numpy() & ev["y"].notna().to_numpy()
