@@ -105,6 +105,7 @@ def _one(source: str, path: Path, db: Path, model_file: str) -> dict:
     model = load_model(model_file)
     t0 = time.perf_counter()
     with Store(db) as s:
+        s.con.execute("SET enable_progress_bar = false")  # DuckDB's own bars would go into the JSON on stdout
         report = ingest(s, source, [path], features=False)
         t1 = time.perf_counter()
         build_features(s)
