@@ -56,6 +56,8 @@ def run(source: str, folder: Path, runs: int = 3, progress: Progress | None = No
         if progress:
             progress("training the model scored with (once, not timed)", 0, 1)
         model = pool.submit(_model, source, path, folder / "model.duckdb").result()
+    if progress:
+        progress("training the model scored with (once, not timed)", 1, 1)
     each = []
     for i in range(runs):
         if progress:
