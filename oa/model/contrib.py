@@ -86,7 +86,7 @@ def _sides(X: np.ndarray, trees: list[dict[int, np.ndarray | None]]) -> dict[int
     out = {}
     for f in features:
         cat = any(t[f] is None for t in trees if f in t)
-        thr = None if cat else np.unique(np.concatenate([t[f] for t in trees if f in t]))  # type: ignore[misc]
+        thr = None if cat else np.unique(np.concatenate([t[f] for t in trees if f in t]))
         out[f] = _Sides(np.ascontiguousarray(X[:, f]), thr)
     return out
 
