@@ -28,6 +28,7 @@ live_app.callback(invoke_without_command=True)(live.live)
 live_app.command("nhl")(live.live_nhl)
 bench_app.command("live")(bench.bench_live)
 bench_app.command("live-nhl")(bench.bench_live_nhl)
+bench_app.command("season")(bench.bench_season)
 
 __all__ = ["app", "main"]
 

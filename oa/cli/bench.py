@@ -224,4 +224,28 @@ def bench_live_nhl(
         as_json,
         markdown,
         (StoreError, ConnectionError, RuntimeError, FileNotFoundError),
+def bench_season(
+    ctx: typer.Context,
+    source: str = typer.Option(
+        "moneypuck", "--source", help="moneypuck (2024-25) or hockey_scraper (2018-19), from ../shared/data"
+    ),
+    runs: int = typer.Option(3, "--runs", min=1, max=9, help="fresh runs; medians reported"),
+    folder: Path = typer.Option(
+        Path("data/bench_season"), "--dir", help="folder for the run's store and the model (trained once, kept)"
+    ),
+    as_json: bool = options.as_json(),
+    markdown: Path | None = options.markdown(),
+) -> None:
+    """A real season through ingest, factors, score and explain, and a re-score: seconds and peak memory."""
+    from oa.bench import season
+
+    if source not in season.SEASONS:
+        fail(ValueError(f"--source must be one of {', '.join(season.SEASONS)}, not {source!r}"))
+    _measure(
+        ctx,
+        "oa.bench.season",
+        lambda p: season.run(source, folder / source, runs, progress=p),
+        as_json,
+        markdown,
+        (FileNotFoundError, StoreError),
     )

@@ -36,6 +36,7 @@ import numpy as np
 import pandas as pd
 
 from oa.features.registry import Factor, all_factors, factor_named
+from oa.model.contrib import contributions
 from oa.store import Store
 from oa.vocab import sigmoid
 
@@ -109,7 +110,7 @@ class Model:
     def explain(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(contributions (n, factors) in calibrated log-odds, base logit (n,)); they sum to the logit."""
         a, b = self.meta["platt"]["a"], self.meta["platt"]["b"]
-        raw = np.asarray(self.booster.predict(X, pred_contrib=True))
+        raw = contributions(self.booster, X)  # pred_contrib, tree by tree for a batch (oa.model.contrib)
         return a * raw[:, :-1], a * raw[:, -1] + b
 
     def tier(self, p: np.ndarray) -> np.ndarray:

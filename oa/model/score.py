@@ -11,11 +11,14 @@ sigmoid between the base and the shot's logit, so the points add up exactly to
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 
+import duckdb
 import numpy as np
 import pandas as pd
 
@@ -26,7 +29,7 @@ from oa.model.artifact import Model, ModelError, load_model, resolve_path
 from oa.store import Store, StoreError
 from oa.vocab import sigmoid
 
-CHUNK = 20_000
+CHUNK = 100_000  # shots explained together: the more, the fewer distinct ways through each tree (oa.model.contrib)
 Progress = Callable[[int, int], None]
 
 
@@ -50,6 +53,22 @@ class Scored:
         for j, name in enumerate(self.factors):
             out[:, j] = factor_named(name).labels(self.values[name])
         return out
+
+    def label_categories(self) -> pd.Categorical:
+        """The (n * F) factor values in words, row by row, as categories: the same words as `labels`
+        without an object array of millions of references (a season has a few thousand distinct words)."""
+        words: list[np.ndarray] = []
+        codes = np.empty(self.contrib.shape, dtype=np.int64)
+        offset = 0
+        for j, name in enumerate(self.factors):
+            code, said = pd.factorize(factor_named(name).labels(self.values[name]), use_na_sentinel=True)
+            codes[:, j] = np.where(code >= 0, code + offset, -1)
+            words.append(np.asarray(said, dtype=object))
+            offset += len(said)
+        # the same word under two factors is one category
+        where, unique = pd.factorize(np.concatenate(words) if words else np.empty(0, dtype=object))
+        flat = codes.ravel()
+        return pd.Categorical.from_codes(np.where(flat >= 0, where[np.maximum(flat, 0)], -1), categories=unique)
 
     def top(self, i: int, k: int = 5) -> list[dict]:
         """Shot i's k strongest factors, biggest push first."""
@@ -177,9 +196,10 @@ def score_store(
                 pd.DataFrame(
                     {
                         "shot_id": np.repeat(ids, F),
-                        "model_id": m.model_id,
-                        "factor": np.tile(np.array(s.factors, object), len(ids)),
-                        "value_label": s.labels.ravel(),
+                        # as categories: a season's 3 M rows hold a few thousand distinct words
+                        "model_id": pd.Categorical.from_codes(np.zeros(F * len(ids), np.int8), [m.model_id]),
+                        "factor": pd.Categorical.from_codes(np.tile(np.arange(F), len(ids)), categories=s.factors),
+                        "value_label": s.label_categories(),
                         "contribution": s.contrib.ravel(),
                         "contribution_pp": s.pp.ravel(),
                     }
@@ -191,15 +211,24 @@ def score_store(
         cur.close()
     sc = pd.concat(scores, ignore_index=True)
     fa = pd.concat(factors, ignore_index=True)
+    del scores, factors  # the parts: only the whole is written
     scored_s = time.perf_counter() - t0
-    with (
-        store.transaction(f"writing the scores of {len(sc):,} shots") as con,
-        store.registered("_scored_ids", sc[["shot_id"]]) as ids,
-    ):
-        con.execute(f"DELETE FROM shot_factors WHERE shot_id IN (SELECT shot_id FROM {ids})")
-        con.execute(f"DELETE FROM shot_scores WHERE shot_id IN (SELECT shot_id FROM {ids})")
-        store.insert(schema.SHOT_SCORES, sc)
-        store.insert(schema.SHOT_FACTORS, fa)
+    # row order within a table means nothing (every read orders); not keeping it saves memory, and so
+    # does a cap on DuckDB's cache while millions of rows go in (a file store spills to disk instead)
+    store.con.execute("SET preserve_insertion_order = false")
+    if store.path != ":memory:":
+        store.con.execute(f"SET memory_limit = '{WRITE_MEMORY}'")
+    try:
+        with (
+            store.transaction(f"writing the scores of {len(sc):,} shots"),
+            store.registered("_scored_ids", sc[["shot_id"]]) as ids,
+        ):
+            _replace_rows(store, schema.SHOT_SCORES, sc, ids)
+            _replace_rows(store, schema.SHOT_FACTORS, fa, ids)
+    finally:
+        with contextlib.suppress(duckdb.Error):  # a connection an error broke: that error is the one to show
+            store.con.execute("RESET preserve_insertion_order")
+            store.con.execute("RESET memory_limit")
     return ScoreSummary(
         shots=len(sc),
         factor_rows=len(fa),
@@ -208,6 +237,44 @@ def score_store(
         score_seconds=round(scored_s, 2),
         seconds=round(time.perf_counter() - t0, 2),
     )
+
+
+WRITE_MEMORY = "500MB"  # DuckDB's cache while the scores are written (a season: peak 1.14 -> 1.0 GB, as fast)
+REBUILD_ABOVE = 100_000  # replacing more stored rows than this: a new table is faster than deleting them
+
+
+def _replace_rows(store: Store, table: schema.Table, rows: pd.DataFrame, ids: str) -> None:
+    """In the open transaction: `table`'s rows of the shots in the view `ids` replaced by `rows`.
+
+    Deleting millions of rows from a table with a primary key, then inserting the same keys,
+    costs DuckDB minutes (a season's re-score: 2 min for 3 M factor rows). When most of the
+    table is replaced, a new table is built from the rows kept plus the new ones and takes the
+    old one's place (the same columns and key; all in the transaction, so all or nothing).
+    """
+    name = table.name
+    hit = int(
+        store.con.execute(f"SELECT count(*) FROM {name} WHERE shot_id IN (SELECT shot_id FROM {ids})").fetchall()[0][0]
+    )
+    stored = [
+        r[0]
+        for r in store.con.execute(
+            f"SELECT column_name FROM duckdb_columns() WHERE table_name = '{name}' ORDER BY column_index"
+        ).fetchall()
+    ]
+    if hit <= REBUILD_ABOVE or stored != table.column_names:  # few rows, or a table of an older layout: delete
+        store.con.execute(f"DELETE FROM {name} WHERE shot_id IN (SELECT shot_id FROM {ids})")
+        store.insert(table, rows)
+        return
+    new = dataclasses.replace(table, name=f"{name}_rebuilt")
+    cols = ", ".join(table.column_names)
+    store.con.execute(f"DROP TABLE IF EXISTS {new.name}")
+    store.con.execute(new.ddl())
+    store.con.execute(
+        f"INSERT INTO {new.name} SELECT {cols} FROM {name} WHERE shot_id NOT IN (SELECT shot_id FROM {ids})"
+    )
+    store.insert(new, rows)
+    store.con.execute(f"DROP TABLE {name}")
+    store.con.execute(f"ALTER TABLE {new.name} RENAME TO {name}")
 
 
 def _require_tracking(m: Model, df: pd.DataFrame) -> None:

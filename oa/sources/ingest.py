@@ -131,6 +131,8 @@ def _ingest(
             report.failed.append((path, e))
             continue
         report.players += len(players)
+        known = store.stored_games([b.game_id for b in games])
+        pending: list[schema.GameBundle] = []  # new games, stored together (see Store.ingest_new_games)
         for i, b in enumerate(games):
             if len(b.tables["shots"]) == 0:
                 report.reject("game has no shots (not stored)", 1, f"{Path(path).name}, game {b.game_id}")
@@ -142,6 +144,15 @@ def _ingest(
                     1,
                     f"{Path(path).name}, game {b.game_id} (also in {seen[b.game_id]})",
                 )
+            elif b.game_id not in known:
+                seen[b.game_id] = Path(path).name
+                pending.append(b)
+                if len(pending) >= BATCH:
+                    stored += _store_new(store, pending, path, report)
+                if progress:
+                    progress(f"storing {Path(path).name}", i + 1, len(games))
+                continue
+            stored += _store_new(store, pending, path, report)  # an earlier copy goes in first
             seen.setdefault(b.game_id, Path(path).name)
             shrink = None if replace else shrinks(store, b)
             if shrink:
@@ -155,6 +166,7 @@ def _ingest(
                 report.failed.append((f"{Path(path).name} game {b.game_id}", e))
             if progress:
                 progress(f"storing {Path(path).name}", i + 1, len(games))
+        stored += _store_new(store, pending, path, report)
     if run.store is None:  # nothing was read that could be stored
         report.seconds = round(time.perf_counter() - t0, 1)
         return report
@@ -177,6 +189,30 @@ def _ingest(
 
 
 SHRINK_TABLES = ("events", "shots", "frames")
+BATCH = 400  # new games validated and written together: one transaction instead of one per game
+
+
+def _store_new(store: Store, pending: list[schema.GameBundle], path: Path, report: IngestReport) -> list[int]:
+    """Store the games in `pending` (none of them stored before) and empty it; the ids stored.
+
+    Together in one transaction when they all pass; if any fails, game by game, so each bad
+    game is named and skipped and the rest go in, exactly as without the fast path."""
+    games, pending[:] = list(pending), []
+    if not games:
+        return []
+    try:
+        store.ingest_new_games(games)
+        return [b.game_id for b in games]
+    except (schema.ValidationError, StoreError, duckdb.Error):
+        pass
+    done = []
+    for b in games:
+        try:
+            store.ingest_game(b)
+            done.append(b.game_id)
+        except (schema.ValidationError, StoreError, duckdb.Error) as e:
+            report.failed.append((f"{Path(path).name} game {b.game_id}", e))
+    return done
 
 
 def shrinks(store: Store, bundle: schema.GameBundle) -> str | None:

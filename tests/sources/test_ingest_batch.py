@@ -86,11 +86,12 @@ def test_same_games_twice_on_the_command_line(scored, tmp_path):
 
 
 def _fail_at(monkeypatch: pytest.MonkeyPatch, game_id: int, table: str = "shots") -> None:
-    """Make the database refuse `table`'s rows of one game, inside that game's transaction."""
+    """Make the database refuse `table`'s rows of one game, inside the transaction that writes them
+    (the game's own, or that of the batch of new games it is part of)."""
     real = Store.insert
 
     def insert(self, t, df, replace=False):
-        if t.name == table and len(df) and int(df["game_id"].iloc[0]) == game_id:
+        if t.name == table and len(df) and game_id in set(df["game_id"].astype(int)):
             raise duckdb.IOException("No space left on device (simulated)")
         return real(self, t, df, replace)
 
