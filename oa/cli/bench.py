@@ -224,6 +224,9 @@ def bench_live_nhl(
         as_json,
         markdown,
         (StoreError, ConnectionError, RuntimeError, FileNotFoundError),
+    )
+
+
 def bench_season(
     ctx: typer.Context,
     source: str = typer.Option(
