@@ -24,6 +24,7 @@ bench_app.command("public")(bench.bench_public)
 bench_app.command("app")(bench.bench_dashboard)
 app.command()(live.live)
 bench_app.command("live")(bench.bench_live)
+bench_app.command("seasons")(bench.bench_seasons)
 
 __all__ = ["app", "main"]
 
