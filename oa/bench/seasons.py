@@ -6,20 +6,20 @@ Brier, ECE, mean predicted against the observed goal rate, and the same by shot 
 strength, beside MoneyPuck's `xGoal` and hockeyR's `xg` on the shots they rate (`public_xg`).
 Without `--db` it runs on the real seasons in ../shared (MoneyPuck 2023-24 and 2024-25;
 hockey_scraper 2017-18 (partial), 2018-19 and 2019-20 (partial)), in stores built under data/.
-The results are also written to models/seasons.json beside the stores, where the Model page reads them.
+The results are also kept in models/seasons.json beside the stores (`oa.model.rolling`), where the
+Model page reads them.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
-from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from oa.model import metrics
+from oa.model.rolling import read_results, save
 from oa.model.train import RECENT_WEIGHT, fit, training_data
 from oa.store import Store
 from oa.vocab import SHOT_TYPE_WORDS, STRENGTH_WORDS
@@ -27,7 +27,6 @@ from oa.vocab import SHOT_TYPE_WORDS, STRENGTH_WORDS
 Progress = Callable[[str, int, int], None]
 GROUP_MIN = 1_000  # a group's calibration is judged (targets) only with at least this many shots
 SHOWN_MIN = 200  # ... and reported with at least this many
-RESULTS = "seasons.json"
 PUBLIC_NAMES = {"moneypuck": "MoneyPuck xGoal", "hockeyr": "hockeyR xg"}
 # the targets for MoneyPuck 2024-25 trained on 2023-24 (issue 14)
 TARGETS = {"log_loss": 0.2165, "auc": 0.780, "ece": 0.005, "mean_gap_points": 0.2, "group_gap_points": 1.0}
@@ -80,7 +79,7 @@ def groups(df: pd.DataFrame, y: np.ndarray, preds: dict[str, np.ndarray]) -> dic
 
 def worst_group(by: dict[str, dict], model: str = "ours", kinds: tuple[str, ...] = ("shot_type", "period")) -> dict:
     """The group (>= GROUP_MIN shots) whose mean predicted is farthest from its observed rate."""
-    worst = {"group": None, "off_points": 0.0}
+    worst: dict = {"group": None, "off_points": 0.0}
     for kind in kinds:
         for value, row in by.get(kind, {}).items():
             r = row.get(model)
@@ -167,31 +166,6 @@ def targets(row: dict) -> dict:
     }
 
 
-def save(folder: Path, key: str, result: dict, command: str) -> Path:
-    """Keep `result` under `key` in <folder>/models/seasons.json (other keys stay), for the Model page."""
-    path = folder / "models" / RESULTS
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        old = json.loads(path.read_text(encoding="utf-8"))
-        runs = old.get("runs", {}) if isinstance(old, dict) else {}
-    except (OSError, ValueError):
-        runs = {}
-    runs[key] = result | {"run_at": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), "command": command}
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps({"runs": runs}, indent=1, default=float), encoding="utf-8")
-    tmp.replace(path)
-    return path
-
-
-def read_results(folder: Path) -> dict:
-    """The rolling results saved beside the stores in `folder` ({} if none or unreadable)."""
-    try:
-        out = json.loads((folder / "models" / RESULTS).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return out.get("runs", {}) if isinstance(out, dict) and isinstance(out.get("runs"), dict) else {}
-
-
 def on_store(db: Path, seed: int = 0, recent_weight: float = RECENT_WEIGHT, progress: Progress | None = None) -> dict:
     """The rolling evaluation of one store's seasons."""
     with Store(db, read_only=True) as s:
@@ -231,3 +205,6 @@ def shared(seed: int = 0, recent_weight: float = RECENT_WEIGHT, progress: Progre
         if row["source"] == "moneypuck" and row["test"] == "2024-25" and row["trained_on"] == ["2023-24"]:
             row["targets"] = targets(row)
     return {"stores": [mp_db.name, early_db.name, hs_db.name], "feature_set": feature_set, "seasons": rows}
+
+
+__all__ = ["evaluate", "load", "on_store", "read_results", "save", "shared", "targets", "worst_group"]

@@ -270,10 +270,10 @@ def fit(
         raise TrainError("training needs shots from at least 2 games (cross-validation is grouped by game)")
     folds = list(GroupKFold(n_splits=n_folds, shuffle=True, random_state=seed).split(X, y, groups))
     full = _dataset(X, y, factors, weight=w)
-    threads = {"num_threads": 1 if len(y) < ONE_THREAD_BELOW else 0}
+    threads: dict[str, object] = {"num_threads": 1 if len(y) < ONE_THREAD_BELOW else 0}
     constraints = monotone_of(factors, monotone)
     if any(constraints):
-        threads |= {"monotone_constraints": constraints}
+        threads["monotone_constraints"] = constraints
     results: list[Trial] = []
     step, total = 0, len(grid) * n_folds
     for params in grid:

@@ -101,7 +101,7 @@ def test_results_are_kept_per_store_beside_it_for_the_model_page(tmp_path):
     runs = bench.read_results(tmp_path)
     assert set(runs) == {"a.duckdb", "shared"} and runs["a.duckdb"]["seasons"] == [1]
     assert runs["shared"]["command"] == "python -m oa bench seasons" and runs["shared"]["run_at"].endswith("UTC")
-    (tmp_path / "models" / bench.RESULTS).write_text("{not json", encoding="utf-8")
+    (tmp_path / "models" / "seasons.json").write_text("{not json", encoding="utf-8")
     assert bench.read_results(tmp_path) == {}  # a damaged file shows nothing rather than failing the page
 
 
