@@ -65,7 +65,7 @@ def test_model_page_shows_the_saved_results_and_says_where_they_come_from(model_
     at.switch_page("pages/model.py").run()
     ok(at)
     assert "Does it hold on the next season?" in [h.value for h in at.subheader]
-    captions = " ".join(c.value for c in at.caption)
+    captions = " ".join(c.value for c in at.caption).replace("\\", "")  # the caption is escaped Markdown
     assert "bench seasons" in captions and "bench_moneypuck.duckdb" in captions and "seasons.json" in captions
     frames = [d.value for d in at.dataframe]
     assert any("Tested on" in f.columns and "MoneyPuck xGoal" in set(f["Model"]) for f in frames)

@@ -131,3 +131,14 @@ def test_the_command_runs_on_a_store_and_writes_its_results(two_seasons, monkeyp
     runs = bench.read_results(two_seasons.parent)
     assert runs[two_seasons.name]["seasons"][0]["test"] == "2024-25"
     assert "--db" in runs[two_seasons.name]["command"]
+
+
+def test_the_commands_default_weight_is_the_one_training_documents():
+    import inspect
+
+    from oa.cli import bench as bench_cli
+    from oa.cli import model as model_cli
+    from oa.model.train import RECENT_WEIGHT
+
+    for fn in (model_cli.train, bench_cli.bench_seasons):
+        assert inspect.signature(fn).parameters["recent_weight"].default.default == RECENT_WEIGHT
