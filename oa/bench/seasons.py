@@ -166,11 +166,19 @@ def targets(row: dict) -> dict:
     }
 
 
+def with_targets(rows: list[dict]) -> list[dict]:
+    """The issue's targets beside the row they are set for: MoneyPuck 2024-25 trained on 2023-24 only."""
+    for row in rows:
+        if row["source"] == "moneypuck" and row["test"] == "2024-25" and row["trained_on"] == ["2023-24"]:
+            row["targets"] = targets(row)
+    return rows
+
+
 def on_store(db: Path, seed: int = 0, recent_weight: float = RECENT_WEIGHT, progress: Progress | None = None) -> dict:
     """The rolling evaluation of one store's seasons."""
     with Store(db, read_only=True) as s:
         df, feature_set = load(s)
-    rows = evaluate(df, feature_set, seed, recent_weight, progress)
+    rows = with_targets(evaluate(df, feature_set, seed, recent_weight, progress))
     return {"stores": [db.name], "feature_set": feature_set, "seasons": rows}
 
 
@@ -200,10 +208,7 @@ def shared(seed: int = 0, recent_weight: float = RECENT_WEIGHT, progress: Progre
             df, feature_set = load(s)
         frames.append(df[df["source"].isin(("moneypuck", "hockey_scraper"))])
     df = pd.concat(frames, ignore_index=True)
-    rows = evaluate(df, feature_set, seed, recent_weight, progress)
-    for row in rows:
-        if row["source"] == "moneypuck" and row["test"] == "2024-25" and row["trained_on"] == ["2023-24"]:
-            row["targets"] = targets(row)
+    rows = with_targets(evaluate(df, feature_set, seed, recent_weight, progress))
     return {"stores": [mp_db.name, early_db.name, hs_db.name], "feature_set": feature_set, "seasons": rows}
 
 

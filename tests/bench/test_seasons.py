@@ -130,6 +130,13 @@ def test_the_command_runs_on_a_store_and_writes_its_results(two_seasons, monkeyp
     assert r.exit_code == 0, r.output
     runs = bench.read_results(two_seasons.parent)
     assert runs[two_seasons.name]["seasons"][0]["test"] == "2024-25"
+    assert set(runs[two_seasons.name]["seasons"][0]["targets"]) == {
+        "log_loss",
+        "auc",
+        "ece",
+        "mean_gap_points",
+        "worst_group_points",
+    }
     assert "--db" in runs[two_seasons.name]["command"]
 
 
