@@ -88,6 +88,29 @@ def worst_group(by: dict[str, dict], model: str = "ours", kinds: tuple[str, ...]
     return worst
 
 
+def drift(df: pd.DataFrame) -> dict:
+    """What changes between a source's seasons besides the hockey: goal rate, distance, the shot-type mix.
+
+    A type whose share moves while the game does not (MoneyPuck: snap shots 14% of 2023-24 and 21%
+    of 2024-25, wrist shots down as much) is a scorer recording differently, and a model trained on
+    one season's meaning of "snap" misreads the next.
+    """
+    out: dict = {}
+    for (source, season), g in df.groupby(["source", "season"], sort=True):
+        y = g["is_goal"].to_numpy(dtype=float)
+        types = g["shot_type"].fillna("UNKNOWN")
+        out.setdefault(str(source), {})[str(season)] = {
+            "shots": len(g),
+            "goal_rate": round(float(y.mean()), 4),
+            "mean_distance_ft": round(float(g["distance"].mean()), 2),
+            "shot_type_share": {str(t): round(float(n / len(g)), 4) for t, n in types.value_counts().items()},
+            "shot_type_goal_rate": {
+                str(t): round(float(g.loc[types == t, "is_goal"].mean()), 4) for t in sorted(types.unique())
+            },
+        }
+    return out
+
+
 def evaluate(
     df: pd.DataFrame,
     feature_set: str,
@@ -179,7 +202,7 @@ def on_store(db: Path, seed: int = 0, recent_weight: float = RECENT_WEIGHT, prog
     with Store(db, read_only=True) as s:
         df, feature_set = load(s)
     rows = with_targets(evaluate(df, feature_set, seed, recent_weight, progress))
-    return {"stores": [db.name], "feature_set": feature_set, "seasons": rows}
+    return {"stores": [db.name], "feature_set": feature_set, "seasons": rows, "drift": drift(df)}
 
 
 def shared(seed: int = 0, recent_weight: float = RECENT_WEIGHT, progress: Progress | None = None) -> dict:
@@ -209,7 +232,12 @@ def shared(seed: int = 0, recent_weight: float = RECENT_WEIGHT, progress: Progre
         frames.append(df[df["source"].isin(("moneypuck", "hockey_scraper"))])
     df = pd.concat(frames, ignore_index=True)
     rows = with_targets(evaluate(df, feature_set, seed, recent_weight, progress))
-    return {"stores": [mp_db.name, early_db.name, hs_db.name], "feature_set": feature_set, "seasons": rows}
+    return {
+        "stores": [mp_db.name, early_db.name, hs_db.name],
+        "feature_set": feature_set,
+        "seasons": rows,
+        "drift": drift(df),
+    }
 
 
 __all__ = ["evaluate", "load", "on_store", "read_results", "save", "shared", "targets", "worst_group"]

@@ -130,6 +130,9 @@ def test_the_command_runs_on_a_store_and_writes_its_results(two_seasons, monkeyp
     assert r.exit_code == 0, r.output
     runs = bench.read_results(two_seasons.parent)
     assert runs[two_seasons.name]["seasons"][0]["test"] == "2024-25"
+    d = runs[two_seasons.name]["drift"]["moneypuck"]
+    assert set(d) == {"2023-24", "2024-25"} and d["2023-24"]["shots"] == 60 * 30
+    assert sum(d["2024-25"]["shot_type_share"].values()) == pytest.approx(1.0, abs=1e-3)
     assert set(runs[two_seasons.name]["seasons"][0]["targets"]) == {
         "log_loss",
         "auc",

@@ -44,9 +44,9 @@ def test_follow_rate_moves_the_intercept_to_the_goal_rate():
     assert sigmoid(margin + b).mean() == pytest.approx(y.mean(), abs=1e-6)
 
 
-def test_distance_and_angle_never_raise_the_chance(frame):
+def test_distance_never_raises_the_chance_and_the_angle_can_be_held_too(frame):
     df, fs = frame
-    model, _ = fit(df, fs, grid=ONE)
+    model, _ = fit(df, fs, grid=ONE, monotone={"distance": -1, "angle": -1})
     probe = pd.concat([df.iloc[[0]]] * 60, ignore_index=True)
     probe["distance"] = np.linspace(3, 90, 60)
     p = model.predict(model.matrix(probe))
@@ -56,6 +56,10 @@ def test_distance_and_angle_never_raise_the_chance(frame):
     assert np.all(np.diff(model.predict(model.matrix(probe))) <= 1e-12)
     free, _ = fit(df, fs, grid=ONE, monotone={})
     assert "monotone_constraints" not in free.booster.params
+    default, _ = fit(df, fs, grid=ONE)
+    probe = pd.concat([df.iloc[[2]]] * 60, ignore_index=True)
+    probe["distance"] = np.linspace(3, 90, 60)
+    assert np.all(np.diff(default.predict(default.matrix(probe))) <= 1e-12)
 
 
 def test_the_latest_training_season_sets_the_rate(frame):
