@@ -9,6 +9,7 @@ import streamlit as st
 from oa.app import components as c
 from oa.app import interactions as ia
 from oa.app import queries as q
+from oa.app import rolling
 from oa.app.components import guard
 from oa.features.registry import factor_labels
 from oa.plots.interactions import interaction_figure
@@ -213,6 +214,47 @@ for row in active.itertuples():
                 "Mean predicted": st.column_config.NumberColumn(format="percent"),
             },
         )
+
+# -- the next season: rolling-origin results saved by `oa bench seasons` ----------------------------
+st.divider()
+st.subheader("Does it hold on the next season?")
+runs, results_file = rolling.runs_for(f.db)
+if not runs:
+    st.info(
+        "No rolling evaluation beside this store yet. `python -m oa bench seasons --db "
+        f"{f.db}` trains on each season's earlier seasons and tests on it (`python -m oa bench seasons` "
+        "does it on the real seasons in ../shared); its figures then show here.",
+        icon=":material/timeline:",
+    )
+for key, run in runs.items():
+    table = rolling.season_rows(run)
+    if table.empty:
+        st.caption(f"{rolling.where_from(key, run, results_file)} No season had an earlier one to train on.")
+        continue
+    st.dataframe(
+        table,
+        hide_index=True,
+        key=f"rolling_{key}",
+        column_config={
+            "Mean predicted": st.column_config.NumberColumn(format="percent"),
+            "Goal rate": st.column_config.NumberColumn(format="percent"),
+            "Log loss": st.column_config.NumberColumn(format="%.4f"),
+            "Brier": st.column_config.NumberColumn(format="%.5f"),
+            "ECE": st.column_config.NumberColumn(format="%.4f"),
+        },
+    )
+    st.caption(rolling.where_from(key, run, results_file))
+    for season in run.get("seasons", []):
+        groups = rolling.group_rows(season)
+        if len(groups):
+            with st.expander(f"{season.get('source')} {season.get('test')}: by shot type, period and strength"):
+                st.dataframe(
+                    groups,
+                    hide_index=True,
+                    key=f"rolling_groups_{key}_{season.get('source')}_{season.get('test')}",
+                    column_config={"Goal rate": st.column_config.NumberColumn(format="percent")},
+                )
+                st.caption("Points off: mean predicted minus the observed goal rate, in percentage points.")
 
 # -- on the stored shots, with the sidebar's filters ------------------------------------------------
 st.divider()

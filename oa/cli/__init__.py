@@ -29,6 +29,7 @@ live_app.command("nhl")(live.live_nhl)
 bench_app.command("live")(bench.bench_live)
 bench_app.command("live-nhl")(bench.bench_live_nhl)
 bench_app.command("season")(bench.bench_season)
+bench_app.command("seasons")(bench.bench_seasons)
 
 __all__ = ["app", "main"]
 

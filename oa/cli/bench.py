@@ -252,3 +252,37 @@ def bench_season(
         markdown,
         (FileNotFoundError, StoreError),
     )
+
+
+def bench_seasons(
+    ctx: typer.Context,
+    db: Path | None = typer.Option(
+        None,
+        "--db",
+        help="a store to evaluate (default: the real seasons in ../shared, stores built under data/ and reused)",
+    ),
+    seed: int = options.seed(),
+    recent_weight: float = typer.Option(
+        1.0, "--recent-weight", min=0.01, max=1.0, help="each season back counts this much of the next (as `train`)"
+    ),
+    as_json: bool = options.as_json(),
+    markdown: Path | None = options.markdown(),
+) -> None:
+    """Rolling-origin: each season trained on the seasons before it, beside MoneyPuck's and hockeyR's xG."""
+    from oa.bench import seasons as bench
+
+    if db is not None and not db.is_file():
+        fail(StoreError(f"no store at {db}"))
+
+    def run(p: StageBars) -> dict:
+        out = (
+            bench.on_store(db, seed, recent_weight, progress=p)
+            if db is not None
+            else bench.shared(seed, recent_weight, progress=p)
+        )
+        folder = db.resolve().parent if db is not None else Path("data").resolve()
+        key = db.name if db is not None else "shared"
+        out["results_file"] = str(bench.save(folder, key, out, _reproduce(ctx)))
+        return out
+
+    _measure(ctx, "oa.bench.seasons", run, as_json, markdown, (FileNotFoundError, StoreError))

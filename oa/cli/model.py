@@ -62,6 +62,16 @@ def train(
         None, "--features", help="tracking or pbp (default: tracking if every game has it)"
     ),
     seed: int = options.seed(help="seed for folds and bagging"),
+    seasons: str | None = typer.Option(
+        None, "--seasons", help="only these seasons, comma-separated, e.g. 2023-24,2024-25 (default: all)"
+    ),
+    recent_weight: float = typer.Option(
+        1.0,
+        "--recent-weight",
+        min=0.01,
+        max=1.0,
+        help="each season back counts this much of the next (0.5 halves per season; default 1.0: all equal)",
+    ),
 ) -> None:
     """Train the calibrated LightGBM model on the store's shots and make it the active model."""
     from oa.model.artifact import ModelError
@@ -70,9 +80,20 @@ def train(
 
     if feature_set not in (None, "tracking", "pbp"):
         raise typer.BadParameter("must be tracking or pbp", param_hint="--features")
+    chosen = [x.strip() for x in seasons.split(",") if x.strip()] if seasons else None
+    if seasons is not None and not chosen:
+        raise typer.BadParameter("name at least one season, e.g. 2023-24", param_hint="--seasons")
     try:
         with Store(db, create=False) as store, progress_bars() as bar:
-            m, path = train_model(store, source, feature_set, seed=seed, progress=StageBars(bar))
+            m, path = train_model(
+                store,
+                source,
+                feature_set,
+                seed=seed,
+                progress=StageBars(bar),
+                seasons=chosen,
+                recent_weight=recent_weight,
+            )
     except (StoreError, TrainError, ModelError) as e:
         fail(e)
     rep = m.meta["metrics"]

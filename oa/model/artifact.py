@@ -52,8 +52,16 @@ class ModelError(ValueError):
     """A model file is missing, damaged or does not fit the data; the message says what to do."""
 
 
-def encode(factors: list[Factor], data: Mapping[str, np.ndarray] | pd.DataFrame) -> np.ndarray:
-    """The model matrix: one float column per factor; categories become their index (NaN unknown)."""
+def encode(
+    factors: list[Factor],
+    data: Mapping[str, np.ndarray] | pd.DataFrame,
+    same_as: Mapping[str, Mapping[str, str]] | None = None,
+) -> np.ndarray:
+    """The model matrix: one float column per factor; categories become their index (NaN unknown).
+
+    `same_as` reads some category values as others ({"shot_type": {"SNAP": "WRIST"}}): values a
+    model was trained to treat as one (see `oa.model.train.SAME_AS`).
+    """
     n = len(data[factors[0].name])
     X = np.empty((n, len(factors)), dtype=np.float64)
     for j, f in enumerate(factors):
@@ -61,6 +69,8 @@ def encode(factors: list[Factor], data: Mapping[str, np.ndarray] | pd.DataFrame)
         v = v.to_numpy() if isinstance(v, pd.Series) else np.asarray(v)
         if f.kind == "cat":
             codes = {c: float(i) for i, c in enumerate(f.categories)}
+            for c, as_c in (same_as or {}).get(f.name, {}).items():
+                codes[c] = codes[as_c]
             X[:, j] = [codes.get(x, np.nan) for x in v.tolist()]
         else:
             X[:, j] = np.asarray(v, dtype=np.float64)
@@ -97,7 +107,7 @@ class Model:
                 f"model {self.model_id} needs factors the data lacks: {', '.join(missing)}; "
                 "recompute them with `python -m oa features` or retrain with `python -m oa train`"
             )
-        return encode(self.factors, data)
+        return encode(self.factors, data, self.meta.get("same_as"))
 
     def logit(self, X: np.ndarray) -> np.ndarray:
         """Calibrated log-odds of a goal."""
@@ -263,6 +273,19 @@ def _check_code(meta: dict, names: list[str], text: Path) -> None:
                 f"model file {text} ({meta['model_id']}) encodes {f.name} with categories {cats}, "
                 f"this version with {list(f.categories)}; {RETRAIN}"
             )
+    same_as = meta.get("same_as", {})
+    bad = not isinstance(same_as, dict) or any(
+        n not in names
+        or factor_named(n).kind != "cat"
+        or not isinstance(m, dict)
+        or not set(m) | set(m.values()) <= set(factor_named(n).categories)
+        for n, m in same_as.items()
+    )
+    if bad:
+        raise ModelError(
+            f"model file {text} ({meta['model_id']}) reads categories as others ({same_as}) that "
+            f"this version's factors do not have; {RETRAIN}"
+        )
 
 
 def check_integrity(raw: bytes, text: Path, meta: dict, meta_path: Path) -> None:

@@ -14,10 +14,11 @@ EPS = 1e-6
 ECE_BINS = 20
 
 
-def log_loss(y: np.ndarray, p: np.ndarray) -> float:
+def log_loss(y: np.ndarray, p: np.ndarray, weight: np.ndarray | None = None) -> float:
+    """Mean negative log-likelihood (weighted by `weight` if given, e.g. recent seasons more)."""
     p = np.clip(np.asarray(p, dtype=float), EPS, 1 - EPS)
     y = np.asarray(y, dtype=float)
-    return float(-np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)))
+    return float(-np.average(y * np.log(p) + (1 - y) * np.log(1 - p), weights=weight))
 
 
 def brier(y: np.ndarray, p: np.ndarray) -> float:

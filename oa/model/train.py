@@ -8,6 +8,11 @@
 3. The final booster is trained on all shots with the chosen settings.
 4. Tier thresholds come from the out-of-fold calibrated probabilities (see `tiers`).
 The fit itself (`fit`) never touches the store, so benchmarks can fit on a subset.
+
+Across seasons (see `oa.bench.seasons`, the rolling evaluation): training may choose its seasons
+and weight recent ones more (`season_weights`); the calibration then follows the latest training
+season's goal rate (`follow_rate`); distance and angle are monotone (`MONOTONE`); and categories a
+scorer records differently from season to season can be read as one (`SAME_AS`).
 """
 
 from __future__ import annotations
@@ -61,6 +66,21 @@ PATIENCE = 60
 # Data Cup, an API request that does not say) was read as an empty net (+50 points on a 155 ft shot).
 MASK_SHARE = {"shot_type": 0.05, "goalie_height": 0.05}
 
+# Where hockey is certain, all else equal: farther from the net is never a better chance. LightGBM's
+# monotone constraints keep every tree to it (-1: never increasing), so a what-if that moves a shot
+# out never raises it. Its price on MoneyPuck 2024-25 (trained on 2023-24): log loss 0.2185 against
+# 0.2183 free, AUC 0.7765 against 0.7778; distance and angle both (basic method) cost more, 0.2187
+# and 0.7766, so the angle stays free (docs/benchmarks/seasons.md).
+MONOTONE = {"distance": -1}
+# Category values that mean the same chance but that scorers split differently from season to
+# season, read as one (the model's meta keeps the map, `Model.matrix` applies it). Empty by
+# default: MoneyPuck's snap/wrist split moved between 2023-24 and 2024-25 (docs/benchmarks/
+# seasons.md), yet our model kept snaps within 0.4 points without merging; merging is not measured.
+SAME_AS: dict[str, dict[str, str]] = {}
+# Each season back counts this much of the one after it (1.0: every season the same; 0.5 halves
+# per season back). The default is set from the rolling evaluation (docs/benchmarks/seasons.md).
+RECENT_WEIGHT = 1.0
+
 # One OpenMP thread below this many training shots. With the waiting threads asleep
 # (OMP_WAIT_POLICY=PASSIVE, see oa/__init__.py) every parallel region pays a wake-up, and a
 # boosting round over a few thousand rows has dozens of regions: on the 2-core reference
@@ -112,11 +132,60 @@ def choose_tiers(p: np.ndarray, y: np.ndarray) -> dict:
     }
 
 
-def _dataset(X: np.ndarray, y: np.ndarray, factors: list[Factor], ref: lgb.Dataset | None = None) -> lgb.Dataset:
+def _dataset(
+    X: np.ndarray,
+    y: np.ndarray,
+    factors: list[Factor],
+    ref: lgb.Dataset | None = None,
+    weight: np.ndarray | None = None,
+) -> lgb.Dataset:
     cats = [j for j, f in enumerate(factors) if f.kind == "cat"]
     return lgb.Dataset(
-        X, label=y, feature_name=[f.name for f in factors], categorical_feature=cats, reference=ref, free_raw_data=False
+        X,
+        label=y,
+        weight=weight,
+        feature_name=[f.name for f in factors],
+        categorical_feature=cats,
+        reference=ref,
+        free_raw_data=False,
     )
+
+
+def season_weights(seasons: pd.Series | np.ndarray, recent_weight: float = RECENT_WEIGHT) -> np.ndarray:
+    """Each shot's weight: `recent_weight` to the power of how many seasons before the latest its season is.
+
+    Seasons are named like 2023-24, so their order is the text's order. Weights are scaled to mean 1,
+    so the booster's leaf sizes (`min_data_in_leaf`, hessians) mean what they do unweighted.
+    """
+    if not 0 < recent_weight <= 1:
+        raise TrainError(f"the recent-season weight must be in (0, 1]; got {recent_weight}")
+    s = pd.Series(np.asarray(seasons, dtype=object)).fillna("")
+    order = sorted(s.unique())
+    back = {name: len(order) - 1 - i for i, name in enumerate(order)}
+    w = recent_weight ** s.map(back).to_numpy(dtype=float)
+    return w / w.mean()
+
+
+def follow_rate(margin: np.ndarray, y: np.ndarray, b: float) -> float:
+    """The intercept that makes the mean calibrated probability on these shots equal their goal rate.
+
+    Applied to the latest training season's out-of-fold margins (`margin` = a x raw), so the model
+    starts the next season at the league's most recent scoring rate rather than an average of eras.
+    A few Newton steps on the one-dimensional equation mean(sigmoid(margin + b)) = mean(y).
+    """
+    target = float(np.mean(y))
+    for _ in range(20):
+        p = sigmoid(margin + b)
+        gap, slope = float(p.mean()) - target, float((p * (1 - p)).mean())
+        if abs(gap) < 1e-9 or slope <= 0:
+            break
+        b -= gap / slope
+    return float(b)
+
+
+def monotone_of(factors: list[Factor], monotone: dict[str, int]) -> list[int]:
+    """LightGBM's `monotone_constraints` for these factors (0 where hockey is not certain)."""
+    return [int(monotone.get(f.name, 0)) for f in factors]
 
 
 def baseline_oof(df: pd.DataFrame, folds: list[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
@@ -178,20 +247,36 @@ def fit(
     n_folds: int = 5,
     grid: tuple[dict, ...] = GRID,
     progress: Progress | None = None,
+    recent_weight: float = RECENT_WEIGHT,
+    monotone: dict[str, int] | None = None,
+    same_as: dict[str, dict[str, str]] | None = None,
 ) -> tuple[Model, dict]:
-    """Fit the calibrated model on `df` (rows of `load_features`); returns it and its CV report."""
+    """Fit the calibrated model on `df` (rows of `load_features`); returns it and its CV report.
+
+    With several seasons in `df`, shots of earlier seasons weigh `recent_weight` per season back and
+    the calibration follows the latest season's goal rate. `monotone` and `same_as` default to
+    MONOTONE and SAME_AS (pass {} for none).
+    """
     check_data(df, "the training data")
     t0 = time.perf_counter()
+    monotone = MONOTONE if monotone is None else monotone
+    same_as = SAME_AS if same_as is None else same_as
     factors = factors_of(feature_set)
-    X = mask_some(encode(factors, df), factors, seed)
+    X = mask_some(encode(factors, df, same_as), factors, seed)
     y = df["is_goal"].to_numpy(dtype=float)
+    season = df["season"].to_numpy(dtype=object) if "season" in df else np.full(len(df), "", dtype=object)
+    w = season_weights(season, recent_weight)
     groups = df["game_id"].to_numpy()
     n_folds = min(n_folds, len(np.unique(groups)))
     if n_folds < 2:
         raise TrainError("training needs shots from at least 2 games (cross-validation is grouped by game)")
     folds = list(GroupKFold(n_splits=n_folds, shuffle=True, random_state=seed).split(X, y, groups))
-    full = _dataset(X, y, factors)
-    threads = {"num_threads": 1 if len(y) < ONE_THREAD_BELOW else 0}
+    full = _dataset(X, y, factors, weight=w)
+    threads: dict[str, object] = {"num_threads": 1 if len(y) < ONE_THREAD_BELOW else 0}
+    constraints = monotone_of(factors, monotone)
+    if any(constraints):
+        threads["monotone_constraints"] = constraints
+        threads["monotone_constraints_method"] = "intermediate"  # less restrictive than "basic"
     results: list[Trial] = []
     step, total = 0, len(grid) * n_folds
     for params in grid:
@@ -215,11 +300,14 @@ def fit(
             step += 1
             if progress:
                 progress("cross-validating", step, total)
-        results.append(Trial(params, oof, iters, metrics.log_loss(y, sigmoid(oof))))
+        results.append(Trial(params, oof, iters, metrics.log_loss(y, sigmoid(oof), w)))
     best = min(results, key=lambda r: r.log_loss)
-    # Platt scaling on the out-of-fold raw margin
-    platt = LogisticRegression(C=1e6, max_iter=1000).fit(best.oof[:, None], y)
+    # Platt scaling on the out-of-fold raw margin (recent seasons weigh more), then the intercept
+    # that matches the latest season's goal rate
+    platt = LogisticRegression(C=1e6, max_iter=1000).fit(best.oof[:, None], y, sample_weight=w)
     a, b = float(platt.coef_[0, 0]), float(platt.intercept_[0])
+    latest = season == max(season.tolist())
+    b = follow_rate(a * best.oof[latest], y[latest], b)
     p_oof = sigmoid(a * best.oof + b)
     rounds = max(int(np.mean(best.iters) * n_folds / (n_folds - 1)), 10)  # all data: a few more rounds
     params = BASE_PARAMS | best.params | threads | {"seed": seed}
@@ -246,6 +334,11 @@ def fit(
         "folds": n_folds,
         "importance": importance(booster, X, factors, a),
         "fit_seconds": round(time.perf_counter() - t0, 1),
+        "seasons": {
+            str(s): {"shots": int((season == s).sum()), "weight": round(float(w[season == s][0]), 4)}
+            for s in sorted(set(season.tolist()))
+        },
+        "recent_weight": recent_weight,
     }
     meta = {
         "features": [f.name for f in factors],
@@ -254,6 +347,8 @@ def fit(
         "platt": {"a": a, "b": b},
         "thresholds": thresholds,
     }
+    if same_as:
+        meta["same_as"] = same_as
     return Model(booster, meta), report
 
 
@@ -266,13 +361,28 @@ def importance(booster: lgb.Booster, X: np.ndarray, factors: list[Factor], a: fl
     return {factors[j].name: round(float(c[j]), 4) for j in order}
 
 
-def training_data(store: Store, source: str | None, feature_set: str | None) -> tuple[pd.DataFrame, str]:
-    """Unblocked attempts of `source` (default: every source in the store) with their factors."""
+def training_data(
+    store: Store, source: str | None, feature_set: str | None, seasons: list[str] | None = None
+) -> tuple[pd.DataFrame, str]:
+    """Unblocked attempts of `source` (default: every source in the store) with their factors.
+
+    `seasons` (e.g. ["2023-24", "2024-25"]) keeps only those seasons; one the store lacks is an error.
+    """
     sources = store.query("SELECT DISTINCT source FROM games ORDER BY 1")["source"].tolist()
     if not sources:
         raise TrainError(f"store {store.path} has no games; build one with `python -m oa demo` first")
     if source is not None and source not in sources:
         raise TrainError(f"store {store.path} has no games from source {source!r}; it has: {', '.join(sources)}")
+    if seasons:
+        q = "SELECT DISTINCT season FROM games" + (" WHERE source = ?" if source else "") + " ORDER BY 1"
+        have = store.query(q, [source] if source else [])["season"].dropna().tolist()
+        lacking = [x for x in seasons if x not in have]
+        if lacking:
+            raise TrainError(
+                f"store {store.path} has no games of season {', '.join(lacking)}"
+                + (f" from source {source}" if source else "")
+                + f"; it has: {', '.join(have) or 'none'}"
+            )
     if feature_set is None:
         q = "SELECT bool_and(has_tracking) FROM games" + (" WHERE source = ?" if source else "")
         all_tracked = store.query(q, [source] if source else [])
@@ -281,6 +391,9 @@ def training_data(store: Store, source: str | None, feature_set: str | None) -> 
     if source:
         where += " AND g.source = ?"
         params.append(source)
+    if seasons:
+        where += f" AND g.season IN ({', '.join('?' * len(seasons))})"
+        params += list(seasons)
     try:
         df = load_features(store, feature_set, where, params)
     except StoreError as e:
@@ -295,11 +408,13 @@ def train(
     seed: int = 0,
     grid: tuple[dict, ...] = GRID,
     progress: Progress | None = None,
+    seasons: list[str] | None = None,
+    recent_weight: float = RECENT_WEIGHT,
 ) -> tuple[Model, Path]:
-    """Train on the store's shots, save the model files and register the model as active."""
-    df, feature_set = training_data(store, source, feature_set)
+    """Train on the store's shots (of `seasons`, default all), save the model files and register it as active."""
+    df, feature_set = training_data(store, source, feature_set, seasons)
     check_data(df, f"store {store.path}" + (f" (source {source})" if source else ""))
-    model, report = fit(df, feature_set, seed=seed, grid=grid, progress=progress)
+    model, report = fit(df, feature_set, seed=seed, grid=grid, progress=progress, recent_weight=recent_weight)
     report["interactions"] = interactions(model, df, seed, progress)
     trained_at = datetime.now(UTC).replace(microsecond=0)
     digest = hashlib.sha1(model.booster.model_to_string().encode()).hexdigest()[:8]
