@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import typer
 import typer.core
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+from rich.table import Table
 
 from oa.store import Store, StoreError
 
@@ -98,3 +100,21 @@ class StageBars:
 def fail(e: Exception) -> None:
     console.print(f"[red]error:[/red] {e}")
     raise typer.Exit(1)
+
+
+def report_table(title: str, counts: Iterable[tuple[str, int]], report: Mapping) -> Table:
+    """An ingest-style report as a table: the given counts, then every rejection and unknown event type.
+
+    `report` is the JSON-shaped result of an ingest or a sync (its `rejected` and
+    `unknown_event_types` maps), so both commands word what they dropped the same way.
+    """
+    t = Table(title=title)
+    t.add_column("what")
+    t.add_column("count", justify="right")
+    for what, n in counts:
+        t.add_row(what, f"{n:,}")
+    for reason, n in report["rejected"].items():
+        t.add_row(f"rejected: {reason}", f"{n:,}")
+    for typ, n in report["unknown_event_types"].items():
+        t.add_row(f"unknown event type {typ} (kept as OTHER)", f"{n:,}")
+    return t

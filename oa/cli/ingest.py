@@ -8,10 +8,9 @@ from pathlib import Path
 
 import typer
 from rich.markup import escape
-from rich.table import Table
 
 from oa.cli import options
-from oa.cli.common import StageBars, console, fail, progress_bars
+from oa.cli.common import StageBars, console, fail, progress_bars, report_table
 from oa.settings import REAL_DB, cache_dir
 from oa.sources.registry import is_source, source_names
 from oa.store import LazyStore, StoreError
@@ -82,10 +81,7 @@ def ingest(
     if as_json:
         typer.echo(json.dumps(r, default=str))
         raise typer.Exit(1 if incomplete else 0)
-    t = Table(title=f"Ingested {source} into {db} in {r['seconds']} s")
-    t.add_column("what")
-    t.add_column("count", justify="right")
-    for k in (
+    keys = (
         "files",
         "games",
         "events",
@@ -95,13 +91,10 @@ def ingest(
         "attempts_without_coordinates",
         "shots_flipped",
         "shootout_attempts_skipped",
-    ):
-        t.add_row(k.replace("_", " "), f"{r[k]:,}")
-    for reason, n in r["rejected"].items():
-        t.add_row(f"rejected: {reason}", f"{n:,}")
-    for typ, n in r["unknown_event_types"].items():
-        t.add_row(f"unknown event type {typ} (kept as OTHER)", f"{n:,}")
-    console.print(t)
+    )
+    console.print(
+        report_table(f"Ingested {source} into {db} in {r['seconds']} s", ((k.replace("_", " "), r[k]) for k in keys), r)
+    )
     for reason, ex in r["examples"].items():
         console.print(f"  first '{reason}': {ex}", soft_wrap=True, markup=False)
     for f in r["failed"]:

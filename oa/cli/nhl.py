@@ -8,10 +8,9 @@ from pathlib import Path
 
 import typer
 from rich.markup import escape
-from rich.table import Table
 
 from oa.cli import options
-from oa.cli.common import StageBars, console, progress_bars
+from oa.cli.common import StageBars, console, progress_bars, report_table
 from oa.settings import DATA_DIR, cache_dir
 from oa.sources.download import BASE_URL, STATS_URL
 
@@ -95,20 +94,14 @@ def sync(
     if as_json:
         typer.echo(json.dumps(r, default=str))
         raise typer.Exit(1 if r["failed"] else 0)
-    t = Table(title=f"Synced {season} into {db} in {r['seconds']} s")
-    t.add_column("what")
-    t.add_column("count", justify="right")
-    for k in ("scheduled", "new", "changed", "unchanged", "finished", "failed", "requests", "cache_hits"):
-        t.add_row(k.replace("_", " "), f"{r[k]:,}")
-    for kind, n in sorted(r["requests_by_kind"].items()):
-        t.add_row(f"  requests: {kind}", f"{n:,}")
-    for k in ("shifts_games", "players_filled", "scored_games", "scored_shots", "attempts_without_coordinates"):
-        t.add_row(k.replace("_", " "), f"{r[k]:,}")
-    for reason, n in r["rejected"].items():
-        t.add_row(f"rejected: {reason}", f"{n:,}")
-    for typ, n in r["unknown_event_types"].items():
-        t.add_row(f"unknown event type {typ} (kept as OTHER)", f"{n:,}")
-    console.print(t)
+    first = ("scheduled", "new", "changed", "unchanged", "finished", "failed", "requests", "cache_hits")
+    then = ("shifts_games", "players_filled", "scored_games", "scored_shots", "attempts_without_coordinates")
+    counts = [
+        *((k.replace("_", " "), r[k]) for k in first),
+        *((f"  requests: {kind}", n) for kind, n in sorted(r["requests_by_kind"].items())),
+        *((k.replace("_", " "), r[k]) for k in then),
+    ]
+    console.print(report_table(f"Synced {season} into {db} in {r['seconds']} s", counts, r))
     if r["model"]:
         console.print(f"scored with {r['model']}")
     if r["note"]:
