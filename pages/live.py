@@ -35,6 +35,7 @@ CARD_FACTORS = 3
 MAP_MAX = 2000
 ALL_GAMES = 0
 OPEN_KEY = "live_open"  # the live-only shot whose factors are shown inline
+GOTO_KEY = "live_goto"  # a stored shot to open once the whole app reruns
 START = "start one with `python -m oa live --games 4`"
 
 st.title("Live")
@@ -48,11 +49,20 @@ st.caption(
 
 
 def _open(sid: int, stored: bool) -> None:
-    """A shot the store holds opens its page; a live-only one opens inline."""
+    """A shot the store holds opens its page; a live-only one opens inline.
+
+    The page switch happens in a whole-app run, not here: switching pages from inside the
+    self-refreshing fragment sometimes left the shot page blank (a timed fragment run raced the
+    new page's first run)."""
     if stored:
-        c.open_shot(sid)  # switches page: the whole app reruns
+        st.session_state[GOTO_KEY] = int(sid)
+        st.rerun(scope="app")
     else:
         st.session_state[OPEN_KEY] = int(sid)
+
+
+if GOTO_KEY in st.session_state:
+    c.open_shot(st.session_state.pop(GOTO_KEY))
 
 
 def _factor_lines(top: object, k: int) -> str:

@@ -102,7 +102,13 @@ def wait_idle(page, timeout: float = 60.0, quiet: float = 0.8) -> None:
         elif time.time() - calm_since >= quiet:
             return
         time.sleep(0.1)
-    raise TimeoutError("the app did not become idle")
+    state = {
+        "status": page.locator("[data-testid='stStatusWidget']").count(),
+        "skeleton": page.locator("[data-testid='stSkeleton']").count(),
+        "elements": page.locator("[data-testid='stMainBlockContainer'] [data-testid='stElementContainer']").count(),
+        "url": page.url,
+    }
+    raise TimeoutError(f"the app did not become idle: {state}")
 
 
 def charts_drawn(page, timeout: float = 30.0, steady: float = 1.0) -> int:
