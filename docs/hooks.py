@@ -26,6 +26,7 @@ if str(ROOT) not in sys.path:  # `mkdocs build` (the console script) does not pu
 CLI_MARKER = "<!-- oa:cli -->"
 FACTORS_MARKER = "<!-- oa:factors -->"
 SOURCES_MARKER = "<!-- oa:sources -->"
+COUNT_MARKER = re.compile(r"<!-- oa:count:(\w+)(?::only) -->|<!-- oa:count:(\w+) -->")
 
 
 def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
@@ -34,11 +35,22 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
         markdown = markdown.replace(CLI_MARKER, cli_reference())
     if FACTORS_MARKER in markdown:
         markdown = markdown.replace(FACTORS_MARKER, factor_table())
+    markdown = COUNT_MARKER.sub(_count, markdown)
     if SOURCES_MARKER in markdown:
         from oa.sources.registry import markdown_table
 
         markdown = markdown.replace(SOURCES_MARKER, markdown_table().strip() + "\n")
     return markdown
+
+
+def _count(m: re.Match) -> str:
+    """`<!-- oa:count:pbp -->`: how many factors the set has; `<!-- oa:count:tracking:only -->`: how
+    many only that set has."""
+    from oa.features.registry import feature_set
+
+    name = m.group(1) or m.group(2)
+    factors = feature_set(name)
+    return str(sum(f.sets == (name,) for f in factors) if m.group(1) else len(factors))
 
 
 def factor_table() -> str:

@@ -254,7 +254,11 @@ for key, run in runs.items():
                     key=f"rolling_groups_{key}_{season.get('source')}_{season.get('test')}",
                     column_config={"Goal rate": st.column_config.NumberColumn(format="percent")},
                 )
-                st.caption("Points off: mean predicted minus the observed goal rate, in percentage points.")
+                st.caption(
+                    "Points off: mean predicted minus the observed goal rate, in percentage points. "
+                    "Chance wobble: the standard error of the observed rate (a group's rate moves this "
+                    "much by chance alone; a miss within about twice it is not evidence of a bias)."
+                )
 
 # -- on the stored shots, with the sidebar's filters ------------------------------------------------
 st.divider()

@@ -63,7 +63,13 @@ def group_rows(season: dict) -> pd.DataFrame:
     rows = []
     for kind, groups in (season.get("by") or {}).items():
         for value, g in groups.items():
-            row = {"By": kind.replace("_", " "), "Group": value, "Shots": g.get("n"), "Goal rate": g.get("goal_rate")}
+            row = {
+                "By": kind.replace("_", " "),
+                "Group": value,
+                "Shots": g.get("n"),
+                "Goal rate": g.get("goal_rate"),
+                "Chance wobble (points)": g.get("se_points"),
+            }
             for model, m in g.items():
                 if isinstance(m, dict):
                     label = "ours" if model == "ours" else PUBLIC.get(model, model)

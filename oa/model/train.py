@@ -68,10 +68,12 @@ MASK_SHARE = {"shot_type": 0.05, "goalie_height": 0.05}
 
 # Where hockey is certain, all else equal: farther from the net is never a better chance. LightGBM's
 # monotone constraints keep every tree to it (-1: never increasing), so a what-if that moves a shot
-# out never raises it. Its price on MoneyPuck 2024-25 (trained on 2023-24): log loss 0.2185 against
-# 0.2183 free, AUC 0.7765 against 0.7778; distance and angle both (basic method) cost more, 0.2187
-# and 0.7766, so the angle stays free (docs/benchmarks/seasons.md).
+# out never raises it. LightGBM's "advanced" method is the least restrictive of its three: on
+# MoneyPuck 2024-25 (trained on 2023-24) it scored log loss 0.2175 and AUC 0.7792, "intermediate"
+# 0.2176 and 0.7788; distance and angle both (basic method) cost more, so the angle stays free
+# (docs/benchmarks/seasons.md has every variant measured).
 MONOTONE = {"distance": -1}
+MONOTONE_METHOD = "advanced"
 # Category values that mean the same chance but that scorers split differently from season to
 # season, read as one (the model's meta keeps the map, `Model.matrix` applies it). Empty by
 # default: MoneyPuck's snap/wrist split moved between 2023-24 and 2024-25 (docs/benchmarks/
@@ -276,7 +278,7 @@ def fit(
     constraints = monotone_of(factors, monotone)
     if any(constraints):
         threads["monotone_constraints"] = constraints
-        threads["monotone_constraints_method"] = "intermediate"  # less restrictive than "basic"
+        threads["monotone_constraints_method"] = MONOTONE_METHOD
     results: list[Trial] = []
     step, total = 0, len(grid) * n_folds
     for params in grid:

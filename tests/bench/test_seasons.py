@@ -60,6 +60,9 @@ def test_each_later_season_is_tested_on_a_model_of_the_seasons_before_it(two_sea
             abs(group["ours"]["off_points"] - 100 * (group["ours"]["mean_p"] - group["goal_rate"])) < 0.02
         )
         assert group["moneypuck"]["n"] == group["n"]
+        assert group["se_points"] == bench.se_points(group["goal_rate"], group["n"]) or (
+            abs(group["se_points"] - bench.se_points(group["goal_rate"], group["n"])) < 0.02
+        )
     assert sum(g["n"] for g in by["period"].values()) == len(te)
 
 
@@ -72,7 +75,9 @@ def test_targets_and_the_worst_group_are_judged_on_groups_of_1000_shots():
         "period": {"1st": {"n": 2000, "goal_rate": 0.06, "ours": {"n": 2000, "mean_p": 0.055, "off_points": -0.5}}},
     }
     worst = bench.worst_group(by)
-    assert worst == {"group": "shot_type Wrist", "n": 5000, "off_points": 1.2}  # the tips are too few to judge
+    # the tips are too few to judge
+    assert worst == {"group": "shot_type Wrist", "n": 5000, "off_points": 1.2, "se_points": None}
+    assert bench.se_points(0.14, 1096) == 1.05  # the chance wobble of a 1,096-shot group's rate
     row = {
         "ours": {},
         "public": {

@@ -28,6 +28,7 @@ INVARIANT = (
     "score_diff",
     "period",
     "time_left_s",
+    "lead_late_s",
     "strength",
     "empty_net",
     "is_home",
