@@ -22,6 +22,7 @@ from oa.rink import PERIOD_S, Attack, CoordinateSystem, Origin
 from oa.schema import GameBundle
 from oa.sources.common import IngestReport, game_bundle
 from oa.sources.contract import Adapter
+from oa.sources.nhl_events import STATSAPI_EVENTS
 from oa.sources.nhl_teams import code
 from oa.sources.reading import ID, ID_MAX, Num, X, Y, dedupe, game_teams, parse_rows, read_csv, reject
 from oa.vocab import ATTEMPTS, game_type
@@ -31,23 +32,8 @@ SOURCE = "hockeyr"
 COORDS = CoordinateSystem(
     Origin.CENTRE, Attack.PER_PERIOD, attack_from="per team and period from where its attempts are"
 )
-EVENT_MAP = {
-    "FACEOFF": "FACEOFF",
-    "SHOT": "SHOT",
-    "MISSED_SHOT": "MISS",
-    "BLOCKED_SHOT": "BLOCK",
-    "GOAL": "GOAL",
-    "HIT": "HIT",
-    "GIVEAWAY": "GIVEAWAY",
-    "TAKEAWAY": "TAKEAWAY",
-    "PENALTY": "PENALTY",
-    "STOP": "STOPPAGE",
-    "PERIOD_START": "PERIOD_START",
-    "PERIOD_END": "PERIOD_END",
-    "GAME_END": "GAME_END",
-    "CHALLENGE": "OTHER",
-    "FAILED_SHOT_ATTEMPT": "OTHER",
-}
+# hockeyR also keeps challenges and failed attempts (the statsapi feed's own reader skips challenges)
+EVENT_MAP = STATSAPI_EVENTS | {"CHALLENGE": "OTHER", "FAILED_SHOT_ATTEMPT": "OTHER"}
 SKIP = {"GAME_SCHEDULED", "PERIOD_READY", "PERIOD_OFFICIAL", "GAME_OFFICIAL", "SHOOTOUT_COMPLETE", "CHANGE"}
 SHOT_TYPE_CODES = {
     "Wrist Shot": "WRIST",

@@ -26,6 +26,7 @@ from oa.rink import PERIOD_S, Attack, CoordinateSystem, Origin
 from oa.schema import GameBundle
 from oa.sources.common import IngestReport, SourceError, game_bundle
 from oa.sources.contract import Adapter
+from oa.sources.nhl_events import STATSAPI_EVENTS
 from oa.sources.nhl_teams import code
 from oa.sources.reading import ID, ID_MAX, Num, X, Y, load_json, parse_rows
 from oa.vocab import ATTEMPTS, UNBLOCKED
@@ -56,21 +57,7 @@ WEB_TYPES = {
     "shootout-complete": "OTHER",
     "failed-shot-attempt": "OTHER",
 }
-LEGACY_TYPES = {
-    "FACEOFF": "FACEOFF",
-    "SHOT": "SHOT",
-    "MISSED_SHOT": "MISS",
-    "BLOCKED_SHOT": "BLOCK",
-    "GOAL": "GOAL",
-    "HIT": "HIT",
-    "GIVEAWAY": "GIVEAWAY",
-    "TAKEAWAY": "TAKEAWAY",
-    "PENALTY": "PENALTY",
-    "STOP": "STOPPAGE",
-    "PERIOD_START": "PERIOD_START",
-    "PERIOD_END": "PERIOD_END",
-    "GAME_END": "GAME_END",
-}
+LEGACY_TYPES = STATSAPI_EVENTS
 LEGACY_SKIP = {
     "GAME_SCHEDULED",
     "PERIOD_READY",
