@@ -1,6 +1,6 @@
 """`python -m oa nhl sync` against a real HTTP server on loopback serving the real NHL files, re-dated.
 
-The server (tests/nhl_server.py) makes a schedule of six completed games over four days
+The server (oa/bench/nhl_feed_server.py NhlServer, via tests/nhl_server.py) makes a schedule of six completed games over four days
 (copies of 2023020204 with shift charts, and of 2024021015 without) and one not yet played.
 """
 

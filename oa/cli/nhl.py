@@ -89,6 +89,10 @@ def sync(
         f"{r['new']} new, {r['changed']} changed, {r['unchanged']} unchanged, {r['failed']} failed; "
         f"{r['requests']} requests in {r['seconds']} s"
     )
+    if r["failures"]:  # the first failed game and why, so the Data page can say it
+        gid, why = next(iter(r["failures"].items()))
+        more = f" (and {r['failed'] - 1} more, named in the log)" if r["failed"] > 1 else ""
+        message += f". Game {gid} not stored: {why}{more}. Run the sync again to retry it"
     pf.finish(not r["failed"], message, games, r["scheduled"])
     if as_json:
         typer.echo(json.dumps(r, default=str))
