@@ -50,6 +50,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs, urlparse
 
 from oa.rink import PERIOD_S
@@ -320,6 +321,12 @@ PLAN = (
 SEASON_END = dt.date(2025, 10, 20)
 
 
+def season_plan(games: int, per_day: int = 7) -> tuple:
+    """A bigger schedule for the bench: `games` official games, `per_day` a day (an NHL season has about
+    seven), the two templates in turn."""
+    return tuple((i // per_day, "AB"[i % 2], "OFF") for i in range(games))
+
+
 def game_ids(plan: tuple = PLAN) -> list[int]:
     """The scheduled games' ids, in plan order (2025020001 ...)."""
     return [int(f"{str(SEASON)[:4]}02{i + 1:04d}") for i in range(len(plan))]
@@ -337,13 +344,14 @@ class NhlServer(ThreadingHTTPServer):
         self.state: dict[int, str] = {}
         self.hold: dict[str, threading.Event] = {}  # path -> its answer waits until the event is set (30 s at most)
         self.plan: dict[int, tuple[dt.date, str]] = {}
-        docs: dict[str, dict[str, object]] = {
+        docs: dict[str, dict[str, Any]] = {
             t: {k: load_game(shared / f) for k, f in files.items()} for t, files in SYNC_FILES.items()
         }
         self.docs = docs
         for gid, (day, tmpl, state) in zip(game_ids(plan), plan):
             self.plan[gid] = (FIRST_DAY + dt.timedelta(days=day), tmpl)
             self.state[gid] = state
+        self.season_end = max([SEASON_END, *(d for d, _ in self.plan.values())])
         self._thread: threading.Thread | None = None
 
     # -- what is served -------------------------------------------------------------------
@@ -396,8 +404,8 @@ class NhlServer(ThreadingHTTPServer):
             "previousStartDate": (date - dt.timedelta(days=7)).isoformat(),
             "gameWeek": week,
             "regularSeasonStartDate": FIRST_DAY.isoformat(),
-            "regularSeasonEndDate": SEASON_END.isoformat(),
-            "playoffEndDate": (SEASON_END + dt.timedelta(days=30)).isoformat(),
+            "regularSeasonEndDate": self.season_end.isoformat(),
+            "playoffEndDate": (self.season_end + dt.timedelta(days=30)).isoformat(),
         }
 
     def roster(self, team: str) -> dict:
