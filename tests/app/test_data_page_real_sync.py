@@ -130,4 +130,7 @@ def test_a_sync_failing_half_way_shows_why_and_leaves_the_other_stores_alone(ser
     with Store(data / f"nhl-{SEASON}.duckdb", read_only=True) as s:
         assert s.game_ids() == [g for g in GAMES if g != GAMES[3]]
         assert s.query("SELECT status FROM nhl_sync WHERE game_id = ?", [GAMES[3]])["status"].tolist() == ["failed"]
-    assert "nhl-2024-25.duckdb" in text(at) and f"nhl-{SEASON}.duckdb" in text(at)
+    said = text(at)
+    assert "nhl-2024-25.duckdb" in said and f"nhl-{SEASON}.duckdb" in said
+    assert f"1 game not synced, retried by the next sync: game {GAMES[3]}" in said, "the store's card says so too"
+    assert f"{SEASON}: 5 games" in said
