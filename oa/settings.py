@@ -65,6 +65,11 @@ def nhl_api() -> str:
     return os.environ.get(NHL_API_ENV, "").strip().rstrip("/") or NHL_API
 
 
+def is_http_url(url: str) -> bool:
+    """An API root we can ask: http:// or https:// and a host (the check the commands and the Data page share)."""
+    return url.startswith(("http://", "https://")) and len(url.split("://", 1)[1].strip("/")) > 0
+
+
 def nhl_stats_api(api: str | None = None) -> str:
     """The NHL stats API root (shift charts): $OA_NHL_STATS_API; else the NHL's own stats host when the web
     API root (`api`, default `nhl_api()`) is the NHL's own; else that root (a mirror serves both)."""

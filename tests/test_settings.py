@@ -36,6 +36,9 @@ def test_the_nhl_api_roots_follow_the_environment(monkeypatch) -> None:
     assert settings.nhl_stats_api() == "http://127.0.0.1:9090"
     monkeypatch.setenv("OA_NHL_API", "  ")
     assert settings.nhl_api() == "https://api-web.nhle.com", "blank is unset"
+    assert settings.is_http_url("http://127.0.0.1:8080") and settings.is_http_url("https://api-web.nhle.com")
+    for bad in ("ftp://x", "api-web.nhle.com", "http://", "https:///", "javascript:alert(1)"):
+        assert not settings.is_http_url(bad), bad
 
 
 def test_live_ratings_sit_beside_their_store() -> None:

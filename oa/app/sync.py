@@ -221,6 +221,12 @@ def command(season: str, db: str | Path, progress_file: str | Path) -> list[str]
 def start(season: str) -> Job:
     """Start a sync of `season` into its own store, in the background. Raises SyncBusy or SyncError."""
     season = season_code(season)
+    api = settings.nhl_api()
+    if not settings.is_http_url(api):
+        raise SyncError(
+            f"{settings.NHL_API_ENV} is set to {api[:80]!r}, which is not an http(s) URL. Set it to the NHL API's "
+            f"root (or a mirror's), e.g. {settings.NHL_API}, or unset it, and restart the dashboard."
+        )
     db = target(season)
     prog = folder() / f"nhl-{season}.progress.jsonl"
     log = folder() / f"nhl-{season}.log"

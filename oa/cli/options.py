@@ -41,10 +41,10 @@ def as_json(help: str | None = None) -> Any:
 
 def _nhl_api(value: str | None) -> str:
     """The NHL web API root: the option's value, else $OA_NHL_API, else the NHL's own (oa.settings)."""
-    from oa.settings import NHL_API_ENV, nhl_api
+    from oa.settings import NHL_API_ENV, is_http_url, nhl_api
 
     url = (value or "").strip().rstrip("/") or nhl_api()
-    if not url.startswith(("http://", "https://")) or len(url) < 10:
+    if not is_http_url(url):
         where = "--base-url" if value else f"${NHL_API_ENV}"
         raise typer.BadParameter(f"{where} must be an http(s) URL such as https://api-web.nhle.com, got {url[:80]!r}")
     return url

@@ -134,3 +134,13 @@ def test_a_sync_failing_half_way_shows_why_and_leaves_the_other_stores_alone(ser
     assert "nhl-2024-25.duckdb" in said and f"nhl-{SEASON}.duckdb" in said
     assert f"1 game not synced, retried by the next sync: game {GAMES[3]}" in said, "the store's card says so too"
     assert f"{SEASON}: 5 games" in said
+
+
+def test_a_bad_oa_nhl_api_is_named_before_anything_starts(data, monkeypatch):
+    monkeypatch.setenv("OA_NHL_API", "ftp://example.invalid/<img src=x onerror=alert(1)>")
+    at = data_page(monkeypatch, data / "oa.duckdb")
+    start(at)
+    said = [w.value.replace("\\", "") for w in at.warning if "OA\\_NHL\\_API" in w.value]
+    assert len(said) == 1 and "not an http(s) URL" in said[0] and "<img" not in said[0], [w.value for w in at.warning]
+    assert sy.current() is None, "no sync started, no lock left"
+    assert not at.button(key="data_sync_start").disabled
