@@ -8,6 +8,8 @@ an environment variable sees it at once. Nothing else in `oa` reads `os.environ`
 | `OA_DB`        | the store the dashboard shows                 | `data/oa.duckdb`             |
 | `OA_SHARED`    | the shared folder (third-party data, realism) | `../shared` beside the repo  |
 | `OA_REDIS_URL` | a Redis server for the scale-out tests        | none (tests start their own) |
+| `OA_NHL_API`   | the NHL web API root (`nhl sync`, `live nhl`, `ingest nhl`, the Data page's sync) | `https://api-web.nhle.com` |
+| `OA_NHL_STATS_API` | the NHL stats API root (shift charts)     | `https://api.nhle.com`, or `$OA_NHL_API` when that is set (a mirror serves both) |
 
 (`oa/__init__.py` sets `OMP_WAIT_POLICY` for LightGBM's threads; it writes that variable, it reads none.)
 """
@@ -21,6 +23,10 @@ ROOT = Path(__file__).resolve().parents[1]  # the repository (app.py, pages/, da
 DB_ENV = "OA_DB"
 SHARED_ENV = "OA_SHARED"
 REDIS_ENV = "OA_REDIS_URL"
+NHL_API_ENV = "OA_NHL_API"
+NHL_STATS_API_ENV = "OA_NHL_STATS_API"
+NHL_API = "https://api-web.nhle.com"  # the NHL's own web API (schedules, play-by-play, rosters)
+NHL_STATS_API = "https://api.nhle.com"  # the NHL's own stats API (shift charts)
 
 DATA_DIR = ROOT / "data"
 DEFAULT_DB = DATA_DIR / "oa.duckdb"  # the demo league: every command's default store
@@ -52,3 +58,23 @@ def live_dir(store: str | Path) -> Path:
 def redis_url() -> str | None:
     """$OA_REDIS_URL: a running Redis server to use (CI starts one), or None."""
     return os.environ.get(REDIS_ENV) or None
+
+
+def nhl_api() -> str:
+    """The NHL web API root: $OA_NHL_API (a mirror, a proxy, a test server), else the NHL's own."""
+    return os.environ.get(NHL_API_ENV, "").strip().rstrip("/") or NHL_API
+
+
+def is_http_url(url: str) -> bool:
+    """An API root we can ask: http:// or https:// and a host (the check the commands and the Data page share)."""
+    return url.startswith(("http://", "https://")) and len(url.split("://", 1)[1].strip("/")) > 0
+
+
+def nhl_stats_api(api: str | None = None) -> str:
+    """The NHL stats API root (shift charts): $OA_NHL_STATS_API; else the NHL's own stats host when the web
+    API root (`api`, default `nhl_api()`) is the NHL's own; else that root (a mirror serves both)."""
+    env = os.environ.get(NHL_STATS_API_ENV, "").strip().rstrip("/")
+    if env:
+        return env
+    api = (api or nhl_api()).rstrip("/")
+    return NHL_STATS_API if api == NHL_API else api

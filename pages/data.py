@@ -143,6 +143,13 @@ def provenance(i: stores.StoreInfo) -> None:
             lines.append(
                 f"- :material/warning: {code(r.command)} started {when(r.started)} {how}: run it again to complete it"
             )
+        if i.sync_failed:
+            gid, why = i.sync_failed[0]
+            more = f" (and {plural(len(i.sync_failed) - 1, 'other')})" if len(i.sync_failed) > 1 else ""
+            lines.append(
+                f"- :material/warning: {plural(len(i.sync_failed), 'game')} not synced, retried by the next sync: "
+                f"game {gid}, {esc(why[:300])}{more}"
+            )
         active = i.active_models
         for m in (m for m in active if m.scored):
             lines.append(

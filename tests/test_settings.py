@@ -23,6 +23,24 @@ def test_settings_follow_the_environment_at_call_time(monkeypatch, tmp_path) -> 
     assert settings.redis_url() == "redis://127.0.0.1:1/0"
 
 
+def test_the_nhl_api_roots_follow_the_environment(monkeypatch) -> None:
+    monkeypatch.delenv("OA_NHL_API", raising=False)
+    monkeypatch.delenv("OA_NHL_STATS_API", raising=False)
+    assert settings.nhl_api() == "https://api-web.nhle.com"
+    assert settings.nhl_stats_api() == "https://api.nhle.com"  # the NHL's stats host beside the NHL's root
+    monkeypatch.setenv("OA_NHL_API", "http://127.0.0.1:8080/ ")
+    assert settings.nhl_api() == "http://127.0.0.1:8080"
+    assert settings.nhl_stats_api() == "http://127.0.0.1:8080", "a mirror serves both"
+    assert settings.nhl_stats_api("https://api-web.nhle.com") == "https://api.nhle.com"
+    monkeypatch.setenv("OA_NHL_STATS_API", "http://127.0.0.1:9090")
+    assert settings.nhl_stats_api() == "http://127.0.0.1:9090"
+    monkeypatch.setenv("OA_NHL_API", "  ")
+    assert settings.nhl_api() == "https://api-web.nhle.com", "blank is unset"
+    assert settings.is_http_url("http://127.0.0.1:8080") and settings.is_http_url("https://api-web.nhle.com")
+    for bad in ("ftp://x", "api-web.nhle.com", "http://", "https:///", "javascript:alert(1)"):
+        assert not settings.is_http_url(bad), bad
+
+
 def test_live_ratings_sit_beside_their_store() -> None:
     assert settings.live_dir("data/x.duckdb") == Path("data/live/x")
 

@@ -1,6 +1,6 @@
 """`python -m oa nhl sync` against a real HTTP server on loopback serving the real NHL files, re-dated.
 
-The server (tests/nhl_server.py) makes a schedule of six completed games over four days
+The server (oa/bench/nhl_feed_server.py NhlServer, via tests/nhl_server.py) makes a schedule of six completed games over four days
 (copies of 2023020204 with shift charts, and of 2024021015 without) and one not yet played.
 """
 
@@ -303,6 +303,27 @@ def test_bad_arguments(tmp_path):
     with pytest.raises(SyncError):
         season_code("2025-27")
     assert season_code("1999-00") == 19992000
+
+
+def test_the_api_root_is_oa_nhl_api_for_sync_ingest_and_live(server, tmp_path, monkeypatch):
+    """$OA_NHL_API (oa.settings) is every NHL command's default root, the stats host's too (a mirror serves both)."""
+    monkeypatch.setenv("OA_NHL_API", server.url)
+    monkeypatch.delenv("OA_NHL_STATS_API", raising=False)
+    args = ["nhl", "sync", "--season", "2025-26", "--db", str(tmp_path / "nhl.duckdb"), "--cache", str(tmp_path / "c")]
+    r = runner.invoke(app, [*args, "--rate", "50", "--json"])
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.output.strip().splitlines()[-1])
+    assert (out["new"], out["shifts_games"]) == (6, 3)
+    assert server.count("play-by-play") == 6 and server.count("shiftcharts") == 6
+    one = ["ingest", "nhl", "--game", str(GAMES[0]), "--db", str(tmp_path / "one.duckdb"), "--no-features"]
+    r = runner.invoke(app, [*one, "--cache", str(tmp_path / "c1"), "--rate", "20"])
+    assert r.exit_code == 0, r.output
+    assert server.count(f"/v1/gamecenter/{GAMES[0]}/play-by-play") == 2
+    monkeypatch.setenv("OA_NHL_API", "ftp://example.invalid/<b>")
+    for cmd in (args, one, ["live", "nhl", "--date", "2025-10-07"]):
+        r = runner.invoke(app, cmd)
+        assert r.exit_code == 2 and "$OA_NHL_API must be an http(s) URL" in r.output, r.output
+        assert "Traceback" not in r.output
 
 
 def test_progress_file_ends_with_failed_and_the_reason(server, tmp_path):

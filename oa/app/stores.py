@@ -2,8 +2,8 @@
 
 A store's provenance is read from the store itself: `meta` (league, source, seed), the
 games' own `source` column, seasons with their games and shots, the `runs` table (the last
-completed ingest or sync, and any that did not finish) and the `models` table (which model
-rated the shots). Each store is opened with a short-lived read-only connection, closed at
+completed ingest or sync, and any that did not finish), `nhl_sync` (games a sync could not
+fetch or read) and the `models` table (which model rated the shots). Each store is opened with a short-lived read-only connection, closed at
 once: holding it would lock out a sync or an ingest that wants to write it.
 
 A file that cannot be read (damaged, not DuckDB, locked by a writer, a DuckDB file that is
@@ -77,6 +77,7 @@ class StoreInfo:
     last_done: Run | None = None  # the last ingest or sync that ran to the end
     unfinished: tuple[Run, ...] = ()  # killed or failed, not completed since
     models: tuple[Model, ...] = ()
+    sync_failed: tuple[tuple[int, str], ...] = ()  # (game id, why) of games the last sync could not fetch or read
     tables: tuple[str, ...] = field(default=(), repr=False)
 
     @property
@@ -198,6 +199,14 @@ def _provenance(con: duckdb.DuckDBPyConnection, path: str, size: int, mtime: flo
                 "ORDER BY started"
             ).fetchall()
         )
+    sync_failed: tuple[tuple[int, str], ...] = ()
+    if "nhl_sync" in tables:
+        sync_failed = tuple(
+            (int(g), str(d or "no reason recorded"))
+            for g, d in con.execute(
+                "SELECT game_id, detail FROM nhl_sync WHERE status = 'failed' ORDER BY game_id"
+            ).fetchall()
+        )
     models: tuple[Model, ...] = ()
     if "models" in tables:
         scored = "shot_scores" in tables
@@ -223,6 +232,7 @@ def _provenance(con: duckdb.DuckDBPyConnection, path: str, size: int, mtime: flo
         last_done=last_done,
         unfinished=unfinished,
         models=models,
+        sync_failed=sync_failed,
         tables=tuple(sorted(tables)),
     )
 

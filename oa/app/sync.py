@@ -1,8 +1,9 @@
 """A season sync started from the Data page: a separate process, one at a time, its progress read from a file.
 
 The dashboard never writes a store. The Data page starts `python -m oa nhl sync --season S
---db data/nhl-S.duckdb --progress-file F` as a child process (its own session, so stopping
-the dashboard does not kill it half-way; a sync resumes anyway) and reads F, JSON lines
+--db data/nhl-S.duckdb --cache data/cache/nhl --progress-file F` as a child process (its own
+session, so stopping the dashboard does not kill it half-way; a sync resumes anyway; it asks the
+API root in $OA_NHL_API, oa.settings, the NHL's own when unset) and reads F, JSON lines
 `{"stage", "done", "total"}` appended as it goes and a final line whose stage is "done" or
 "failed" with a "message".
 
@@ -202,13 +203,30 @@ def _take_lock(rec: dict) -> None:
 
 
 def command(season: str, db: str | Path, progress_file: str | Path) -> list[str]:
-    """The command line a sync of `season` runs (the one the page shows, too)."""
-    return [*PROGRAM, "--season", season_code(season), "--db", str(db), "--progress-file", str(progress_file)]
+    """The command line a sync of `season` runs: its store, its progress file, and the cache of this data
+    folder (`data/cache/nhl`). The API root is the child's $OA_NHL_API (it inherits the environment)."""
+    return [
+        *PROGRAM,
+        "--season",
+        season_code(season),
+        "--db",
+        str(db),
+        "--cache",
+        str(settings.cache_dir() / "nhl"),
+        "--progress-file",
+        str(progress_file),
+    ]
 
 
 def start(season: str) -> Job:
     """Start a sync of `season` into its own store, in the background. Raises SyncBusy or SyncError."""
     season = season_code(season)
+    api = settings.nhl_api()
+    if not settings.is_http_url(api):
+        raise SyncError(
+            f"{settings.NHL_API_ENV} is set to {api[:80]!r}, which is not an http(s) URL. Set it to the NHL API's "
+            f"root (or a mirror's), e.g. {settings.NHL_API}, or unset it, and restart the dashboard."
+        )
     db = target(season)
     prog = folder() / f"nhl-{season}.progress.jsonl"
     log = folder() / f"nhl-{season}.log"

@@ -30,6 +30,7 @@ bench_app.command("live")(bench.bench_live)
 bench_app.command("live-nhl")(bench.bench_live_nhl)
 bench_app.command("season")(bench.bench_season)
 bench_app.command("seasons")(bench.bench_seasons)
+bench_app.command("sync")(bench.bench_sync)
 
 __all__ = ["app", "main"]
 

@@ -286,3 +286,26 @@ def bench_seasons(
         return out
 
     _measure(ctx, "oa.bench.seasons", run, as_json, markdown, (FileNotFoundError, StoreError))
+
+
+def bench_sync(
+    ctx: typer.Context,
+    runs: int = typer.Option(3, "--runs", min=1, max=9, help="first run then second run, this many times; medians"),
+    rate: float = typer.Option(2.0, "--rate", min=0.1, max=50, help="requests per second at most (as `nhl sync`)"),
+    games: int | None = typer.Option(
+        None, "--games", min=1, max=2000, help="a schedule of this many official games, 7 a day (default: the tests' 6)"
+    ),
+    as_json: bool = options.as_json(),
+    markdown: Path | None = options.markdown(),
+) -> None:
+    """`nhl sync` against the loopback NHL API: a first run, then a second on the up-to-date store; seconds, requests."""
+    from oa.bench.sync import run
+
+    _measure(
+        ctx,
+        "oa.bench.sync",
+        lambda p: run(runs, rate, games, progress=p),
+        as_json,
+        markdown,
+        (FileNotFoundError, RuntimeError),
+    )

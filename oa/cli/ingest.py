@@ -25,9 +25,7 @@ def ingest(
     season: str | None = typer.Option(None, "--season", help="nhl: download a season, e.g. 2024-25"),
     game: list[int] | None = typer.Option(None, "--game", help="nhl: download one game (repeatable)"),
     playoffs: bool = typer.Option(False, "--playoffs", help="nhl --season: include playoff games"),
-    base_url: str = typer.Option(
-        "https://api-web.nhle.com", "--base-url", help="nhl: API root (tests use a local server)"
-    ),
+    base_url: str = options.nhl_api("nhl: the NHL web API root (a mirror, a proxy; tests use a local server)"),
     cache: Path = typer.Option(cache_dir() / "nhl", "--cache", help="nhl: where responses are kept"),
     rate: float = typer.Option(2.0, "--rate", min=0.1, max=20, help="nhl: requests per second at most"),
     features: bool = typer.Option(True, "--features/--no-features", help="compute the new games' factors"),
@@ -109,9 +107,10 @@ def _download(
     season: str | None, games: list[int], playoffs: bool, base_url: str, cache: Path, rate: float
 ) -> list[Path]:
     """Fetch schedules and play-by-play into the cache (resuming), with a progress bar."""
+    from oa.settings import nhl_stats_api
     from oa.sources.download import DownloadError, NhlClient
 
-    client = NhlClient(cache, base_url=base_url, rate=rate)
+    client = NhlClient(cache, base_url=base_url, rate=rate, stats_url=nhl_stats_api(base_url))
     try:
         ids = list(games)
         if season:

@@ -143,7 +143,7 @@ def live_nhl(
     ),
     role: str = typer.Option("all", "--role", help="all (poll and rate here) or feed (poll only; needs --broker)"),
     prefix: str = typer.Option("oa-live", "--prefix", help="Redis key prefix"),
-    base_url: str = typer.Option("https://api-web.nhle.com", "--base-url", help="the NHL web API (or a mirror)"),
+    base_url: str = options.nhl_api("the NHL web API root (or a mirror)"),
     interval: float = typer.Option(5.0, "--interval", min=0.01, help="seconds between polls while the clock runs"),
     quiet: bool = typer.Option(False, "--quiet", help="no line per shot"),
 ) -> None:

@@ -11,8 +11,7 @@ from rich.markup import escape
 
 from oa.cli import options
 from oa.cli.common import StageBars, console, progress_bars, report_table
-from oa.settings import DATA_DIR, cache_dir
-from oa.sources.download import BASE_URL, STATS_URL
+from oa.settings import DATA_DIR, cache_dir, nhl_stats_api
 
 nhl_app = typer.Typer(add_completion=False, no_args_is_help=True, help="Real NHL seasons from the NHL's web API.")
 
@@ -33,7 +32,7 @@ def sync(
         None, "--since", callback=_since, help="only games on or after this date (YYYY-MM-DD), looked at again"
     ),
     playoffs: bool = typer.Option(False, "--playoffs", help="include playoff games"),
-    base_url: str = typer.Option(BASE_URL, "--base-url", help="API root (tests use a local server)"),
+    base_url: str = options.nhl_api("the NHL web API root (a mirror, a proxy; tests use a local server)"),
     cache: Path = typer.Option(cache_dir() / "nhl", "--cache", help="where responses are kept"),
     rate: float = typer.Option(2.0, "--rate", min=0.1, max=50, help="requests per second at most"),
     progress_file: Path | None = typer.Option(
@@ -59,8 +58,8 @@ def sync(
         raise typer.BadParameter(str(e), param_hint="--season") from None
     db = check_db(db or DATA_DIR / f"nhl-{season}.duckdb")
     pf = ProgressFile(progress_file)
-    # the stats host (shift charts) is the API root's sibling; a local server serves both
-    client = NhlClient(cache, base_url=base_url, rate=rate, stats_url=STATS_URL if base_url == BASE_URL else base_url)
+    # the stats host (shift charts): $OA_NHL_STATS_API, else the NHL's beside the NHL's root, else the root itself
+    client = NhlClient(cache, base_url=base_url, rate=rate, stats_url=nhl_stats_api(base_url))
     try:
         with progress_bars() as bar:
             bars = StageBars(bar)
@@ -90,6 +89,10 @@ def sync(
         f"{r['new']} new, {r['changed']} changed, {r['unchanged']} unchanged, {r['failed']} failed; "
         f"{r['requests']} requests in {r['seconds']} s"
     )
+    if r["failures"]:  # the first failed game and why, so the Data page can say it
+        gid, why = next(iter(r["failures"].items()))
+        more = f" (and {r['failed'] - 1} more, named in the log)" if r["failed"] > 1 else ""
+        message += f". Game {gid} not stored: {why}{more}. Run the sync again to retry it"
     pf.finish(not r["failed"], message, games, r["scheduled"])
     if as_json:
         typer.echo(json.dumps(r, default=str))

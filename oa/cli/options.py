@@ -39,6 +39,24 @@ def as_json(help: str | None = None) -> Any:
     return typer.Option(False, "--json", help=help)
 
 
+def _nhl_api(value: str | None) -> str:
+    """The NHL web API root: the option's value, else $OA_NHL_API, else the NHL's own (oa.settings)."""
+    from oa.settings import NHL_API_ENV, is_http_url, nhl_api
+
+    url = (value or "").strip().rstrip("/") or nhl_api()
+    if not is_http_url(url):
+        where = "--base-url" if value else f"${NHL_API_ENV}"
+        raise typer.BadParameter(f"{where} must be an http(s) URL such as https://api-web.nhle.com, got {url[:80]!r}")
+    return url
+
+
+def nhl_api(help: str) -> Any:
+    """`--base-url URL`: the NHL web API root (default $OA_NHL_API, else https://api-web.nhle.com)."""
+    return typer.Option(
+        None, "--base-url", callback=_nhl_api, show_default="$OA_NHL_API or https://api-web.nhle.com", help=help
+    )
+
+
 def markdown() -> Any:
     """`--markdown PATH`: a benchmark's figures also written as a Markdown report."""
     return typer.Option(

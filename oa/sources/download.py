@@ -32,8 +32,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-BASE_URL = "https://api-web.nhle.com"
-STATS_URL = "https://api.nhle.com"  # the stats host: shift charts
+from oa.settings import NHL_API, NHL_STATS_API
+
+BASE_URL = NHL_API  # the NHL's own roots; the commands' default is $OA_NHL_API (oa.settings.nhl_api)
+STATS_URL = NHL_STATS_API  # the stats host: shift charts
 MAX_RETRY_AFTER = 300.0  # seconds: a longer Retry-After is capped (the run would look hung)
 USER_AGENT = "opportunity-analysis/0.1 (open-source shot-quality research)"
 FINISHED = ("OFF", "FINAL")

@@ -25,6 +25,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--season", required=True)
     ap.add_argument("--db", required=True)
+    ap.add_argument("--cache")
     ap.add_argument("--progress-file", required=True)
     a = ap.parse_args()
     prog = Path(a.progress_file)

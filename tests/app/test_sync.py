@@ -49,11 +49,13 @@ def test_seasons_are_checked_and_offered_newest_first():
 
 def test_the_command_writes_a_store_of_its_own_and_a_progress_file(data):
     cmd = sy.command("2025-26", sy.target("2025-26"), data / "p.jsonl")
-    assert cmd[-6:] == [
+    assert cmd[-8:] == [
         "--season",
         "2025-26",
         "--db",
         str(data / "nhl-2025-26.duckdb"),
+        "--cache",
+        str(data / "cache" / "nhl"),  # this data folder's cache
         "--progress-file",
         str(data / "p.jsonl"),
     ]
