@@ -47,11 +47,18 @@ def machine() -> dict[str, str]:
     }
 
 
-def markdown(name: str, doc: str, results: Mapping, command: str) -> str:
-    """The report's text: what was measured, the figures, the machine, the command that repeats it."""
+def markdown(name: str, doc: str, results: Mapping, command: str, tables: str | None = None) -> str:
+    """The report's text: what was measured, the figures, the machine, the command that repeats it.
+
+    `tables` (the bench module's own `report_markdown`) replaces the one-figure-per-row table where
+    the results are too many to read that way."""
     esc = lambda s: s.replace("|", "\\|")  # noqa: E731 - a cell may hold a pipe
-    lines = [f"# Benchmark: {name}", "", doc.strip(), "", "| figure | value |", "|---|---|"]
-    lines += [f"| `{esc(k)}` | {esc(v)} |" for k, v in figures(results)]
+    lines = [f"# Benchmark: {name}", "", doc.strip(), ""]
+    if tables is not None:
+        lines.append(tables.strip())
+    else:
+        lines += ["| figure | value |", "|---|---|"]
+        lines += [f"| `{esc(k)}` | {esc(v)} |" for k, v in figures(results)]
     lines += ["", "## Machine", "", "| | |", "|---|---|"]
     lines += [f"| {k} | {esc(v)} |" for k, v in machine().items()]
     lines += ["", "## Reproduce", "", "```bash", command, "```", ""]
@@ -61,7 +68,7 @@ def markdown(name: str, doc: str, results: Mapping, command: str) -> str:
 START, END = "<!-- results:start -->", "<!-- results:end -->"
 
 
-def write(path: Path, name: str, doc: str, results: Mapping, command: str) -> Path:
+def write(path: Path, name: str, doc: str, results: Mapping, command: str, tables: str | None = None) -> Path:
     """Write the report to `path` (folders created).
 
     A docs page that already holds the markers `<!-- results:start -->` and `<!-- results:end -->`
@@ -69,7 +76,7 @@ def write(path: Path, name: str, doc: str, results: Mapping, command: str) -> Pa
     command. Any other file is replaced by the whole report.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    text = markdown(name, doc, results, command)
+    text = markdown(name, doc, results, command, tables)
     old = path.read_text(encoding="utf-8") if path.is_file() else ""
     if START in old and END in old and old.index(START) < old.index(END):
         body = text.split("\n", 2)[2].replace("\n## ", "\n### ")  # no second page title; sections one level down

@@ -253,4 +253,77 @@ def shared(seed: int = 0, recent_weight: float = RECENT_WEIGHT, progress: Progre
     }
 
 
-__all__ = ["evaluate", "load", "on_store", "read_results", "save", "shared", "targets", "worst_group"]
+def _pct(v: float | None) -> str:
+    return "" if v is None else f"{100 * v:.2f}%"
+
+
+def _pts(v: float | None) -> str:
+    return "" if v is None else f"{v:+.2f}"
+
+
+def _wobble(v: float | None) -> str:
+    return "" if v is None else f"{v:.2f}"
+
+
+def report_markdown(out: dict) -> str:
+    """The report's tables: each tested season beside the public model, then by group, then the targets."""
+    lines = [
+        "| source | tested on (shots) | trained on (shots) | model | AUC | log loss | Brier | ECE | mean predicted | observed |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in out.get("seasons", []):
+        o = r["ours"]
+        lines.append(
+            f"| {r['source']} | {r['test']} ({o['n']:,}) | {' + '.join(r['trained_on'])} ({r['train_shots']:,}) | ours "
+            f"| {o['auc']:.4f} | {o['log_loss']:.4f} | {o['brier']:.5f} | {o['ece']:.4f} | {_pct(o['mean_p'])} "
+            f"| {_pct(o['goal_rate'])} |"
+        )
+        for name, pub in r.get("public", {}).items():
+            t = pub["theirs"]
+            lines.append(
+                f"| | | | {PUBLIC_NAMES.get(name, name)} | {t['auc']:.4f} | {t['log_loss']:.4f} | {t['brier']:.5f} "
+                f"| {t['ece']:.4f} | {_pct(t['mean_p'])} | {_pct(t['goal_rate'])} |"
+            )
+    for r in out.get("seasons", []):
+        models = ["ours", *r.get("public", {})]
+        head = " | ".join("ours" if m == "ours" else PUBLIC_NAMES.get(m, m) for m in models)
+        lines += [
+            "",
+            f"**{r['source']} {r['test']}** by group: mean predicted minus observed, points (the wobble is the "
+            "standard error of the observed rate; groups under "
+            f"{SHOWN_MIN} shots are left out, targets judge groups of {GROUP_MIN:,} or more):",
+            "",
+            f"| group | shots | observed | wobble | {head} |",
+            "|---|---|---|---|" + "---|" * len(models),
+        ]
+        for kind, rows in r.get("by", {}).items():
+            for value, g in rows.items():
+                cells = " | ".join(_pts((g.get(m) or {}).get("off_points")) for m in models)
+                lines.append(
+                    f"| {kind.replace('_', ' ')} {value} | {g['n']:,} | {_pct(g['goal_rate'])} "
+                    f"| {_wobble(g.get('se_points'))} | {cells} |"
+                )
+    for r in out.get("seasons", []):
+        if "targets" not in r:
+            continue
+        lines += ["", f"Targets ({r['source']} {r['test']} trained on {' + '.join(r['trained_on'])}):", ""]
+        lines += ["| target | measured | met |", "|---|---|---|"]
+        for name, t in r["targets"].items():
+            extra = f" ({t['group']}, wobble {t.get('se_points')})" if t.get("group") else ""
+            lines.append(
+                f"| {name.replace('_', ' ')} {t['target']} | {t['value']}{extra} | {'yes' if t['met'] else 'no'} |"
+            )
+    return "\n".join(lines)
+
+
+__all__ = [
+    "evaluate",
+    "load",
+    "on_store",
+    "read_results",
+    "report_markdown",
+    "save",
+    "shared",
+    "targets",
+    "worst_group",
+]

@@ -51,8 +51,10 @@ def _report(ctx: typer.Context, module: str, out: dict, path: Path | None) -> No
 
     from oa.bench import report
 
-    doc = (importlib.import_module(module).__doc__ or "").split("\n\n")[0]
-    report.write(path, " ".join(_names(ctx)), doc, out, _reproduce(ctx))
+    mod = importlib.import_module(module)
+    doc = (mod.__doc__ or "").split("\n\n")[0]
+    render = getattr(mod, "report_markdown", None)  # a bench with many figures lays out its own tables
+    report.write(path, " ".join(_names(ctx)), doc, out, _reproduce(ctx), render(out) if render else None)
     bars.print(f"report written to {path}")
 
 

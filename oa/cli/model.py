@@ -55,6 +55,20 @@ def features(db: Path = options.db(DEFAULT_DB, "store to read and update")) -> N
     )
 
 
+def _factors_first(store: Store, progress: StageBars) -> None:
+    """A store factored by an older version lacks the factors added since: compute them before training
+    (the existing factors are recomputed by the same code, so their values do not change)."""
+    from oa.features.compute import build_features, factor_columns, factors_current
+    from oa.features.registry import all_factors
+
+    have = factor_columns(store)
+    if factors_current(store) or not store.scalar("SELECT count(*) FROM shot_features"):
+        return
+    new = sorted(f.name for f in all_factors() if f.name not in have)
+    console.print(f"This store's factors predate {', '.join(new)}: computing them first.")
+    build_features(store, progress=lambda i, n: progress("computing factors", i, n))
+
+
 def train(
     db: Path = options.db(DEFAULT_DB, "store to train from"),
     source: str | None = typer.Option(None, "--source", help="only games of this source (demo, hockey_scraper ...)"),
@@ -85,6 +99,7 @@ def train(
         raise typer.BadParameter("name at least one season, e.g. 2023-24", param_hint="--seasons")
     try:
         with Store(db, create=False) as store, progress_bars() as bar:
+            _factors_first(store, StageBars(bar))
             m, path = train_model(
                 store,
                 source,

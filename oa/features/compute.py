@@ -20,6 +20,7 @@ from oa import schema
 from oa.features.clips import Clips, FrameIndex, cut_clips
 from oa.features.context import Ctx, shot_context
 from oa.features.registry import PBP, TRACKING, Factor, all_factors
+from oa.features.registry import feature_set as _feature_set
 from oa.schema import Column, Table
 from oa.store import Store, StoreError
 
@@ -211,6 +212,12 @@ def load_features(store: Store, feature_set: str, where: str = "", params: list 
     """Stored features of the shots that have `feature_set`'s factors, with their outcome."""
     if len(factor_columns(store)) <= len(schema.SHOT_FEATURES_KEY.columns):
         raise StoreError(f"store {store.path} has no factors yet; run `python -m oa features --db {store.path}`")
+    lacking = [f.name for f in _feature_set(feature_set) if f.name not in factor_columns(store)]
+    if lacking:
+        raise StoreError(
+            f"store {store.path} was factored before {', '.join(lacking)} existed; "
+            f"recompute its factors with `python -m oa features --db {store.path}`"
+        )
     sets = (TRACKING,) if feature_set == TRACKING else (PBP, TRACKING)
     sql = (
         "SELECT f.*, s.outcome, s.is_goal, g.source, g.season FROM shot_features f "

@@ -131,8 +131,16 @@ def test_the_command_runs_on_a_store_and_writes_its_results(two_seasons, monkeyp
 
     real = oa.bench.seasons.evaluate
     monkeypatch.setattr(oa.bench.seasons, "evaluate", lambda *a, **k: real(*a, **k, fit_options=ONE))
-    r = CliRunner().invoke(app, ["bench", "seasons", "--db", str(two_seasons), "--json"])
+    page = two_seasons.parent / "seasons.md"
+    page.write_text("# Next season\n\nprose\n<!-- results:start -->\nstale figures\n<!-- results:end -->\nmore prose\n")
+    r = CliRunner().invoke(app, ["bench", "seasons", "--db", str(two_seasons), "--json", "--markdown", str(page)])
     assert r.exit_code == 0, r.output
+    # the report lays out its own tables: each tested season beside the public model, by group, the targets
+    text = page.read_text()
+    assert text.startswith("# Next season\n\nprose\n") and text.endswith("more prose\n") and "stale figures" not in text
+    assert "| moneypuck | 2024-25 (1,800) | 2023-24 (1,800) | ours |" in text
+    assert "| | | | MoneyPuck xGoal |" in text and "**moneypuck 2024-25** by group" in text
+    assert "| log loss <= 0.2165 |" in text and "`seasons[0]" not in text
     runs = bench.read_results(two_seasons.parent)
     assert runs[two_seasons.name]["seasons"][0]["test"] == "2024-25"
     d = runs[two_seasons.name]["drift"]["moneypuck"]

@@ -232,3 +232,25 @@ def test_thread_count_changes_speed_not_the_model(model_store, monkeypatch):
     X = one.matrix(df)
     assert np.array_equal(one.predict(X), two.predict(X))
     assert rep_one["cv"] == rep_two["cv"]
+
+
+def test_a_store_factored_before_a_new_factor_says_so_and_train_computes_it_first(tmp_path):
+    """A store built by an older version lacks the newest factor (here lead_late_s): reading its
+    features names the factor and the command; `oa train` computes it first, values unchanged."""
+    from oa.sources.ingest import ingest
+    from tests.ingest_fixtures import moneypuck_csv
+
+    db = tmp_path / "old.duckdb"
+    with Store(db) as s:
+        ingest(s, "moneypuck", [moneypuck_csv(tmp_path / "mp.csv", 40, 30, 3)])
+        before = s.query("SELECT shot_id, distance, score_diff FROM shot_features ORDER BY shot_id")
+        s.con.execute("ALTER TABLE shot_features DROP COLUMN lead_late_s")
+        with pytest.raises(StoreError, match=r"before lead_late_s existed.*python -m oa features --db"):
+            load_features(s, "pbp")
+    r = runner.invoke(app, ["train", "--db", str(db)])
+    assert r.exit_code == 0, said(r)
+    assert "predate lead_late_s: computing them first" in said(r)
+    with Store(db, read_only=True) as s:
+        after = s.query("SELECT shot_id, distance, score_diff FROM shot_features ORDER BY shot_id")
+        assert after.equals(before)
+        assert s.scalar("SELECT count(*) FROM shot_features WHERE lead_late_s IS NOT NULL") > 0
