@@ -19,16 +19,22 @@ DATA = "pages/data.py"
 FAKE = str(Path(__file__).with_name("fake_sync.py"))
 
 
-@pytest.fixture()
-def data(tiny_store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A data folder holding the demo store (the default) and nothing else yet."""
+def data_folder(tiny_store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, program: list[str]) -> Path:
+    """A data folder holding the demo store (the default) and nothing else yet; the Data page's sync
+    runs `program`."""
     d = tmp_path / "data"
     d.mkdir()
     (d / "oa.duckdb").write_bytes(tiny_store.read_bytes())
     monkeypatch.setattr(settings, "DATA_DIR", d)
-    monkeypatch.setattr(sy, "PROGRAM", [sys.executable, FAKE])
-    monkeypatch.setenv("FAKE_SYNC_GATE", str(tmp_path / "gate"))
+    monkeypatch.setattr(sy, "PROGRAM", program)
     return d
+
+
+@pytest.fixture()
+def data(tiny_store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The data folder, the sync being a stand-in that waits for a gate file."""
+    monkeypatch.setenv("FAKE_SYNC_GATE", str(tmp_path / "gate"))
+    return data_folder(tiny_store, tmp_path, monkeypatch, [sys.executable, FAKE])
 
 
 def data_page(monkeypatch, db: Path, **params: str):

@@ -17,11 +17,10 @@ from pathlib import Path
 
 import pytest
 
-from oa import settings
 from oa.app import sync as sy
 from oa.store import Store
 from tests.app.stores import real_copy
-from tests.app.test_data_page import data_page, text
+from tests.app.test_data_page import data_folder, data_page, text
 from tests.app.test_pages import ok
 from tests.nhl_server import NhlServer, game_ids
 
@@ -41,12 +40,7 @@ def server(shared, monkeypatch):
 @pytest.fixture()
 def data(tiny_store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A data folder holding the demo store, and the Data page's sync being the real command."""
-    d = tmp_path / "data"
-    d.mkdir()
-    (d / "oa.duckdb").write_bytes(tiny_store.read_bytes())
-    monkeypatch.setattr(settings, "DATA_DIR", d)
-    monkeypatch.setattr(sy, "PROGRAM", REAL)
-    return d
+    return data_folder(tiny_store, tmp_path, monkeypatch, REAL)
 
 
 def digest(p: Path) -> str:
