@@ -252,7 +252,16 @@ for key, run in runs.items():
                     groups,
                     hide_index=True,
                     key=f"rolling_groups_{key}_{season.get('source')}_{season.get('test')}",
-                    column_config={"Goal rate": st.column_config.NumberColumn(format="percent")},
+                    column_config={
+                        "Shots": st.column_config.NumberColumn(format="localized"),
+                        "Goal rate": st.column_config.NumberColumn(format="percent"),
+                        "Chance wobble (points)": st.column_config.NumberColumn(format="%.2f"),
+                        **{
+                            c: st.column_config.NumberColumn(format="%+.2f")
+                            for c in groups.columns
+                            if c.startswith("Points off")
+                        },
+                    },
                 )
                 st.caption(
                     "Points off: mean predicted minus the observed goal rate, in percentage points. "

@@ -82,6 +82,6 @@ def where_from(key: str, run: dict, path: Path) -> str:
     """The caption that says where the figures come from (escaped: the file is read as data)."""
     stores = ", ".join(run.get("stores", [])) or key
     return esc(
-        f"From `{run.get('command', 'python -m oa bench seasons')}`, run {run.get('run_at', '(time unknown)')} "
+        f"From {run.get('command', 'python -m oa bench seasons')}, run {run.get('run_at', '(time unknown)')} "
         f"on {stores}; saved in {path}. Each season is rated by a model trained only on the seasons before it."
     )
