@@ -77,6 +77,7 @@ def export_shot(
         "--theme",
         help="a theme file (TOML) to draw with",
         show_default="$OA_THEME or oa/broadcast/theme.toml",
+        callback=_theme,
     ),
     db: Path = options.db(DEFAULT_DB),
 ) -> None:
@@ -89,7 +90,7 @@ def export_shot(
     from oa.broadcast.graphic import RenderError, render_shot, renderer
     from oa.store import Store, StoreError
 
-    theme = _theme(theme_file)
+    theme = theme_file  # the callback read and checked it: a Theme
     fmt = fmt or (out.suffix.lower().lstrip(".") if out.suffix.lower() in (".png", ".svg") else "png")
     why = _writable(out)
     if why:
