@@ -561,6 +561,18 @@ class Renderer:
                 self._started = False
 
 
+def renderer_problem() -> str | None:
+    """Why graphics cannot be rendered on this machine (no kaleido, no Chromium), or None."""
+    import importlib.util
+    from pathlib import Path
+
+    if importlib.util.find_spec("kaleido") is None:
+        return "kaleido is not installed (pip install -r requirements.txt)"
+    if not Path(chromium_path()).is_file():
+        return f"no Chromium at {chromium_path()} (install Debian's chromium, or set OA_CHROMIUM)"
+    return None
+
+
 _RENDERER: Renderer | None = None
 _RENDERER_LOCK = threading.Lock()
 
@@ -588,5 +600,6 @@ __all__ = [
     "Renderer",
     "render_shot",
     "renderer",
+    "renderer_problem",
     "shot_figure",
 ]
