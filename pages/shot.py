@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
 import numpy as np
@@ -391,10 +392,14 @@ def graphic_downloads(s: dict, factors: pd.DataFrame) -> None:
         key=f"graphic_size_{s['shot_id']}",
     )
     cols = st.columns([1, 1, 3])
+
+    def drawn(fmt: str) -> Callable[[], bytes]:
+        return lambda: render_shot(card, size, fmt, theme)
+
     for col, fmt in zip(cols[:2], ("png", "svg")):
         col.download_button(
             f"Download {fmt.upper()}",
-            data=lambda fmt=fmt: render_shot(card, size, fmt, theme),
+            data=drawn(fmt),
             file_name=f"shot-{s['shot_id']}-{size}.{fmt}",
             mime="image/png" if fmt == "png" else "image/svg+xml",
             on_click="ignore",

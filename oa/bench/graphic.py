@@ -20,6 +20,7 @@ from pathlib import Path
 from oa.broadcast.data import read_card
 from oa.broadcast.graphic import FORMATS, SIZES, renderer, shot_figure
 from oa.broadcast.theme import load_theme
+from oa.settings import ROOT
 from oa.store import Store, StoreError
 
 TARGET_WARM_PNG_S = 1.0
@@ -30,6 +31,14 @@ def _load() -> str:
         return ", ".join(f"{x:.2f}" for x in os.getloadavg())
     except OSError:
         return "unknown"
+
+
+def _shown(db: Path) -> str:
+    """The store as the report names it: relative to the repository when it is inside it."""
+    try:
+        return str(Path(db).absolute().relative_to(ROOT))
+    except ValueError:
+        return str(db)
 
 
 def run(db: Path, shots: int = 5, runs: int = 3, progress: Callable[[str, int, int], None] | None = None) -> dict:
@@ -69,7 +78,7 @@ def run(db: Path, shots: int = 5, runs: int = 3, progress: Callable[[str, int, i
     r.close()
     warm_png = [v for k, vs in times.items() if k.endswith("png") for v in vs]
     return {
-        "store": str(db),
+        "store": _shown(db),
         "shots": len(cards),
         "renders per size and format": runs * len(cards),
         "read one shot (s)": round(read_s, 4),

@@ -22,6 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape
 
+import numpy as np
 import plotly.graph_objects as go
 
 from oa.broadcast.data import ShotCard
@@ -197,7 +198,7 @@ class Said:
 def shot_words(s: dict) -> str:
     """'Wrist shot from 12 ft'."""
     try:
-        ft = f" from {float(distance_to_net(float(s['x']), float(s['y']))):.0f} ft"
+        ft = f" from {float(distance_to_net(np.array([float(s['x'])]), np.array([float(s['y'])]))[0]):.0f} ft"
     except (KeyError, TypeError, ValueError):
         ft = ""
     return words(shot_type_word(s.get("shot_type"))) + ft
@@ -366,7 +367,7 @@ def _header(c: Canvas, card: ShotCard, said: Said, h: float, name_size: float, l
     ink = text_on(said.team_color)
     c.rect(0, 0, c.w, h, said.team_color)
     c.rect(0, h - 8, c.w, h, rgba("#000000", 0.25))
-    left = m
+    left = float(m)
     logo = t.team_logo(card.shot.get("team"))
     if logo:
         c.image(logo, m, h * 0.15, h * 0.7, h * 0.7)

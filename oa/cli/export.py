@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 import typer
 
 from oa.cli import options
 from oa.cli.common import console, fail
 from oa.settings import DEFAULT_DB
+
+if TYPE_CHECKING:
+    from oa.broadcast.theme import Theme
 
 export_app = typer.Typer(
     add_completion=False, no_args_is_help=True, help="Graphics for air and social media, as files (offline)."
@@ -90,7 +94,7 @@ def export_shot(
     from oa.broadcast.graphic import RenderError, render_shot, renderer
     from oa.store import Store, StoreError
 
-    theme = theme_file  # the callback read and checked it: a Theme
+    theme = cast("Theme", theme_file)  # the option's callback read and checked the file: a Theme
     fmt = fmt or (out.suffix.lower().lstrip(".") if out.suffix.lower() in (".png", ".svg") else "png")
     why = _writable(out)
     if why:
