@@ -348,7 +348,7 @@ def _factor_rows(
         c.text(x + pts_w + 0.4 * size, yy, "<br>".join(lines), size, col.text, valign="top")
         yy += gap + (len(lines) - 1) * size * 1.25
     if not said.factors:
-        c.text(x, y, "No factors stored for this shot", size, col.muted, valign="top")
+        c.text(x + 20, y, "No factors stored for this shot", size, col.muted, valign="top")
         yy += gap
     return yy
 

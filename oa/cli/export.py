@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, cast
 import typer
 
 from oa.cli import options
-from oa.cli.common import console, fail
+from oa.cli.common import bars, console, fail
 from oa.settings import DEFAULT_DB
 
 if TYPE_CHECKING:
@@ -110,4 +110,6 @@ def export_shot(
         fail(OSError(f"cannot write {out}: {e.strerror or e}"))
     finally:
         renderer().close()  # Chromium stopped before exit, its profile folder removed
+    if card.shot.get("p_goal") is None:
+        bars.print(f"[yellow]warning:[/yellow] shot {shot_id} has no rating yet (`python -m oa score --db {db}`)")
     console.print(f"wrote {out} ({size} {fmt}, {len(data):,} bytes)")
