@@ -16,6 +16,7 @@ Chromium (seconds), later ones reuse it (a fraction of a second each).
 from __future__ import annotations
 
 import atexit
+import re
 import textwrap
 import threading
 from collections.abc import Callable
@@ -77,6 +78,12 @@ def text_on(color: str) -> str:
 def rgba(color: str, alpha: float) -> str:
     r, g, b = (int(color[i : i + 2], 16) for i in (1, 3, 5))
     return f"rgba({r},{g},{b},{alpha})"
+
+
+def fit(text: str, size: float, width: float, per_char: float = 0.5) -> float:
+    """`size`, or smaller so that `text` (about `per_char` of the size per character) fits in `width` pixels."""
+    plain = re.sub(r"&[a-z]+;|&#\d+;", "x", text)
+    return min(size, width / max(per_char * len(plain), 1.0))
 
 
 def words(s: object) -> str:
@@ -372,7 +379,8 @@ def _header(c: Canvas, card: ShotCard, said: Said, h: float, name_size: float, l
     if logo:
         c.image(logo, m, h * 0.15, h * 0.7, h * 0.7)
         left = m + h * 0.8
-    c.text(left, h * 0.42, said.shooter, name_size, ink, headline=True, bold=True)
+    room = c.w - m - left - 0.8 * name_size * len(said.when) * 0.5 - 40  # up to the clock
+    c.text(left, h * 0.42, said.shooter, fit(said.shooter, name_size, room, 0.45), ink, headline=True, bold=True)
     c.text(left, h * 0.78, f"{said.number} {said.team_name}".strip(), line_size, ink)
     c.text(c.w - m, h * 0.42, said.when, name_size * 0.8, ink, anchor="right", headline=True, bold=True)
     c.text(c.w - m, h * 0.78, said.outcome, line_size, ink, anchor="right", bold=True)
@@ -392,13 +400,15 @@ def _game_line(card: ShotCard) -> str:
     return " · ".join(x for x in (f"{words(s.get('away_team'))} @ {words(s.get('home_team'))}", when) if x)
 
 
-def _goalie_block(c: Canvas, said: Said, x: float, y: float, label: float, big: float) -> None:
+def _goalie_block(c: Canvas, said: Said, x: float, y: float, label: float, big: float, x_end: float) -> None:
+    """'IN GOAL', the opponent's chip and the goalie's name (smaller if it would pass `x_end`)."""
     col = c.theme.colors
     c.text(x, y, "IN GOAL", label, col.muted, bold=True, valign="top")
     right = c.chip(
         x, y + label * 1.6 + big * 0.55, said.opponent, label, said.opponent_color, text_on(said.opponent_color)
     )
-    c.text(right + 0.5 * label, y + label * 1.6 + big * 0.55, said.goalie, big, col.text, bold=True)
+    name = fit(said.goalie, big, x_end - right - 0.5 * label, 0.55)
+    c.text(right + 0.5 * label, y + label * 1.6 + big * 0.55, said.goalie, name, col.text, bold=True)
 
 
 def _full(fig: go.Figure, card: ShotCard, c: Canvas, said: Said) -> None:
@@ -419,8 +429,8 @@ def _full(fig: go.Figure, card: ShotCard, c: Canvas, said: Said) -> None:
     c.chip(m, 555, said.tier_word, sz.badge, said.tier_color, said.tier_ink)
     mid = m + 620
     c.text(mid, 250, "THE SHOT", sz.label, col.muted, bold=True, valign="top")
-    c.text(mid, 300, said.shot, sz.factor + 4, col.text, bold=True, valign="top")
-    _goalie_block(c, said, mid, 400, sz.label, sz.factor + 4)
+    c.text(mid, 300, said.shot, fit(said.shot, sz.factor + 4, body_end - mid, 0.6), col.text, bold=True, valign="top")
+    _goalie_block(c, said, mid, 400, sz.label, sz.factor + 4, body_end)
     # why
     c.text(m, 640, "WHY: THE THREE STRONGEST FACTORS (POINTS)", sz.label, col.muted, bold=True, valign="top")
     _factor_rows(c, said, m - 20, 700, sz.factor, sz.factor * 1.75, body_end)
@@ -447,8 +457,18 @@ def _lower(fig: go.Figure, card: ShotCard, c: Canvas, said: Said) -> None:
     right = c.chip(x0, 38, said.team_name, sz.label * 0.75, said.team_color, text_on(said.team_color), pad=0.8)
     if t.logos.wordmark and not t.logos.brand:
         c.chip(right, 38, t.logos.wordmark, sz.label * 0.6, rgba("#000000", 0.55), "#ffffff", pad=0.8)
-    c.text(x0 + 44, 116, said.shooter, sz.headline * 0.68, col.text, headline=True, bold=True)
-    c.text(x0 + 44, 180, f"vs {said.goalie} ({said.opponent})", sz.label * 0.95, col.muted)
+    room = 600.0  # up to the chance
+    c.text(
+        x0 + 44,
+        116,
+        said.shooter,
+        fit(said.shooter, sz.headline * 0.68, room, 0.5),
+        col.text,
+        headline=True,
+        bold=True,
+    )
+    vs = f"vs {said.goalie} ({said.opponent})"
+    c.text(x0 + 44, 180, vs, fit(vs, sz.label * 0.95, room, 0.52), col.muted)
     c.text(x0 + 44, 236, f"{said.when} · {said.outcome}", sz.label * 0.95, col.text, bold=True)
     # the chance
     cx = 830.0
@@ -477,7 +497,7 @@ def _social(fig: go.Figure, card: ShotCard, c: Canvas, said: Said) -> None:
     c.text(m, 235, "CHANCE OF A GOAL", sz.label, col.muted, bold=True, valign="top")
     c.text(m - 6, 375, said.chance, sz.chance * 0.85, col.accent, headline=True, bold=True)
     c.chip(m, 510, said.tier_word, sz.badge, said.tier_color, said.tier_ink)
-    _goalie_block(c, said, m, 570, sz.label * 0.9, sz.factor * 0.85)
+    _goalie_block(c, said, m, 570, sz.label * 0.9, sz.factor * 0.85, box[0] - 40)
     c.text(m, 700, "WHY", sz.label, col.muted, bold=True, valign="top")
     _factor_rows(c, said, m - 20, 750, sz.factor * 0.88, sz.factor * 1.6, c.w - m)
     _footer(c, said, _game_line(card), sz.label * 0.9)

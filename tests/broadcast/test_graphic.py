@@ -110,3 +110,11 @@ def test_bad_size_and_format_are_named() -> None:
     with pytest.raises(GraphicError, match="png, svg"):
         check_format("jpeg")
     assert FORMATS == ("png", "svg")
+
+
+@pytest.mark.parametrize("size", list(SIZES))
+def test_a_long_name_gets_smaller_type_instead_of_running_into_the_clock(theme, size) -> None:
+    long = "Jean-Gabriel Maximilian Pageau-Vanderhoeven III"
+    short = {a.text: a.font.size for a in shot_figure(card(), size, theme).layout.annotations}
+    sized = {a.text: a.font.size for a in shot_figure(card(shooter=long), size, theme).layout.annotations}
+    assert sized[f"<b>{long}</b>"] < short["<b>Cole Jensen</b>"]
