@@ -10,6 +10,8 @@ an environment variable sees it at once. Nothing else in `oa` reads `os.environ`
 | `OA_REDIS_URL` | a Redis server for the scale-out tests        | none (tests start their own) |
 | `OA_NHL_API`   | the NHL web API root (`nhl sync`, `live nhl`, `ingest nhl`, the Data page's sync) | `https://api-web.nhle.com` |
 | `OA_NHL_STATS_API` | the NHL stats API root (shift charts)     | `https://api.nhle.com`, or `$OA_NHL_API` when that is set (a mirror serves both) |
+| `OA_THEME`     | the broadcast graphics' theme file (TOML)     | `oa/broadcast/theme.toml`    |
+| `OA_CHROMIUM`  | the Chromium that renders the graphics        | `/usr/bin/chromium` (Debian's) |
 
 (`oa/__init__.py` sets `OMP_WAIT_POLICY` for LightGBM's threads; it writes that variable, it reads none.)
 """
@@ -25,6 +27,10 @@ SHARED_ENV = "OA_SHARED"
 REDIS_ENV = "OA_REDIS_URL"
 NHL_API_ENV = "OA_NHL_API"
 NHL_STATS_API_ENV = "OA_NHL_STATS_API"
+THEME_ENV = "OA_THEME"
+CHROMIUM_ENV = "OA_CHROMIUM"
+DEFAULT_THEME = ROOT / "oa" / "broadcast" / "theme.toml"  # the broadcast kit's own theme
+CHROMIUM = "/usr/bin/chromium"  # Debian's Chromium: renders the graphics (kaleido), offline
 NHL_API = "https://api-web.nhle.com"  # the NHL's own web API (schedules, play-by-play, rosters)
 NHL_STATS_API = "https://api.nhle.com"  # the NHL's own stats API (shift charts)
 
@@ -78,3 +84,14 @@ def nhl_stats_api(api: str | None = None) -> str:
         return env
     api = (api or nhl_api()).rstrip("/")
     return NHL_STATS_API if api == NHL_API else api
+
+
+def theme_path() -> Path:
+    """The broadcast graphics' theme file: $OA_THEME (a broadcaster's own), else the committed default."""
+    env = os.environ.get(THEME_ENV, "").strip()
+    return Path(env).expanduser() if env else DEFAULT_THEME
+
+
+def chromium_path() -> str:
+    """The Chromium that renders the graphics: $OA_CHROMIUM, else Debian's /usr/bin/chromium."""
+    return os.environ.get(CHROMIUM_ENV, "").strip() or CHROMIUM

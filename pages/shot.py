@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
 import numpy as np
@@ -362,6 +363,58 @@ def what_if(s: dict, factors: pd.DataFrame) -> None:
 
 if s.get("p_goal") is not None:
     what_if(s, factors)
+
+# -- graphic for air -------------------------------------------------------------------------------
+
+
+def graphic_downloads(s: dict, factors: pd.DataFrame) -> None:
+    """The shot's broadcast graphic (oa.broadcast), rendered when a button is clicked: three sizes, PNG or SVG."""
+    from oa.broadcast.data import ShotCard, goalie_travel
+    from oa.broadcast.graphic import SIZES, render_shot, renderer_problem
+    from oa.broadcast.theme import ThemeError, load_theme
+
+    st.subheader("Graphic for air")
+    try:
+        theme = load_theme()
+    except ThemeError as e:
+        st.warning(f"The broadcast theme cannot be used: {esc(str(e))}", icon=":material/palette:")
+        return
+    problem = renderer_problem()
+    if problem:
+        st.info(f"Graphics cannot be drawn here: {esc(problem)}", icon=":material/image_not_supported:")
+        return
+    card = ShotCard(s, factors, goalie_travel(q.open_store(f.db), s))
+    size = st.radio(
+        "Size",
+        list(SIZES),
+        format_func=lambda k: f"{k} · {SIZES[k]}",
+        horizontal=True,
+        key=f"graphic_size_{s['shot_id']}",
+    )
+    cols = st.columns([1, 1, 3])
+
+    def drawn(fmt: str) -> Callable[[], bytes]:
+        return lambda: render_shot(card, size, fmt, theme)
+
+    for col, fmt in zip(cols[:2], ("png", "svg")):
+        col.download_button(
+            f"Download {fmt.upper()}",
+            data=drawn(fmt),
+            file_name=f"shot-{s['shot_id']}-{size}.{fmt}",
+            mime="image/png" if fmt == "png" else "image/svg+xml",
+            on_click="ignore",
+            icon=":material/download:",
+            key=f"graphic_{fmt}_{s['shot_id']}",
+        )
+    st.caption(
+        "Shooter, goalie, clock, the chance and its tier, the three strongest factors and the rink, in the "
+        "broadcast theme (see the docs' Broadcast graphics page). The lower third has a transparent background. "
+        "The same graphic from the command line: `python -m oa export shot "
+        f"{s['shot_id']} --size {size} --out shot.png`."
+    )
+
+
+graphic_downloads(s, factors)
 
 # -- share -------------------------------------------------------------------------------------
 st.subheader("Share")

@@ -14,12 +14,8 @@ The queries take the store path and its version (modification time) first, so a 
 store is never served from a stale cache, then plain hashable arguments (`Filters` is a
 frozen dataclass). Aggregation happens in DuckDB; only what a chart draws comes back.
 
-A shot's breakdown as shown (`one_empty_net_line`): the stored explanations
-(`shot_factors`) stay exact, one row per model factor, because the live scorer, the API
-and the tests compare them with the model. Only the display merges: with an empty net,
-every goalie factor and the strength read as "opponent's goalie pulled" say one thing,
-that nobody is in net, so they become one line, "Empty net", with their summed
-contribution (exact in log-odds; points are approximate, as for any line).
+A shot and its breakdown as shown (`one_empty_net_line`, an empty net's goalie factors as one
+line) are read by the statements in `oa.broadcast.data`, which the broadcast graphics share.
 """
 
 from __future__ import annotations
@@ -36,7 +32,17 @@ import pandas as pd
 import streamlit as st
 
 from oa.app.text import day
-from oa.features.registry import all_factors, factor_named
+from oa.broadcast.data import (  # noqa: F401 - the shot's queries and its breakdown as shown, shared with the graphics
+    EMPTY_NET,
+    EMPTY_NET_WORDS,
+    FACTORS_SQL,
+    PLAYER_JOINS,
+    SCORES,
+    empty_net_parts,
+    one_empty_net_line,
+    shot_row,
+    shot_sql,
+)
 from oa.rink import RINK
 from oa.settings import DB_ENV as ENV_VAR  # noqa: F401 - the app's name for it
 from oa.settings import db_path
@@ -144,10 +150,6 @@ def ensure_demo_store(path: str | Path | None = None, n_games: int = DEMO_GAMES,
 
 # -- the queries ------------------------------------------------------------------------------------------
 # scores of the active model(s); a shot is scored by one model (its feature set's)
-SCORES = (
-    "(SELECT shot_id, p_goal, tier, base_logit, model_id FROM shot_scores "
-    "WHERE model_id IN (SELECT model_id FROM models WHERE active))"
-)
 UNBLOCKED = "s.outcome <> 'BLOCK'"
 CACHE: dict[str, Any] = dict(show_spinner=False, max_entries=128)
 
@@ -335,7 +337,6 @@ SHOT_COLUMNS = """s.shot_id, s.game_id, s.x, s.y, s.outcome, s.shot_type, s.stre
        s.period, s.period_seconds, s.game_seconds, s.is_goal, s.is_home, s.p_goal, s.tier,
        coalesce(sh.name, 'Unknown shooter') AS shooter, coalesce(gk.name, 'empty net') AS goalie, s.date,
        s.empty_net"""
-PLAYER_JOINS = "LEFT JOIN players sh ON sh.player_id = s.shooter_id LEFT JOIN players gk ON gk.player_id = s.goalie_id"
 
 
 PICK_COLUMNS = """s.shot_id, s.game_id, s.x, s.y, s.outcome, s.shot_type, s.strength, s.team, s.opponent,
@@ -436,35 +437,12 @@ def heat(db: str, v: float, f: Filters, cell: float = 5.0, against_league: bool 
 
 @st.cache_data(**CACHE)
 def shot(db: str, v: float, shot_id: int) -> dict | None:
-    df = run(
-        db,
-        f"""
-        SELECT s.*, sc.p_goal, sc.tier, sc.base_logit, sc.model_id, g.date, g.season, g.home_team, g.away_team,
-               g.home_score, g.away_score, g.has_tracking, g.fps, g.source,
-               coalesce(sh.name, 'Unknown shooter') AS shooter, sh.shoots, sh.number AS shooter_number,
-               sh.position AS shooter_position, coalesce(gk.name, 'empty net') AS goalie,
-               coalesce(tf.name, s.team) AS team_name, coalesce(ta.name, s.opponent) AS opponent_name,
-               tf.color AS team_color, ta.color AS opponent_color
-        FROM shots s JOIN games g ON g.game_id = s.game_id LEFT JOIN {_scores(db, v)} sc ON sc.shot_id = s.shot_id
-        {PLAYER_JOINS}
-        LEFT JOIN teams tf ON tf.team = s.team LEFT JOIN teams ta ON ta.team = s.opponent
-        WHERE s.shot_id = $id""",
-        {"id": int(shot_id)},
-    )
-    if df.empty:
-        return None
-    r = df.iloc[0].to_dict()
-    return {k: (None if (not isinstance(val, (list, dict)) and pd.isna(val)) else val) for k, val in r.items()}
+    return shot_row(run(db, shot_sql(_scores(db, v)), {"id": int(shot_id)}))
 
 
 @st.cache_data(**CACHE)
 def shot_factors(db: str, v: float, shot_id: int, model_id: str | None) -> pd.DataFrame:
-    return run(
-        db,
-        """SELECT factor, value_label, contribution, contribution_pp FROM shot_factors
-                      WHERE shot_id = $id AND model_id = $m ORDER BY abs(contribution) DESC""",
-        {"id": int(shot_id), "m": model_id or ""},
-    )
+    return run(db, FACTORS_SQL, {"id": int(shot_id), "m": model_id or ""})
 
 
 @st.cache_data(**CACHE)
@@ -801,40 +779,3 @@ def parse_json(s: object) -> dict:
         return json.loads(str(s))
     except (TypeError, ValueError):
         return {}
-
-
-# -- a shot's breakdown as shown: one line for an empty net --------------------------------------------
-EMPTY_NET = "empty_net"  # the merged line keeps this factor's name (its label is "Empty net")
-EMPTY_NET_WORDS = "no goalie in net (empty net)"
-
-
-def empty_net_parts(factors: pd.DataFrame) -> pd.Series:
-    """Which rows of a breakdown only say that the net was empty (for an empty-net shot)."""
-    goalie = {f.name for f in all_factors() if f.group == "goalie"}
-    pulled = factor_named("strength").say("vsEA")
-    return factors["factor"].isin(goalie) | ((factors["factor"] == "strength") & (factors["value_label"] == pulled))
-
-
-def one_empty_net_line(factors: pd.DataFrame, empty_net: object) -> pd.DataFrame:
-    """The breakdown with an empty-net shot's goalie factors summed into one "Empty net" line.
-
-    `factors` has factor, value_label, contribution and contribution_pp (a shot's
-    `shot_factors` rows or a what-if's); a shot with a goalie comes back unchanged.
-    """
-    if not bool(empty_net) or factors.empty:
-        return factors
-    parts = empty_net_parts(factors)
-    if not parts.any():
-        return factors
-    line = pd.DataFrame(
-        [
-            {
-                "factor": EMPTY_NET,
-                "value_label": EMPTY_NET_WORDS,
-                "contribution": float(factors.loc[parts, "contribution"].sum()),
-                "contribution_pp": float(factors.loc[parts, "contribution_pp"].sum()),
-            }
-        ]
-    )
-    out = pd.concat([factors.loc[~parts], line], ignore_index=True)
-    return out.sort_values("contribution", key=abs, ascending=False, ignore_index=True)

@@ -6,7 +6,7 @@ registered here, in the order `oa --help` lists them.
 
 from __future__ import annotations
 
-from oa.cli import bench, ingest, league, live, model, nhl
+from oa.cli import bench, export, ingest, league, live, model, nhl
 from oa.cli.common import app, bench_app, live_app
 
 app.command()(league.demo)
@@ -31,6 +31,9 @@ bench_app.command("live-nhl")(bench.bench_live_nhl)
 bench_app.command("season")(bench.bench_season)
 bench_app.command("seasons")(bench.bench_seasons)
 bench_app.command("sync")(bench.bench_sync)
+bench_app.command("graphic")(bench.bench_graphic)
+export.export_app.command("shot")(export.export_shot)
+app.add_typer(export.export_app, name="export")
 
 __all__ = ["app", "main"]
 

@@ -311,3 +311,26 @@ def bench_sync(
         markdown,
         (FileNotFoundError, RuntimeError),
     )
+
+
+def bench_graphic(
+    ctx: typer.Context,
+    db: Path = options.db(DEFAULT_DB, help="the store whose shots are drawn (default: the demo league)"),
+    shots: int = typer.Option(5, "--shots", min=1, max=50, help="this many of the best-rated shots"),
+    runs: int = typer.Option(3, "--runs", min=1, max=20, help="each shot in every size and format this many times"),
+    as_json: bool = options.as_json(),
+    markdown: Path | None = options.markdown(),
+) -> None:
+    """The shot graphic: the first render (Chromium starting), then warm renders per size and format; seconds."""
+    from oa.bench.graphic import run
+    from oa.broadcast.graphic import RenderError
+    from oa.broadcast.theme import ThemeError
+
+    _measure(
+        ctx,
+        "oa.bench.graphic",
+        lambda p: run(db, shots, runs, progress=p),
+        as_json,
+        markdown,
+        (StoreError, RenderError, ThemeError),
+    )

@@ -243,3 +243,29 @@ def one_row(db, sid: int) -> dict:
 
     with Store(db, read_only=True) as s:
         return s.query("SELECT * FROM shot_features WHERE shot_id = ?", [sid]).iloc[0].to_dict()
+
+
+def test_shot_page_offers_the_graphic_in_three_sizes_png_and_svg(model_store, monkeypatch):
+    """The "Graphic for air" section: a size for each of the three, a PNG and an SVG button (rendered on click)."""
+    import importlib.util
+
+    from tests.app.test_pages import app, ok, one
+
+    if importlib.util.find_spec("kaleido") is None:
+        import pytest
+
+        pytest.skip("kaleido is not installed")
+    sid = int(one(model_store, "SELECT max(shot_id) FROM shot_scores"))
+    at = app(monkeypatch, model_store, shot=str(sid))
+    ok(at)
+    radio = [r for r in at.radio if r.label == "Size"][0]
+    assert list(radio.options) == [
+        "1920x1080 · full screen",
+        "1920x300 · lower third (transparent)",
+        "1080x1080 · social",
+    ]
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert "Download PNG" in labels and "Download SVG" in labels
+    radio.set_value("1080x1080").run()
+    ok(at)
+    assert any("--size 1080x1080" in c.value for c in at.caption)

@@ -1,0 +1,115 @@
+"""`export ...`: what the broadcast kit makes from the store, as files (`export shot`: a shot's graphic)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, cast
+
+import typer
+
+from oa.cli import options
+from oa.cli.common import bars, console, fail
+from oa.settings import DEFAULT_DB
+
+if TYPE_CHECKING:
+    from oa.broadcast.theme import Theme
+
+export_app = typer.Typer(
+    add_completion=False, no_args_is_help=True, help="Graphics for air and social media, as files (offline)."
+)
+MAX_ID = 2**63 - 1
+
+
+def _size(value: str) -> str:
+    from oa.broadcast.graphic import SIZES
+
+    v = value.strip().lower()
+    if v not in SIZES:
+        raise typer.BadParameter(f"{value!r} is not a size; use one of {', '.join(SIZES)}")
+    return v
+
+
+def _format(value: str | None) -> str | None:
+    from oa.broadcast.graphic import FORMATS
+
+    if value is None:
+        return None
+    v = value.strip().lower()
+    if v not in FORMATS:
+        raise typer.BadParameter(f"{value!r} is not a format; use one of {', '.join(FORMATS)}")
+    return v
+
+
+def _theme(value: Path | None):
+    """The theme file, loaded and checked here so a bad one is named before anything is drawn."""
+    from oa.broadcast.theme import ThemeError, load_theme
+
+    try:
+        return load_theme(value)
+    except ThemeError as e:
+        raise typer.BadParameter(str(e)) from None
+
+
+def _shot_id(value: int) -> int:
+    if value < 0 or value > MAX_ID:
+        raise typer.BadParameter(f"{value} is not a shot id (game_id × 10000 + event index)")
+    return value
+
+
+def _writable(out: Path) -> str | None:
+    """Why `out` cannot be written, or None."""
+    if out.exists() and out.is_dir():
+        return f"{out} is a folder; give a file name such as {out / 'shot.png'}"
+    parent = out.parent if str(out.parent) else Path(".")
+    if not parent.is_dir():
+        return f"the folder {parent} does not exist"
+    if not os.access(parent, os.W_OK) or (out.exists() and not os.access(out, os.W_OK)):
+        return f"{out} cannot be written (permission denied)"
+    return None
+
+
+def export_shot(
+    shot_id: int = typer.Argument(..., callback=_shot_id, help="the shot's id (game_id × 10000 + event index)"),
+    out: Path = typer.Option(..., "--out", "-o", help="the file to write (.png or .svg)"),
+    size: str = typer.Option("1920x1080", "--size", callback=_size, help="1920x1080, 1920x300 or 1080x1080"),
+    fmt: str | None = typer.Option(
+        None, "--format", callback=_format, help="png or svg (default: from --out's suffix, else png)"
+    ),
+    theme_file: Path | None = typer.Option(
+        None,
+        "--theme",
+        help="a theme file (TOML) to draw with",
+        show_default="$OA_THEME or oa/broadcast/theme.toml",
+        callback=_theme,
+    ),
+    db: Path = options.db(DEFAULT_DB),
+) -> None:
+    """A shot's graphic: shooter, goalie, clock, chance and tier, the three strongest factors, the rink.
+
+    1920x1080 (full screen), 1920x300 (lower third, transparent background) or 1080x1080
+    (social), as PNG or SVG, rendered offline by Debian's Chromium.
+    """
+    from oa.broadcast.data import NoShot, read_card
+    from oa.broadcast.graphic import RenderError, render_shot, renderer
+    from oa.store import Store, StoreError
+
+    theme = cast("Theme", theme_file)  # the option's callback read and checked the file: a Theme
+    fmt = fmt or (out.suffix.lower().lstrip(".") if out.suffix.lower() in (".png", ".svg") else "png")
+    why = _writable(out)
+    if why:
+        fail(ValueError(why))
+    try:
+        with Store(db, read_only=True) as store:
+            card = read_card(store, shot_id)
+        data = render_shot(card, size, fmt, theme)
+        out.write_bytes(data)
+    except (StoreError, NoShot, RenderError) as e:
+        fail(e)
+    except OSError as e:
+        fail(OSError(f"cannot write {out}: {e.strerror or e}"))
+    finally:
+        renderer().close()  # Chromium stopped before exit, its profile folder removed
+    if card.shot.get("p_goal") is None:
+        bars.print(f"[yellow]warning:[/yellow] shot {shot_id} has no rating yet (`python -m oa score --db {db}`)")
+    console.print(f"wrote {out} ({size} {fmt}, {len(data):,} bytes)")
