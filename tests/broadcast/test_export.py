@@ -12,8 +12,6 @@ from oa.settings import DEFAULT_THEME
 from oa.store import Store
 from tests.test_cli import oa
 
-pytest.importorskip("kaleido")
-
 
 @pytest.fixture(scope="module")
 def shot_id(model_store) -> str:

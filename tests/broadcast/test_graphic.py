@@ -26,8 +26,6 @@ from oa.broadcast.theme import load_theme
 from oa.settings import DEFAULT_THEME
 from tests.broadcast.cards import FACTOR_WORDS, card, untracked
 
-pytest.importorskip("kaleido")
-
 
 @pytest.fixture(scope="module")
 def theme():

@@ -8,13 +8,10 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-import pytest
 from PIL import Image
 
 from tests.app.test_pages import one
 from tests.browser.harness import browser, streamlit_server, wait_idle
-
-pytest.importorskip("kaleido")
 
 
 def test_download_png_and_svg_from_shot_detail(chromium, model_store):
