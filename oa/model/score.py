@@ -242,7 +242,7 @@ def score_store(
 WRITE_MEMORY_MB = 500  # DuckDB's cache while the scores are written (a season: peak 1.14 -> 1.0 GB, as fast)
 # ... at least this much per factor row: the primary key's index stays in memory, and 500 MB held
 # MoneyPuck 2024-25's 3.0 M rows but not hockey_scraper 2018-19's 3.66 M ("failed to pin block"
-# at commit); 168 bytes a row is 500 MB at 3.1 M rows and 615 MB for 3.66 M
+# at commit); 168 bytes a row is 500 MB at 3.1 M rows and 616 MB for 3.66 M
 WRITE_BYTES_PER_ROW = 168
 
 
