@@ -232,7 +232,9 @@ def bench_live_nhl(
 def bench_season(
     ctx: typer.Context,
     source: str = typer.Option(
-        "moneypuck", "--source", help="moneypuck (2024-25) or hockey_scraper (2018-19), from ../shared/data"
+        "moneypuck",
+        "--source",
+        help="moneypuck (2024-25), hockey_scraper (2018-19) or all (one after the other), from ../shared/data",
     ),
     runs: int = typer.Option(3, "--runs", min=1, max=9, help="fresh runs; medians reported"),
     folder: Path = typer.Option(
@@ -244,12 +246,16 @@ def bench_season(
     """A real season through ingest, factors, score and explain, and a re-score: seconds and peak memory."""
     from oa.bench import season
 
-    if source not in season.SEASONS:
-        fail(ValueError(f"--source must be one of {', '.join(season.SEASONS)}, not {source!r}"))
+    if source not in (*season.SEASONS, "all"):
+        fail(ValueError(f"--source must be one of {', '.join(season.SEASONS)} or all, not {source!r}"))
     _measure(
         ctx,
         "oa.bench.season",
-        lambda p: season.run(source, folder / source, runs, progress=p),
+        lambda p: (
+            {s: season.run(s, folder / s, runs, progress=p) for s in season.SEASONS}
+            if source == "all"
+            else season.run(source, folder / source, runs, progress=p)
+        ),
         as_json,
         markdown,
         (FileNotFoundError, StoreError),

@@ -217,7 +217,7 @@ def score_store(
     # does a cap on DuckDB's cache while millions of rows go in (a file store spills to disk instead)
     store.con.execute("SET preserve_insertion_order = false")
     if store.path != ":memory:":
-        store.con.execute(f"SET memory_limit = '{WRITE_MEMORY}'")
+        store.con.execute(f"SET memory_limit = '{write_memory_mb(len(fa))}MB'")
     try:
         with (
             store.transaction(f"writing the scores of {len(sc):,} shots"),
@@ -239,7 +239,18 @@ def score_store(
     )
 
 
-WRITE_MEMORY = "500MB"  # DuckDB's cache while the scores are written (a season: peak 1.14 -> 1.0 GB, as fast)
+WRITE_MEMORY_MB = 500  # DuckDB's cache while the scores are written (a season: peak 1.14 -> 1.0 GB, as fast)
+# ... at least this much per factor row: the primary key's index stays in memory, and 500 MB held
+# MoneyPuck 2024-25's 3.0 M rows but not hockey_scraper 2018-19's 3.66 M ("failed to pin block"
+# at commit); 168 bytes a row is 500 MB at 3.1 M rows and 616 MB for 3.66 M
+WRITE_BYTES_PER_ROW = 168
+
+
+def write_memory_mb(factor_rows: int) -> int:
+    """DuckDB's memory limit while `factor_rows` rows of explanations are written."""
+    return max(WRITE_MEMORY_MB, -(-factor_rows * WRITE_BYTES_PER_ROW // 10**6))  # DuckDB: 1 MB = 10**6 bytes
+
+
 REBUILD_ABOVE = 100_000  # replacing more stored rows than this: a new table is faster than deleting them
 
 

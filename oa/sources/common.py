@@ -90,13 +90,22 @@ class IngestReport:
 
 def attack_signs(ev: pd.DataFrame, home: str, away: str) -> dict[tuple[int, str], float]:
     """+1 if the team attacks the +x net in that period, from where its attempts are."""
-    att = ev[ev["type"].isin(ATTEMPTS) & ev["x"].notna() & (ev["x"].abs() > 1)]
+    x = ev["x"].to_numpy(dtype=float, na_value=np.nan)
+    with np.errstate(invalid="ignore"):
+        att = ev["type"].isin(ATTEMPTS).to_numpy() & (np.abs(x) > 1)
+    att &= ev["period"].notna().to_numpy() & ev["team"].notna().to_numpy()
+    # one game's few dozen groups in plain Python: a pandas groupby per game was a sixth of a season's ingest
+    rows: dict[tuple[int, str], list[int]] = {}
+    for i, p, t in zip(np.flatnonzero(att).tolist(), ev["period"][att].tolist(), ev["team"][att].tolist()):
+        rows.setdefault((int(p), str(t)), []).append(i)
+    block = (ev["type"] == "BLOCK").to_numpy()
     # blocked shots sit near the blocker; use them only if nothing else says
     out: dict[tuple[int, str], float] = {}
-    for (period, team), g in att.groupby(["period", "team"]):
-        main = g[g["type"] != "BLOCK"]
-        xs = (main if len(main) else g)["x"].to_numpy(dtype=float)
-        out[(int(period), str(team))] = 1.0 if np.median(xs) > 0 else -1.0
+    for key in sorted(rows):
+        g = np.asarray(rows[key])
+        main = g[~block[g]]
+        xs = x[main if len(main) else g]
+        out[key] = 1.0 if np.median(xs) > 0 else -1.0
     for period in sorted({int(p) for p in ev["period"].dropna()}):
         for team, other in ((home, away), (away, home)):
             if (period, team) in out:

@@ -21,3 +21,13 @@ def test_runs_are_timed_from_an_empty_store_and_the_model_is_kept(tmp_path, monk
     made = model.stat().st_mtime_ns
     season.run("moneypuck", tmp_path / "bench", runs=1)
     assert model.stat().st_mtime_ns == made, "the model is trained once and reused"
+
+
+def test_an_unknown_source_is_named_with_the_choices(tmp_path):
+    from typer.testing import CliRunner
+
+    from oa.cli import app
+
+    r = CliRunner().invoke(app, ["bench", "season", "--source", "nope", "--dir", str(tmp_path)])
+    assert r.exit_code == 1 and "moneypuck, hockey_scraper or all" in r.output and "Traceback" not in r.output
+    assert not any(tmp_path.iterdir()), "nothing is measured or written"

@@ -58,3 +58,12 @@ def test_a_failed_rebuild_changes_nothing(model_store, tmp_path, monkeypatch):
     after = _rows(db)
     for t in TABLES:
         assert before[t].equals(after[t])
+
+
+def test_the_write_cap_grows_with_the_rows_it_must_hold():
+    """DuckDB's cache while scores are written: 500 MB up to about a MoneyPuck season (3.0 M factor
+    rows), more for a larger one (hockey_scraper 2018-19: 3.66 M rows failed to commit under 500 MB)."""
+    from oa.model.score import WRITE_MEMORY_MB, write_memory_mb
+
+    assert write_memory_mb(100) == write_memory_mb(2_900_000) == WRITE_MEMORY_MB
+    assert write_memory_mb(2_996_425) <= 510 and write_memory_mb(3_661_850) >= 600
