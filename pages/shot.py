@@ -391,13 +391,13 @@ def graphic_downloads(s: dict, factors: pd.DataFrame) -> None:
         horizontal=True,
         key=f"graphic_size_{s['shot_id']}",
     )
-    cols = st.columns([1, 1, 3])
+    row = st.container(horizontal=True, gap="small")  # the buttons keep their width and wrap on a phone
 
     def drawn(fmt: str) -> Callable[[], bytes]:
         return lambda: render_shot(card, size, fmt, theme)
 
-    for col, fmt in zip(cols[:2], ("png", "svg")):
-        col.download_button(
+    for fmt in ("png", "svg"):
+        row.download_button(
             f"Download {fmt.upper()}",
             data=drawn(fmt),
             file_name=f"shot-{s['shot_id']}-{size}.{fmt}",

@@ -114,6 +114,7 @@ OTHER_MEANINGS = {
     ("oa/model/interactions.py", "return 100.0 * (sigmoid"): "a change of probability in percentage points",
     ("oa/bench/seasons.py", "round(100 * float(p[ok].mean()"): "a calibration gap in percentage points",
     ("oa/bench/seasons.py", "gap = 100 * abs("): "a calibration gap in percentage points",
+    ("oa/bench/seasons.py", "return round(100 * float(np.sqrt("): "a standard error in percentage points",
     ("oa/app/sync.py", "% 100 != int(m.group(2))"): "a season's second year written with two digits (2024-25)",
     ("oa/plots/shots.py", "return 100 * (me"): "shares as percentage points",
     ("oa/plots/shots.py", "base = 100 * float"): "a probability as a percentage",

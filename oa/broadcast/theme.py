@@ -117,7 +117,7 @@ def generated_color(team_code: str) -> str:
     """A colour made from a team code (deterministic): a hue from its hash, saturated, dark enough for white type."""
     h = hashlib.sha256(team_code.encode()).digest()
     hue = h[0] / 256 + h[1] / 65536
-    light = 0.30 + (h[2] % 10) / 100  # 0.30..0.39
+    light = 0.30 + (h[2] % 10) * 0.01  # 0.30..0.39
     r, g, b = colorsys.hls_to_rgb(hue, light, 0.72)
     return f"#{round(r * 255):02x}{round(g * 255):02x}{round(b * 255):02x}"
 

@@ -68,12 +68,13 @@ MASK_SHARE = {"shot_type": 0.05, "goalie_height": 0.05}
 
 # Where hockey is certain, all else equal: farther from the net is never a better chance. LightGBM's
 # monotone constraints keep every tree to it (-1: never increasing), so a what-if that moves a shot
-# out never raises it. LightGBM's "advanced" method is the least restrictive of its three: on
-# MoneyPuck 2024-25 (trained on 2023-24) it scored log loss 0.2175 and AUC 0.7792, "intermediate"
-# 0.2176 and 0.7788; distance and angle both (basic method) cost more, so the angle stays free
-# (docs/benchmarks/seasons.md has every variant measured).
+# out never raises it. The "intermediate" method: on MoneyPuck 2024-25 (trained on 2023-24, with the
+# late-lead factor) log loss 0.2176 and AUC 0.7788, unconstrained 0.2176 and 0.7790. LightGBM's
+# "advanced" method scored 0.2175 / 0.7792 but broke the promise on probes (a shot rated 0.1 points
+# higher farther out: tests/model/test_seasons_fit.py), so it is not used. Distance and angle both
+# (basic method) cost more, so the angle stays free (docs/benchmarks/seasons.md).
 MONOTONE = {"distance": -1}
-MONOTONE_METHOD = "advanced"
+MONOTONE_METHOD = "intermediate"
 # Category values that mean the same chance but that scorers split differently from season to
 # season, read as one (the model's meta keeps the map, `Model.matrix` applies it). Empty by
 # default: MoneyPuck's snap/wrist split moved between 2023-24 and 2024-25 (docs/benchmarks/

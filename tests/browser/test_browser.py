@@ -92,16 +92,16 @@ def test_league_markers_open_shots_and_live_shots_appear_without_a_reload(chromi
             assert waits[0] < 2.5 and waits[1] < 1.5, waits
             assert page.locator("[data-testid='stException']").count() == 0
             assert page.get_by_text("live only").count() == 0
-            page.locator(".js-plotly-plot").first.wait_for(timeout=5000)
+            page.locator(".js-plotly-plot").first.wait_for(timeout=15000)
             time.sleep(1.2)  # one more refresh, then the picture
             page.screenshot(path=str(ARTIFACTS / "live_cards.png"), full_page=True)
 
             # a live-only shot opens inline; a stored one opens its page
             page.locator(f".st-key-live_btn_{lone['shot_id']} button").first.click()
-            page.wait_for_selector(f"text=Shot {lone['shot_id']} · live only", timeout=5000)
+            page.wait_for_selector(f"text=Shot {lone['shot_id']} · live only", timeout=15000)
             page.screenshot(path=str(ARTIFACTS / "live_inline.png"), full_page=True)
             page.locator(".st-key-live_close button").first.click()
-            page.wait_for_selector(f"text=Shot {lone['shot_id']} · live only", state="detached", timeout=5000)
+            page.wait_for_selector(f"text=Shot {lone['shot_id']} · live only", state="detached", timeout=15000)
             stored = first[0]["shot_id"]
             page.locator(f".st-key-live_btn_{stored} button").first.click()
             page.wait_for_url(f"**/shot?shot={stored}*", timeout=15000)
