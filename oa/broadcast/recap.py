@@ -251,7 +251,7 @@ def map_traces(recap: Recap, theme: Theme, size: float = 1.0) -> list[go.Scatter
         if d.empty:
             continue
         p = d["p_goal"].fillna(0.02).clip(0, 1).to_numpy(float)
-        px = np.where(d["is_goal"].to_numpy(bool), 22 + 44 * np.sqrt(p), 7 + 48 * np.sqrt(p)) * size
+        px = np.where(d["is_goal"].to_numpy(bool), 16 + 40 * np.sqrt(p), 7 + 44 * np.sqrt(p)) * size
         goal = d["is_goal"].to_numpy(bool)
         hover = [
             f"{escape(str(r.shooter))}<br>{clock(r.period, r.period_seconds)} · {escape(shot_type_word(r.shot_type))}"
@@ -280,13 +280,14 @@ def map_traces(recap: Recap, theme: Theme, size: float = 1.0) -> list[go.Scatter
     return out
 
 
-def map_figure(recap: Recap, theme: Theme, height: int = 340) -> go.Figure:
+def map_figure(recap: Recap, theme: Theme, height: int = 300) -> go.Figure:
     fig = rink_figure(half=False, height=height)
     for tr in map_traces(recap, theme):
         fig.add_trace(tr)
     fig.update_layout(
         paper_bgcolor=theme.colors.panel,
         plot_bgcolor=theme.colors.panel,
+        height=height,
         margin=dict(l=4, r=4, t=4, b=4),
         showlegend=False,
         font=dict(family=theme.fonts.family),
@@ -338,10 +339,11 @@ def _moment(c: Canvas, title: str, card: ShotCard | None, x0: float, x1: float, 
         c.text(x0 + 24, y + 78, "none in this game", 28, col.text)
         return
     said = say(card, theme, k=1)
+    when = f"{said.when} · {words(shot_type_word(card.shot.get('shot_type')))}"
     if card.shot.get("outcome") == "SAVE":
-        who, team, line = said.goalie, said.opponent, f"stops {said.shooter} · {card_line(card)}"
+        who, team, line = said.goalie, said.opponent, f"stops {said.shooter} · {when}"
     else:
-        who, team, line = said.shooter, said.team, f"beats {said.goalie} · {card_line(card)}"
+        who, team, line = said.shooter, said.team, f"beats {said.goalie} · {when}"
     head = f"{who} ({team})"
     c.text(x0 + 24, y + 66, head, fit(head, 34, x1 - x0 - 200, 0.5), col.text, bold=True)
     c.text(x0 + 24, y + 104, line, fit(line, 22, x1 - x0 - 200, 0.5), col.muted)
@@ -513,7 +515,9 @@ def recap_html(recap: Recap, theme: Theme) -> str:
     flow = flow_figure(recap, theme)
     flow.update_layout(height=380, margin=dict(l=60, r=20, t=40, b=50))
     flow_div = flow.to_html(full_html=False, include_plotlyjs=True, config=config, div_id="flow")
-    map_div = map_figure(recap, theme).to_html(full_html=False, include_plotlyjs=False, config=config, div_id="map")
+    map_div = map_figure(recap, theme).to_html(
+        full_html=False, include_plotlyjs=False, config={"displayModeBar": False}, div_id="map", default_width="100%"
+    )
     d = recap.deserved
     if d is not None:
         dtw = (
@@ -538,7 +542,12 @@ def recap_html(recap: Recap, theme: Theme) -> str:
         if card is None:
             return f"<h2>{title}</h2><p class='note'>none in this game</p>"
         team_color = hc if card.shot.get("team") == recap.home else ac
-        return f"<h2>{title}</h2>" + _card_html(card, theme, team_color)
+        said = say(card, theme, k=0)
+        if card.shot.get("outcome") == "SAVE":
+            hero = f"{said.goalie} ({said.opponent}) stops {said.shooter}"
+        else:
+            hero = f"{said.shooter} ({said.team}) beats {said.goalie}"
+        return f'<h2>{title}</h2><p class="hero">{hero}</p>' + _card_html(card, theme, team_color)
 
     wordmark = escape(theme.logos.wordmark or "")
     return f"""<!DOCTYPE html>
@@ -570,6 +579,7 @@ h2 {{ font-size:16px; letter-spacing:.08em; text-transform:uppercase; color:{col
 .dtw span {{ font-size:56px; color:{col.text}; }} .dtw span.xg {{ font-size:20px; color:{col.accent}; }}
 .bar {{ display:flex; height:14px; margin:8px 0; }} .bar i {{ display:block; height:100%; }}
 .note {{ color:{col.muted}; font-size:14px; }}
+.hero {{ font-size:20px; font-weight:bold; margin:4px 0 8px; }}
 footer {{ padding:12px 24px; color:{col.muted}; background:{col.panel}; display:flex; justify-content:space-between; }}
 @media (max-width: 1100px) {{ main {{ grid-template-columns:1fr; }} }}
 </style></head>
