@@ -31,13 +31,13 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from oa.broadcast.data import PLAYER_JOINS, SCORES, ShotCard, read_card
-from oa.broadcast.deserved import Deserved, deserved
+from oa.broadcast.deserved import REPLAYS, SEED, Deserved, deserved
 from oa.broadcast.graphic import Canvas, chance_text, fit, renderer, rgba, say, text_on, words
 from oa.broadcast.theme import Theme
 from oa.plots.rink import rink_figure
 from oa.plots.shots import game_flow
 from oa.plots.style import clock
-from oa.rink import PERIOD_S
+from oa.rink import PERIOD_S, RINK
 from oa.store import Store
 from oa.vocab import outcome_word, shot_type_word
 
@@ -133,7 +133,7 @@ def power_plays(events: pd.DataFrame, home: str, away: str, end: float) -> list[
     return out
 
 
-def read_recap(store: Store, game_id: int, replays: int = 10_000, seed: int | None = 15) -> Recap:
+def read_recap(store: Store, game_id: int, replays: int = REPLAYS, seed: int | None = SEED) -> Recap:
     """The game `game_id` from `store` (read-only is enough); `NoGame` if there is none."""
     g = store.query(GAME_SQL, {"g": int(game_id)})
     if g.empty:
@@ -319,7 +319,7 @@ def _chance_cards(c: Canvas, cards: list[ShotCard], x0: float, x1: float, y: flo
         c.text(x0 + 30, y + 80, card_line(card), 24, col.muted)
         yy = y + 112
         for pts, text, up in said.factors:
-            c.text(x0 + 100, yy, pts, 24, col.positive if up else col.negative, anchor="right", bold=True)
+            c.text(x0 + 102, yy, pts, 24, col.positive if up else col.negative, anchor="right", bold=True)
             room = x1 - x0 - 140
             cut = text if len(text) * 12.5 < room else text[: max(int(room / 12.5) - 1, 8)] + "…"
             c.text(x0 + 112, yy, cut, 24, col.text)
@@ -401,7 +401,7 @@ def recap_figure(recap: Recap, theme: Theme) -> go.Figure:
             anchor="center",
         )
     else:
-        c.text((mid0 + mid1) / 2, top + 100, "no rated shots", 30, col.muted, anchor="center")
+        c.text((mid0 + mid1) / 2, top + 96, "no rated shots", 30, col.muted, anchor="center")
     # the flow (subplot x2/y2) and the map (x3/y3)
     fy0, fy1 = top + 216, top + 480
     c.rect(mid0, fy0, mid1, fy1, col.panel)
@@ -431,7 +431,8 @@ def recap_figure(recap: Recap, theme: Theme) -> go.Figure:
         ),
     )
     moved = [_moved(s.to_plotly_json(), "x2", "y2") for s in fl.shapes or ()]
-    my0, my1 = fy1 + 16, fy1 + 16 + 40 + (mid1 - mid0 - 20) * 87 / 204
+    xr, yr = RINK.half_length + 1.5, RINK.half_width + 1.0  # the whole rink and a little ice around it
+    my0, my1 = fy1 + 16, fy1 + 16 + 40 + (mid1 - mid0 - 20) * yr / xr
     c.rect(mid0, my0, mid1, my1, col.panel)
     c.text(
         mid0 + 20, my0 + 20, f"SHOTS · size = chance · ★ goal · {words(recap.home)} attack →", 20, col.muted, bold=True
@@ -443,8 +444,8 @@ def recap_figure(recap: Recap, theme: Theme) -> go.Figure:
         tr.update(xaxis="x3", yaxis="y3", showlegend=False)
         fig.add_trace(tr)
     fig.update_layout(
-        xaxis3=dict(domain=[c.x(mid0 + 10), c.x(mid1 - 10)], anchor="y3", range=[-101.5, 101.5], visible=False),
-        yaxis3=dict(domain=[c.y(my1 - 10), c.y(my0 + 10)], anchor="x3", range=[-43.5, 43.5], visible=False),
+        xaxis3=dict(domain=[c.x(mid0 + 10), c.x(mid1 - 10)], anchor="y3", range=[-xr, xr], visible=False),
+        yaxis3=dict(domain=[c.y(my1 - 10), c.y(my0 + 10)], anchor="x3", range=[-yr, yr], visible=False),
         xaxis=dict(visible=False),
         yaxis=dict(visible=False),
     )
@@ -524,8 +525,8 @@ def recap_html(recap: Recap, theme: Theme) -> str:
             f'<div class="dtw"><span id="dtw-away" data-share="{d.away:.6f}">{chance_text(d.away)}</span>'
             f'<span class="xg">xG {recap.xg(recap.away):.2f} – {recap.xg(recap.home):.2f}</span>'
             f'<span id="dtw-home" data-share="{d.home:.6f}">{chance_text(d.home)}</span></div>'
-            f'<div class="bar"><i style="width:{100 * d.away:.2f}%;background:{ac}"></i>'
-            f'<i style="width:{100 * d.home:.2f}%;background:{hc}"></i></div>'
+            f'<div class="bar"><i style="width:{d.away:.2%};background:{ac}"></i>'
+            f'<i style="width:{d.home:.2%};background:{hc}"></i></div>'
             f'<p class="note">The share of {d.replays:,} replays of the game that each team wins, every shot going '
             f"in with its rated chance; a replay that ends level counts half to each (overtime and shootouts "
             f"do not depend on the chances created). Outright wins {chance_text(d.away_wins)} and "
