@@ -15,6 +15,40 @@ from oa.app.text import esc
 from oa.plots.rink import rink_figure
 from oa.plots.shots import add_shot_markers, game_flow, heat_caption, heat_layer, heat_zmax
 
+
+def recap_download(gid: int) -> None:
+    """The game's recap (oa.broadcast.recap) as a zip of its HTML page and PNG, drawn when the button is clicked."""
+    from oa.broadcast.graphic import renderer_problem
+    from oa.broadcast.recap import read_recap, recap_zip
+    from oa.broadcast.theme import ThemeError, load_theme
+
+    try:
+        theme = load_theme()
+    except ThemeError as e:
+        st.warning(f"The broadcast theme cannot be used: {esc(str(e))}", icon=":material/palette:")
+        return
+    problem = renderer_problem()
+    if problem:
+        st.info(f"The recap cannot be drawn here: {esc(problem)}", icon=":material/image_not_supported:")
+        return
+
+    def drawn() -> bytes:
+        return recap_zip(read_recap(q.open_store(f.db), gid), theme)
+
+    st.download_button(
+        "Download recap (HTML + PNG)",
+        data=drawn,
+        file_name=f"game-{gid}-recap.zip",
+        mime="application/zip",
+        on_click="ignore",
+        icon=":material/download:",
+        key=f"recap_{gid}",
+        help="A self-contained page (works offline) and a 1920x1080 PNG for air: the score, the expected-goals "
+        "flow, the shot map, each team's best chances, the best save, the least likely goal and who deserved "
+        f"to win. From the command line: `python -m oa export game {gid} --out recap/`.",
+    )
+
+
 guard()  # a deep link on a fresh server runs the whole app first (see oa.app.components)
 
 start = c.page_start("Games & teams")
@@ -61,6 +95,8 @@ with tab_game:
             help="Expected goals from unblocked attempts",
         )
         m[3].metric(f"Shots {esc(away)} – {esc(home)}", f"{n.get(away, 0)} – {n.get(home, 0)}")
+        if not shots.empty:
+            recap_download(int(gid))
         if shots.empty:
             c.empty("This game has no shots.")
         else:

@@ -32,7 +32,9 @@ bench_app.command("season")(bench.bench_season)
 bench_app.command("seasons")(bench.bench_seasons)
 bench_app.command("sync")(bench.bench_sync)
 bench_app.command("graphic")(bench.bench_graphic)
+bench_app.command("recap")(bench.bench_recap)
 export.export_app.command("shot")(export.export_shot)
+export.export_app.command("game")(export.export_game)
 app.add_typer(export.export_app, name="export")
 
 __all__ = ["app", "main"]

@@ -340,3 +340,26 @@ def bench_graphic(
         markdown,
         (StoreError, RenderError, ThemeError),
     )
+
+
+def bench_recap(
+    ctx: typer.Context,
+    db: Path = options.db(DEFAULT_DB, help="the store whose games are recapped (default: the demo league)"),
+    games: int = typer.Option(5, "--games", min=1, max=50, help="this many games with the most rated shots"),
+    runs: int = typer.Option(3, "--runs", min=1, max=20, help="each game's recap this many times"),
+    as_json: bool = options.as_json(),
+    markdown: Path | None = options.markdown(),
+) -> None:
+    """The game recap (HTML page and PNG): the first (Chromium starting), then warm; seconds per step."""
+    from oa.bench.recap import run
+    from oa.broadcast.graphic import RenderError
+    from oa.broadcast.theme import ThemeError
+
+    _measure(
+        ctx,
+        "oa.bench.recap",
+        lambda p: run(db, games, runs, progress=p),
+        as_json,
+        markdown,
+        (StoreError, RenderError, ThemeError),
+    )

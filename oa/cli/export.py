@@ -1,4 +1,7 @@
-"""`export ...`: what the broadcast kit makes from the store, as files (`export shot`: a shot's graphic)."""
+"""`export ...`: what the broadcast kit makes from the store, as files.
+
+`export shot`: a shot's graphic; `export game`: a game's recap (HTML page and PNG).
+"""
 
 from __future__ import annotations
 
@@ -113,3 +116,67 @@ def export_shot(
     if card.shot.get("p_goal") is None:
         bars.print(f"[yellow]warning:[/yellow] shot {shot_id} has no rating yet (`python -m oa score --db {db}`)")
     console.print(f"wrote {out} ({size} {fmt}, {len(data):,} bytes)")
+
+
+def _game_id(value: int) -> int:
+    if value < 0 or value > MAX_ID:
+        raise typer.BadParameter(f"{value} is not a game id")
+    return value
+
+
+def _folder(out: Path) -> str | None:
+    """Why the folder `out` cannot take the recap (it is made if its parent exists), or None."""
+    if out.exists() and not out.is_dir():
+        return f"{out} is a file; give a folder for the recap's two files"
+    parent = out if out.exists() else out.parent if str(out.parent) else Path(".")
+    if not parent.is_dir():
+        return f"the folder {parent} does not exist"
+    if not os.access(parent, os.W_OK):
+        return f"{parent} cannot be written (permission denied)"
+    return None
+
+
+def export_game(
+    game_id: int = typer.Argument(..., callback=_game_id, help="the game's id"),
+    out: Path = typer.Option(..., "--out", "-o", help="the folder to write game-ID.html and game-ID.png into"),
+    theme_file: Path | None = typer.Option(
+        None,
+        "--theme",
+        help="a theme file (TOML) to draw with",
+        show_default="$OA_THEME or oa/broadcast/theme.toml",
+        callback=_theme,
+    ),
+    db: Path = options.db(DEFAULT_DB),
+) -> None:
+    """A game's recap: one self-contained HTML page (works offline) and a 1920x1080 PNG.
+
+    The final score, the expected-goals flow with power plays shaded and goals marked, the
+    shot map sized by chance, each team's three best chances with their factors, the best
+    save, the least likely goal, and "deserved to win" (10,000 replays of the game's chances).
+    """
+    from oa.broadcast.graphic import RenderError, renderer
+    from oa.broadcast.recap import NoGame, read_recap, recap_html, render_png
+    from oa.store import Store, StoreError
+
+    theme = cast("Theme", theme_file)
+    why = _folder(out)
+    if why:
+        fail(ValueError(why))
+    html_path, png_path = out / f"game-{game_id}.html", out / f"game-{game_id}.png"
+    try:
+        with Store(db, read_only=True) as store:
+            recap = read_recap(store, game_id)
+        page = recap_html(recap, theme)
+        png = render_png(recap, theme)
+        out.mkdir(exist_ok=True)
+        html_path.write_text(page, encoding="utf-8")
+        png_path.write_bytes(png)
+    except (StoreError, NoGame, RenderError) as e:
+        fail(e)
+    except OSError as e:
+        fail(OSError(f"cannot write into {out}: {e.strerror or e}"))
+    finally:
+        renderer().close()
+    if not recap.rated:
+        bars.print(f"[yellow]warning:[/yellow] game {game_id} has no rated shot yet (`python -m oa score --db {db}`)")
+    console.print(f"wrote {html_path} ({len(page.encode()):,} bytes) and {png_path} (1920x1080, {len(png):,} bytes)")
