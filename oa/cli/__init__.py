@@ -33,6 +33,7 @@ bench_app.command("seasons")(bench.bench_seasons)
 bench_app.command("sync")(bench.bench_sync)
 bench_app.command("graphic")(bench.bench_graphic)
 export.export_app.command("shot")(export.export_shot)
+export.export_app.command("replay")(export.export_replay)
 app.add_typer(export.export_app, name="export")
 
 __all__ = ["app", "main"]
