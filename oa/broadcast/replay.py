@@ -241,6 +241,12 @@ def _hex(color: str) -> tuple[int, int, int]:
     return int(color[1:3], 16), int(color[3:5], 16), int(color[5:7], 16)
 
 
+def _distance(a: str, b: str) -> float:
+    """How far apart two colours look (RGB distance, weighted for the eye)."""
+    (r1, g1, b1), (r2, g2, b2) = _hex(a), _hex(b)
+    return math.sqrt(2 * (r1 - r2) ** 2 + 4 * (g1 - g2) ** 2 + 3 * (b1 - b2) ** 2) / 3
+
+
 def _darker(color: str, by: float = 0.7) -> tuple[int, int, int]:
     r, g, b = _hex(color)
     return round(r * by), round(g * by), round(b * by)
@@ -255,6 +261,9 @@ class Painter:
         self.w, self.h = parse_video_size(size)
         self.k = self.w / 1920  # everything is laid out on 1920x1080 and scaled
         self.said = say(card, theme)
+        self.color_for, self.color_opp = self.said.team_color, self.said.opponent_color
+        if _distance(self.color_for, self.color_opp) < 90:  # two teams that would read as one: defenders in white
+            self.color_opp = "#ffffff"
         k = self.k
         self.caption_h = round(250 * k)
         top, m = round(86 * k), round(24 * k)  # the clock's band above the rink; the margins
@@ -272,10 +281,10 @@ class Painter:
         self.ox = (self.w - rw) / 2
         self.oy = top + (box_h - rh) / 2
         self.rink_box = (self.ox, self.oy, self.ox + rw, self.oy + rh)
-        self.base = self._base()
         self._sprites: dict[tuple, Image.Image] = {}
         self.shot_xy = (float(card.shot["x"]), float(card.shot["y"]))
         self._travel = self._goalie_travel()
+        self.base = self._base()
 
     # pixels
     def px(self, x: float, y: float) -> tuple[float, float]:
@@ -286,7 +295,49 @@ class Painter:
         img = Image.new("RGB", (self.w, self.h), _hex(self.theme.colors.background))
         img.paste(self._rink(), (round(self.ox), round(self.oy)))
         self._caption(img)
+        self._legend(img)
         return img
+
+    def _legend(self, img: Image.Image) -> None:
+        """The key, in the band above the rink (left of the brand): the two teams, the shooter, lane and travel."""
+        col, k, said = self.theme.colors, self.k, self.said
+        big = Image.new("RGB", (round(1000 * k) * SS, round(60 * k) * SS), _hex(col.background))
+        d = ImageDraw.Draw(big)
+        S = k * SS
+        f = font(self.theme.fonts.family, round(20 * S), True)
+        x, yc, r = 0.0, 30 * S, 10 * S
+        items = [
+            ("dot", self.color_for, "#111418", unescape(said.team)),
+            ("dot", self.color_opp, "#111418", unescape(said.opponent)),
+            ("dot", col.panel, col.accent, "SHOOTER"),
+            ("lane", col.lane, col.lane, "LANE TO THE POSTS"),
+        ]
+        if self._travel is not None:
+            items.append(("line", col.travel, col.travel, "GOALIE'S TRAVEL"))
+        for kind, fill, ring, word in items:
+            if kind == "dot":
+                d.ellipse((x, yc - r, x + 2 * r, yc + r), fill=fill, outline=ring, width=round(3 * S))
+            elif kind == "lane":
+                d.polygon([(x, yc), (x + 2 * r, yc - r), (x + 2 * r, yc + r)], fill=fill)
+            else:
+                d.line((x, yc, x + 2 * r, yc), fill=fill, width=round(5 * S))
+            x += 2 * r + 10 * S
+            d.text((x, yc), word, font=f, fill=col.muted, anchor="lm")
+            x += d.textlength(word, font=f) + 30 * S
+        w = min(int(x - 30 * S), big.width)
+        strip = big.crop((0, 0, w, big.height)).resize((max(w // SS, 1), big.height // SS), Image.Resampling.LANCZOS)
+        brand = self.theme.logos.wordmark
+        bw = ImageDraw.Draw(img).textlength(brand, font=self._brand_font()) if brand else 0.0
+        right = self.w - round(40 * k) - int(bw) - round(40 * k)  # left of the brand
+        left = round(720 * k)  # right of the clock and the game line
+        if strip.width > right - left:  # a long key (long team codes): smaller, never over the brand
+            strip = strip.resize(
+                (right - left, round(strip.height * (right - left) / strip.width)), Image.Resampling.LANCZOS
+            )
+        img.paste(strip, (right - strip.width, round(13 * k) + (big.height // SS - strip.height) // 2))
+
+    def _brand_font(self) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+        return font(self.theme.fonts.family, round(22 * self.k), True)
 
     def _rink(self) -> Image.Image:
         """The rink's view box, drawn `SS` times larger and scaled down (smooth lines)."""
@@ -364,11 +415,11 @@ class Painter:
         dd = ImageDraw.Draw(img)
         if t.logos.wordmark:
             dd.text(
-                (self.w - round(40 * k), round(18 * k)),
+                (self.w - round(40 * k), round(43 * k)),
                 t.logos.wordmark,
-                font=font(fam, round(22 * k), True),
+                font=self._brand_font(),
                 fill=col.muted,
-                anchor="rt",
+                anchor="rm",
             )
 
     def _goalie_travel(self) -> tuple[tuple[float, float], tuple[float, float]] | None:
@@ -418,7 +469,7 @@ class Painter:
     # -- one frame
     def frame(self, t: float) -> Image.Image:
         """The picture `t` seconds from the release."""
-        clip, col, k, said = self.clip, self.theme.colors, self.k, self.said
+        clip, col, k = self.clip, self.theme.colors, self.k
         img = self.base.copy()
         pos = clip.at(t)
         puck = clip.puck
@@ -437,7 +488,7 @@ class Painter:
             key=lambda e: (e == clip.shooter, int(clip.side[e])),
         )
         for e in order:
-            color = said.team_color if clip.side[e] == 1 else said.opponent_color
+            color = self.color_for if clip.side[e] == 1 else self.color_opp
             if clip.goalie[e]:
                 sp = self._sprite("goalie", color, "G", "", 5)
             elif e == clip.shooter:
