@@ -421,7 +421,14 @@ graphic_downloads(s, factors)
 def replay_download(s: dict, factors: pd.DataFrame) -> None:
     """The tracked replay as an MP4 (oa.broadcast.replay), drawn and encoded when the button is clicked."""
     from oa.broadcast.data import ShotCard
-    from oa.broadcast.replay import VIDEO_SIZES, clip_from_rows, encoder_problem, replay_bytes, tracking_problem
+    from oa.broadcast.replay import (
+        VIDEO_SIZES,
+        NoTracking,
+        clip_from_rows,
+        encoder_problem,
+        replay_bytes,
+        tracking_problem,
+    )
     from oa.broadcast.theme import ThemeError, load_theme
 
     st.subheader("Replay video")
@@ -453,8 +460,12 @@ def replay_download(s: dict, factors: pd.DataFrame) -> None:
         horizontal=True,
         key=f"replay_size_{s['shot_id']}",
     )
+    try:
+        clip = clip_from_rows(rows, s, float(s["fps"]))
+    except NoTracking as e:
+        st.info(f"No replay video: {esc(str(e))}.", icon=":material/videocam_off:")
+        return
     card = ShotCard(s, factors)
-    clip = clip_from_rows(rows, s, float(s["fps"]))
     st.download_button(
         "Download MP4",
         data=lambda: replay_bytes(card, clip, size, 30, theme),

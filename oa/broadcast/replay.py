@@ -142,6 +142,8 @@ def clip_from_rows(rows: pd.DataFrame, shot: dict, fps: float) -> Clip:
     d = rows
     fr = d["frame_idx"].to_numpy(np.int64)
     first, last = int(fr.min()), int(fr.max())
+    if not first <= int(shot["release_frame"]) <= last:
+        raise NoTracking(f"shot {shot.get('shot_id')} has no replay: its tracking does not cover the release")
     ids, inv = np.unique(d["entity_id"].to_numpy(np.int64), return_inverse=True)
     xy = np.full((len(ids), last - first + 1, 2), np.nan)
     sign = -1.0 if shot.get("flipped") else 1.0

@@ -103,6 +103,16 @@ def test_a_video_frame_between_samples_shows_the_puck_between_their_positions(tm
         assert abs(got - exp) <= 2.0, (at, want)  # within two pixels (a foot is ~5 px at 720p)
 
 
+def test_tracking_that_misses_the_release_is_no_replay() -> None:
+    from oa.broadcast.replay import NoTracking
+
+    rows = synthetic_rows()
+    with pytest.raises(NoTracking, match="does not cover the release"):
+        clip_from_rows(rows[rows["frame_idx"] < REL - 5], synthetic_card().shot, TRACK_FPS)
+    with pytest.raises(NoTracking, match="no tracking frames"):
+        clip_from_rows(rows.iloc[:0], synthetic_card().shot, TRACK_FPS)
+
+
 def test_bad_size_and_fps_are_named() -> None:
     with pytest.raises(ReplayError, match="640x480"):
         Painter(
