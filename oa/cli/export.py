@@ -134,9 +134,15 @@ def _fps(value: str) -> int:
         raise typer.BadParameter(str(e)) from None
 
 
+def _mp4(value: Path) -> Path:
+    if value.suffix.lower() != ".mp4":
+        raise typer.BadParameter(f"{value} is not an .mp4 file name; the replay is an MP4 video (e.g. replay.mp4)")
+    return value
+
+
 def export_replay(
     shot_id: int = typer.Argument(..., callback=_shot_id, help="the shot's id (game_id × 10000 + event index)"),
-    out: Path = typer.Option(..., "--out", "-o", help="the video file to write (.mp4)"),
+    out: Path = typer.Option(..., "--out", "-o", callback=_mp4, help="the video file to write (.mp4)"),
     size: str = typer.Option("1920x1080", "--size", callback=_video_size, help="1920x1080 or 1280x720"),
     fps: str = typer.Option("30", "--fps", callback=_fps, help="frames per second, 25 to 60"),
     theme_file: Path | None = typer.Option(

@@ -190,9 +190,11 @@ def test_export_replay_hostile_input_is_a_message_and_an_exit_code(model_store, 
         (["export", "replay", tracked_shot, "--fps", "24", *out, *db], 2, "from 25 to 60"),
         (["export", "replay", tracked_shot, "--fps", "fast", *out, *db], 2, "'fast' is not a number"),
         (["export", "replay", tracked_shot, "--out", str(tmp_path / "no" / "x.mp4"), *db], 1, "does not exist"),
-        (["export", "replay", tracked_shot, "--out", str(tmp_path), *db], 1, "is a folder"),
+        (["export", "replay", tracked_shot, "--out", str(tmp_path / "x.gif"), *db], 2, "is not an .mp4 file name"),
+        (["export", "replay", tracked_shot, "--out", str(tmp_path / "dir.mp4"), *db], 1, "is a folder"),
         (["export", "replay", tracked_shot, *out, "--db", str(tmp_path / "none.duckdb")], 1, "no store at"),
     ]
+    (tmp_path / "dir.mp4").mkdir()
     if os.geteuid() != 0:  # root writes anywhere
         ro = tmp_path / "ro"
         ro.mkdir(mode=0o500)
@@ -203,7 +205,7 @@ def test_export_replay_hostile_input_is_a_message_and_an_exit_code(model_store, 
         assert p.returncode == code, (args, text)
         assert says in text, (args, text)
     assert not (tmp_path / "x.mp4").exists()
-    assert not [f for f in os.listdir(tmp_path) if f.endswith(".mp4")]  # nothing half-written left behind
+    assert [f for f in os.listdir(tmp_path) if f.endswith(".mp4")] == ["dir.mp4"]  # nothing half-written left behind
 
 
 # -- the Shot detail page ----------------------------------------------------------------------------------
