@@ -16,6 +16,8 @@ from oa.app.models import model_for
 from oa.app.queries import EMPTY_NET, one_empty_net_line
 from oa.app.style import clock, pct, tier_badge
 from oa.app.text import day, esc, shot_id_param
+from oa.broadcast.replay import AFTER_S as REPLAY_AFTER_S
+from oa.broadcast.replay import BEFORE_S as REPLAY_BEFORE_S
 from oa.features.registry import factor_labels, factor_named
 from oa.features.whatif import FOLLOW_SPOT, KEPT, same_value, shot_factors_at
 from oa.plots.place import GRID_TRACE, placement_figure, spot_words
@@ -26,7 +28,6 @@ from oa.vocab import OUTCOME_WORDS, SHOT_TYPE_WORDS
 
 guard()  # a deep link on a fresh server runs the whole app first (see oa.app.components)
 
-REPLAY_BEFORE_S, REPLAY_AFTER_S = 5.0, 1.0
 WHATIF_EXTRA = 4  # factors offered beside the spot and the shot type
 
 start = c.page_start("Shot detail")
@@ -415,6 +416,74 @@ def graphic_downloads(s: dict, factors: pd.DataFrame) -> None:
 
 
 graphic_downloads(s, factors)
+
+
+def replay_download(s: dict, factors: pd.DataFrame) -> None:
+    """The tracked replay as an MP4 (oa.broadcast.replay), drawn and encoded when the button is clicked."""
+    from oa.broadcast.data import ShotCard
+    from oa.broadcast.replay import (
+        VIDEO_SIZES,
+        NoTracking,
+        clip_from_rows,
+        encoder_problem,
+        replay_bytes,
+        tracking_problem,
+    )
+    from oa.broadcast.theme import ThemeError, load_theme
+
+    st.subheader("Replay video")
+    why = tracking_problem(s)
+    rows = None
+    if why is None:
+        fps, rel = float(s["fps"]), int(s["release_frame"])
+        rows = q.frames(
+            f.db, v, int(s["game_id"]), rel - int(REPLAY_BEFORE_S * fps), rel + int(REPLAY_AFTER_S * fps), 1
+        )
+        if rows.empty:
+            why = "no tracking frames are stored around its release"
+    if why is not None or rows is None:
+        st.info(f"No replay video for this shot: {esc(str(why))}.", icon=":material/videocam_off:")
+        return
+    try:
+        theme = load_theme()
+    except ThemeError as e:
+        st.warning(f"The broadcast theme cannot be used: {esc(str(e))}", icon=":material/palette:")
+        return
+    problem = encoder_problem()
+    if problem:
+        st.info(f"Videos cannot be encoded here: {esc(problem)}", icon=":material/videocam_off:")
+        return
+    size = st.radio(
+        "Video size",
+        list(VIDEO_SIZES),
+        format_func=lambda k: f"{k} · {VIDEO_SIZES[k]}",
+        horizontal=True,
+        key=f"replay_size_{s['shot_id']}",
+    )
+    try:
+        clip = clip_from_rows(rows, s, float(s["fps"]))
+    except NoTracking as e:
+        st.info(f"No replay video: {esc(str(e))}.", icon=":material/videocam_off:")
+        return
+    card = ShotCard(s, factors)
+    st.download_button(
+        "Download MP4",
+        data=lambda: replay_bytes(card, clip, size, 30, theme),
+        file_name=f"replay-{s['shot_id']}-{size}.mp4",
+        mime="video/mp4",
+        on_click="ignore",
+        icon=":material/movie:",
+        key=f"replay_mp4_{s['shot_id']}",
+    )
+    st.caption(
+        "The replay above as a video: 5 s before the release to 1 s after, 30 frames a second (H.264), with the "
+        "chance, its tier and the three strongest factors on a caption bar in the broadcast theme. Drawn when "
+        f"clicked (a few seconds). From the command line: `python -m oa export replay {s['shot_id']} --size {size} "
+        "--out replay.mp4`."
+    )
+
+
+replay_download(s, factors)
 
 # -- share -------------------------------------------------------------------------------------
 st.subheader("Share")

@@ -36,6 +36,7 @@ from oa.broadcast.data import (  # noqa: F401 - the shot's queries and its break
     EMPTY_NET,
     EMPTY_NET_WORDS,
     FACTORS_SQL,
+    FRAMES_SQL,
     PLAYER_JOINS,
     SCORES,
     empty_net_parts,
@@ -469,16 +470,7 @@ def oracle(db: str, v: float, shot_id: int) -> float | None:
 @st.cache_data(**CACHE)
 def frames(db: str, v: float, game_id: int, f0: int, f1: int, step: int) -> pd.DataFrame:
     """Tracking rows of one game between two frames (every `step`-th frame, plus f1)."""
-    return run(
-        db,
-        """
-        SELECT f.frame_idx, f.entity_id, f.team, f.x::DOUBLE AS x, f.y::DOUBLE AS y,
-               p.number, p.position, p.name
-        FROM frames f LEFT JOIN players p ON p.player_id = f.entity_id
-        WHERE f.game_id = $g AND f.frame_idx BETWEEN $f0 AND $f1
-        ORDER BY f.frame_idx, f.entity_id""",
-        {"g": int(game_id), "f0": int(f0), "f1": int(f1)},
-    )
+    return run(db, FRAMES_SQL, {"g": int(game_id), "f0": int(f0), "f1": int(f1)})
 
 
 @st.cache_data(**CACHE)

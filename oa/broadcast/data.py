@@ -48,6 +48,14 @@ FACTORS_SQL = """SELECT factor, value_label, contribution, contribution_pp FROM 
                  WHERE shot_id = $id AND model_id = $m ORDER BY abs(contribution) DESC"""
 
 
+# a tracked shot's frames (`$g`, frames `$f0`..`$f1`) with the players' numbers: the Shot detail replay and the video
+FRAMES_SQL = """
+    SELECT f.frame_idx, f.entity_id, f.team, f.x::DOUBLE AS x, f.y::DOUBLE AS y, p.number, p.position, p.name
+    FROM frames f LEFT JOIN players p ON p.player_id = f.entity_id
+    WHERE f.game_id = $g AND f.frame_idx BETWEEN $f0 AND $f1
+    ORDER BY f.frame_idx, f.entity_id"""
+
+
 def shot_row(df: pd.DataFrame) -> dict | None:
     """The first row of `shot_sql`'s result as a dict, missing values as None (None if no row)."""
     if df.empty:

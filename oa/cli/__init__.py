@@ -35,6 +35,8 @@ bench_app.command("graphic")(bench.bench_graphic)
 bench_app.command("recap")(bench.bench_recap)
 export.export_app.command("shot")(export.export_shot)
 export.export_app.command("game")(export.export_game)
+bench_app.command("replay")(bench.bench_replay)
+export.export_app.command("replay")(export.export_replay)
 app.add_typer(export.export_app, name="export")
 
 __all__ = ["app", "main"]

@@ -363,3 +363,26 @@ def bench_recap(
         markdown,
         (StoreError, RenderError, ThemeError),
     )
+
+
+def bench_replay(
+    ctx: typer.Context,
+    db: Path = options.db(DEFAULT_DB, help="the store whose tracked shots are replayed (default: the demo league)"),
+    shots: int = typer.Option(3, "--shots", min=1, max=20, help="this many of the best-rated tracked shots"),
+    runs: int = typer.Option(3, "--runs", min=1, max=20, help="each shot at both sizes this many times"),
+    as_json: bool = options.as_json(),
+    markdown: Path | None = options.markdown(),
+) -> None:
+    """The replay video: 6 s at 30 fps drawn and encoded to H.264, 1920x1080 and 1280x720; seconds per clip."""
+    from oa.bench.replay import run
+    from oa.broadcast.replay import EncoderError, NoTracking
+    from oa.broadcast.theme import ThemeError
+
+    _measure(
+        ctx,
+        "oa.bench.replay",
+        lambda p: run(db, shots, runs, progress=p),
+        as_json,
+        markdown,
+        (StoreError, EncoderError, NoTracking, ThemeError),
+    )

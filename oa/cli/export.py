@@ -1,6 +1,7 @@
 """`export ...`: what the broadcast kit makes from the store, as files.
 
-`export shot`: a shot's graphic; `export game`: a game's recap (HTML page and PNG).
+`export shot`: a shot's graphic; `export game`: a game's recap (HTML page and PNG); `export replay`:
+a tracked shot's replay as a video.
 """
 
 from __future__ import annotations
@@ -180,3 +181,69 @@ def export_game(
     if not recap.rated:
         bars.print(f"[yellow]warning:[/yellow] game {game_id} has no rated shot yet (`python -m oa score --db {db}`)")
     console.print(f"wrote {html_path} ({len(page.encode()):,} bytes) and {png_path} (1920x1080, {len(png):,} bytes)")
+
+
+def _video_size(value: str) -> str:
+    from oa.broadcast.replay import VIDEO_SIZES
+
+    v = value.strip().lower()
+    if v not in VIDEO_SIZES:
+        raise typer.BadParameter(f"{value!r} is not a video size; use one of {', '.join(VIDEO_SIZES)}")
+    return v
+
+
+def _fps(value: str) -> int:
+    from oa.broadcast.replay import ReplayError, check_fps
+
+    try:
+        return check_fps(value)
+    except ReplayError as e:
+        raise typer.BadParameter(str(e)) from None
+
+
+def _mp4(value: Path) -> Path:
+    if value.suffix.lower() != ".mp4":
+        raise typer.BadParameter(f"{value} is not an .mp4 file name; the replay is an MP4 video (e.g. replay.mp4)")
+    return value
+
+
+def export_replay(
+    shot_id: int = typer.Argument(..., callback=_shot_id, help="the shot's id (game_id × 10000 + event index)"),
+    out: Path = typer.Option(..., "--out", "-o", callback=_mp4, help="the video file to write (.mp4)"),
+    size: str = typer.Option("1920x1080", "--size", callback=_video_size, help="1920x1080 or 1280x720"),
+    fps: str = typer.Option("30", "--fps", callback=_fps, help="frames per second, 25 to 60"),
+    theme_file: Path | None = typer.Option(
+        None,
+        "--theme",
+        help="a theme file (TOML) to draw with",
+        show_default="$OA_THEME or oa/broadcast/theme.toml",
+        callback=_theme,
+    ),
+    db: Path = options.db(DEFAULT_DB),
+) -> None:
+    """A tracked shot's replay as an MP4 video: 5 s before the release to 1 s after, the rating on a caption bar.
+
+    H.264 (yuv420p, plays everywhere) at 1920x1080 or 1280x720, positions interpolated
+    between tracking frames; encoded offline by the ffmpeg that imageio-ffmpeg ships.
+    """
+    from oa.broadcast.data import NoShot, read_card
+    from oa.broadcast.replay import EncoderError, NoTracking, read_clip, render_replay
+    from oa.store import Store, StoreError
+
+    theme = cast("Theme", theme_file)  # the option's callback read and checked the file: a Theme
+    why = _writable(out)
+    if why:
+        fail(ValueError(why))
+    try:
+        with Store(db, read_only=True) as store:
+            card = read_card(store, shot_id)
+            clip = read_clip(store, card)
+        with bars.status(f"drawing and encoding shot {shot_id}'s replay"):
+            n = render_replay(card, clip, out, size, int(fps), theme)
+    except (StoreError, NoShot, NoTracking, EncoderError) as e:
+        fail(e)
+    except OSError as e:
+        fail(OSError(f"cannot write {out}: {e.strerror or e}"))
+    if card.shot.get("p_goal") is None:
+        bars.print(f"[yellow]warning:[/yellow] shot {shot_id} has no rating yet (`python -m oa score --db {db}`)")
+    console.print(f"wrote {out} ({size}, {fps} fps, {n} frames, {out.stat().st_size:,} bytes)")
