@@ -20,12 +20,9 @@ def recap_download(gid: int) -> None:
     """The game's recap (oa.broadcast.recap) as a zip of its HTML page and PNG, drawn when the button is clicked."""
     from oa.broadcast.graphic import renderer_problem
     from oa.broadcast.recap import read_recap, recap_zip
-    from oa.broadcast.theme import ThemeError, load_theme
 
-    try:
-        theme = load_theme()
-    except ThemeError as e:
-        st.warning(f"The broadcast theme cannot be used: {esc(str(e))}", icon=":material/palette:")
+    theme = c.broadcast_theme()
+    if theme is None:
         return
     problem = renderer_problem()
     if problem:

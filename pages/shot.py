@@ -372,13 +372,10 @@ def graphic_downloads(s: dict, factors: pd.DataFrame) -> None:
     """The shot's broadcast graphic (oa.broadcast), rendered when a button is clicked: three sizes, PNG or SVG."""
     from oa.broadcast.data import ShotCard, goalie_travel
     from oa.broadcast.graphic import SIZES, render_shot, renderer_problem
-    from oa.broadcast.theme import ThemeError, load_theme
 
     st.subheader("Graphic for air")
-    try:
-        theme = load_theme()
-    except ThemeError as e:
-        st.warning(f"The broadcast theme cannot be used: {esc(str(e))}", icon=":material/palette:")
+    theme = c.broadcast_theme()
+    if theme is None:
         return
     problem = renderer_problem()
     if problem:
@@ -429,7 +426,6 @@ def replay_download(s: dict, factors: pd.DataFrame) -> None:
         replay_bytes,
         tracking_problem,
     )
-    from oa.broadcast.theme import ThemeError, load_theme
 
     st.subheader("Replay video")
     why = tracking_problem(s)
@@ -444,10 +440,8 @@ def replay_download(s: dict, factors: pd.DataFrame) -> None:
     if why is not None or rows is None:
         st.info(f"No replay video for this shot: {esc(str(why))}.", icon=":material/videocam_off:")
         return
-    try:
-        theme = load_theme()
-    except ThemeError as e:
-        st.warning(f"The broadcast theme cannot be used: {esc(str(e))}", icon=":material/palette:")
+    theme = c.broadcast_theme()
+    if theme is None:
         return
     problem = encoder_problem()
     if problem:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -22,6 +23,9 @@ from oa.app.filters import Filters, current
 from oa.app.style import clock, narrow_screens
 from oa.app.text import esc
 from oa.vocab import GOOD_BAD, outcome_word, shot_type_word, tier_word
+
+if TYPE_CHECKING:
+    from oa.broadcast.theme import Theme
 
 # -- navigation and the shared start (app.py runs it; every page starts with guard()) -----------------
 _local = threading.local()  # Streamlit runs each session's script in its own thread
@@ -255,3 +259,15 @@ def good_bad_table(df: pd.DataFrame, signed: dict[str, str], formats: dict[str, 
         return f"color: {c}; font-weight: 600" if c else ""
 
     return df.style.map(color, subset=list(signed)).format({**(formats or {}), **signed}, na_rep="–")
+
+
+def broadcast_theme() -> Theme | None:
+    """The broadcast theme for a page's graphics, or None after a warning that names what is wrong
+    with the file (a broadcaster's replaced theme must not take the page down)."""
+    from oa.broadcast.theme import ThemeError, load_theme
+
+    try:
+        return load_theme()
+    except ThemeError as e:
+        st.warning(f"The broadcast theme cannot be used: {esc(str(e))}", icon=":material/palette:")
+        return None

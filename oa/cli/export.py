@@ -55,6 +55,17 @@ def _theme(value: Path | None):
         raise typer.BadParameter(str(e)) from None
 
 
+def _theme_option() -> Path | None:
+    """`--theme FILE`, read and checked by its callback (every export draws with a theme)."""
+    return typer.Option(
+        None,
+        "--theme",
+        help="a theme file (TOML) to draw with",
+        show_default="$OA_THEME or oa/broadcast/theme.toml",
+        callback=_theme,
+    )
+
+
 def _shot_id(value: int) -> int:
     if value < 0 or value > MAX_ID:
         raise typer.BadParameter(f"{value} is not a shot id (game_id × 10000 + event index)")
@@ -80,13 +91,7 @@ def export_shot(
     fmt: str | None = typer.Option(
         None, "--format", callback=_format, help="png or svg (default: from --out's suffix, else png)"
     ),
-    theme_file: Path | None = typer.Option(
-        None,
-        "--theme",
-        help="a theme file (TOML) to draw with",
-        show_default="$OA_THEME or oa/broadcast/theme.toml",
-        callback=_theme,
-    ),
+    theme_file: Path | None = _theme_option(),
     db: Path = options.db(DEFAULT_DB),
 ) -> None:
     """A shot's graphic: shooter, goalie, clock, chance and tier, the three strongest factors, the rink.
@@ -140,13 +145,7 @@ def _folder(out: Path) -> str | None:
 def export_game(
     game_id: int = typer.Argument(..., callback=_game_id, help="the game's id"),
     out: Path = typer.Option(..., "--out", "-o", help="the folder to write game-ID.html and game-ID.png into"),
-    theme_file: Path | None = typer.Option(
-        None,
-        "--theme",
-        help="a theme file (TOML) to draw with",
-        show_default="$OA_THEME or oa/broadcast/theme.toml",
-        callback=_theme,
-    ),
+    theme_file: Path | None = _theme_option(),
     db: Path = options.db(DEFAULT_DB),
 ) -> None:
     """A game's recap: one self-contained HTML page (works offline) and a 1920x1080 PNG.
@@ -212,13 +211,7 @@ def export_replay(
     out: Path = typer.Option(..., "--out", "-o", callback=_mp4, help="the video file to write (.mp4)"),
     size: str = typer.Option("1920x1080", "--size", callback=_video_size, help="1920x1080 or 1280x720"),
     fps: str = typer.Option("30", "--fps", callback=_fps, help="frames per second, 25 to 60"),
-    theme_file: Path | None = typer.Option(
-        None,
-        "--theme",
-        help="a theme file (TOML) to draw with",
-        show_default="$OA_THEME or oa/broadcast/theme.toml",
-        callback=_theme,
-    ),
+    theme_file: Path | None = _theme_option(),
     db: Path = options.db(DEFAULT_DB),
 ) -> None:
     """A tracked shot's replay as an MP4 video: 5 s before the release to 1 s after, the rating on a caption bar.
