@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from oa.rink import PERIOD_S, RINK
-from oa.vocab import EVENT_TYPES, GAME_TYPES, HANDS, OUTCOMES, POSITIONS, SHOT_TYPES, TIERS
+from oa.vocab import EVENT_TYPES, GAME_TYPES, HANDS, OUTCOMES, POSITIONS, SHOT_TYPES, SITUATIONS, TIERS, TOI_METHODS
 
 PUCK_ID = 0  # entity_id of the puck in `frames`
 
@@ -274,6 +274,25 @@ PLAYER_TOI = Table(
     doc="time on ice per player per game, summed from the shifts",
 )
 
+TOI = Table(
+    "toi",
+    (
+        C("game_id", "BIGINT"),
+        C("player_id", "BIGINT"),
+        C("team", "VARCHAR"),
+        C("situation", "VARCHAR", choices=SITUATIONS, doc="all, or 5v5 (five skaters a side, both goalies in)"),
+        C("seconds", "REAL", lo=0, doc="time on ice in this game and situation"),
+        C(
+            "method",
+            "VARCHAR",
+            choices=TOI_METHODS,
+            doc="shifts (shift charts, the simulator) or estimated (from the players on the ice at each event)",
+        ),
+    ),
+    primary_key=("game_id", "player_id", "situation"),
+    doc="time on ice per player, game and situation: the denominator of every per-60 rate (goalies included)",
+)
+
 SYNC_STATUSES = ("stored", "done", "failed")
 
 NHL_SYNC = Table(
@@ -394,7 +413,18 @@ RUNS = Table(
     "one leaves its mark until the same command completes",
 )
 
-GAME_TABLES: tuple[Table, ...] = (GAMES, EVENTS, SHOTS, FRAMES, SIM_TRUTH, PUBLIC_XG, SHIFTS, SHOT_ON_ICE, PLAYER_TOI)
+GAME_TABLES: tuple[Table, ...] = (
+    GAMES,
+    EVENTS,
+    SHOTS,
+    FRAMES,
+    SIM_TRUTH,
+    PUBLIC_XG,
+    SHIFTS,
+    SHOT_ON_ICE,
+    PLAYER_TOI,
+    TOI,
+)
 SHARED_TABLES: tuple[Table, ...] = (META, TEAMS, PLAYERS, SIM_SKILLS)
 MODEL_TABLES: tuple[Table, ...] = (SHOT_FEATURES_KEY, SHOT_SCORES, SHOT_FACTORS, MODELS)
 ALL_TABLES: tuple[Table, ...] = GAME_TABLES + SHARED_TABLES + MODEL_TABLES + (RUNS, NHL_SYNC)

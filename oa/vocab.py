@@ -204,6 +204,14 @@ def off_wing(shoots: object, y: object) -> np.ndarray:
 GAME_TYPES = ("R", "P", "O")
 GAME_TYPE_WORDS = {"R": "regular season", "P": "playoffs", "O": "other"}
 POSITIONS = ("C", "LW", "RW", "D", "G")
+FORWARDS = ("C", "LW", "RW")
+
+# Time on ice is kept for all situations and for five-on-five (where on-ice shares mean the most).
+SITUATIONS = ("all", "5v5")
+SITUATION_WORDS = {"all": "All situations", "5v5": "5 on 5"}
+# How a player's time on ice was known: from shifts (NHL shift charts, the simulator's own shifts),
+# or estimated from the players listed on the ice at each play-by-play event (labelled as such).
+TOI_METHODS = ("shifts", "estimated")
 
 
 def game_type(code: object) -> str:
