@@ -10,6 +10,10 @@ The demo league tracks only the sequences that lead to shots, so a game can have
 nothing to send for minutes of game clock. While paced, the feed then sends the game's
 `Clock` every `heartbeat_s` of wall time: a game ends at its end message, and a scorer
 closes a game as stalled only when even its clock stops.
+
+After each event the feed also sends the game's scoreboard (`GameState`: score, period, the
+clock counting down, intermissions, final), as the NHL's feed does, so a demo game shows the
+same score bug on the Live page and its studio view as a real one.
 """
 
 from __future__ import annotations
@@ -22,7 +26,19 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from oa.live.messages import EVENT_FIELDS, SHOT_FIELDS, Clock, Event, Frames, GameEnd, GameStart, Message, ShotTag
+from oa.live.messages import (
+    EVENT_FIELDS,
+    SHOT_FIELDS,
+    Clock,
+    Event,
+    Frames,
+    GameEnd,
+    GameStart,
+    GameState,
+    Message,
+    ShotTag,
+)
+from oa.rink import PERIOD_S, REGULAR_SEASON_OT_S
 from oa.store import Store, StoreError
 
 # order of messages that share a frame: other events, the frame's records, then each shot's tag
@@ -41,6 +57,40 @@ def _records(df: pd.DataFrame) -> list[dict]:
         {k: (None if (isinstance(v, float) and v != v) or v is pd.NA else v) for k, v in r.items()}
         for r in df.astype(object).to_dict("records")
     ]
+
+
+SCOREBOARD_FIELDS = ("period_seconds", "home_score", "away_score")  # read with each event for its GameState
+PERIOD_OVER = ("PERIOD_END", "GAME_END")
+
+
+def _int_or_none(v: object) -> int | None:
+    try:
+        return None if v is None else int(v)  # type: ignore[call-overload]
+    except (TypeError, ValueError):
+        return None
+
+
+def scoreboard_after(game: dict, event: dict, board: dict) -> dict:
+    """The scoreboard right after `event` (its type, period) given its `SCOREBOARD_FIELDS` values in
+    `board`: score after the event, the clock counting down ("MM:SS"), intermission after a period's end."""
+    period = int(event["period"])
+    regular_ot = str(game.get("game_type") or "R") != "P"
+    length = PERIOD_S if period <= 3 or not regular_ot else REGULAR_SEASON_OT_S
+    left = max(0.0, length - float(board.get("period_seconds") or 0.0))
+    typ = str(event.get("type") or "")
+    m, s = divmod(int(round(left)), 60)
+    return {
+        "game_state": "FINAL" if typ == "GAME_END" else "LIVE",
+        "home_team": str(game["home_team"]),
+        "away_team": str(game["away_team"]),
+        "home_score": _int_or_none(board.get("home_score")),
+        "away_score": _int_or_none(board.get("away_score")),
+        "period": period,
+        "period_type": "REG" if period <= 3 else "OT",
+        "clock": f"{m:02d}:{s:02d}",
+        "in_intermission": typ == "PERIOD_END",
+        "running": typ not in PERIOD_OVER,
+    }
 
 
 def game_stream(store: Store, game_id: int, until_s: float | None = None) -> Iterator[tuple[float, Message]]:
@@ -63,7 +113,9 @@ def game_stream(store: Store, game_id: int, until_s: float | None = None) -> Ite
     )
     shots = q(f"SELECT {', '.join(SHOT_FIELDS)} FROM shots WHERE game_id = ? ORDER BY event_idx", [game_id])
     events = q(
-        f"SELECT {', '.join(EVENT_FIELDS)}, player_id FROM events WHERE game_id = ? ORDER BY event_idx", [game_id]
+        f"SELECT {', '.join(EVENT_FIELDS)}, player_id, {', '.join(SCOREBOARD_FIELDS)} FROM events "
+        "WHERE game_id = ? ORDER BY event_idx",
+        [game_id],
     )
     items: list[tuple[int, int, int, int, Message]] = []
     shot_events = {}
@@ -74,11 +126,16 @@ def game_stream(store: Store, game_id: int, until_s: float | None = None) -> Ite
         items.append((frame, SHOT, int(s["event_idx"]), 0, ShotTag(game_id, s)))
         shot_events[int(s["event_idx"])] = frame
     for e in _records(events):
+        board = {k: e.pop(k) for k in SCOREBOARD_FIELDS}
         idx = int(e["event_idx"])
+        state = GameState(game_id, scoreboard_after(g, e, board))
         if idx in shot_events:
             items.append((shot_events[idx], SHOT, idx, 1, Event(game_id, e)))
+            items.append((shot_events[idx], SHOT, idx, 2, state))
         else:
-            items.append((int(round(float(e["game_seconds"]) * fps)), EVENT, idx, 0, Event(game_id, e)))
+            frame = int(round(float(e["game_seconds"]) * fps))
+            items.append((frame, EVENT, idx, 0, Event(game_id, e)))
+            items.append((frame, EVENT, idx, 1, state))
     if g["has_tracking"]:
         fr = (
             store.con.cursor()
