@@ -28,6 +28,12 @@ from oa.vocab import plural, shot_type_word
 
 guard()  # a deep link on a fresh server runs the whole app first (see oa.app.components)
 
+if st.query_params.get("view") == "studio":  # the full-screen studio view (oa.app.studio)
+    from oa.app.studio import show
+
+    show(current().db)
+    st.stop()
+
 REFRESH_S = 0.5
 CARDS = 10
 PER_ROW = 5
@@ -132,6 +138,18 @@ def _inline(df: pd.DataFrame, names: dict) -> None:
                 )
 
 
+def _studio_url(db: str, game: int) -> str:
+    """The studio view's link: this store, and this game held (all games: follow the newest shot)."""
+    from urllib.parse import urlencode
+
+    params = {"view": "studio"}
+    if "src" in st.query_params:
+        params["src"] = st.query_params["src"]
+    if game != ALL_GAMES:
+        params["live_game"] = str(int(game))
+    return "live?" + urlencode(params)
+
+
 def _games(summ: pd.DataFrame) -> int:
     """The game picker: all live games or one; returns the game id (0: all)."""
     ids = summ["Id"].tolist()
@@ -225,9 +243,17 @@ def _live(now: float) -> None:
     names = L.player_names(f.db, v)
     summ = L.summary(df, L.finished(f.db, df["game_id"].unique().tolist()), now)
 
-    top, pick = st.columns([3, 2], vertical_alignment="bottom")
+    top, pick, studio = st.columns([3, 2, 1], vertical_alignment="bottom")
     with pick:
         game = _games(summ)
+    studio.link_button(
+        "Studio view",
+        _studio_url(f.db, game),
+        icon=":material/live_tv:",
+        help="Full screen for a studio monitor (1920x1080): "
+        + ("the newest game's score, shot and expected goals" if game == ALL_GAMES else "this game, held"),
+        width="stretch",
+    )
     shown = df if game == ALL_GAMES else df[df["game_id"] == game]
     newest = float(shown["published_at"].iloc[0])
     on_now = (summ["Status"] == "live").sum()
