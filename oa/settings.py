@@ -45,6 +45,11 @@ def db_path() -> Path:
     return Path(env).expanduser().resolve() if env else DEFAULT_DB
 
 
+def child_env(**values: str) -> dict[str, str]:
+    """This process's environment with `values` set: for a child process (a benchmark's dashboard server)."""
+    return {**os.environ, **values}
+
+
 def shared_root() -> Path:
     """The shared folder (third-party data, real profile): $OA_SHARED, else ../shared beside the project."""
     return Path(os.environ.get(SHARED_ENV, ROOT.parent / "shared"))

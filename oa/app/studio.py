@@ -26,8 +26,8 @@ import streamlit as st
 
 from oa.app import live as L
 from oa.app import queries as q
-from oa.app.style import clock
 from oa.broadcast.theme import Theme, load_theme
+from oa.rink import PERIOD_S, REGULAR_SEASON_OT_S
 from oa.settings import DEFAULT_THEME
 from oa.vocab import shot_type_word
 
@@ -97,6 +97,20 @@ def pick_game(df: pd.DataFrame, want: int | None) -> int | None:
     return int(ids[0])  # df is newest first
 
 
+def countdown(game_id: object, period: object, seconds: object) -> str:
+    """'P2 12:34' with the clock counting down, as on a broadcast's score bug (the Live page's cards
+    count up). Overtime is five minutes in the regular season, twenty in the playoffs: both the NHL's
+    and the demo league's game ids carry the game type in the digits before the last four."""
+    p, s = _int(period), _int(seconds)
+    if p is None or s is None:
+        return ""
+    playoff = (_int(game_id) or 0) // 10_000 % 100 == 3
+    length = PERIOD_S if p <= 3 or playoff else REGULAR_SEASON_OT_S
+    left = max(0, int(length) - s)
+    label = f"P{p}" if p <= 3 else ("OT" if p == 4 else f"{p - 3}OT")
+    return f"{label} {left // 60:d}:{left % 60:02d}"
+
+
 def _shot(r: dict, names: dict[int, str]) -> Shot:
     fs = tuple((f["words"], f["pp"]) for f in L.factors(r.get("top_factors"))[:FACTORS])
     kind = shot_type_word(r.get("shot_type"))
@@ -106,7 +120,7 @@ def _shot(r: dict, names: dict[int, str]) -> Shot:
         shooter=L.name(names, r.get("shooter_id")),
         team=str(r.get("team") or ""),
         goalie=L.name(names, r.get("goalie_id"), "Empty net"),
-        when=clock(r.get("period"), r.get("period_seconds")),
+        when=countdown(r.get("game_id"), r.get("period"), r.get("period_seconds")),
         what=" · ".join(p for p in (f"{kind} shot" if kind else "", strength) if p),
         p_goal=float(r["p_goal"]) if r.get("p_goal") is not None else float("nan"),
         tier=str(r["tier"]) if r.get("tier") in ("low", "medium", "high") else None,
@@ -119,10 +133,41 @@ def _status(board: dict | None, last: dict, final: bool) -> tuple[str, bool]:
         w = L.when(board)
         if w == "final":
             return "Final", False
-        return (w or clock(last.get("period"), last.get("period_seconds"))), not final
+        return (w or _clock(last)), not final
     if final:
         return "Final", False
-    return clock(last.get("period"), last.get("period_seconds")), True
+    return _clock(last), True
+
+
+def _clock(r: dict) -> str:
+    return countdown(r.get("game_id"), r.get("period"), r.get("period_seconds"))
+
+
+def _rgb(c: str) -> tuple[int, int, int]:
+    return int(c[1:3], 16), int(c[3:5], 16), int(c[5:7], 16)
+
+
+def distinct(away: str, home: str, away_code: str, closest: float = 90.0) -> str:
+    """The away team's colour, changed when it is too close to the home team's to tell apart on screen
+    (two navy teams): its generated colour, or that colour's opposite hue if even that is close."""
+    import colorsys
+
+    from oa.broadcast.theme import generated_color
+
+    def far(a: str, b: str) -> bool:
+        try:
+            return math.dist(_rgb(a), _rgb(b)) >= closest
+        except ValueError:
+            return True
+
+    if far(away, home):
+        return away
+    alt = generated_color(away_code)
+    if far(alt, home):
+        return alt
+    h, lum, sat = colorsys.rgb_to_hls(*(v / 255 for v in _rgb(alt)))
+    r, g, b = colorsys.hls_to_rgb((h + 0.5) % 1.0, lum, sat)
+    return f"#{round(r * 255):02x}{round(g * 255):02x}{round(b * 255):02x}"
 
 
 def build(
@@ -160,6 +205,11 @@ def build(
             xg=float(by["sum"].get(code, 0.0)),
         )
 
+    if away_code in teams and home_code in teams:
+        teams = {
+            **teams,
+            away_code: (teams[away_code][0], distinct(teams[away_code][1], teams[home_code][1], away_code)),
+        }
     rows = g.head(RECENT + 1).to_dict("records")
     status, live = _status(board, rows[0], gid in finished)
     others = []
@@ -171,7 +221,7 @@ def build(
             a, h = label.split(" @ ")
             others.append(f"{a} {L.goals(ob.get('away_score'))}–{L.goals(ob.get('home_score'))} {h} · {L.when(ob)}")
         else:
-            others.append(f"{label} · {clock(og['period'].iloc[0], og['period_seconds'].iloc[0])}")
+            others.append(f"{label} · {_clock(og.iloc[0].to_dict())}")
     return Board(
         game_id=gid,
         away=side(away_code, "away"),
@@ -344,15 +394,19 @@ def _tier_color(tier: str | None) -> str:
     return tier_color(tier)
 
 
-def render(b: Board | None, t: Theme, waiting: str = "Start one with python -m oa live --games 4") -> str:
-    """The studio view's HTML (a style block and one fixed full-screen element)."""
+def render(
+    b: Board | None, t: Theme, waiting: str = "Start one with python -m oa live --games 4", style: bool = True
+) -> str:
+    """The studio view's HTML: one fixed full-screen element, after its style block unless `style` is False
+    (the page sends the style once and only the element on each refresh)."""
+    css = f"<style>{_css(t)}</style>" if style else ""
     brand = esc(t.logos.wordmark or "OPPORTUNITY ANALYSIS")
     if b is None:
         body = (
             f"<div class='empty'><div class='big'>No live games</div><div class='how'>{esc(waiting)}</div></div>"
             f"<div class='foot'><span class='games'></span><span class='brand'>{brand}</span></div>"
         )
-        return f"<style>{_css(t)}</style><div id='{ROOT_ID}' data-game=''>{body}</div>"
+        return f"{css}<div id='{ROOT_ID}' data-game=''>{body}</div>"
     pill = "<span class='pill on'>● LIVE</span>" if b.live else ""
     status = esc(b.status)
     bug = (
@@ -367,10 +421,7 @@ def render(b: Board | None, t: Theme, waiting: str = "Start one with python -m o
         f"<span class='brand'>{brand}</span></div>"
     )
     newest = b.newest.shot_id if b.newest else ""
-    return (
-        f"<style>{_css(t)}</style>"
-        f"<div id='{ROOT_ID}' data-game='{b.game_id}' data-newest='{newest}'>{bug}{main}{foot}</div>"
-    )
+    return f"{css}<div id='{ROOT_ID}' data-game='{b.game_id}' data-newest='{newest}'>{bug}{main}{foot}</div>"
 
 
 # Streamlit's chrome hidden for the studio view (the view itself covers the page, this keeps the
@@ -388,7 +439,7 @@ html, body { overflow: hidden !important; }
 
 # -- the page --------------------------------------------------------------------------------
 
-REFRESH_S = 0.5
+REFRESH_S = 0.6  # a rating reaches the screen within about 0.7 s at about 15% of a core per open view (bench studio)
 HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 
@@ -421,18 +472,46 @@ def want_game() -> int | None:
     return v
 
 
-def studio_html(db: str, want: int | None, t: Theme, now: float | None = None) -> str:
-    """The studio view of store `db`'s live folder right now."""
+_DRAWN: dict[tuple, str] = {}  # the last views drawn, by what they were drawn from
+_DRAWN_MAX = 64
+
+
+def _states_signature(db: str) -> tuple:
+    """(file, modification) of every scoreboard: changes whenever a feed sends a new one."""
+    out = []
+    for p in sorted((L.folder(db) / "state").glob("*.json")):
+        try:
+            out.append((p.name, p.stat().st_mtime_ns))
+        except OSError:
+            continue
+    return tuple(out)
+
+
+def studio_html(db: str, want: int | None, t: Theme, now: float | None = None, style: bool = True) -> str:
+    """The studio view of store `db`'s live folder right now.
+
+    Drawn again only when something it shows changed (the folder's parts, a scoreboard, the store):
+    a refresh with nothing new costs two directory listings."""
+    now = time.time() if now is None else now
+    key = (db, q.version(db), L.signature(L.folder(db)), _states_signature(db), want, id(t), style, int(now // 600))
+    hit = _DRAWN.get(key)
+    if hit is not None:
+        return hit
     df, _ = L.shots(db, now)
     if df.empty:
-        return render(None, t)
-    boards = L.scoreboards(db)
-    v = q.version(db)
-    own = store_teams(db, v)
-    codes = set(df["team"].dropna().astype(str)) | set(df["opponent"].dropna().astype(str))
-    teams = {c: team_style(c, own, t) for c in codes}
-    done = L.finished(db, [int(g) for g in pd.unique(df["game_id"])])
-    return render(build(df, boards, want, L.player_names(db, v), teams, done), t)
+        out = render(None, t, style=style)
+    else:
+        v = q.version(db)
+        own = store_teams(db, v)
+        codes = set(df["team"].dropna().astype(str)) | set(df["opponent"].dropna().astype(str))
+        teams = {c: team_style(c, own, t) for c in codes}
+        done = L.finished(db, [int(g) for g in pd.unique(df["game_id"])])
+        board = build(df, L.scoreboards(db), want, L.player_names(db, v), teams, done)
+        out = render(board, t, style=style)
+    if len(_DRAWN) >= _DRAWN_MAX:
+        _DRAWN.pop(next(iter(_DRAWN)))
+    _DRAWN[key] = out
+    return out
 
 
 def theme_or_default() -> Theme:
@@ -444,16 +523,17 @@ def theme_or_default() -> Theme:
 
 def show(db: str) -> None:
     """Draw the studio view (the Live page calls this for `?view=studio`, then stops)."""
-    st.html(CHROME_CSS)
     t = theme_or_default()
+    st.html(f"{CHROME_CSS}<style>{_css(t)}</style>")  # once: each refresh sends only the view itself
     want = want_game()
 
     @st.fragment(run_every=REFRESH_S)
     def frame() -> None:
         try:
-            body = studio_html(db, want, t, time.time())
+            body = studio_html(db, want, t, time.time(), style=False)
         except Exception as e:  # noqa: BLE001 - a part being written, an odd row: say so, try again
-            body = render(None, t, waiting=f"Could not read the live ratings just now ({type(e).__name__}); retrying")
+            why = f"Could not read the live ratings just now ({type(e).__name__}); retrying"
+            body = render(None, t, waiting=why, style=False)
         st.html(body)
 
     frame()

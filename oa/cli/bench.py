@@ -342,6 +342,39 @@ def bench_graphic(
     )
 
 
+def bench_studio(
+    ctx: typer.Context,
+    db: Path = options.db(
+        Path("data/bench_live.duckdb"), "store with the games and models (built, 60 games, if missing)"
+    ),
+    pages: str = typer.Option(
+        "1,4", "--pages", help="studio views open at once, e.g. 1,4 (each count is one set of runs)"
+    ),
+    runs: int = typer.Option(3, "--runs", min=1, max=20, help="runs per page count"),
+    seconds: float = typer.Option(30.0, "--seconds", min=5, max=600, help="wall seconds measured per run"),
+    speed: float = typer.Option(20.0, "--speed", min=1, max=200, help="the live game's clock x this"),
+    as_json: bool = options.as_json(),
+    markdown: Path | None = options.markdown(),
+) -> None:
+    """The studio view: seconds from a published rating to the screen, and CPU per open view (server, Chromium)."""
+    from oa.bench.studio import run
+
+    try:
+        counts = tuple(int(x) for x in pages.split(",") if x.strip())
+    except ValueError:
+        counts = ()
+    if not counts or any(not 1 <= n <= 16 for n in counts):
+        fail(ValueError(f"--pages must be page counts from 1 to 16 separated by commas, got {pages!r}"))
+    _measure(
+        ctx,
+        "oa.bench.studio",
+        lambda p: run(db, counts, runs, seconds, speed, progress=p),
+        as_json,
+        markdown,
+        (StoreError, RuntimeError),
+    )
+
+
 def bench_recap(
     ctx: typer.Context,
     db: Path = options.db(DEFAULT_DB, help="the store whose games are recapped (default: the demo league)"),

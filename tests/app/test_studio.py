@@ -187,3 +187,29 @@ def test_a_live_only_game_and_garbage_rows_do_not_break_the_view(store, monkeypa
     at.switch_page(LIVE).run()
     ok(at)
     assert "data-game='4242'" in _html(at)  # the newest shot's game, the bad link value ignored
+
+
+def test_the_clock_counts_down_like_the_score_bug():
+    assert S.countdown(92025020001, 1, 212) == "P1 16:28"
+    assert S.countdown(2023020204, 4, 60) == "OT 4:00"  # regular-season overtime: five minutes
+    assert S.countdown(2023030415, 4, 60) == "OT 19:00"  # playoffs: twenty
+    assert S.countdown(2023030415, 5, 1300) == "2OT 0:00"
+    assert S.countdown(None, "x", 3) == ""
+
+
+def test_two_teams_in_the_same_colour_are_told_apart():
+    same = S.distinct("#1f4e79", "#1f4e79", "QUE")
+    assert same != "#1f4e79" and S.HEX.match(same)
+    assert S.distinct("#c2185b", "#1f4e79", "HAC") == "#c2185b"  # far enough: kept
+
+    @given(a=hs.from_regex(S.HEX, fullmatch=True), code=hs.text(min_size=1, max_size=4))
+    @settings(max_examples=80, deadline=None)
+    def never_too_close(a, code):
+        import math
+
+        out = S.distinct(a, a, code)
+        assert S.HEX.match(out)
+        rgb = lambda c: (int(c[1:3], 16), int(c[3:5], 16), int(c[5:7], 16))  # noqa: E731
+        assert math.dist(rgb(out), rgb(a)) > 30, (a, out)
+
+    never_too_close()
