@@ -12,6 +12,7 @@ RUN = {
     "shots_on_screen": 11,
     "latency_s_median": 0.41,
     "latency_s_max": 0.8,
+    "within_1s_pct": 100.0,
     "server_core_pct_per_page": 16.5,
     "server_core_pct_idle": 0.4,
     "chromium_core_pct_per_page": 9.1,
@@ -30,7 +31,7 @@ def test_the_report_has_a_table_per_page_count_with_the_median_and_every_run():
     md = report_markdown(out)
     assert "**1 studio view open**" in md and "**4 studio views open**" in md
     assert md.count("| median |") == 2 and md.count("| 3 |") == 1
-    assert "| 0.41 | 0.8 | 16.5 |" in md
+    assert "| 0.41 | 0.8 | 100.0 | 16.5 |" in md
     assert "before: 5.9, after: 6.2" in md
 
 
