@@ -37,6 +37,7 @@ NARROW_CSS = """
 [data-testid="stColumn"]:has([data-testid="stMetric"]):not(:has(.js-plotly-plot, [data-testid="stDataFrame"])) {
   flex: 1 1 7rem; min-width: min-content; }
 [data-testid="stColumn"]:has([class*="st-key-live_card_"]) { min-width: 12rem; }
+[data-testid="stColumn"]:has([data-testid="stLinkButton"]) { min-width: max-content; }
 [data-testid="stColumn"]:has(.js-plotly-plot, [data-testid="stDataFrame"]) { min-width: min(100%, 20rem); }
 </style>
 """
