@@ -126,6 +126,8 @@ OTHER_MEANINGS = {
     ("oa/bench/live_nhl.py", "TARGET_P99_MS = 100.0"): "the live NHL latency target in milliseconds",
     ("oa/sim/league.py", "i * 100"): "demo player ids: a block of 100 per team",
     ("oa/sim/sequence.py", "d >= 100"): "a shot distance in feet (far shots take any angle), not a rink dimension",
+    ("oa/app/studio.py", "// 10_000 % 100 == 3"): "a game id's type: the two digits before its last four",
+    ("oa/bench/studio.py", "return round(100 * share, 1)"): "a share as a percentage",
 }
 
 

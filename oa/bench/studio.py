@@ -67,6 +67,11 @@ def _children(pid: int) -> list[int]:
     return out
 
 
+def _pct(share: float) -> float:
+    """A share (of a core, of the shots) as a percentage with one decimal."""
+    return round(100 * share, 1)
+
+
 def _chromium() -> list[int]:
     """This process's Chromium processes (Playwright's browser and its renderers)."""
     out = []
@@ -193,11 +198,11 @@ def measure(
         "shots_on_screen": len(lat),  # over all pages; a shot replaced within one refresh is never the newest
         "latency_s_median": round(statistics.median(lat), 3) if lat else None,
         "latency_s_max": round(max(lat), 3) if lat else None,
-        "within_1s_pct": round(100 * sum(x <= 1.0 for x in lat) / len(lat), 1) if lat else None,
-        "server_core_pct_open": round(100 * busy, 1),
-        "server_core_pct_idle": round(100 * idle, 1),
-        "server_core_pct_per_page": round(100 * (busy - idle) / pages, 1),
-        "chromium_core_pct_per_page": round(100 * (g1 - g0) / (w1 - w0) / pages, 1) if browser_pids else None,
+        "within_1s_pct": _pct(sum(x <= 1.0 for x in lat) / len(lat)) if lat else None,
+        "server_core_pct_open": _pct(busy),
+        "server_core_pct_idle": _pct(idle),
+        "server_core_pct_per_page": _pct((busy - idle) / pages),
+        "chromium_core_pct_per_page": _pct((g1 - g0) / (w1 - w0) / pages) if browser_pids else None,
     }
 
 
