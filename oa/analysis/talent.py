@@ -8,17 +8,17 @@ of a goalie, the unblocked attempts he faced (empty nets have no goalie). Per pl
                r = (xG - goals) / shots                 goalie: goals saved above expected per shot
     its noise  v = sum(p (1 - p)) / shots^2              the variance of r if he were league average
 
-The league's spread of true talent tau^2 is estimated from the same season's players by the method of
-moments (DerSimonian & Laird 1986, the random-effects estimator of meta-analysis; Efron & Morris 1975
-for the shrinkage idea), each player's posterior under the normal-normal model is
+True talent is normal around the league's mean mu with spread tau, both estimated from the same season's
+players (the normal-normal model; Efron & Morris 1975 for the shrinkage, Gelman et al., Bayesian Data
+Analysis, 3rd ed., section 5.4, for tau integrated over its posterior rather than fixed at a point):
 
-    shrunk = mu + B (r - mu),  B = tau^2 / (tau^2 + v),  posterior sd = sqrt(B v)
+    given tau:  shrunk = mu + B (r - mu),  B = tau^2 / (tau^2 + v),  variance B v (+ the doubt about mu)
 
-with mu the league's (precision-weighted) mean, and the 90% interval is shrunk +- 1.645 sd. `raw`,
+mixed over tau's posterior; the 90% interval is shrunk +- 1.645 posterior sds. `raw`,
 `shrunk`, `lo90`, `hi90` are totals over his shots (rate x shots, in goals); the `_rate` columns are per
 shot. The percentile ranks the shrunk rate among the league's players of the same group (forwards,
 defence, goalies) in the season. A sample is small when the shrinkage weight B is under one half: his
-own record counts for less than the league's. See docs/analysis.md.
+own record counts for less than the league's (B is the posterior mean weight). See docs/analysis.md.
 """
 
 from __future__ import annotations
@@ -83,30 +83,49 @@ def _stats(con: Any, role: str, *, season: str | None, by_season: bool, model_id
     return query(con, sql, dict(season=season, model_id=model_id))
 
 
-def shrink(rate: np.ndarray, var: np.ndarray) -> tuple[np.ndarray, np.ndarray, float, float]:
-    """Normal-normal empirical Bayes: (posterior means, posterior sds, league mean mu, talent sd tau).
+def shrink(
+    rate: np.ndarray, var: np.ndarray, taus: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray, float, float, np.ndarray]:
+    """The normal-normal model: (posterior means, posterior sds, league mean mu, talent sd tau, weights B).
 
-    tau^2 by the DerSimonian-Laird method of moments, floored at 0; mu the random-effects weighted mean.
-    Players with no variance (every shot certain) keep their rate with sd 0.
+    r_j ~ N(theta_j, v_j), theta_j ~ N(mu, tau^2), mu flat, tau uniform on a grid (`taus`; by default 400
+    points from 0 to twice the spread of the raw rates). Each tau is weighted by its marginal likelihood
+    (Gelman et al., Bayesian Data Analysis, 3rd ed., section 5.4, eqs. 5.17-5.21); given tau, theta_j has
+    mean mu_hat + B_j (r_j - mu_hat), B_j = tau^2 / (tau^2 + v_j), and variance B_j v_j + (1 - B_j)^2 V_mu.
+    The result mixes these over tau, so the intervals carry the doubt about the spread itself (with a
+    moment or maximum-likelihood tau of 0 they would shrink to a point). Players with no variance (every
+    shot certain) keep their rate, sd 0, weight 1. The returned tau is its posterior mean, and B_j the
+    posterior mean of each player's weight: the share of his own record in his estimate.
     """
     rate, var = np.asarray(rate, float), np.asarray(var, float)
     ok = var > 0
     if ok.sum() < 2:
         mu = float(np.average(rate[ok])) if ok.any() else 0.0
-        return np.where(ok, mu, rate), np.zeros_like(rate), mu, 0.0
-    w = 1.0 / var[ok]
-    r = rate[ok]
-    mu_fe = float(np.sum(w * r) / np.sum(w))
-    q = float(np.sum(w * (r - mu_fe) ** 2))
-    denom = float(np.sum(w) - np.sum(w**2) / np.sum(w))
-    tau2 = max(0.0, (q - (len(r) - 1)) / denom) if denom > 0 else 0.0
-    tau2 = tau2 if tau2 > 1e-12 else 0.0  # rounding, not spread
-    ws = 1.0 / (var[ok] + tau2)
-    mu = float(np.sum(ws * r) / np.sum(ws))
-    b = np.where(ok, tau2 / (tau2 + np.where(ok, var, 1.0)), 1.0)
-    post = mu + b * (rate - mu)
-    sd = np.sqrt(np.where(ok, b * var, 0.0))
-    return post, sd, mu, float(np.sqrt(tau2))
+        return np.where(ok, mu, rate), np.zeros_like(rate), mu, 0.0, np.where(ok, 0.0, 1.0)
+    r, v = rate[ok], var[ok]
+    if taus is None:
+        taus = np.linspace(0.0, 2.0 * float(np.std(r)) + 1e-12, 400)
+    t2 = np.asarray(taus, float)[:, None] ** 2  # (grid, 1)
+    w = 1.0 / (v[None, :] + t2)  # (grid, players)
+    v_mu = 1.0 / w.sum(axis=1)  # (grid,)
+    mu_hat = (w * r[None, :]).sum(axis=1) * v_mu
+    loglik = (
+        0.5 * np.log(v_mu) + 0.5 * np.log(w).sum(axis=1) - 0.5 * (w * (r[None, :] - mu_hat[:, None]) ** 2).sum(axis=1)
+    )
+    post_tau = np.exp(loglik - loglik.max())
+    post_tau /= post_tau.sum()
+    b = t2 * w  # B_j for each tau
+    mean_t = mu_hat[:, None] + b * (r[None, :] - mu_hat[:, None])
+    var_t = b * v[None, :] + (1.0 - b) ** 2 * v_mu[:, None]
+    mean = post_tau @ mean_t
+    second = post_tau @ (var_t + mean_t**2)
+    post = rate.copy()
+    sd = np.zeros_like(rate)
+    post[ok] = mean
+    sd[ok] = np.sqrt(np.maximum(second - mean**2, 0.0))
+    weight = np.ones_like(rate)
+    weight[ok] = post_tau @ b
+    return post, sd, float(post_tau @ mu_hat), float(post_tau @ np.sqrt(t2[:, 0])), weight
 
 
 def _estimate(stats: pd.DataFrame, role: str) -> pd.DataFrame:
@@ -124,12 +143,12 @@ def _estimate(stats: pd.DataFrame, role: str) -> pd.DataFrame:
     v = df["var"].astype(float) / n**2
     parts = []
     for _season, g in df.groupby("season", sort=True):
-        post, sd, mu, tau = shrink(g["raw_rate"].to_numpy(), v.loc[g.index].to_numpy())
+        post, sd, mu, tau, weight = shrink(g["raw_rate"].to_numpy(), v.loc[g.index].to_numpy())
         g = g.assign(
             shrunk_rate=post,
             lo90_rate=post - Z90 * sd,
             hi90_rate=post + Z90 * sd,
-            weight=tau**2 / (tau**2 + v.loc[g.index].to_numpy()) if tau > 0 else 0.0,
+            weight=weight,
             league_mean=mu,
             league_sd=tau,
         )

@@ -16,16 +16,20 @@ from tests.analysis import handmade as hm
 
 
 def test_shrink_by_hand() -> None:
-    # three players, same noise 0.01: Q = 100 * (0.04 + 0.04) = 8, sum w = 300, sum w^2 / sum w = 100
-    # -> tau^2 = (8 - 2) / 200 = 0.03, B = 0.03 / 0.04 = 0.75, posterior sd = sqrt(0.75 * 0.01)
-    post, sd, mu, tau = shrink(np.array([0.2, -0.2, 0.0]), np.array([0.01, 0.01, 0.01]))
-    assert mu == pytest.approx(0.0) and tau == pytest.approx(math.sqrt(0.03))
-    assert post == pytest.approx([0.15, -0.15, 0.0]) and sd == pytest.approx([math.sqrt(0.0075)] * 3)
-    # no more spread than the noise: everyone is the league (tau = 0)
-    post, sd, mu, tau = shrink(np.array([0.1, -0.1, 0.0]), np.array([0.01, 0.01, 0.01]))
-    assert tau == 0.0 and post == pytest.approx([0, 0, 0]) and sd == pytest.approx([0, 0, 0])
+    # three players, same noise v = 0.01, the spread fixed at tau^2 = 0.03: mu_hat = 0, B = 0.03 / 0.04 = 0.75,
+    # variance B v + (1 - B)^2 V_mu with V_mu = (v + tau^2) / 3
+    post, sd, mu, tau, weight = shrink(np.array([0.2, -0.2, 0.0]), np.full(3, 0.01), taus=np.array([math.sqrt(0.03)]))
+    assert mu == pytest.approx(0.0) and tau == pytest.approx(math.sqrt(0.03)) and weight == pytest.approx([0.75] * 3)
+    assert post == pytest.approx([0.15, -0.15, 0.0])
+    assert sd == pytest.approx([math.sqrt(0.0075 + 0.0625 * 0.04 / 3)] * 3)
+    # tau fixed at 0: everyone is the league mean, known to V_mu = v / 3
+    post, sd, mu, tau, weight = shrink(np.array([0.1, -0.1, 0.3]), np.full(3, 0.01), taus=np.array([0.0]))
+    assert post == pytest.approx([0.1, 0.1, 0.1]) and sd == pytest.approx([math.sqrt(0.01 / 3)] * 3)
+    # the grid: a spread no bigger than the noise still leaves doubt about tau, so intervals keep a width
+    post, sd, mu, tau, weight = shrink(np.array([0.1, -0.1, 0.0]), np.full(3, 0.01))
+    assert 0 < tau < 0.2 and (sd > 0.05).all() and (np.abs(post) < np.array([0.1, 0.1, 1])).all()
     # fewer than two players with noise: nothing to estimate the spread from
-    post, sd, mu, tau = shrink(np.array([0.3]), np.array([0.02]))
+    post, sd, mu, tau, weight = shrink(np.array([0.3]), np.array([0.02]))
     assert tau == 0.0 and post == pytest.approx([0.3])
 
 
@@ -71,7 +75,7 @@ def test_shooters_raw_shrunk_interval_and_percentile(con) -> None:
     ids = [101, 102, 105, 201]
     rates = np.array([0.2, -0.1, 0.0, 0.0])
     var = np.array([0.009, 0.009, 0.009, 0.016])  # sum p(1-p) / n^2
-    post, sd, mu, tau = shrink(rates, var)
+    post, sd, mu, tau, _weight = shrink(rates, var)
     assert tau > 0
     for pid, r, s in zip(ids, post, sd):
         assert by.loc[pid, "shrunk_rate"] == pytest.approx(r)
