@@ -391,13 +391,14 @@ def bench_replay(
 def bench_talent(
     ctx: typer.Context,
     db: Path = options.db(DEFAULT_DB, help="a scored store of the demo league (only it knows the true skills)"),
+    model: str | None = typer.Option(None, "--model", help="the model id whose xG to use (default: the active model)"),
     as_json: bool = options.as_json(),
     markdown: Path | None = options.markdown(),
 ) -> None:
     """Talent shrinkage against the demo league's true skills: correlation raw vs shrunk, 90% interval coverage."""
     from oa.bench.talent import run
 
-    _measure(ctx, "oa.bench.talent", lambda p: run(db), as_json, markdown)
+    _measure(ctx, "oa.bench.talent", lambda p: run(db, model), as_json, markdown)
 
 
 def bench_analysis(
