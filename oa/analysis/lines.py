@@ -109,12 +109,19 @@ def lines(
            coalesce(sum(g) FILTER (WHERE shooting), 0) AS gf, coalesce(sum(g) FILTER (WHERE NOT shooting), 0) AS ga
     FROM grp GROUP BY team, ids HAVING count(*) >= $min_attempts
     )"""
-    starts = ", ".join(f"s{k}.start_s" for k in range(1, n + 1))
-    ends = ", ".join(f"s{k}.end_s" for k in range(1, n + 1))
+    starts = ", ".join(["a.start_s"] + [f"s{k}.start_s" for k in range(2, n + 1)])
+    ends = ", ".join(["a.end_s"] + [f"s{k}.end_s" for k in range(2, n + 1)])
     joins = " ".join(
-        f"JOIN {shifts} s{k} ON s{k}.player_id = u.ids[{k}] AND s{k}.game_id = s1.game_id "
-        f"AND s{k}.period = s1.period AND s{k}.start_s < s1.end_s AND s1.start_s < s{k}.end_s"
+        f"JOIN m{k} s{k} ON s{k}.k = a.k AND s{k}.game_id = a.game_id AND s{k}.period = a.period "
+        + " ".join(
+            f"AND s{k}.start_s < {o}.end_s AND {o}.start_s < s{k}.end_s" for o in ["a"] + [f"s{j}" for j in range(2, k)]
+        )
         for k in range(2, n + 1)
+    )
+    # each member's shifts keyed by the unit, so every join below has the unit as a key
+    members = ",\n    ".join(
+        f"m{j} AS (SELECT u.k, sp.game_id, sp.period, sp.start_s, sp.end_s FROM u JOIN sp ON sp.player_id = u.ids[{j}])"
+        for j in range(1, n + 1)
     )
     if situation == "all":
         together = "SELECT k, sum(s1 - s0) AS sec FROM iv WHERE s1 > s0 GROUP BY k"
@@ -126,11 +133,16 @@ def lines(
                  AND seg.s0 < iv.s1 AND iv.s0 < seg.s1 AND seg.even
             WHERE iv.s1 > iv.s0 GROUP BY iv.k"""
     sql = f"""{units},
-    iv AS (
-        SELECT u.k, s1.game_id, s1.period, greatest({starts}) AS s0, least({ends}) AS s1
-        FROM u JOIN {shifts} s1 ON s1.player_id = u.ids[1] {joins}
-        JOIN games gm ON gm.game_id = s1.game_id
-        WHERE {season_sql(season)}
+    m AS (SELECT DISTINCT x.pid FROM u, unnest(u.ids) AS x(pid)),
+    sp AS (
+        SELECT s.player_id, s.game_id, s.period, s.start_s, s.end_s
+        FROM {shifts} s JOIN games gm ON gm.game_id = s.game_id
+        WHERE {season_sql(season)} AND s.player_id IN (SELECT pid FROM m)
+    ),
+    {members},
+    iv AS (  -- the unit's shifts overlapping: the first player's joined with each other's, same game and period
+        SELECT a.k, a.game_id, a.period, greatest({starts}) AS s0, least({ends}) AS s1
+        FROM m1 a {joins}
     ){seg},
     tg AS ({together}),
     nm AS (
