@@ -40,7 +40,9 @@ def _open(db: Path):
     from oa.store import Store, StoreError
 
     try:
-        return Store(db, read_only=True)
+        store = Store(db, read_only=True)
+        store.con.execute("SET enable_progress_bar = false")  # DuckDB's bar would print into --json's stdout
+        return store
     except StoreError as e:
         fail(e)
         raise  # unreachable: fail exits
