@@ -9,6 +9,7 @@ NaN) rather than failing.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import duckdb
@@ -89,7 +90,7 @@ def in_list(values: tuple[str, ...]) -> str:
     return "(" + ", ".join("'" + v.replace("'", "''") + "'" for v in values) + ")"
 
 
-def query(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, object]) -> pd.DataFrame:
+def query(con: duckdb.DuckDBPyConnection, sql: str, params: Mapping[str, object]) -> pd.DataFrame:
     used = {k: v for k, v in params.items() if f"${k}" in sql}
     return con.execute(sql, used).fetchdf()
 

@@ -13,8 +13,9 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sized
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -32,13 +33,21 @@ def _load() -> list[float]:
         return []
 
 
+def _one(con: duckdb.DuckDBPyConnection, sql: str, params: object = None) -> Any:
+    """The first value of the first row (a query that returns no row is a broken store)."""
+    row = con.execute(sql, params).fetchone() if params is not None else con.execute(sql).fetchone()
+    if row is None:
+        raise StoreError(f"no row from {sql!r}")
+    return row[0]
+
+
 def _time(f: Callable[[], object], runs: int) -> dict:
     times, rows = [], 0
     for _ in range(runs + 1):
         t0 = time.perf_counter()
         out = f()
         times.append(time.perf_counter() - t0)
-        rows = len(out) if hasattr(out, "__len__") else 0  # type: ignore[arg-type]
+        rows = len(out) if isinstance(out, Sized) else 0
     rest = times[1:]
     return {
         "first_s": round(times[0], 3),
@@ -73,13 +82,13 @@ def build_proxy(season_db: Path, out: Path, target: int = 1_000_000) -> dict:
                     AND f.entity_id <> 0
                JOIN src.players p ON p.player_id = f.entity_id"""
         )
-        n = con.execute("SELECT count(*) FROM src.shots").fetchone()[0]
+        n = _one(con, "SELECT count(*) FROM src.shots")
         if not n:
             raise StoreError(f"{season_db} has no shots")
         copies = -(-target // n)
         for t in ("teams", "players", "models", "meta", "sim_skills"):
             con.execute(f"INSERT OR REPLACE INTO {t} SELECT * FROM src.{t}")
-        y0 = int(con.execute("SELECT min(season) FROM src.games").fetchone()[0][:4])
+        y0 = int(_one(con, "SELECT min(season) FROM src.games")[:4])
         for k in range(copies):
             g, s = k * 10**6, k * 10**6 * 10000
             y = y0 + k // 2
@@ -110,7 +119,7 @@ def build_proxy(season_db: Path, out: Path, target: int = 1_000_000) -> dict:
             )
             con.execute("COMMIT")
         con.execute("CHECKPOINT")
-        return {"path": str(out), "copies": copies, "shots": con.execute("SELECT count(*) FROM shots").fetchone()[0]}
+        return {"path": str(out), "copies": copies, "shots": _one(con, "SELECT count(*) FROM shots")}
     finally:
         con.close()
 
@@ -133,17 +142,17 @@ def run(
     con = duckdb.connect(str(db), read_only=True)
     con.execute("SET enable_progress_bar = false")  # the app's connection draws no bar either
     try:
-        count = lambda t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]  # noqa: E731
         sizes = {}
         for t in ("shots", "shot_on_ice", "toi", "shifts", "events"):
             try:
-                sizes[t] = int(count(t))
+                sizes[t] = int(_one(con, f"SELECT count(*) FROM {t}"))
             except duckdb.Error:
                 sizes[t] = 0
-        season = con.execute(  # the fullest season (the latest of equals)
-            "SELECT g.season FROM shots s JOIN games g ON g.game_id = s.game_id GROUP BY 1 ORDER BY count(*) DESC, 1 DESC"
-        ).fetchone()[0]
-        team = con.execute("SELECT min(home_team) FROM games WHERE season = ?", [season]).fetchone()[0]
+        season = _one(  # the fullest season (the latest of equals)
+            con,
+            "SELECT g.season FROM shots s JOIN games g ON g.game_id = s.game_id GROUP BY 1 ORDER BY count(*) DESC, 1 DESC",
+        )
+        team = _one(con, "SELECT min(home_team) FROM games WHERE season = ?", [season])
         pair = (
             con.execute(
                 """SELECT a.player_id, b.player_id FROM shot_on_ice a JOIN shot_on_ice b ON b.shot_id = a.shot_id
