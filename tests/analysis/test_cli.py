@@ -133,3 +133,15 @@ def test_players_json(db: Path) -> None:
     assert json.loads(oa("players", "--db", str(db), "--json").stdout)["season"] == hm.SEASON
     p = oa("players", "--db", str(db))
     assert p.returncode == 0 and "P101" in p.stdout
+
+
+def test_bench_commands_run_and_refuse_what_they_cannot_measure(db: Path, tmp_path: Path) -> None:
+    p = oa("bench", "analysis", "--db", str(db), "--runs", "1", "--json")
+    assert p.returncode == 0, p.stdout + p.stderr
+    out = json.loads(p.stdout.strip().splitlines()[-1])
+    assert out["season"] == hm.SEASON and out["rows"]["shot_on_ice"] > 0
+    assert set(out["figures"]) >= {"on_ice 5v5", "lines F3 5v5", "talent shooters", "team_rates 5v5", "wowy"}
+    assert out["figures"]["players --json (process)"]["bytes"] > 0
+    p = oa("bench", "talent", "--db", str(db), "--json")  # a store without the simulator's skills
+    assert p.returncode == 1 and "no true skills" in " ".join((p.stdout + p.stderr).split())
+    assert "Traceback" not in p.stdout + p.stderr
