@@ -53,6 +53,14 @@ LINE_COLUMNS = [
 WOWY_COLUMNS = ["with", "player_id", "toi_min", "cf", "ca", "xgf", "xga", "gf", "ga", "xgf_pct", "small_sample"]
 
 
+# the seconds of overlaps `iv` (joined to the timeline `seg`) at five-on-five; NULL (unknown) when no stretch they
+# touch has skater counts (a source without them, or games without events)
+FIVE_ON_FIVE_SECONDS = (
+    "CASE WHEN bool_or(coalesce(seg.known, FALSE)) THEN coalesce(sum(least(iv.s1, seg.s1) - greatest(iv.s0, seg.s0)) "
+    "FILTER (WHERE seg.even), 0) END"
+)
+
+
 def _overlap_sum(con: Any, situation: str, intervals: str, keys: str, games_sql: str) -> str:
     """SQL summing, per `keys`, the seconds of `intervals` (game_id, period, s0, s1, keys...) in the situation."""
     if situation == "all":
@@ -60,9 +68,9 @@ def _overlap_sum(con: Any, situation: str, intervals: str, keys: str, games_sql:
     return f"""
         WITH {timeline_cte(con, games_sql)}
         SELECT {", ".join("i." + k.strip() for k in keys.split(","))},
-               sum(least(i.s1, seg.s1) - greatest(i.s0, seg.s0)) AS sec
-        FROM {intervals} i JOIN seg ON seg.game_id = i.game_id AND seg.period = i.period
-             AND seg.s0 < i.s1 AND i.s0 < seg.s1 AND seg.even
+               {FIVE_ON_FIVE_SECONDS.replace("iv.", "i.")} AS sec
+        FROM {intervals} i LEFT JOIN seg ON seg.game_id = i.game_id AND seg.period = i.period
+             AND seg.s0 < i.s1 AND i.s0 < seg.s1
         WHERE i.s1 > i.s0
         GROUP BY {", ".join("i." + k.strip() for k in keys.split(","))}"""
 
@@ -128,9 +136,9 @@ def lines(
         seg = ""
     else:  # the overlap's five-on-five stretches of the events timeline
         seg = "," + timeline_cte(con, "SELECT DISTINCT game_id FROM iv")
-        together = """SELECT iv.k, sum(least(iv.s1, seg.s1) - greatest(iv.s0, seg.s0)) AS sec
-            FROM iv JOIN seg ON seg.game_id = iv.game_id AND seg.period = iv.period
-                 AND seg.s0 < iv.s1 AND iv.s0 < seg.s1 AND seg.even
+        together = f"""SELECT iv.k, {FIVE_ON_FIVE_SECONDS} AS sec
+            FROM iv LEFT JOIN seg ON seg.game_id = iv.game_id AND seg.period = iv.period
+                 AND seg.s0 < iv.s1 AND iv.s0 < seg.s1
             WHERE iv.s1 > iv.s0 GROUP BY iv.k"""
     sql = f"""{units},
     m AS (SELECT DISTINCT x.pid FROM u, unnest(u.ids) AS x(pid)),
@@ -151,7 +159,7 @@ def lines(
         LEFT JOIN {players} p ON p.player_id = x.pid GROUP BY u.k
     )
     SELECT u.*, nm.names,
-           CASE WHEN tg.sec IS NOT NULL THEN tg.sec
+           CASE WHEN tg.k IS NOT NULL THEN tg.sec
                 WHEN EXISTS (SELECT 1 FROM {shifts} s JOIN games gm ON gm.game_id = s.game_id
                              WHERE {season_sql(season)}) THEN 0.0 END AS sec
     FROM u LEFT JOIN tg ON tg.k = u.k LEFT JOIN nm ON nm.k = u.k
