@@ -100,7 +100,7 @@ def build_proxy(season_db: Path, out: Path, target: int = 1_000_000) -> dict:
             con.execute(f"INSERT OR REPLACE INTO {t} SELECT * FROM src.{t}")
         y0 = int(_one(con, "SELECT min(season) FROM src.games")[:4])
         for k in range(copies):
-            g, s = k * 10**6, k * 10**6 * 10000
+            g, s = k * 10**8, k * 10**8 * 10000  # a game id moves by 10^8: clear of every season of a demo store
             y = y0 + k // 2
             con.execute("BEGIN")
             con.execute(
