@@ -190,6 +190,10 @@ def players(
             if latest is None or latest != latest:
                 _bad(f"the store {db} has no games")
             s = str(latest)
+        if model is not None:
+            known = store.query("SELECT model_id FROM models ORDER BY trained_at DESC")["model_id"].tolist()
+            if model not in known:
+                _bad(f"--model {model!r} is not in the store (it has {', '.join(known) or 'no models'})")
         view = players_view(store.con, s, model)
     if as_json:
         doc = {"store": str(db), "season": s, "model": model, "players": view}
