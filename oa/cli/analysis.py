@@ -163,8 +163,6 @@ def players_view(con, season: str, model_id: str | None = None) -> list[dict]:
     for role, df in tal.items():
         for r in df.to_dict("records"):
             pos = _plain(r["position"])
-            if role == "shooter" and pos == "G":
-                continue  # a goalie's rare shot is no finishing record
             group = "G" if role == "goalie" else GROUP_OF_POSITION.get(pos or "")
             t = {"role": role, "percentile_among": GROUP_WORDS.get(group or "", None)}
             t |= {f: _plain(r[f]) for f in TALENT_FIELDS}
