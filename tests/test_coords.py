@@ -128,6 +128,10 @@ OTHER_MEANINGS = {
     ("oa/sim/sequence.py", "d >= 100"): "a shot distance in feet (far shots take any angle), not a rink dimension",
     ("oa/app/studio.py", "// 10_000 % 100 == 3"): "a game id's type: the two digits before its last four",
     ("oa/bench/studio.py", "return round(100 * share, 1)"): "a share as a percentage",
+    ("oa/analysis/common.py", "SMALL_TOI_MIN = 100.0"): "minutes on the ice below which a rate is a small sample",
+    ("oa/analysis/common.py", "100.0 * f / tot"): "a share (xGF%) as a percentage",
+    ("oa/analysis/talent.py", ".mul(100)"): "a percentile rank from a fraction",
+    ("oa/bench/talent.py", "round(100 * float("): "figures per 100 shots",
 }
 
 
