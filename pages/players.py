@@ -11,6 +11,7 @@ from oa.app import components as c
 from oa.app import queries as q
 from oa.app.components import guard
 from oa.app.style import pct
+from oa.app.tables import data_table
 from oa.plots.shots import bar, heat_caption, heat_layer, shot_map
 from oa.rink import RINK
 from oa.vocab import TIER_COLORS, TIER_WORDS, TIERS, plural, shot_type_word
@@ -145,13 +146,11 @@ if role == "shooter":
             "high": "High-danger",
         }
     )
-    st.dataframe(
-        c.good_bad_table(
-            show[["Shooter", "Team", "Shots", "Goals", "xG", "Goals − xG", "High-danger"]],
-            {"Goals − xG": "{:+.1f}"},
-            {"xG": "{:.1f}"},
-        ),
-        hide_index=True,
+    data_table(
+        show[["Shooter", "Team", "Shots", "Goals", "xG", "Goals − xG", "High-danger"]],
+        name="shooters",
+        filters=scope,
+        style=lambda d: c.good_bad_table(d, {"Goals − xG": "{:+.1f}"}, {"xG": "{:.1f}"}),
         key="shooter_table",
         height=320,
         column_config={"Shooter": st.column_config.TextColumn(pinned=True)},
@@ -232,13 +231,11 @@ else:
             "sv": "Save rate",
         }
     )
-    st.dataframe(
-        c.good_bad_table(
-            show[["Goalie", "Team", "Shots on goal", "Goals against", "xGA", "GSAx", "Save rate"]],
-            {"GSAx": "{:+.1f}"},
-            {"xGA": "{:.1f}", "Save rate": "{:.3f}"},
-        ),
-        hide_index=True,
+    data_table(
+        show[["Goalie", "Team", "Shots on goal", "Goals against", "xGA", "GSAx", "Save rate"]],
+        name="goalies",
+        filters=scope,
+        style=lambda d: c.good_bad_table(d, {"GSAx": "{:+.1f}"}, {"xGA": "{:.1f}", "Save rate": "{:.3f}"}),
         key="goalie_table",
         height=320,
         column_config={
