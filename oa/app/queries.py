@@ -771,3 +771,24 @@ def parse_json(s: object) -> dict:
         return json.loads(str(s))
     except (TypeError, ValueError):
         return {}
+
+
+# -- analyst figures (oa.analysis) ----------------------------------------------------------------------
+
+
+def _analysis(db: str, fn: Any, *args: Any, **kw: Any) -> pd.DataFrame:
+    """An oa.analysis figure on the app's store: its in-memory connection (the file's tables are views
+    there), through a cursor of its own (a DuckDB connection is not thread-safe; sessions are threads)."""
+    cur = open_store(db).con.cursor()
+    try:
+        return fn(cur, *args, **kw)
+    finally:
+        cur.close()
+
+
+@st.cache_data(**CACHE)
+def on_ice(db: str, v: float, season: str | None, situation: str, team: str | None = None) -> pd.DataFrame:
+    """Every skater's on-ice figures (`oa.analysis.on_ice`): one row per player and team."""
+    from oa.analysis.onice import on_ice as figure
+
+    return _analysis(db, figure, season=season, situation=situation, team=team)
