@@ -105,3 +105,34 @@ def share(f: pd.Series, a: pd.Series) -> pd.Series:
     f, a = f.astype(float), a.astype(float)
     tot = f + a
     return pd.Series(np.where(tot > 0, 100.0 * f / tot.where(tot > 0, 1.0), np.nan), index=f.index)
+
+
+def season_sql(season: str | None, alias: str = "gm") -> str:
+    """SQL keeping the games of `season` ($season) over the games alias; TRUE for every season."""
+    return f"{alias}.season = $season" if season is not None else "TRUE"
+
+
+def timeline_cte(con: duckdb.DuckDBPyConnection, games_sql: str) -> str:
+    """`seg`: the events timeline cut into stretches with one state: (game_id, period, s0, s1, even, home_skaters,
+    away_skaters, home_score, away_score) for the games `games_sql` selects (a SELECT of game_id).
+
+    An event's skater counts and score hold from it to the next event of the period (or the period's end, 20
+    minutes, when it is the last); `even` marks five skaters a side (a pulled goalie shows as a sixth skater).
+    """
+    from oa.rink import PERIOD_S
+
+    ev = source(con, "events")
+    return f"""
+    seg AS (
+        SELECT game_id, period, s0, s1,
+               coalesce(home_skaters = 5 AND away_skaters = 5, FALSE) AS even,
+               home_skaters, away_skaters, home_score, away_score
+        FROM (
+            SELECT e.game_id, e.period, e.period_seconds AS s0,
+                   coalesce(lead(e.period_seconds) OVER (PARTITION BY e.game_id, e.period
+                                                         ORDER BY e.period_seconds, e.event_idx),
+                            greatest({PERIOD_S}, e.period_seconds)) AS s1,
+                   e.home_skaters, e.away_skaters, e.home_score, e.away_score
+            FROM {ev} e WHERE e.game_id IN ({games_sql})
+        ) WHERE s1 > s0
+    )"""
