@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from oa.app import components as c
+from oa.app import panels
 from oa.app import queries as q
 from oa.app.components import guard
 from oa.app.style import pct
@@ -53,6 +54,7 @@ if role == "shooter":
         key=f"players_shooter_{default}",
         help="Ordered by goals above expected under the sidebar filters.",
     )
+    pid = ids[0] if pid is None else int(pid)
     me = replace(scope, shooter=pid)
     r = table[table["player_id"] == pid].iloc[0]
     m = st.columns(5)
@@ -72,6 +74,7 @@ if role == "shooter":
         h = q.heat(f.db, v, me, against_league=True)
         st.plotly_chart(heat_layer(h, "vs_league", height=520), key="player_heat", theme=None, config=c.CHART_CONFIG)
         st.caption(heat_caption("vs_league", who="this shooter"))
+        panels.heat_sample_note(int(h["me"]["n"]), "by this shooter")
     a, b, cc = st.columns(3, gap="medium")
     with a:
         mx = q.mix(f.db, v, me, "shot_type")
@@ -134,27 +137,41 @@ if role == "shooter":
             )
         else:
             st.caption("No high-danger chances under these filters.")
-    st.subheader("Shooters")
-    show = table.rename(
-        columns={
-            "name": "Shooter",
-            "team": "Team",
-            "shots": "Shots",
-            "goals": "Goals",
-            "xg": "xG",
-            "gax": "Goals − xG",
-            "high": "High-danger",
-        }
-    )
-    data_table(
-        show[["Shooter", "Team", "Shots", "Goals", "xG", "Goals − xG", "High-danger"]],
-        name="shooters",
-        filters=scope,
-        style=lambda d: c.good_bad_table(d, {"Goals − xG": "{:+.1f}"}, {"xG": "{:.1f}"}),
-        key="shooter_table",
-        height=320,
-        column_config={"Shooter": st.column_config.TextColumn(pinned=True)},
-    )
+    st.subheader("On ice and lines")
+    situation = panels.situation_control("players_situation")
+    t_on, t_lines = st.tabs(["On ice", "Lines"])
+    with t_on:
+        panels.on_ice_panel(scope, v, pid, str(r["name"]), situation)
+    with t_lines:
+        panels.lines_panel(scope, v, pid, str(r["name"]), panels.position_of(scope, v, pid), situation)
+    st.subheader("Leaderboards")
+    b_shooters, b_on, b_lines = st.tabs(["Shooters", "On ice", "Lines"])
+    with b_on:
+        panels.on_ice_board(scope, v, situation)
+    with b_lines:
+        panels.lines_board(scope, v, situation)
+    with b_shooters:
+        st.caption("Goals against the model's expected goals, under the sidebar's filters.")
+        show = table.rename(
+            columns={
+                "name": "Shooter",
+                "team": "Team",
+                "shots": "Shots",
+                "goals": "Goals",
+                "xg": "xG",
+                "gax": "Goals − xG",
+                "high": "High-danger",
+            }
+        )
+        data_table(
+            show[["Shooter", "Team", "Shots", "Goals", "xG", "Goals − xG", "High-danger"]],
+            name="shooters",
+            filters=scope,
+            style=lambda d: c.good_bad_table(d, {"Goals − xG": "{:+.1f}"}, {"xG": "{:.1f}"}),
+            key="shooter_table",
+            height=320,
+            column_config={"Shooter": st.column_config.TextColumn(pinned=True)},
+        )
 else:
     table = q.goalie_table(f.db, v, scope)
     if table.empty:
@@ -214,6 +231,7 @@ else:
         h = q.heat(f.db, v, me)
         st.plotly_chart(heat_layer(h, "ga_vs_x", height=520), key="goalie_heat", theme=None, config=c.CHART_CONFIG)
         st.caption(heat_caption("ga_vs_x"))
+        panels.heat_sample_note(int(h["me"]["n"]), "faced by this goalie")
     goals = replace(me, outcomes=("GOAL",))
     df = q.shot_sample(f.db, v, goals, n=1000, xmin=-RINK.half_length)
     if len(df):

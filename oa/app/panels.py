@@ -40,7 +40,7 @@ def situation_control(key: str) -> str:
             list(SITUATIONS),
             default="5v5",
             key=key,
-            format_func=SITUATION_WORDS.get,
+            format_func=lambda s: SITUATION_WORDS[s],
             help="5 on 5: five skaters a side with both goalies in. All situations: every attempt.",
         )
         or "5v5"
@@ -143,7 +143,7 @@ def on_ice_board(f: Filters, v: float, situation: str) -> None:
             "Position",
             ["F", "D"],
             key="board_onice_pos",
-            format_func={"F": "Forwards", "D": "Defence"}.get,
+            format_func=lambda p: {"F": "Forwards", "D": "Defence"}[p],
             help="Leave both off for every skater.",
         )
         or None
@@ -185,7 +185,9 @@ def on_ice_board(f: Filters, v: float, situation: str) -> None:
         extra=(situation, pos),
         key="board_onice",
         height=360,
-        style=lambda d: c.good_bad_table(d, {"xGF% rel": "{:+.1f}"}, {"xGF": "{:.1f}", "xGA": "{:.1f}", "xGF%": "{:.1f}"})
+        style=lambda d: c.good_bad_table(
+            d, {"xGF% rel": "{:+.1f}"}, {"xGF": "{:.1f}", "xGA": "{:.1f}", "xGF%": "{:.1f}"}
+        )
         .format("{:,.0f}", subset=["TOI (min)"], na_rep=NO_TOI)
         .format("{:.2f}", subset=list(RATES), na_rep=NO_TOI),
         column_config={"Player": st.column_config.TextColumn(pinned=True)},
@@ -196,3 +198,171 @@ def on_ice_board(f: Filters, v: float, situation: str) -> None:
         f"*{NO_TOI}* where the store has none. *Small sample*: fewer than {SMALL_MINUTES} minutes (or, "
         f"without minutes, fewer than {SMALL_ATTEMPTS} on-ice attempts)."
     )
+
+
+# -- lines and with-or-without-you ------------------------------------------------------------------------
+KIND_WORDS = {"F3": "Forward trios", "D2": "Defence pairs"}
+NO_LINES = "No {what} under these filters: a unit counts when exactly its players are on an on-ice list together."
+
+
+def line_rows(df: pd.DataFrame) -> pd.DataFrame:
+    """A lines table in words."""
+    return pd.DataFrame(
+        {
+            "Line": df["names"],
+            "Team": df["team"],
+            "Minutes together": df["together_min"],
+            "Attempts together": df["attempts_together"],
+            "CF": df["cf"],
+            "CA": df["ca"],
+            "xGF": df["xgf"],
+            "xGA": df["xga"],
+            "GF": df["gf"],
+            "GA": df["ga"],
+            "xGF%": df["xgf_pct"],
+            "xGF/60": df["xgf60"],
+            "xGA/60": df["xga60"],
+            "Small sample": df["small_sample"],
+        }
+    )
+
+
+def _line_style(d: pd.DataFrame):
+    return (
+        d.style.format({"xGF": "{:.1f}", "xGA": "{:.1f}", "xGF%": "{:.1f}"}, na_rep="–")
+        .format("{:,.0f}", subset=["Minutes together"], na_rep="no shifts")
+        .format("{:.2f}", subset=["xGF/60", "xGA/60"], na_rep=NO_TOI)
+    )
+
+
+LINE_CONFIG = {"Line": st.column_config.TextColumn(pinned=True)}
+
+
+def lines_panel(f: Filters, v: float, pid: int, name: str, position: str | None, situation: str) -> None:
+    """The selected skater's trios or pairs, and with-or-without-you for any two skaters."""
+    kind = "D2" if position == "D" else "F3"
+    df = q.lines(f.db, v, f.season, kind, None, situation)
+    mine = df[df["player_ids"].map(lambda ids: pid in ids)] if len(df) else df
+    st.markdown(f"**{esc(name)}'s {KIND_WORDS[kind].lower()}** ({SITUATION_WORDS[situation].lower()})")
+    if mine.empty:
+        st.info(NO_LINES.format(what=KIND_WORDS[kind].lower() + " with him"), icon=":material/groups:")
+    else:
+        data_table(
+            line_rows(mine),
+            name=f"lines-{pid}",
+            filters=f,
+            extra=(kind, situation),
+            key="player_lines",
+            style=_line_style,
+            column_config=LINE_CONFIG,
+        )
+        _lines_caption(mine)
+    wowy_panel(f, v, pid, mine, situation)
+
+
+def _lines_caption(df: pd.DataFrame) -> None:
+    small = int(df["small_sample"].sum())
+    st.caption(
+        "Minutes together: the overlap of their shifts (*no shifts* where the store has none: then the attempts "
+        "together are the sample). xGF%: the unit's share of the expected goals while together. "
+        + (
+            f"**{small} of these {len(df)} rest on a small sample** (under {SMALL_MINUTES} minutes together, or "
+            f"{SMALL_ATTEMPTS} attempts without shifts): ticked in *Small sample*."
+            if small
+            else ""
+        )
+    )
+
+
+def wowy_panel(f: Filters, v: float, pid: int, mine: pd.DataFrame, situation: str) -> None:
+    """With or without you: any two skaters, by default the selected one and his most frequent linemate."""
+    skaters = q.on_ice(f.db, v, f.season, situation)
+    skaters = skaters[(skaters["cf"] + skaters["ca"]) > 0].drop_duplicates("player_id")
+    if len(skaters) < 2:
+        return
+    names = dict(zip(skaters["player_id"].astype(int), skaters["name"] + " (" + skaters["team"] + ")"))
+    ids = list(names)
+    mate = (
+        next((i for ids_ in mine["player_ids"] for i in ids_ if i != pid and i in names), None) if len(mine) else None
+    )
+    if mate is None:
+        mate = next(i for i in ids if i != pid)
+    st.markdown("**With or without you**: two skaters together, and each without the other")
+    a_col, b_col = st.columns(2)
+    a = a_col.selectbox(
+        "Skater A", ids, index=ids.index(pid) if pid in ids else 0, format_func=lambda i: names[i], key=f"wowy_a_{pid}"
+    )
+    b_ids = [i for i in ids if i != a]
+    b = b_col.selectbox(
+        "Skater B",
+        b_ids,
+        index=b_ids.index(mate) if mate in b_ids else 0,
+        format_func=lambda i: names[i],
+        key=f"wowy_b_{pid}",
+    )
+    if a is None or b is None:
+        return
+    w = q.wowy(f.db, v, int(a), int(b), f.season, situation)
+    na, nb = names[int(a)], names[int(b)]
+    label = {"together": "Together", "A without B": f"{na} without {nb}", "B without A": f"{nb} without {na}"}
+    show = pd.DataFrame(
+        {
+            "With": w["with"].map(label),
+            "Minutes": w["toi_min"],
+            "CF": w["cf"],
+            "CA": w["ca"],
+            "xGF": w["xgf"],
+            "xGA": w["xga"],
+            "GF": w["gf"],
+            "GA": w["ga"],
+            "xGF%": w["xgf_pct"],
+            "Small sample": w["small_sample"],
+        }
+    )
+    data_table(
+        show,
+        name=f"wowy-{int(a)}-{int(b)}",
+        filters=f,
+        extra=(situation,),
+        key="player_wowy",
+        style=lambda d: d.style.format({"xGF": "{:.1f}", "xGA": "{:.1f}", "xGF%": "{:.1f}"}, na_rep="–").format(
+            "{:,.0f}", subset=["Minutes"], na_rep="no shifts"
+        ),
+        column_config={"With": st.column_config.TextColumn(pinned=True)},
+    )
+    if show["Small sample"].any():
+        st.caption(
+            f"Ticked rows rest on a small sample (under {SMALL_MINUTES} minutes, or {SMALL_ATTEMPTS} attempts "
+            "without shifts): read them as a hint, not a verdict."
+        )
+
+
+def lines_board(f: Filters, v: float, situation: str) -> None:
+    """Every trio or pair under the sidebar's season and team."""
+    kind = (
+        st.segmented_control(
+            "Units", list(KIND_WORDS), default="F3", key="board_lines_kind", format_func=lambda k: KIND_WORDS[k]
+        )
+        or "F3"
+    )
+    df = q.lines(f.db, v, f.season, kind, f.team, situation)
+    if df.empty:
+        st.info(NO_LINES.format(what=KIND_WORDS[kind].lower()), icon=":material/groups:")
+        return
+    data_table(
+        line_rows(df),
+        name=f"lines-{kind}",
+        filters=f,
+        extra=(situation,),
+        key="board_lines",
+        height=360,
+        style=_line_style,
+        column_config=LINE_CONFIG,
+    )
+    _lines_caption(df)
+
+
+def position_of(f: Filters, v: float, pid: int) -> str | None:
+    """A skater's position code, from the roster (None when the store does not know it)."""
+    df = q.run(f.db, "SELECT position FROM players WHERE player_id = $p", {"p": int(pid)})
+    return None if df.empty or pd.isna(df["position"].iloc[0]) else str(df["position"].iloc[0])

@@ -792,3 +792,19 @@ def on_ice(db: str, v: float, season: str | None, situation: str, team: str | No
     from oa.analysis.onice import on_ice as figure
 
     return _analysis(db, figure, season=season, situation=situation, team=team)
+
+
+@st.cache_data(**CACHE)
+def lines(db: str, v: float, season: str | None, kind: str, team: str | None, situation: str) -> pd.DataFrame:
+    """Forward trios (F3) or defence pairs (D2) with their figures together (`oa.analysis.lines`)."""
+    from oa.analysis.lines import lines as figure
+
+    return _analysis(db, figure, season=season, kind=kind, team=team, situation=situation)
+
+
+@st.cache_data(**CACHE)
+def wowy(db: str, v: float, a: int, b: int, season: str | None, situation: str) -> pd.DataFrame:
+    """With or without you for skaters a and b (`oa.analysis.wowy`)."""
+    from oa.analysis.lines import wowy as figure
+
+    return _analysis(db, figure, int(a), int(b), season=season, situation=situation)

@@ -1,0 +1,161 @@
+"""The Players page's analyst panels under AppTest: on ice, lines and with-or-without-you, their leaderboards,
+small samples said where they are shown, and stores without on-ice data."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from oa.store import Store
+from tests.app.stores import onice_copy
+from tests.app.test_pages import app, ok
+
+
+@pytest.fixture(scope="module")
+def onice_store(model_store, tmp_path_factory) -> tuple:
+    """The trained demo store with made-up on-ice lists, shifts and time on ice (one team without it)."""
+    return onice_copy(model_store, tmp_path_factory.mktemp("onice"))
+
+
+def q(db, sql: str, params: list | None = None) -> pd.DataFrame:
+    with Store(db, read_only=True) as s:
+        return s.query(sql, params)
+
+
+def metrics(at) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def texts(at) -> str:
+    return " ".join(x.value for kind in ("warning", "info", "caption", "markdown") for x in at.get(kind))
+
+
+def busiest(db, team_clause: str = "TRUE") -> tuple[int, str, str]:
+    """The shooter with most shots (of the teams in the clause): (id, team, name)."""
+    r = q(
+        db,
+        f"SELECT s.shooter_id, any_value(s.team) AS team, any_value(p.name) AS name FROM shots s "
+        f"JOIN players p ON p.player_id = s.shooter_id WHERE {team_clause} AND NOT s.empty_net "
+        "GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1",
+    ).iloc[0]
+    return int(r["shooter_id"]), str(r["team"]), str(r["name"])
+
+
+def test_on_ice_panel_shows_the_skaters_counts_shares_and_rates(onice_store, monkeypatch) -> None:
+    db, no_toi = onice_store
+    pid, team, _ = busiest(db, f"s.team <> '{no_toi}'")
+    at = app(monkeypatch, db, shooter=str(pid))
+    at.switch_page("pages/players.py").run()
+    ok(at)
+    m = metrics(at)
+    # the same counts straight from the store: 5v5 attempts with him on the ice, for and against
+    n = q(
+        db,
+        "SELECT count(*) FILTER (WHERE o.shooting) AS cf, count(*) FILTER (WHERE NOT o.shooting) AS ca, "
+        "count(*) FILTER (WHERE o.shooting AND s.is_goal) AS gf, count(*) FILTER (WHERE NOT o.shooting AND s.is_goal) AS ga "
+        "FROM shot_on_ice o JOIN shots s USING (shot_id) JOIN games g ON g.game_id = s.game_id "
+        "WHERE o.player_id = ? AND s.strength = '5v5' AND NOT s.empty_net AND g.season = "
+        "(SELECT max(season) FROM games)",
+        [pid],
+    ).iloc[0]
+    assert m["On-ice attempts for – against"] == f"{n['cf']} – {n['ca']}"
+    assert m["On-ice goals for – against"] == f"{n['gf']} – {n['ga']}"
+    assert m["xGF%"].endswith("%")
+    secs = q(
+        db,
+        "SELECT sum(seconds) AS s, bool_or(method = 'estimated') AS est FROM toi WHERE player_id = ? AND situation = '5v5'",
+        [pid],
+    ).iloc[0]
+    toi_label = "Time on ice (estimated)" if secs["est"] else "Time on ice"
+    assert m[toi_label] == f"{secs['s'] / 60:,.0f} min"
+    label = "CF/60 (estimated TOI)" if secs["est"] else "CF/60"
+    assert m[label] == f"{n['cf'] * 3600 / secs['s']:.2f}"
+    # the leaderboards: on ice (every skater with an on-ice attempt) and lines
+    assert {"Situation", "Position", "Units", "Skater A", "Skater B"} <= {
+        w.label for kind in ("segmented_control", "selectbox") for w in at.get(kind)
+    }
+    tables = {t.value.columns[0]: t.value for t in at.dataframe}
+    board = tables["Player"]
+    assert {"TOI from", "xGF% rel", "CF/60", "Small sample"} <= set(board.columns)
+    assert set(board["TOI from"]) <= {"shift charts", "estimated", "no time on ice"}
+    assert (board.loc[board["Team"] == no_toi, "TOI from"] == "no time on ice").all()
+    assert board.loc[board["Team"] == no_toi, "CF/60"].isna().all()
+    assert "Line" in tables and "With" in tables
+    wowy = tables["With"]
+    assert len(wowy) == 3 and wowy["With"].iloc[0] == "Together"
+
+
+def test_all_situations_toggle_changes_the_counts(onice_store, monkeypatch) -> None:
+    db, no_toi = onice_store
+    pid, _, _ = busiest(db, f"s.team <> '{no_toi}'")
+    at = app(monkeypatch, db, shooter=str(pid))
+    at.switch_page("pages/players.py").run()
+    five = metrics(at)["On-ice attempts for – against"]
+    at.segmented_control(key="players_situation").set_value("all").run()
+    ok(at)
+    n = q(
+        db,
+        "SELECT count(*) FILTER (WHERE o.shooting) AS cf, count(*) FILTER (WHERE NOT o.shooting) AS ca "
+        "FROM shot_on_ice o JOIN shots s USING (shot_id) JOIN games g ON g.game_id = s.game_id "
+        "WHERE o.player_id = ? AND g.season = (SELECT max(season) FROM games)",
+        [pid],
+    ).iloc[0]
+    assert metrics(at)["On-ice attempts for – against"] == f"{n['cf']} – {n['ca']}" != five
+
+
+def test_a_skater_without_time_on_ice_says_so(onice_store, monkeypatch) -> None:
+    db, no_toi = onice_store
+    pid, _, _ = busiest(db, f"s.team = '{no_toi}'")
+    at = app(monkeypatch, db, shooter=str(pid))
+    at.switch_page("pages/players.py").run()
+    ok(at)
+    m = metrics(at)
+    assert m["Time on ice"] == "no time on ice"
+    assert m["CF/60"] == m["xGA/60"] == "no time on ice"
+
+
+def test_small_samples_say_so_where_they_are_shown(onice_store, monkeypatch) -> None:
+    db, _ = onice_store
+    # every demo shooter in 40 games has fewer than 200 attempts: his heat map says so
+    pid, _, _ = busiest(db)
+    at = app(monkeypatch, db, shooter=str(pid))
+    at.switch_page("pages/players.py").run()
+    ok(at)
+    assert "this map rests on" in texts(at) and "fewer than 200" in texts(at)
+    # one game: his rates rest on fewer than 100 minutes
+    gid = int(q(db, "SELECT min(game_id) FROM shot_on_ice WHERE player_id = ?", [pid]).iloc[0, 0])
+    at = app(monkeypatch, db, shooter=str(pid), game=str(gid))
+    at.switch_page("pages/players.py").run()
+    ok(at)
+    assert "Small sample" in texts(at)
+    at.segmented_control(key="players_role").set_value("goalie").run()
+    ok(at)
+    assert "faced by this goalie" in texts(at)
+
+
+def test_a_store_without_on_ice_data_says_so_and_does_not_fail(tiny_store, monkeypatch) -> None:
+    at = app(monkeypatch, tiny_store)
+    at.switch_page("pages/players.py").run()
+    ok(at)
+    assert "no on-ice data" in texts(at)
+    assert "No forward trios" in texts(at) or "No defence pairs" in texts(at)
+
+
+def test_the_panels_tables_download_as_shown(onice_store, monkeypatch, files) -> None:
+    import io
+
+    from tests.app.test_tables import same, table_downloads
+
+    db, no_toi = onice_store
+    pid, _, _ = busiest(db, f"s.team <> '{no_toi}'")
+    at = app(monkeypatch, db, shooter=str(pid))
+    at.switch_page("pages/players.py").run()
+    ok(at)
+    names = []
+    for table, csv, parquet in table_downloads(at):
+        same(pd.read_csv(io.BytesIO(files.read(csv))), table, csv.proto.id)
+        same(pd.read_parquet(io.BytesIO(files.read(parquet))), table, parquet.proto.id)
+        names.append(csv.proto.help)
+    season = str(q(db, "SELECT max(season) FROM games").iloc[0, 0])
+    assert any(f"on-ice-{season}-5v5.csv" in n for n in names), names
+    assert any(f"lines-{pid}-{season}-F3-5v5.csv" in n or f"lines-{pid}-{season}-D2-5v5.csv" in n for n in names)
