@@ -1,0 +1,123 @@
+"""Talent: the empirical-Bayes shrinkage by hand, and the talent tables on a hand-made season."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pandas as pd
+import pytest
+
+from oa.analysis.common import AnalysisError
+from oa.analysis.talent import COLUMNS, Z90, shrink, talent, talent_trend
+from tests.analysis import handmade as hm
+
+
+def test_shrink_by_hand() -> None:
+    # three players, same noise v = 0.01, the spread fixed at tau^2 = 0.03: mu_hat = 0, B = 0.03 / 0.04 = 0.75,
+    # variance B v + (1 - B)^2 V_mu with V_mu = (v + tau^2) / 3
+    post, sd, mu, tau, weight = shrink(np.array([0.2, -0.2, 0.0]), np.full(3, 0.01), taus=np.array([math.sqrt(0.03)]))
+    assert mu == pytest.approx(0.0) and tau == pytest.approx(math.sqrt(0.03)) and weight == pytest.approx([0.75] * 3)
+    assert post == pytest.approx([0.15, -0.15, 0.0])
+    assert sd == pytest.approx([math.sqrt(0.0075 + 0.0625 * 0.04 / 3)] * 3)
+    # tau fixed at 0: everyone is the league mean, known to V_mu = v / 3
+    post, sd, mu, tau, weight = shrink(np.array([0.1, -0.1, 0.3]), np.full(3, 0.01), taus=np.array([0.0]))
+    assert post == pytest.approx([0.1, 0.1, 0.1]) and sd == pytest.approx([math.sqrt(0.01 / 3)] * 3)
+    # the grid: a spread no bigger than the noise still leaves doubt about tau, so intervals keep a width
+    post, sd, mu, tau, weight = shrink(np.array([0.1, -0.1, 0.0]), np.full(3, 0.01))
+    assert 0 < tau < 0.2 and (sd > 0.05).all() and (np.abs(post) < np.array([0.1, 0.1, 1])).all()
+    # fewer than two players with noise: nothing to estimate the spread from
+    post, sd, mu, tau, weight = shrink(np.array([0.3]), np.array([0.02]))
+    assert tau == 0.0 and post == pytest.approx([0.3])
+
+
+# shooter -> (shots at p, goals, position); 101 also has a blocked shot (never counted)
+PLAN = {101: (10, 0.1, 3), 102: (10, 0.1, 0), 105: (10, 0.1, 1), 201: (10, 0.2, 2)}
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    shots, scores, idx = [], [], 0
+    for game, season, plan in ((hm.GAME, hm.SEASON, PLAN), (hm.OLD_GAME, hm.OLD_SEASON, {101: (5, 0.2, 1)})):
+        for shooter, (n, p, goals) in plan.items():
+            team = hm.TEAM[shooter]
+            for k in range(n + (1 if shooter == 101 and season == hm.SEASON else 0)):
+                idx += 1
+                out = "BLOCK" if k == n else ("GOAL" if k < goals else "SAVE")
+                goalie = 209 if team == "HOM" else 109
+                shots.append(hm.shot_row(game, idx, 10.0 * idx, team, out, "5v5", shooter, goalie=goalie))
+                scores.append(dict(shot_id=game * 10000 + idx, model_id=hm.MODEL, p_goal=p, tier="low", base_logit=0.0))
+    shots = pd.DataFrame(shots)
+    tables = {
+        "games": pd.DataFrame([hm.game_row(hm.GAME, hm.SEASON), hm.game_row(hm.OLD_GAME, hm.OLD_SEASON)]),
+        "players": hm.players(),
+        "shots": shots,
+        "shot_scores": pd.DataFrame(scores),
+    }
+    return hm.write(tmp_path_factory.mktemp("talent") / "talent.duckdb", tables)
+
+
+@pytest.fixture()
+def con(db: Path):
+    c = duckdb.connect(str(db), read_only=True)
+    yield c
+    c.close()
+
+
+def test_shooters_raw_shrunk_interval_and_percentile(con) -> None:
+    df = talent(con, season=hm.SEASON, role="shooter")
+    assert list(df.columns[: len(COLUMNS)]) == COLUMNS
+    by = df.set_index("player_id")
+    assert by.loc[101, "shots"] == 10 and by.loc[101, "goals"] == 3  # the blocked shot is not in the sample
+    assert by.loc[101, "raw"] == pytest.approx(2.0) and by.loc[102, "raw"] == pytest.approx(-1.0)
+    ids = [101, 102, 105, 201]
+    rates = np.array([0.2, -0.1, 0.0, 0.0])
+    var = np.array([0.009, 0.009, 0.009, 0.016])  # sum p(1-p) / n^2
+    post, sd, mu, tau, _weight = shrink(rates, var)
+    assert tau > 0
+    for pid, r, s in zip(ids, post, sd):
+        assert by.loc[pid, "shrunk_rate"] == pytest.approx(r)
+        assert by.loc[pid, "shrunk"] == pytest.approx(r * by.loc[pid, "shots"])
+        assert by.loc[pid, "lo90_rate"] == pytest.approx(r - Z90 * s)
+        assert by.loc[pid, "hi90"] == pytest.approx((r + Z90 * s) * by.loc[pid, "shots"])
+    assert abs(by.loc[101, "shrunk_rate"] - mu) < abs(0.2 - mu)  # pulled toward the league
+    # percentiles within forwards (101, 102, 201) and defence (105 alone)
+    assert by.loc[101, "percentile"] == pytest.approx(100.0)
+    assert by.loc[102, "percentile"] == pytest.approx(100 / 3, abs=0.1)
+    assert by.loc[105, "percentile"] == pytest.approx(100.0)
+    assert df["player_id"].iloc[0] == 101  # best first
+    # a filter chooses rows; the league and the percentiles stay the season's
+    hom_f = talent(con, season=hm.SEASON, team="HOM", position="F").set_index("player_id")
+    assert set(hom_f.index) == {101, 102} and hom_f.loc[102, "percentile"] == by.loc[102, "percentile"]
+    assert hom_f.loc[102, "shrunk"] == pytest.approx(by.loc[102, "shrunk"])
+
+
+def test_goalies_save_above_expected(con) -> None:
+    df = talent(con, season=hm.SEASON, role="goalie").set_index("player_id")
+    assert set(df.index) == {109, 209}
+    assert df.loc[209, "shots"] == 30 and df.loc[209, "goals"] == 4
+    assert df.loc[209, "xg"] == pytest.approx(3.0) and df.loc[209, "raw"] == pytest.approx(-1.0)  # 1 more than expected
+    assert df.loc[109, "raw"] == pytest.approx(0.0) and df.loc[209, "team"] == "AWY"
+    assert df.loc[109, "position"] == "G"
+
+
+def test_seasons_pooled_and_trend(con) -> None:
+    both = talent(con, role="shooter").set_index("player_id")
+    assert both.loc[101, "shots"] == 15 and both.loc[101, "raw"] == pytest.approx(2.0)  # 2 + (1 - 1)
+    trend = talent_trend(con, 101, role="shooter")
+    assert list(trend["season"]) == [hm.OLD_SEASON, hm.SEASON]
+    assert list(trend["shots"]) == [5, 10]
+    assert trend["small_sample"].iloc[0]  # alone in his season: no spread to learn, all prior
+    assert len(talent_trend(con, 999, role="goalie")) == 0
+
+
+def test_hostile_and_empty(con, tmp_path: Path) -> None:
+    with pytest.raises(AnalysisError, match="role"):
+        talent(con, role="coach")
+    assert len(talent(con, season="1900-01")) == 0
+    bare = hm.league(tmp_path / "bare.duckdb", on_ice=False)
+    with duckdb.connect(str(bare)) as c:
+        c.execute("DELETE FROM shot_scores")
+        assert len(talent(c, role="goalie")) == 0 and list(talent(c).columns[: len(COLUMNS)]) == COLUMNS
