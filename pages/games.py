@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from oa.app import components as c
+from oa.app import panels
 from oa.app import queries as q
 from oa.app.components import guard
 from oa.app.style import pct
@@ -186,3 +187,5 @@ with tab_team:
                 "Goals and expected goals follow the sidebar's filters: empty-net shots are left out, so goals "
                 "can be fewer than the final scores. Include them with *Empty-net shots* in the sidebar."
             )
+        st.subheader("Rates per 60, score and venue adjusted")
+        panels.team_rates_panel(f, v, team)

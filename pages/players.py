@@ -137,15 +137,21 @@ if role == "shooter":
             )
         else:
             st.caption("No high-danger chances under these filters.")
-    st.subheader("On ice and lines")
+    st.subheader("Talent, on ice and lines")
     situation = panels.situation_control("players_situation")
-    t_on, t_lines = st.tabs(["On ice", "Lines"])
+    t_talent, t_on, t_lines, t_trend = st.tabs(["Talent", "On ice", "Lines", "Trends"])
+    with t_talent:
+        panels.talent_panel(scope, v, pid, "shooter")
     with t_on:
         panels.on_ice_panel(scope, v, pid, str(r["name"]), situation)
     with t_lines:
         panels.lines_panel(scope, v, pid, str(r["name"]), panels.position_of(scope, v, pid), situation)
+    with t_trend:
+        panels.trend_panel(scope, v, pid, "shooter")
     st.subheader("Leaderboards")
-    b_shooters, b_on, b_lines = st.tabs(["Shooters", "On ice", "Lines"])
+    b_shooters, b_talent, b_on, b_lines = st.tabs(["Shooters", "Talent", "On ice", "Lines"])
+    with b_talent:
+        panels.talent_board(scope, v, "shooter")
     with b_on:
         panels.on_ice_board(scope, v, situation)
     with b_lines:
@@ -190,6 +196,7 @@ else:
         key=f"players_goalie_{default}",
         help="Ordered by goals saved above expected under the sidebar filters.",
     )
+    pid = ids[0] if pid is None else int(pid)
     me = replace(scope, goalie=pid)
     r = table[table["player_id"] == pid].iloc[0]
     m = st.columns(5)
@@ -237,27 +244,38 @@ else:
     if len(df):
         st.markdown("**Goals allowed** (click one to open it)")
         c.clickable_chart(shot_map(df, height=460), key="goalie_goals")
-    st.subheader("Goalies")
-    show = table.rename(
-        columns={
-            "name": "Goalie",
-            "team": "Team",
-            "on_goal": "Shots on goal",
-            "goals_against": "Goals against",
-            "xga": "xGA",
-            "gsax": "GSAx",
-            "sv": "Save rate",
-        }
-    )
-    data_table(
-        show[["Goalie", "Team", "Shots on goal", "Goals against", "xGA", "GSAx", "Save rate"]],
-        name="goalies",
-        filters=scope,
-        style=lambda d: c.good_bad_table(d, {"GSAx": "{:+.1f}"}, {"xGA": "{:.1f}", "Save rate": "{:.3f}"}),
-        key="goalie_table",
-        height=320,
-        column_config={
-            "Goalie": st.column_config.TextColumn(pinned=True),
-            "GSAx": st.column_config.Column(help="Goals saved above expected"),
-        },
-    )
+    st.subheader("Talent")
+    t_talent, t_trend = st.tabs(["Talent", "Trends"])
+    with t_talent:
+        panels.talent_panel(scope, v, pid, "goalie")
+    with t_trend:
+        panels.trend_panel(scope, v, pid, "goalie")
+    st.subheader("Leaderboards")
+    b_goalies, b_talent = st.tabs(["Goalies", "Talent"])
+    with b_talent:
+        panels.talent_board(scope, v, "goalie")
+    with b_goalies:
+        st.caption("Goals saved against the model's expected goals, under the sidebar's filters.")
+        show = table.rename(
+            columns={
+                "name": "Goalie",
+                "team": "Team",
+                "on_goal": "Shots on goal",
+                "goals_against": "Goals against",
+                "xga": "xGA",
+                "gsax": "GSAx",
+                "sv": "Save rate",
+            }
+        )
+        data_table(
+            show[["Goalie", "Team", "Shots on goal", "Goals against", "xGA", "GSAx", "Save rate"]],
+            name="goalies",
+            filters=scope,
+            style=lambda d: c.good_bad_table(d, {"GSAx": "{:+.1f}"}, {"xGA": "{:.1f}", "Save rate": "{:.3f}"}),
+            key="goalie_table",
+            height=320,
+            column_config={
+                "Goalie": st.column_config.TextColumn(pinned=True),
+                "GSAx": st.column_config.Column(help="Goals saved above expected"),
+            },
+        )

@@ -366,3 +366,247 @@ def position_of(f: Filters, v: float, pid: int) -> str | None:
     """A skater's position code, from the roster (None when the store does not know it)."""
     df = q.run(f.db, "SELECT position FROM players WHERE player_id = $p", {"p": int(pid)})
     return None if df.empty or pd.isna(df["position"].iloc[0]) else str(df["position"].iloc[0])
+
+
+# -- talent with its interval ------------------------------------------------------------------------------
+TALENT_WORDS = {
+    "shooter": ("Finishing above expected", "goals", "goals minus expected goals on his unblocked attempts"),
+    "goalie": ("Goals saved above expected", "goals", "expected goals minus goals on the unblocked attempts he faced"),
+}
+GROUP_WORDS = {"F": "forwards", "D": "defence", "G": "goalies"}
+FORWARD_CODES = ("C", "LW", "RW")
+
+
+def group_of(role: str, position: object) -> str | None:
+    if role == "goalie":
+        return "G"
+    return "F" if position in FORWARD_CODES else "D" if position == "D" else None
+
+
+def ordinal(n: float) -> str:
+    k = int(round(n))
+    suffix = "th" if 10 <= k % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(k % 10, "th")
+    return f"{k}{suffix}"
+
+
+def talent_panel(f: Filters, v: float, pid: int, role: str) -> None:
+    """The player's shrunk estimate with its 90% interval, his raw record, the sample and the percentile,
+    drawn among his team's players of the same group."""
+    from oa.plots.talent import interval_figure
+
+    title, unit, what = TALENT_WORDS[role]
+    df = q.talent(f.db, v, f.season, role)
+    if df.empty:
+        st.info(
+            "No talent estimates: they need the model's ratings of the shots (`python -m oa score`).",
+            icon=":material/model_training:",
+        )
+        return
+    me = df[df["player_id"] == pid]
+    if me.empty:
+        st.info("He has no rated unblocked attempts under these filters.", icon=":material/info:")
+        return
+    r = me.iloc[0]
+    grp = group_of(role, r["position"])
+    m = st.columns(5)
+    m[0].metric(
+        f"{title} (shrunk)",
+        f"{r['shrunk']:+.1f}",
+        help=f"In {unit}: {what}, pulled toward the league by empirical Bayes (the less he has shot, the more).",
+    )
+    m[1].metric("90% interval", f"{r['lo90']:+.1f} to {r['hi90']:+.1f}", help="Nine chances in ten his talent is here.")
+    m[2].metric("Raw record", f"{r['raw']:+.1f}", help=f"{what.capitalize()}, as recorded, not shrunk.")
+    m[3].metric("Sample", f"{int(r['shots']):,} shots", help="Unblocked attempts the model rated.")
+    m[4].metric(
+        "Percentile",
+        ordinal(r["percentile"]) if pd.notna(r["percentile"]) else "–",
+        help=f"Of the shrunk estimate among the league's {GROUP_WORDS.get(grp or '', 'players')} this season.",
+    )
+    if bool(r["small_sample"]):
+        st.warning(
+            f"Small sample: {int(r['shots']):,} shots, so the league's average weighs more than his own record "
+            f"(his record's weight {r['weight']:.2f} of 1): read the interval, not the dot.",
+            icon=":material/warning:",
+        )
+    mates = df[df["team"] == r["team"]]
+    if grp is not None and role == "shooter":
+        mates = mates[mates["position"].map(lambda p: group_of(role, p)) == grp]
+    mates = mates.sort_values("shrunk", ascending=False).head(25)
+    words = GROUP_WORDS.get(grp or "", "players")
+    st.plotly_chart(
+        interval_figure(mates, pid, f"{title}: {r['team']} {words} (90% intervals)", unit),
+        key=f"talent_{role}",
+        theme=None,
+        config=c.CHART_CONFIG,
+    )
+    st.caption(
+        f"Dot: the shrunk estimate; line: its 90% interval; hollow diamond: the raw record ({what}). "
+        "0 is the league's average. * marks a small sample (his record weighs less than the league's)."
+    )
+
+
+def trend_panel(f: Filters, v: float, pid: int, role: str) -> None:
+    """The shrunk estimate season by season, where the store has several."""
+    from oa.plots.talent import trend_figure
+
+    title, unit, _ = TALENT_WORDS[role]
+    t = q.talent_trend(f.db, v, pid, role)
+    if len(t) < 2:
+        st.caption(
+            f"{'One season' if len(t) == 1 else 'No season'} of his in this store: a trend needs several "
+            "(a store with more seasons shows his estimate season by season)."
+        )
+        return
+    st.plotly_chart(
+        trend_figure(t, f"{title} by season (shrunk, 90% interval)", unit),
+        key=f"trend_{role}",
+        theme=None,
+        config=c.CHART_CONFIG,
+    )
+    show = pd.DataFrame(
+        {
+            "Season": t["season"],
+            "Team": t["team"],
+            "Shots": t["shots"],
+            "Raw": t["raw"],
+            "Shrunk": t["shrunk"],
+            "90% low": t["lo90"],
+            "90% high": t["hi90"],
+            "Percentile": t["percentile"],
+            "Small sample": t["small_sample"],
+        }
+    )
+    data_table(
+        show,
+        name=f"talent-trend-{role}-{pid}",
+        key=f"trend_table_{role}",
+        style=lambda d: d.style.format(
+            {k: "{:+.1f}" for k in ("Raw", "Shrunk", "90% low", "90% high")} | {"Percentile": "{:.0f}"}, na_rep="–"
+        ),
+    )
+    if show["Small sample"].any():
+        st.caption("Ticked seasons rest on a small sample: the league's average weighs more than his record.")
+
+
+def talent_board(f: Filters, v: float, role: str) -> None:
+    """Every shooter's (or goalie's) shrunk estimate, its interval and percentile, under the season and team."""
+    title, unit, what = TALENT_WORDS[role]
+    df = q.talent(f.db, v, f.season, role)
+    if f.team is not None and len(df):
+        df = df[df["team"] == f.team]
+    pos = None
+    if role == "shooter":
+        pos = (
+            st.segmented_control(
+                "Position",
+                ["F", "D"],
+                key="board_talent_pos",
+                format_func=lambda p: {"F": "Forwards", "D": "Defence"}[p],
+                help="Leave both off for every skater; percentiles are always within the position group.",
+            )
+            or None
+        )
+        if pos is not None and len(df):
+            df = df[df["position"].map(lambda p: group_of(role, p)) == pos]
+    if df.empty:
+        st.info("No talent estimates under these filters (they need the model's ratings).", icon=":material/info:")
+        return
+    show = pd.DataFrame(
+        {
+            "Player": df["name"],
+            "Team": df["team"],
+            "Pos": df["position"],
+            "Shots": df["shots"],
+            "Goals": df["goals"],
+            "xG": df["xg"],
+            "Raw": df["raw"],
+            "Shrunk": df["shrunk"],
+            "90% low": df["lo90"],
+            "90% high": df["hi90"],
+            "Percentile": df["percentile"],
+            "Small sample": df["small_sample"],
+        }
+    )
+    if role == "goalie":
+        show = show.drop(columns=["Pos"]).rename(columns={"Player": "Goalie", "Goals": "Goals against", "xG": "xGA"})
+    data_table(
+        show,
+        name=f"talent-{role}s",
+        filters=f.without("shooter", "goalie"),
+        extra=(pos,),
+        key=f"board_talent_{role}",
+        height=360,
+        style=lambda d: c.good_bad_table(
+            d,
+            {k: "{:+.1f}" for k in ("Raw", "Shrunk", "90% low", "90% high")},
+            {"xG": "{:.1f}", "xGA": "{:.1f}", "Percentile": "{:.0f}"},
+        ),
+        column_config={show.columns[0]: st.column_config.TextColumn(pinned=True)},
+    )
+    st.caption(
+        f"{title} in {unit} ({what}): *Raw* as recorded, *Shrunk* pulled toward the league by empirical Bayes "
+        "with its 90% interval; *Percentile* of the shrunk estimate within the position group (forwards, "
+        "defence, goalies) of the season's league. *Small sample*: his record weighs less than the league's."
+    )
+
+
+# -- adjusted team rates (Games & teams) ---------------------------------------------------------------------
+TEAM_RATES = {
+    "CF/60": "cf60",
+    "CA/60": "ca60",
+    "xGF/60": "xgf60",
+    "xGA/60": "xga60",
+    "xGF%": "xgf_pct",
+    "Adj CF/60": "adj_cf60",
+    "Adj CA/60": "adj_ca60",
+    "Adj xGF/60": "adj_xgf60",
+    "Adj xGA/60": "adj_xga60",
+    "Adj xGF%": "adj_xgf_pct",
+}
+
+
+def team_rates_panel(f: Filters, v: float, team: str | None) -> None:
+    """Every team's attempts and expected goals per 60, raw and score-and-venue adjusted, for the season."""
+    from oa.plots.teams import rates_figure
+
+    situation = situation_control("teams_situation")
+    df = q.team_rates(f.db, v, f.season, situation)
+    if df.empty:
+        st.info("No team time under these filters: rates per 60 need the games' events.", icon=":material/info:")
+        return
+    df = df.sort_values("adj_xgf_pct", ascending=False, na_position="last")
+    st.plotly_chart(
+        rates_figure(df, team, f"Expected goals per 60, score and venue adjusted ({SITUATION_WORDS[situation]})"),
+        key="team_rates_map",
+        theme=None,
+        config=c.CHART_CONFIG,
+    )
+    show = pd.DataFrame(
+        {"Team": df["team"], "GP": df["gp"], "TOI (min)": df["toi_min"]}
+        | {label: df[col] for label, col in TEAM_RATES.items()}
+    )
+    data_table(
+        show,
+        name="team-rates",
+        filters=f.without("team", "shooter", "goalie", "game"),
+        extra=(situation,),
+        key="team_rates",
+        style=lambda d: d.style.format({"TOI (min)": "{:,.0f}"} | {k: "{:.2f}" for k in TEAM_RATES}, na_rep="–").format(
+            "{:.1f}", subset=["xGF%", "Adj xGF%"], na_rep="–"
+        ),
+        column_config={"Team": st.column_config.TextColumn(pinned=True)},
+    )
+    small = show[show["TOI (min)"].fillna(0) < SMALL_MINUTES]
+    if len(small):
+        st.warning(
+            f"Small sample: {', '.join(esc(str(t)) for t in small['Team'])} "
+            f"{'has' if len(small) == 1 else 'have'} fewer than {SMALL_MINUTES} minutes here; "
+            "their rates move a lot by chance.",
+            icon=":material/warning:",
+        )
+    st.caption(
+        "Per 60 minutes of the team's time in the situation (from the events timeline). *Adj*: score and venue "
+        "adjusted (McCurdy 2014, as Natural Stat Trick and Evolving-Hockey do): each attempt weighted by how "
+        "common attempts are in its score state and venue across this store's league, so a team that trailed "
+        "a lot is not flattered by the shots trailing teams take. See the analysis methods in the docs."
+    )

@@ -808,3 +808,27 @@ def wowy(db: str, v: float, a: int, b: int, season: str | None, situation: str) 
     from oa.analysis.lines import wowy as figure
 
     return _analysis(db, figure, int(a), int(b), season=season, situation=situation)
+
+
+@st.cache_data(**CACHE)
+def talent(db: str, v: float, season: str | None, role: str) -> pd.DataFrame:
+    """Finishing (shooters) or goals saved above expected (goalies), shrunk, the whole league (`oa.analysis.talent`)."""
+    from oa.analysis.talent import talent as figure
+
+    return _analysis(db, figure, season=season, role=role)
+
+
+@st.cache_data(**CACHE)
+def talent_trend(db: str, v: float, player_id: int, role: str) -> pd.DataFrame:
+    """One player's talent season by season (`oa.analysis.talent_trend`)."""
+    from oa.analysis.talent import talent_trend as figure
+
+    return _analysis(db, figure, int(player_id), role=role)
+
+
+@st.cache_data(**CACHE)
+def team_rates(db: str, v: float, season: str | None, situation: str) -> pd.DataFrame:
+    """Each team's rates per 60, raw and score-and-venue adjusted (`oa.analysis.team_rates`)."""
+    from oa.analysis.teams import team_rates as figure
+
+    return _analysis(db, figure, season=season, situation=situation)

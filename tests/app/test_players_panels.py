@@ -159,3 +159,70 @@ def test_the_panels_tables_download_as_shown(onice_store, monkeypatch, files) ->
     season = str(q(db, "SELECT max(season) FROM games").iloc[0, 0])
     assert any(f"on-ice-{season}-5v5.csv" in n for n in names), names
     assert any(f"lines-{pid}-{season}-F3-5v5.csv" in n or f"lines-{pid}-{season}-D2-5v5.csv" in n for n in names)
+
+
+def test_talent_panel_shows_the_shrunk_estimate_its_interval_raw_sample_and_percentile(
+    onice_store, monkeypatch
+) -> None:
+    import json
+
+    from oa.analysis.talent import talent
+
+    db, _ = onice_store
+    pid, _, name = busiest(db)
+    at = app(monkeypatch, db, shooter=str(pid))
+    at.switch_page("pages/players.py").run()
+    ok(at)
+    with Store(db, read_only=True) as s:
+        season = s.query("SELECT max(season) AS s FROM games")["s"].iloc[0]
+        r = talent(s, season=season, role="shooter").set_index("player_id").loc[pid]
+    m = metrics(at)
+    assert m["Finishing above expected (shrunk)"] == f"{r['shrunk']:+.1f}"
+    assert m["90% interval"] == f"{r['lo90']:+.1f} to {r['hi90']:+.1f}"
+    assert m["Raw record"] == f"{r['raw']:+.1f}"
+    assert m["Sample"] == f"{int(r['shots']):,} shots"
+    assert m["Percentile"].rstrip("stndrh") == f"{round(r['percentile'])}"
+    # the interval plot: his row in bold, a dot with its 90% bar and the raw diamond
+    spec = next(
+        json.loads(c.proto.spec)
+        for c in at.get("plotly_chart")
+        if "90% intervals" in json.dumps(json.loads(c.proto.spec)["layout"].get("title", {}))
+    )
+    dots, raw = spec["data"]
+    i = dots["y"].index(f"<b>{name}</b>" + (" *" if r["small_sample"] else ""))
+    assert dots["x"][i] == pytest.approx(r["shrunk"])
+    assert dots["x"][i] + dots["error_x"]["array"][i] == pytest.approx(r["hi90"])
+    assert dots["x"][i] - dots["error_x"]["arrayminus"][i] == pytest.approx(r["lo90"])
+    assert raw["x"][i] == pytest.approx(r["raw"])
+    # one season in this store: the trend says it needs several
+    assert "a trend needs several" in texts(at)
+    # the talent leaderboard, and the goalies' own
+    tables = [t.value for t in at.dataframe]
+    board = next(t for t in tables if "Shrunk" in t.columns and "Player" in t.columns)
+    assert {"Raw", "90% low", "90% high", "Percentile", "Small sample"} <= set(board.columns)
+    assert (board["90% low"] <= board["Shrunk"]).all() and (board["Shrunk"] <= board["90% high"]).all()
+    at.segmented_control(key="players_role").set_value("goalie").run()
+    ok(at)
+    assert "Goals saved above expected (shrunk)" in metrics(at)
+    assert any("Goalie" in t.value.columns and "Shrunk" in t.value.columns for t in at.dataframe)
+
+
+def test_games_page_shows_adjusted_team_rates(onice_store, monkeypatch) -> None:
+    from oa.analysis.teams import team_rates
+
+    db, _ = onice_store
+    at = app(monkeypatch, db)
+    at.switch_page("pages/games.py").run()
+    ok(at)
+    with Store(db, read_only=True) as s:
+        season = s.query("SELECT max(season) AS s FROM games")["s"].iloc[0]
+        want = team_rates(s, season=season, situation="5v5").set_index("team")
+    table = next(t.value for t in at.dataframe if "Adj xGF/60" in t.value.columns).set_index("Team")
+    assert set(table.index) == set(want.index)
+    for t in want.index:
+        assert table.loc[t, "Adj xGF/60"] == pytest.approx(want.loc[t, "adj_xgf60"], nan_ok=True)
+        assert table.loc[t, "CF/60"] == pytest.approx(want.loc[t, "cf60"], nan_ok=True)
+    assert any("score and venue" in c.value.lower() for c in at.caption)
+    at.segmented_control(key="teams_situation").set_value("all").run()
+    ok(at)
+    assert any("Adj xGF/60" in t.value.columns for t in at.dataframe)
