@@ -8,17 +8,21 @@ of a goalie, the unblocked attempts he faced (empty nets have no goalie). Per pl
                r = (xG - goals) / shots                 goalie: goals saved above expected per shot
     its noise  v = sum(p (1 - p)) / shots^2              the variance of r if he were league average
 
-True talent is normal around the league's mean mu with spread tau, both estimated from the same season's
+True talent is normal around a prior mean m with spread tau, both estimated from the same season's
 players (the normal-normal model; Efron & Morris 1975 for the shrinkage, Gelman et al., Bayesian Data
-Analysis, 3rd ed., section 5.4, for tau integrated over its posterior rather than fixed at a point):
+Analysis, 3rd ed., sections 5.4 and 15.4, for tau integrated over its posterior rather than fixed at a
+point). For goalies m is the league's mean; for shooters it is the league's expectation for a shooter of
+his volume, a + b log(shots) (better shooters shoot more, so a low-volume shooter is shrunk toward
+low-volume shooters; Robinson 2017, Introduction to Empirical Bayes, ch. 7, does the same with at-bats):
 
-    given tau:  shrunk = mu + B (r - mu),  B = tau^2 / (tau^2 + v),  variance B v (+ the doubt about mu)
+    given tau:  shrunk = m + B (r - m),  B = tau^2 / (tau^2 + v),  variance B v (+ the doubt about m)
 
 mixed over tau's posterior; the 90% interval is shrunk +- 1.645 posterior sds. `raw`,
 `shrunk`, `lo90`, `hi90` are totals over his shots (rate x shots, in goals); the `_rate` columns are per
 shot. The percentile ranks the shrunk rate among the league's players of the same group (forwards,
-defence, goalies) in the season. A sample is small when the shrinkage weight B is under one half: his
-own record counts for less than the league's (B is the posterior mean weight). See docs/analysis.md.
+defence, goalies) in the season. A sample is small under 200 shots (taken or faced), the rule of every
+figure here; `weight` (the posterior mean of B) says how much of the estimate is his own record: finishing
+is mostly luck, and even a full season of shots leaves it mostly to the league. See docs/analysis.md.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ import pandas as pd
 
 from oa.analysis.common import (
     GROUP_OF_POSITION,
+    SMALL_ATTEMPTS,
     AnalysisError,
     connection,
     positions,
@@ -40,7 +45,6 @@ from oa.analysis.common import (
 
 ROLES = ("shooter", "goalie")
 Z90 = 1.6448536269514722  # the standard normal's 95th percentile: a central 90% interval
-SMALL_WEIGHT = 0.5  # below this shrinkage weight a sample is small
 
 COLUMNS = [
     "player_id",
@@ -57,7 +61,7 @@ COLUMNS = [
     "percentile",
     "small_sample",
 ]
-EXTRA = ["season", "raw_rate", "shrunk_rate", "lo90_rate", "hi90_rate", "weight", "league_mean", "league_sd"]
+EXTRA = ["season", "raw_rate", "shrunk_rate", "lo90_rate", "hi90_rate", "weight", "prior_mean", "league_sd"]
 
 
 def _stats(con: Any, role: str, *, season: str | None, by_season: bool, model_id: str | None) -> pd.DataFrame:
@@ -84,48 +88,56 @@ def _stats(con: Any, role: str, *, season: str | None, by_season: bool, model_id
 
 
 def shrink(
-    rate: np.ndarray, var: np.ndarray, taus: np.ndarray | None = None
-) -> tuple[np.ndarray, np.ndarray, float, float, np.ndarray]:
-    """The normal-normal model: (posterior means, posterior sds, league mean mu, talent sd tau, weights B).
+    rate: np.ndarray, var: np.ndarray, taus: np.ndarray | None = None, covariates: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, float, np.ndarray]:
+    """The normal-normal model: (posterior means, posterior sds, prior means, talent sd tau, weights B).
 
-    r_j ~ N(theta_j, v_j), theta_j ~ N(mu, tau^2), mu flat, tau uniform on a grid (`taus`; by default 400
-    points from 0 to twice the spread of the raw rates). Each tau is weighted by its marginal likelihood
-    (Gelman et al., Bayesian Data Analysis, 3rd ed., section 5.4, eqs. 5.17-5.21); given tau, theta_j has
-    mean mu_hat + B_j (r_j - mu_hat), B_j = tau^2 / (tau^2 + v_j), and variance B_j v_j + (1 - B_j)^2 V_mu.
-    The result mixes these over tau, so the intervals carry the doubt about the spread itself (with a
-    moment or maximum-likelihood tau of 0 they would shrink to a point). Players with no variance (every
-    shot certain) keep their rate, sd 0, weight 1. The returned tau is its posterior mean, and B_j the
-    posterior mean of each player's weight: the share of his own record in his estimate.
+    r_j ~ N(theta_j, v_j), theta_j ~ N(x_j beta, tau^2), beta flat, tau uniform on a grid (`taus`; by default
+    400 points from 0 to twice the spread of the raw rates). x_j is 1 (one league mean) and the columns of
+    `covariates`. Each tau is weighted by its marginal likelihood (Gelman et al., Bayesian Data Analysis, 3rd
+    ed., sections 5.4 and 15.4); given tau, beta is the weighted least-squares fit with covariance V, and
+    theta_j has mean m_j + B_j (r_j - m_j), m_j = x_j beta, B_j = tau^2 / (tau^2 + v_j), and variance
+    B_j v_j + (1 - B_j)^2 x_j V x_j'. The result mixes these over tau, so the intervals carry the doubt about
+    the spread itself (with a moment or maximum-likelihood tau of 0 they would shrink to a point). Players
+    with no variance (every shot certain) keep their rate, sd 0, weight 1. The returned tau is its posterior
+    mean, B_j the posterior mean of each player's weight: the share of his own record in his estimate.
     """
     rate, var = np.asarray(rate, float), np.asarray(var, float)
     ok = var > 0
-    if ok.sum() < 2:
+    x_all = np.ones((len(rate), 1))
+    if covariates is not None:
+        extra = np.asarray(covariates, float).reshape(len(rate), -1)
+        extra = extra[:, extra[ok].std(axis=0) > 1e-12] if ok.any() else extra[:, :0]  # a constant says nothing
+        x_all = np.column_stack([x_all, extra])
+    k = x_all.shape[1]
+    if ok.sum() < k + 1:
         mu = float(np.average(rate[ok])) if ok.any() else 0.0
-        return np.where(ok, mu, rate), np.zeros_like(rate), mu, 0.0, np.where(ok, 0.0, 1.0)
-    r, v = rate[ok], var[ok]
+        return np.where(ok, mu, rate), np.zeros_like(rate), np.full_like(rate, mu), 0.0, np.where(ok, 0.0, 1.0)
+    r, v, x = rate[ok], var[ok], x_all[ok]
     if taus is None:
         taus = np.linspace(0.0, 2.0 * float(np.std(r)) + 1e-12, 400)
     t2 = np.asarray(taus, float)[:, None] ** 2  # (grid, 1)
     w = 1.0 / (v[None, :] + t2)  # (grid, players)
-    v_mu = 1.0 / w.sum(axis=1)  # (grid,)
-    mu_hat = (w * r[None, :]).sum(axis=1) * v_mu
+    xtwx = np.einsum("gp,pk,pl->gkl", w, x, x)
+    cov = np.linalg.inv(xtwx)  # V for each tau
+    beta = np.einsum("gkl,gp,pl,p->gk", cov, w, x, r)
+    m = beta @ x.T  # (grid, players): each player's prior mean
     loglik = (
-        0.5 * np.log(v_mu) + 0.5 * np.log(w).sum(axis=1) - 0.5 * (w * (r[None, :] - mu_hat[:, None]) ** 2).sum(axis=1)
+        0.5 * np.log(np.linalg.det(cov)) + 0.5 * np.log(w).sum(axis=1) - 0.5 * (w * (r[None, :] - m) ** 2).sum(axis=1)
     )
     post_tau = np.exp(loglik - loglik.max())
     post_tau /= post_tau.sum()
     b = t2 * w  # B_j for each tau
-    mean_t = mu_hat[:, None] + b * (r[None, :] - mu_hat[:, None])
-    var_t = b * v[None, :] + (1.0 - b) ** 2 * v_mu[:, None]
+    mean_t = m + b * (r[None, :] - m)
+    var_t = b * v[None, :] + (1.0 - b) ** 2 * np.einsum("pk,gkl,pl->gp", x, cov, x)
     mean = post_tau @ mean_t
     second = post_tau @ (var_t + mean_t**2)
-    post = rate.copy()
-    sd = np.zeros_like(rate)
+    post, sd, weight = rate.copy(), np.zeros_like(rate), np.ones_like(rate)
     post[ok] = mean
     sd[ok] = np.sqrt(np.maximum(second - mean**2, 0.0))
-    weight = np.ones_like(rate)
     weight[ok] = post_tau @ b
-    return post, sd, float(post_tau @ mu_hat), float(post_tau @ np.sqrt(t2[:, 0])), weight
+    prior = (post_tau @ beta) @ x_all.T
+    return post, sd, prior, float(post_tau @ np.sqrt(t2[:, 0])), weight
 
 
 def _estimate(stats: pd.DataFrame, role: str) -> pd.DataFrame:
@@ -143,13 +155,16 @@ def _estimate(stats: pd.DataFrame, role: str) -> pd.DataFrame:
     v = df["var"].astype(float) / n**2
     parts = []
     for _season, g in df.groupby("season", sort=True):
-        post, sd, mu, tau, weight = shrink(g["raw_rate"].to_numpy(), v.loc[g.index].to_numpy())
+        # shooters: the league's expectation for a shooter of his volume (better shooters shoot more);
+        # goalies: one league mean (a season's few dozen goalies cannot pin a slope down)
+        cov = np.log(g["shots"].to_numpy(float)) if role == "shooter" else None
+        post, sd, prior, tau, weight = shrink(g["raw_rate"].to_numpy(), v.loc[g.index].to_numpy(), covariates=cov)
         g = g.assign(
             shrunk_rate=post,
             lo90_rate=post - Z90 * sd,
             hi90_rate=post + Z90 * sd,
             weight=weight,
-            league_mean=mu,
+            prior_mean=prior,
             league_sd=tau,
         )
         grp = g["position"].map(GROUP_OF_POSITION) if role == "shooter" else pd.Series("G", index=g.index)
@@ -161,7 +176,7 @@ def _estimate(stats: pd.DataFrame, role: str) -> pd.DataFrame:
     df = pd.concat(parts)
     for c in ("shrunk", "lo90", "hi90"):
         df[c] = df[f"{c}_rate"] * df["shots"]
-    df["small_sample"] = (df["weight"] < SMALL_WEIGHT).astype(bool)
+    df["small_sample"] = (df["shots"] < SMALL_ATTEMPTS).astype(bool)
     return df[COLUMNS + EXTRA].reset_index(drop=True)
 
 

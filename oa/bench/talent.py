@@ -21,12 +21,13 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from oa.analysis.common import scores_sql
 from oa.analysis.talent import ROLES, talent
 from oa.store import StoreError
 from oa.vocab import sigmoid
 
 
-def _truth(con: duckdb.DuckDBPyConnection, role: str, season: str) -> pd.DataFrame:
+def _truth(con: duckdb.DuckDBPyConnection, role: str, season: str, model_id: str | None) -> pd.DataFrame:
     """Each player's true per-shot effect on the estimate's scale (see the module's docstring)."""
     who, skill, sign = (
         ("s.shooter_id", "k.shooting", 1.0) if role == "shooter" else ("s.goalie_id", "k.goaltending", -1.0)
@@ -35,10 +36,10 @@ def _truth(con: duckdb.DuckDBPyConnection, role: str, season: str) -> pd.DataFra
         f"""
         SELECT {who} AS player_id, sc.p_goal AS p, {skill} AS skill
         FROM shots s JOIN games gm ON gm.game_id = s.game_id
-        JOIN shot_scores sc ON sc.shot_id = s.shot_id AND sc.model_id IN (SELECT model_id FROM models WHERE active)
+        JOIN {scores_sql(con, model_id)} sc ON sc.shot_id = s.shot_id
         JOIN sim_skills k ON k.player_id = {who}
         WHERE s.outcome <> 'BLOCK' AND {skill} IS NOT NULL AND gm.season = $season""",
-        {"season": season},
+        {"season": season} | ({"model_id": model_id} if model_id is not None else {}),
     ).fetchdf()
     if len(shots) == 0:
         return pd.DataFrame(columns=["player_id", "truth"])
@@ -50,10 +51,10 @@ def _truth(con: duckdb.DuckDBPyConnection, role: str, season: str) -> pd.DataFra
     return shots.groupby("player_id", as_index=False)["effect"].mean().rename(columns={"effect": "truth"})
 
 
-def compare(con: duckdb.DuckDBPyConnection, role: str, season: str) -> dict:
+def compare(con: duckdb.DuckDBPyConnection, role: str, season: str, model_id: str | None = None) -> dict:
     """One role and season: correlations, errors and interval coverage against the truth."""
-    est = talent(con, season=season, role=role)
-    df = est.merge(_truth(con, role, season), on="player_id")
+    est = talent(con, season=season, role=role, model_id=model_id)
+    df = est.merge(_truth(con, role, season, model_id), on="player_id")
     if len(df) < 3:
         return {"players": int(len(df))}
     t = df["truth"].to_numpy(float)
@@ -75,8 +76,8 @@ def compare(con: duckdb.DuckDBPyConnection, role: str, season: str) -> dict:
     }
 
 
-def run(db: Path) -> dict:
-    """Every season of the demo store `db`, both roles."""
+def run(db: Path, model_id: str | None = None) -> dict:
+    """Every season of the demo store `db`, both roles; xG from `model_id` (default: the active model)."""
     if not db.exists():
         raise StoreError(f"no store at {db}; build one with `python -m oa demo --db {db}`")
     con = duckdb.connect(str(db), read_only=True)
@@ -91,9 +92,9 @@ def run(db: Path) -> dict:
         if not n_scores or not n_scores[0]:
             raise StoreError(f"{db} has no scored shots; run `python -m oa score --db {db}` first")
         seasons = [r[0] for r in con.execute("SELECT DISTINCT season FROM games ORDER BY 1").fetchall()]
-        out: dict = {"store": str(db)}
+        out: dict = {"store": str(db), "model": model_id or "active"}
         for season in seasons:
-            out[season] = {role: compare(con, role, season) for role in ROLES}
+            out[season] = {role: compare(con, role, season, model_id) for role in ROLES}
         return out
     finally:
         con.close()

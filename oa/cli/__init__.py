@@ -6,7 +6,7 @@ registered here, in the order `oa --help` lists them.
 
 from __future__ import annotations
 
-from oa.cli import bench, export, ingest, league, live, model, nhl
+from oa.cli import analysis, bench, export, ingest, league, live, model, nhl
 from oa.cli.common import app, bench_app, live_app
 
 app.command()(league.demo)
@@ -37,6 +37,10 @@ export.export_app.command("shot")(export.export_shot)
 export.export_app.command("game")(export.export_game)
 bench_app.command("replay")(bench.bench_replay)
 export.export_app.command("replay")(export.export_replay)
+export.export_app.command("table")(analysis.export_table)
+app.command("players")(analysis.players)
+bench_app.command("talent")(bench.bench_talent)
+bench_app.command("analysis")(bench.bench_analysis)
 app.add_typer(export.export_app, name="export")
 
 __all__ = ["app", "main"]

@@ -386,3 +386,29 @@ def bench_replay(
         markdown,
         (StoreError, EncoderError, NoTracking, ThemeError),
     )
+
+
+def bench_talent(
+    ctx: typer.Context,
+    db: Path = options.db(DEFAULT_DB, help="a scored store of the demo league (only it knows the true skills)"),
+    model: str | None = typer.Option(None, "--model", help="the model id whose xG to use (default: the active model)"),
+    as_json: bool = options.as_json(),
+    markdown: Path | None = options.markdown(),
+) -> None:
+    """Talent shrinkage against the demo league's true skills: correlation raw vs shrunk, 90% interval coverage."""
+    from oa.bench.talent import run
+
+    _measure(ctx, "oa.bench.talent", lambda p: run(db, model), as_json, markdown)
+
+
+def bench_analysis(
+    ctx: typer.Context,
+    db: Path = options.db(DEFAULT_DB, help="the store to measure (the 1M-shot store for the figures)"),
+    runs: int = typer.Option(5, "--runs", min=1, max=50, help="each figure this many times (median reported)"),
+    as_json: bool = options.as_json(),
+    markdown: Path | None = options.markdown(),
+) -> None:
+    """The analyst figures' speed: each oa.analysis function for one season, and `players --json`, median seconds."""
+    from oa.bench.analysis import run
+
+    _measure(ctx, "oa.bench.analysis", lambda p: run(db, runs, progress=p), as_json, markdown)

@@ -19,7 +19,9 @@ def test_shrink_by_hand() -> None:
     # three players, same noise v = 0.01, the spread fixed at tau^2 = 0.03: mu_hat = 0, B = 0.03 / 0.04 = 0.75,
     # variance B v + (1 - B)^2 V_mu with V_mu = (v + tau^2) / 3
     post, sd, mu, tau, weight = shrink(np.array([0.2, -0.2, 0.0]), np.full(3, 0.01), taus=np.array([math.sqrt(0.03)]))
-    assert mu == pytest.approx(0.0) and tau == pytest.approx(math.sqrt(0.03)) and weight == pytest.approx([0.75] * 3)
+    assert (
+        mu == pytest.approx([0.0] * 3) and tau == pytest.approx(math.sqrt(0.03)) and weight == pytest.approx([0.75] * 3)
+    )
     assert post == pytest.approx([0.15, -0.15, 0.0])
     assert sd == pytest.approx([math.sqrt(0.0075 + 0.0625 * 0.04 / 3)] * 3)
     # tau fixed at 0: everyone is the league mean, known to V_mu = v / 3
@@ -28,6 +30,10 @@ def test_shrink_by_hand() -> None:
     # the grid: a spread no bigger than the noise still leaves doubt about tau, so intervals keep a width
     post, sd, mu, tau, weight = shrink(np.array([0.1, -0.1, 0.0]), np.full(3, 0.01))
     assert 0 < tau < 0.2 and (sd > 0.05).all() and (np.abs(post) < np.array([0.1, 0.1, 1])).all()
+    # a covariate: the prior mean follows it (here exactly), so nobody is pulled off the line
+    xs = np.array([1.0, 2.0, 3.0, 4.0])
+    post, sd, prior, tau, weight = shrink(0.1 * xs, np.full(4, 0.01), taus=np.array([0.05]), covariates=xs)
+    assert prior == pytest.approx(0.1 * xs) and post == pytest.approx(0.1 * xs)
     # fewer than two players with noise: nothing to estimate the spread from
     post, sd, mu, tau, weight = shrink(np.array([0.3]), np.array([0.02]))
     assert tau == 0.0 and post == pytest.approx([0.3])
@@ -75,14 +81,15 @@ def test_shooters_raw_shrunk_interval_and_percentile(con) -> None:
     ids = [101, 102, 105, 201]
     rates = np.array([0.2, -0.1, 0.0, 0.0])
     var = np.array([0.009, 0.009, 0.009, 0.016])  # sum p(1-p) / n^2
-    post, sd, mu, tau, _weight = shrink(rates, var)
+    shots = np.array([10, 10, 10, 10])  # one volume: the log(shots) slope drops out, one league mean
+    post, sd, mu, tau, _weight = shrink(rates, var, covariates=np.log(shots))
     assert tau > 0
     for pid, r, s in zip(ids, post, sd):
         assert by.loc[pid, "shrunk_rate"] == pytest.approx(r)
         assert by.loc[pid, "shrunk"] == pytest.approx(r * by.loc[pid, "shots"])
         assert by.loc[pid, "lo90_rate"] == pytest.approx(r - Z90 * s)
         assert by.loc[pid, "hi90"] == pytest.approx((r + Z90 * s) * by.loc[pid, "shots"])
-    assert abs(by.loc[101, "shrunk_rate"] - mu) < abs(0.2 - mu)  # pulled toward the league
+    assert abs(by.loc[101, "shrunk_rate"] - mu[0]) < abs(0.2 - mu[0])  # pulled toward the league
     # percentiles within forwards (101, 102, 201) and defence (105 alone)
     assert by.loc[101, "percentile"] == pytest.approx(100.0)
     assert by.loc[102, "percentile"] == pytest.approx(100 / 3, abs=0.1)
