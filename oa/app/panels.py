@@ -412,7 +412,8 @@ def talent_panel(f: Filters, v: float, pid: int, role: str) -> None:
     m[0].metric(
         f"{title} (shrunk)",
         f"{r['shrunk']:+.1f}",
-        help=f"In {unit}: {what}, pulled toward the league by empirical Bayes (the less he has shot, the more).",
+        help=f"In {unit}: {what}, pulled toward the league's expectation by empirical Bayes (the fewer his "
+        "shots, the further: finishing is mostly luck).",
     )
     m[1].metric("90% interval", f"{r['lo90']:+.1f} to {r['hi90']:+.1f}", help="Nine chances in ten his talent is here.")
     m[2].metric("Raw record", f"{r['raw']:+.1f}", help=f"{what.capitalize()}, as recorded, not shrunk.")
@@ -424,8 +425,8 @@ def talent_panel(f: Filters, v: float, pid: int, role: str) -> None:
     )
     if bool(r["small_sample"]):
         st.warning(
-            f"Small sample: {int(r['shots']):,} shots, so the league's average weighs more than his own record "
-            f"(his record's weight {r['weight']:.2f} of 1): read the interval, not the dot.",
+            f"Small sample: {int(r['shots']):,} shots (fewer than {SMALL_ATTEMPTS}); his own record makes "
+            f"{r['weight']:.0%} of the estimate, the league the rest: read the interval, not the dot.",
             icon=":material/warning:",
         )
     mates = df[df["team"] == r["team"]]
@@ -441,7 +442,7 @@ def talent_panel(f: Filters, v: float, pid: int, role: str) -> None:
     )
     st.caption(
         f"Dot: the shrunk estimate; line: its 90% interval; hollow diamond: the raw record ({what}). "
-        "0 is the league's average. * marks a small sample (his record weighs less than the league's)."
+        f"0: exactly as the model expected. * marks a small sample (fewer than {SMALL_ATTEMPTS} shots)."
     )
 
 
@@ -485,7 +486,7 @@ def trend_panel(f: Filters, v: float, pid: int, role: str) -> None:
         ),
     )
     if show["Small sample"].any():
-        st.caption("Ticked seasons rest on a small sample: the league's average weighs more than his record.")
+        st.caption(f"Ticked seasons rest on a small sample (fewer than {SMALL_ATTEMPTS} shots).")
 
 
 def talent_board(f: Filters, v: float, role: str) -> None:
@@ -546,7 +547,7 @@ def talent_board(f: Filters, v: float, role: str) -> None:
     st.caption(
         f"{title} in {unit} ({what}): *Raw* as recorded, *Shrunk* pulled toward the league by empirical Bayes "
         "with its 90% interval; *Percentile* of the shrunk estimate within the position group (forwards, "
-        "defence, goalies) of the season's league. *Small sample*: his record weighs less than the league's."
+        f"defence, goalies) of the season's league. *Small sample*: fewer than {SMALL_ATTEMPTS} shots."
     )
 
 
