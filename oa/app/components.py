@@ -256,10 +256,12 @@ def shot_table(
             open_shot(sid)
 
 
-def good_bad_table(df: pd.DataFrame, signed: dict[str, str], formats: dict[str, str] | None = None):
+def good_bad_table(
+    df: pd.DataFrame, signed: dict[str, str | Callable[[object], str]], formats: dict[str, str] | None = None
+):
     """A table whose signed columns (positive: good for the subject) are coloured as the diverging maps are.
 
-    `signed` maps a column to its number format ('{:+.1f}'); `formats` formats other columns.
+    `signed` maps a column to its number format ('{:+.1f}', or a function); `formats` formats other columns.
     """
 
     def color(v: object) -> str:

@@ -41,10 +41,22 @@ def situation_control(key: str) -> str:
             default="5v5",
             key=key,
             format_func=lambda s: SITUATION_WORDS[s],
-            help="5 on 5: five skaters a side with both goalies in. All situations: every attempt.",
+            help="For the on-ice figures, lines and rates: 5 on 5 is five skaters a side with both goalies in; "
+            "all situations is every attempt (talent always uses every shot).",
         )
         or "5v5"
     )
+
+
+def signed(x: object, digits: int = 1) -> str:
+    """'+1.3', '-0.4', and '0.0' (never '-0.0') for what rounds to zero; an en dash when unknown."""
+    try:
+        f = float(x)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return "–"
+    if math.isnan(f):
+        return "–"
+    return f"{0.0:.{digits}f}" if round(f, digits) == 0 else f"{f:+.{digits}f}"
 
 
 def number(x: object, fmt: str = "{:.1f}", na: str = "–") -> str:
@@ -63,8 +75,8 @@ def rate_label(label: str, method: object) -> str:
 def sample_note(what: str, n: float, threshold: float, unit: str) -> None:
     """A warning where a figure rests on few attempts or minutes."""
     st.warning(
-        f"Small sample: {what} rests on {number(n, '{:,.0f}')} {unit} (fewer than {threshold:,.0f}). "
-        "A figure this thin moves a lot by chance alone.",
+        f"Small sample: only {number(n, '{:,.0f}')} {unit} behind {what} (fewer than {threshold:,.0f}). "
+        "Figures this thin move a lot by chance alone.",
         icon=":material/warning:",
     )
 
@@ -157,7 +169,7 @@ def on_ice_board(f: Filters, v: float, situation: str) -> None:
     if df.empty:
         st.info(NO_ON_ICE, icon=":material/groups:")
         return
-    df = df.sort_values(["xgf_pct", "cf"], ascending=False)
+    df = df.assign(_n=df["cf"] + df["ca"]).sort_values(["toi_min", "_n"], ascending=False, na_position="last")
     show = pd.DataFrame(
         {
             "Player": df["name"],
@@ -166,6 +178,7 @@ def on_ice_board(f: Filters, v: float, situation: str) -> None:
             "GP": df["gp"],
             "TOI (min)": df["toi_min"],
             "TOI from": df["toi_method"].map(TOI_FROM).fillna(NO_TOI),
+            "Small sample": df["small_sample"],
             "CF": df["cf"],
             "CA": df["ca"],
             "xGF": df["xgf"],
@@ -175,7 +188,6 @@ def on_ice_board(f: Filters, v: float, situation: str) -> None:
             "xGF%": df["xgf_pct"],
             "xGF% rel": df["xgf_pct_rel"],
             **{label: df[col] for label, col in RATES.items()},
-            "Small sample": df["small_sample"],
         }
     )
     data_table(
@@ -195,7 +207,8 @@ def on_ice_board(f: Filters, v: float, situation: str) -> None:
     st.caption(
         f"{SITUATION_WORDS[situation]}. Rates per 60 minutes of his time on ice: *TOI from* says whether the "
         f"minutes come from shift charts or were estimated from the players listed at each event; "
-        f"*{NO_TOI}* where the store has none. *Small sample*: fewer than {SMALL_MINUTES} minutes (or, "
+        f"*{NO_TOI}* where the store has none (its rates show as *None*). Most time on ice first; click a "
+        "column to sort by it. *Small sample*: fewer than {SMALL_MINUTES} minutes (or, "
         f"without minutes, fewer than {SMALL_ATTEMPTS} on-ice attempts)."
     )
 
@@ -205,13 +218,22 @@ KIND_WORDS = {"F3": "Forward trios", "D2": "Defence pairs"}
 NO_LINES = "No {what} under these filters: a unit counts when exactly its players are on an on-ice list together."
 
 
+def known_minutes(minutes: pd.Series, attempts: pd.Series) -> pd.Series:
+    """Minutes together, unknown (NaN) where they read 0 beside attempts together: players on the ice for an
+    attempt shared some time, so a 0 means the store could not time the situation (5 on 5 needs the skater
+    counts of its events, which not every source records)."""
+    m = minutes.astype(float)
+    return m.where(~(m.eq(0) & attempts.gt(0)))
+
+
 def line_rows(df: pd.DataFrame) -> pd.DataFrame:
     """A lines table in words."""
+    minutes = known_minutes(df["together_min"], df["attempts_together"])
     return pd.DataFrame(
         {
             "Line": df["names"],
             "Team": df["team"],
-            "Minutes together": df["together_min"],
+            "Minutes together": minutes,
             "Attempts together": df["attempts_together"],
             "CF": df["cf"],
             "CA": df["ca"],
@@ -220,9 +242,10 @@ def line_rows(df: pd.DataFrame) -> pd.DataFrame:
             "GF": df["gf"],
             "GA": df["ga"],
             "xGF%": df["xgf_pct"],
-            "xGF/60": df["xgf60"],
-            "xGA/60": df["xga60"],
-            "Small sample": df["small_sample"],
+            "xGF/60": df["xgf60"].where(minutes.notna()),
+            "xGA/60": df["xga60"].where(minutes.notna()),
+            # timed: the analysis' rule (minutes); untimed: the attempts together are the sample
+            "Small sample": df["small_sample"].where(minutes.notna(), df["attempts_together"].lt(SMALL_ATTEMPTS)),
         }
     )
 
@@ -230,7 +253,7 @@ def line_rows(df: pd.DataFrame) -> pd.DataFrame:
 def _line_style(d: pd.DataFrame):
     return (
         d.style.format({"xGF": "{:.1f}", "xGA": "{:.1f}", "xGF%": "{:.1f}"}, na_rep="–")
-        .format("{:,.0f}", subset=["Minutes together"], na_rep="no shifts")
+        .format("{:,.0f}", subset=["Minutes together"], na_rep="–")
         .format("{:.2f}", subset=["xGF/60", "xGA/60"], na_rep=NO_TOI)
     )
 
@@ -263,8 +286,8 @@ def lines_panel(f: Filters, v: float, pid: int, name: str, position: str | None,
 def _lines_caption(df: pd.DataFrame) -> None:
     small = int(df["small_sample"].sum())
     st.caption(
-        "Minutes together: the overlap of their shifts (*no shifts* where the store has none: then the attempts "
-        "together are the sample). xGF%: the unit's share of the expected goals while together. "
+        "Minutes together: the overlap of their shifts; *None* where the store cannot time it (no shifts, or "
+        "events without skater counts for 5 on 5): then the attempts together are the sample. xGF%: the unit's share of the expected goals while together. "
         + (
             f"**{small} of these {len(df)} rest on a small sample** (under {SMALL_MINUTES} minutes together, or "
             f"{SMALL_ATTEMPTS} attempts without shifts): ticked in *Small sample*."
@@ -304,11 +327,12 @@ def wowy_panel(f: Filters, v: float, pid: int, mine: pd.DataFrame, situation: st
         return
     w = q.wowy(f.db, v, int(a), int(b), f.season, situation)
     na, nb = names[int(a)], names[int(b)]
+    minutes = known_minutes(w["toi_min"], w["cf"] + w["ca"])
     label = {"together": "Together", "A without B": f"{na} without {nb}", "B without A": f"{nb} without {na}"}
     show = pd.DataFrame(
         {
             "With": w["with"].map(label),
-            "Minutes": w["toi_min"],
+            "Minutes": minutes,
             "CF": w["cf"],
             "CA": w["ca"],
             "xGF": w["xgf"],
@@ -316,7 +340,7 @@ def wowy_panel(f: Filters, v: float, pid: int, mine: pd.DataFrame, situation: st
             "GF": w["gf"],
             "GA": w["ga"],
             "xGF%": w["xgf_pct"],
-            "Small sample": w["small_sample"],
+            "Small sample": w["small_sample"].where(minutes.notna(), (w["cf"] + w["ca"]).lt(SMALL_ATTEMPTS)),
         }
     )
     data_table(
@@ -326,7 +350,7 @@ def wowy_panel(f: Filters, v: float, pid: int, mine: pd.DataFrame, situation: st
         extra=(situation,),
         key="player_wowy",
         style=lambda d: d.style.format({"xGF": "{:.1f}", "xGA": "{:.1f}", "xGF%": "{:.1f}"}, na_rep="–").format(
-            "{:,.0f}", subset=["Minutes"], na_rep="no shifts"
+            "{:,.0f}", subset=["Minutes"], na_rep="–"
         ),
         column_config={"With": st.column_config.TextColumn(pinned=True)},
     )
@@ -384,7 +408,8 @@ def group_of(role: str, position: object) -> str | None:
 
 
 def ordinal(n: float) -> str:
-    k = int(round(n))
+    """'1st', '22nd', '73rd', '100th'; a percentile under 1 reads '1st' (the bottom of the league)."""
+    k = max(1, int(round(n)))
     suffix = "th" if 10 <= k % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(k % 10, "th")
     return f"{k}{suffix}"
 
@@ -411,12 +436,14 @@ def talent_panel(f: Filters, v: float, pid: int, role: str) -> None:
     m = st.columns(5)
     m[0].metric(
         f"{title} (shrunk)",
-        f"{r['shrunk']:+.1f}",
+        signed(r["shrunk"]),
         help=f"In {unit}: {what}, pulled toward the league's expectation by empirical Bayes (the fewer his "
         "shots, the further: finishing is mostly luck).",
     )
-    m[1].metric("90% interval", f"{r['lo90']:+.1f} to {r['hi90']:+.1f}", help="Nine chances in ten his talent is here.")
-    m[2].metric("Raw record", f"{r['raw']:+.1f}", help=f"{what.capitalize()}, as recorded, not shrunk.")
+    m[1].metric(
+        "90% interval", f"{signed(r['lo90'])} to {signed(r['hi90'])}", help="Nine chances in ten his talent is here."
+    )
+    m[2].metric("Raw record", signed(r["raw"]), help=f"{what.capitalize()}, as recorded, not shrunk.")
     m[3].metric("Sample", f"{int(r['shots']):,} shots", help="Unblocked attempts the model rated.")
     m[4].metric(
         "Percentile",
@@ -482,7 +509,7 @@ def trend_panel(f: Filters, v: float, pid: int, role: str) -> None:
         name=f"talent-trend-{role}-{pid}",
         key=f"trend_table_{role}",
         style=lambda d: d.style.format(
-            {k: "{:+.1f}" for k in ("Raw", "Shrunk", "90% low", "90% high")} | {"Percentile": "{:.0f}"}, na_rep="–"
+            {k: signed for k in ("Raw", "Shrunk", "90% low", "90% high")} | {"Percentile": "{:.0f}"}, na_rep="–"
         ),
     )
     if show["Small sample"].any():
@@ -512,6 +539,7 @@ def talent_board(f: Filters, v: float, role: str) -> None:
     if df.empty:
         st.info("No talent estimates under these filters (they need the model's ratings).", icon=":material/info:")
         return
+    df = df.sort_values(["shrunk", "shots"], ascending=False)  # in goals: a volume shooter's edge counts for more
     show = pd.DataFrame(
         {
             "Player": df["name"],
@@ -539,8 +567,8 @@ def talent_board(f: Filters, v: float, role: str) -> None:
         height=360,
         style=lambda d: c.good_bad_table(
             d,
-            {k: "{:+.1f}" for k in ("Raw", "Shrunk", "90% low", "90% high")},
-            {"xG": "{:.1f}", "xGA": "{:.1f}", "Percentile": "{:.0f}"},
+            {k: signed for k in ("Raw", "Shrunk", "90% low", "90% high")},
+            {k: "{:.1f}" for k in ("xG", "xGA") if k in d.columns} | {"Percentile": "{:.0f}"},
         ),
         column_config={show.columns[0]: st.column_config.TextColumn(pinned=True)},
     )
@@ -576,12 +604,23 @@ def team_rates_panel(f: Filters, v: float, team: str | None) -> None:
         st.info("No team time under these filters: rates per 60 need the games' events.", icon=":material/info:")
         return
     df = df.sort_values("adj_xgf_pct", ascending=False, na_position="last")
-    st.plotly_chart(
-        rates_figure(df, team, f"Expected goals per 60, score and venue adjusted ({SITUATION_WORDS[situation]})"),
-        key="team_rates_map",
-        theme=None,
-        config=c.CHART_CONFIG,
-    )
+    timed = df["toi_min"].notna() & df["toi_min"].gt(0)
+    if timed.any():
+        st.plotly_chart(
+            rates_figure(
+                df[timed], team, f"Expected goals per 60, score and venue adjusted ({SITUATION_WORDS[situation]})"
+            ),
+            key="team_rates_map",
+            theme=None,
+            config=c.CHART_CONFIG,
+        )
+    else:
+        st.info(
+            f"No team time for {SITUATION_WORDS[situation].lower()} in this store: its events do not record how many "
+            "skaters were on the ice, so there are no rates per 60 here (the shares, xGF% and adjusted xGF%, "
+            "need no time). *All situations* times every game.",
+            icon=":material/timer_off:",
+        )
     show = pd.DataFrame(
         {"Team": df["team"], "GP": df["gp"], "TOI (min)": df["toi_min"]}
         | {label: df[col] for label, col in TEAM_RATES.items()}
@@ -597,7 +636,7 @@ def team_rates_panel(f: Filters, v: float, team: str | None) -> None:
         ),
         column_config={"Team": st.column_config.TextColumn(pinned=True)},
     )
-    small = show[show["TOI (min)"].fillna(0) < SMALL_MINUTES]
+    small = show[show["TOI (min)"].notna() & (show["TOI (min)"] < SMALL_MINUTES)]
     if len(small):
         st.warning(
             f"Small sample: {', '.join(esc(str(t)) for t in small['Team'])} "

@@ -17,6 +17,7 @@ from oa.vocab import GOOD_BAD, INK, NEUTRAL_COLOR
 
 GRID = "#eef1f4"
 ROW_PX = 30  # height of one player's row
+LEGEND_PX = 84  # the bottom margin: tick labels, the axis title and a legend that may wrap to two lines
 SELECTED = INK  # the chosen player's interval; the others are grey
 
 
@@ -25,12 +26,13 @@ def _layout(fig: go.Figure, title: str, height: int, xaxis: str) -> go.Figure:
     fig.update_layout(
         height=height,
         title=title_layout(t),
-        margin=dict(l=8, r=8, t=title_margin(t), b=8),
+        margin=dict(l=8, r=8, t=title_margin(t), b=LEGEND_PX),
         plot_bgcolor="white",
         paper_bgcolor="white",
         font=dict(color=INK),
         xaxis=dict(title=xaxis, gridcolor=GRID, zeroline=True, zerolinecolor=NEUTRAL_COLOR, automargin=True),
-        legend=dict(orientation="h", y=-0.02, yanchor="top", x=0, xanchor="left"),
+        # under the axis title, in the figure's own bottom margin: never over the tick labels
+        legend=dict(orientation="h", yref="container", y=0, yanchor="bottom", x=0, xanchor="left"),
         hovermode="closest",
     )
     return fig

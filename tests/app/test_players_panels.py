@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from oa.app.panels import ordinal, signed
 from oa.store import Store
 from tests.app.stores import onice_copy
 from tests.app.test_pages import app, ok
@@ -177,11 +178,11 @@ def test_talent_panel_shows_the_shrunk_estimate_its_interval_raw_sample_and_perc
         season = s.query("SELECT max(season) AS s FROM games")["s"].iloc[0]
         r = talent(s, season=season, role="shooter").set_index("player_id").loc[pid]
     m = metrics(at)
-    assert m["Finishing above expected (shrunk)"] == f"{r['shrunk']:+.1f}"
-    assert m["90% interval"] == f"{r['lo90']:+.1f} to {r['hi90']:+.1f}"
-    assert m["Raw record"] == f"{r['raw']:+.1f}"
+    assert m["Finishing above expected (shrunk)"] == signed(r["shrunk"])
+    assert m["90% interval"] == f"{signed(r['lo90'])} to {signed(r['hi90'])}"
+    assert m["Raw record"] == signed(r["raw"])
     assert m["Sample"] == f"{int(r['shots']):,} shots"
-    assert m["Percentile"].rstrip("stndrh") == f"{round(r['percentile'])}"
+    assert m["Percentile"] == ordinal(r["percentile"])
     # the interval plot: his row in bold, a dot with its 90% bar and the raw diamond
     spec = next(
         json.loads(c.proto.spec)
@@ -226,3 +227,27 @@ def test_games_page_shows_adjusted_team_rates(onice_store, monkeypatch) -> None:
     at.segmented_control(key="teams_situation").set_value("all").run()
     ok(at)
     assert any("Adj xGF/60" in t.value.columns for t in at.dataframe)
+
+
+def test_words_for_signed_figures_and_percentiles() -> None:
+    assert [signed(x) for x in (1.26, -0.44, -0.04, 0.0, float("nan"), None)] == [
+        "+1.3",
+        "-0.4",
+        "0.0",
+        "0.0",
+        "–",
+        "–",
+    ]
+    assert [ordinal(p) for p in (0.3, 1, 2, 3, 11, 12, 13, 21, 22, 73.4, 100)] == [
+        "1st",
+        "1st",
+        "2nd",
+        "3rd",
+        "11th",
+        "12th",
+        "13th",
+        "21st",
+        "22nd",
+        "73rd",
+        "100th",
+    ]
