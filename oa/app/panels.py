@@ -625,18 +625,22 @@ def team_rates_panel(f: Filters, v: float, team: str | None) -> None:
         {"Team": df["team"], "GP": df["gp"], "TOI (min)": df["toi_min"]}
         | {label: df[col] for label, col in TEAM_RATES.items()}
     )
+    if not timed.any():  # no time: the rates are all unknown; the table keeps what needs none
+        show = show.drop(columns=["TOI (min)", *(k for k in TEAM_RATES if k.endswith("/60"))])
     data_table(
         show,
         name="team-rates",
         filters=f.without("team", "shooter", "goalie", "game"),
         extra=(situation,),
         key="team_rates",
-        style=lambda d: d.style.format({"TOI (min)": "{:,.0f}"} | {k: "{:.2f}" for k in TEAM_RATES}, na_rep="–").format(
-            "{:.1f}", subset=["xGF%", "Adj xGF%"], na_rep="–"
+        style=lambda d: d.style.format(
+            {k: "{:.2f}" for k in TEAM_RATES if k in d.columns}
+            | {"TOI (min)": "{:,.0f}", "xGF%": "{:.1f}", "Adj xGF%": "{:.1f}"},
+            na_rep="–",
         ),
         column_config={"Team": st.column_config.TextColumn(pinned=True)},
     )
-    small = show[show["TOI (min)"].notna() & (show["TOI (min)"] < SMALL_MINUTES)]
+    small = show[show["TOI (min)"].notna() & (show["TOI (min)"] < SMALL_MINUTES)] if timed.any() else show.iloc[:0]
     if len(small):
         st.warning(
             f"Small sample: {', '.join(esc(str(t)) for t in small['Team'])} "

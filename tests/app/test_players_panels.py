@@ -3,6 +3,8 @@ small samples said where they are shown, and stores without on-ice data."""
 
 from __future__ import annotations
 
+import json
+
 import pandas as pd
 import pytest
 
@@ -217,16 +219,29 @@ def test_games_page_shows_adjusted_team_rates(onice_store, monkeypatch) -> None:
     ok(at)
     with Store(db, read_only=True) as s:
         season = s.query("SELECT max(season) AS s FROM games")["s"].iloc[0]
-        want = team_rates(s, season=season, situation="5v5").set_index("team")
-    table = next(t.value for t in at.dataframe if "Adj xGF/60" in t.value.columns).set_index("Team")
-    assert set(table.index) == set(want.index)
-    for t in want.index:
-        assert table.loc[t, "Adj xGF/60"] == pytest.approx(want.loc[t, "adj_xgf60"], nan_ok=True)
-        assert table.loc[t, "CF/60"] == pytest.approx(want.loc[t, "cf60"], nan_ok=True)
-    assert any("score and venue" in c.value.lower() for c in at.caption)
+        five = team_rates(s, season=season, situation="5v5").set_index("team")
+        every = team_rates(s, season=season, situation="all").set_index("team")
+    # the demo's events carry no skater counts: 5v5 team time is unknown, said so, and only the shares are shown
+    assert five["toi_min"].isna().all()
+    assert any("No team time for 5 on 5" in i.value for i in at.info)
+    table = next(t.value for t in at.dataframe if "Adj xGF%" in t.value.columns).set_index("Team")
+    assert not any(c.endswith("/60") for c in table.columns)
+    for t in five.index:
+        assert table.loc[t, "Adj xGF%"] == pytest.approx(five.loc[t, "adj_xgf_pct"])
     at.segmented_control(key="teams_situation").set_value("all").run()
     ok(at)
-    assert any("Adj xGF/60" in t.value.columns for t in at.dataframe)
+    table = next(t.value for t in at.dataframe if "Adj xGF/60" in t.value.columns).set_index("Team")
+    assert set(table.index) == set(every.index)
+    for t in every.index:
+        assert table.loc[t, "Adj xGF/60"] == pytest.approx(every.loc[t, "adj_xgf60"])
+        assert table.loc[t, "CF/60"] == pytest.approx(every.loc[t, "cf60"])
+        assert table.loc[t, "TOI (min)"] == pytest.approx(every.loc[t, "toi_min"])
+    assert any("score and venue" in c.value.lower() for c in at.caption)
+    assert any(
+        "Expected goals per 60" in json.loads(c.proto.spec)["layout"]["title"]["text"]
+        for c in at.get("plotly_chart")
+        if json.loads(c.proto.spec)["layout"].get("title")
+    )
 
 
 def test_words_for_signed_figures_and_percentiles() -> None:
