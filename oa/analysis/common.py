@@ -9,6 +9,7 @@ NaN) rather than failing.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import duckdb
@@ -89,7 +90,7 @@ def in_list(values: tuple[str, ...]) -> str:
     return "(" + ", ".join("'" + v.replace("'", "''") + "'" for v in values) + ")"
 
 
-def query(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, object]) -> pd.DataFrame:
+def query(con: duckdb.DuckDBPyConnection, sql: str, params: Mapping[str, object]) -> pd.DataFrame:
     used = {k: v for k, v in params.items() if f"${k}" in sql}
     return con.execute(sql, used).fetchdf()
 
@@ -113,11 +114,12 @@ def season_sql(season: str | None, alias: str = "gm") -> str:
 
 
 def timeline_cte(con: duckdb.DuckDBPyConnection, games_sql: str) -> str:
-    """`seg`: the events timeline cut into stretches with one state: (game_id, period, s0, s1, even, home_skaters,
-    away_skaters, home_score, away_score) for the games `games_sql` selects (a SELECT of game_id).
+    """`seg`: the events timeline cut into stretches with one state: (game_id, period, s0, s1, even, known,
+    home_skaters, away_skaters, home_score, away_score) for the games `games_sql` selects (a SELECT of game_id).
 
     An event's skater counts and score hold from it to the next event of the period (or the period's end, 20
-    minutes, when it is the last); `even` marks five skaters a side (a pulled goalie shows as a sixth skater).
+    minutes, when it is the last); `even` marks five skaters a side (a pulled goalie shows as a sixth skater),
+    `known` a stretch whose skater counts the source gave (without them no time is five-on-five for sure).
     """
     from oa.rink import PERIOD_S
 
@@ -126,6 +128,7 @@ def timeline_cte(con: duckdb.DuckDBPyConnection, games_sql: str) -> str:
     seg AS (
         SELECT game_id, period, s0, s1,
                coalesce(home_skaters = 5 AND away_skaters = 5, FALSE) AS even,
+               home_skaters IS NOT NULL AND away_skaters IS NOT NULL AS known,
                home_skaters, away_skaters, home_score, away_score
         FROM (
             SELECT e.game_id, e.period, e.period_seconds AS s0,

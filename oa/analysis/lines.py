@@ -53,6 +53,14 @@ LINE_COLUMNS = [
 WOWY_COLUMNS = ["with", "player_id", "toi_min", "cf", "ca", "xgf", "xga", "gf", "ga", "xgf_pct", "small_sample"]
 
 
+# the seconds of overlaps `iv` (joined to the timeline `seg`) at five-on-five; NULL (unknown) when no stretch they
+# touch has skater counts (a source without them, or games without events)
+FIVE_ON_FIVE_SECONDS = (
+    "CASE WHEN bool_or(coalesce(seg.known, FALSE)) THEN coalesce(sum(least(iv.s1, seg.s1) - greatest(iv.s0, seg.s0)) "
+    "FILTER (WHERE seg.even), 0) END"
+)
+
+
 def _overlap_sum(con: Any, situation: str, intervals: str, keys: str, games_sql: str) -> str:
     """SQL summing, per `keys`, the seconds of `intervals` (game_id, period, s0, s1, keys...) in the situation."""
     if situation == "all":
@@ -60,9 +68,9 @@ def _overlap_sum(con: Any, situation: str, intervals: str, keys: str, games_sql:
     return f"""
         WITH {timeline_cte(con, games_sql)}
         SELECT {", ".join("i." + k.strip() for k in keys.split(","))},
-               sum(least(i.s1, seg.s1) - greatest(i.s0, seg.s0)) AS sec
-        FROM {intervals} i JOIN seg ON seg.game_id = i.game_id AND seg.period = i.period
-             AND seg.s0 < i.s1 AND i.s0 < seg.s1 AND seg.even
+               {FIVE_ON_FIVE_SECONDS.replace("iv.", "i.")} AS sec
+        FROM {intervals} i LEFT JOIN seg ON seg.game_id = i.game_id AND seg.period = i.period
+             AND seg.s0 < i.s1 AND i.s0 < seg.s1
         WHERE i.s1 > i.s0
         GROUP BY {", ".join("i." + k.strip() for k in keys.split(","))}"""
 
@@ -109,28 +117,40 @@ def lines(
            coalesce(sum(g) FILTER (WHERE shooting), 0) AS gf, coalesce(sum(g) FILTER (WHERE NOT shooting), 0) AS ga
     FROM grp GROUP BY team, ids HAVING count(*) >= $min_attempts
     )"""
-    starts = ", ".join(f"s{k}.start_s" for k in range(1, n + 1))
-    ends = ", ".join(f"s{k}.end_s" for k in range(1, n + 1))
+    starts = ", ".join(["a.start_s"] + [f"s{k}.start_s" for k in range(2, n + 1)])
+    ends = ", ".join(["a.end_s"] + [f"s{k}.end_s" for k in range(2, n + 1)])
     joins = " ".join(
-        f"JOIN {shifts} s{k} ON s{k}.player_id = u.ids[{k}] AND s{k}.game_id = s1.game_id "
-        f"AND s{k}.period = s1.period AND s{k}.start_s < s1.end_s AND s1.start_s < s{k}.end_s"
+        f"JOIN m{k} s{k} ON s{k}.k = a.k AND s{k}.game_id = a.game_id AND s{k}.period = a.period "
+        + " ".join(
+            f"AND s{k}.start_s < {o}.end_s AND {o}.start_s < s{k}.end_s" for o in ["a"] + [f"s{j}" for j in range(2, k)]
+        )
         for k in range(2, n + 1)
+    )
+    # each member's shifts keyed by the unit, so every join below has the unit as a key
+    members = ",\n    ".join(
+        f"m{j} AS (SELECT u.k, sp.game_id, sp.period, sp.start_s, sp.end_s FROM u JOIN sp ON sp.player_id = u.ids[{j}])"
+        for j in range(1, n + 1)
     )
     if situation == "all":
         together = "SELECT k, sum(s1 - s0) AS sec FROM iv WHERE s1 > s0 GROUP BY k"
         seg = ""
     else:  # the overlap's five-on-five stretches of the events timeline
         seg = "," + timeline_cte(con, "SELECT DISTINCT game_id FROM iv")
-        together = """SELECT iv.k, sum(least(iv.s1, seg.s1) - greatest(iv.s0, seg.s0)) AS sec
-            FROM iv JOIN seg ON seg.game_id = iv.game_id AND seg.period = iv.period
-                 AND seg.s0 < iv.s1 AND iv.s0 < seg.s1 AND seg.even
+        together = f"""SELECT iv.k, {FIVE_ON_FIVE_SECONDS} AS sec
+            FROM iv LEFT JOIN seg ON seg.game_id = iv.game_id AND seg.period = iv.period
+                 AND seg.s0 < iv.s1 AND iv.s0 < seg.s1
             WHERE iv.s1 > iv.s0 GROUP BY iv.k"""
     sql = f"""{units},
-    iv AS (
-        SELECT u.k, s1.game_id, s1.period, greatest({starts}) AS s0, least({ends}) AS s1
-        FROM u JOIN {shifts} s1 ON s1.player_id = u.ids[1] {joins}
-        JOIN games gm ON gm.game_id = s1.game_id
-        WHERE {season_sql(season)}
+    m AS (SELECT DISTINCT x.pid FROM u, unnest(u.ids) AS x(pid)),
+    sp AS (
+        SELECT s.player_id, s.game_id, s.period, s.start_s, s.end_s
+        FROM {shifts} s JOIN games gm ON gm.game_id = s.game_id
+        WHERE {season_sql(season)} AND s.player_id IN (SELECT pid FROM m)
+    ),
+    {members},
+    iv AS (  -- the unit's shifts overlapping: the first player's joined with each other's, same game and period
+        SELECT a.k, a.game_id, a.period, greatest({starts}) AS s0, least({ends}) AS s1
+        FROM m1 a {joins}
     ){seg},
     tg AS ({together}),
     nm AS (
@@ -139,7 +159,7 @@ def lines(
         LEFT JOIN {players} p ON p.player_id = x.pid GROUP BY u.k
     )
     SELECT u.*, nm.names,
-           CASE WHEN tg.sec IS NOT NULL THEN tg.sec
+           CASE WHEN tg.k IS NOT NULL THEN tg.sec
                 WHEN EXISTS (SELECT 1 FROM {shifts} s JOIN games gm ON gm.game_id = s.game_id
                              WHERE {season_sql(season)}) THEN 0.0 END AS sec
     FROM u LEFT JOIN tg ON tg.k = u.k LEFT JOIN nm ON nm.k = u.k

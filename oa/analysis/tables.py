@@ -23,27 +23,54 @@ from oa.analysis.teams import team_rates
 FORMATS = ("csv", "parquet")
 
 
+def _ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
 def shots_table(con: Any, *, season: str | None = None) -> pd.DataFrame:
-    """Every attempt with its game, season, players' names, the active model's rating and the factor values."""
+    """Every attempt with its game, season, players' names and the active model's rating; then each factor's
+    value (`factor_<name>`, from shot_features) and its contribution to the rating in log-odds
+    (`contrib_<name>`, from shot_factors) where the store has them."""
     con = connection(con)
     players = source(con, "players")
-    feats = ""
-    if has_table(con, "shot_features"):
-        cols = con.execute("SELECT * FROM shot_features LIMIT 0").fetchdf().columns
-        feats = "".join(f', f."{c}" AS "factor_{c}"' for c in cols if c not in ("shot_id", "game_id", "feature_set"))
-        feats += " FROM shots s LEFT JOIN shot_features f ON f.shot_id = s.shot_id"
-    else:
-        feats = " FROM shots s"
     active = f"(SELECT model_id FROM {source(con, 'models')} WHERE active)"
     scores = f"(SELECT shot_id, p_goal, tier, model_id FROM {source(con, 'shot_scores')} WHERE model_id IN {active})"
+    where = "gm.season = $season" if season is not None else "TRUE"
+    cols, joins = [], []
+    if has_table(con, "shot_features"):
+        names = con.execute("SELECT * FROM shot_features LIMIT 0").fetchdf().columns
+        cols += [
+            f"f.{_ident(c)} AS {_ident('factor_' + c)}" for c in names if c not in ("shot_id", "game_id", "feature_set")
+        ]
+        joins.append("LEFT JOIN shot_features f ON f.shot_id = s.shot_id")
+    if has_table(con, "shot_factors"):
+        factors = [
+            str(r[0])
+            for r in con.execute(
+                f"SELECT DISTINCT factor FROM shot_factors WHERE model_id IN {active} ORDER BY 1"
+            ).fetchall()
+        ]
+        if factors:
+            aggs = ", ".join(
+                f"sum(x.contribution) FILTER (WHERE x.factor = '{f.replace(chr(39), chr(39) * 2)}') AS {_ident('contrib_' + f)}"
+                for f in factors
+            )
+            cols += [f"fc.{_ident('contrib_' + f)}" for f in factors]
+            joins.append(
+                f"""LEFT JOIN (SELECT x.shot_id, {aggs} FROM shot_factors x JOIN shots s ON s.shot_id = x.shot_id
+                    JOIN games gm ON gm.game_id = s.game_id WHERE x.model_id IN {active} AND {where}
+                    GROUP BY x.shot_id) fc ON fc.shot_id = s.shot_id"""
+            )
+    extra = "".join(", " + c for c in cols)
     sql = f"""
     SELECT s.shot_id, s.game_id, gm.season, gm.date, s.period, s.period_seconds, s.team, s.opponent, s.is_home,
            s.shooter_id, sh.name AS shooter, s.goalie_id, gk.name AS goalie, s.x, s.y, s.shot_type, s.strength,
-           s.empty_net, s.score_for, s.score_against, s.outcome, s.is_goal, sc.p_goal, sc.tier, sc.model_id{feats}
-    JOIN games gm ON gm.game_id = s.game_id
+           s.empty_net, s.score_for, s.score_against, s.outcome, s.is_goal, sc.p_goal, sc.tier, sc.model_id{extra}
+    FROM shots s JOIN games gm ON gm.game_id = s.game_id
     LEFT JOIN {scores} sc ON sc.shot_id = s.shot_id
     LEFT JOIN {players} sh ON sh.player_id = s.shooter_id LEFT JOIN {players} gk ON gk.player_id = s.goalie_id
-    WHERE {"gm.season = $season" if season is not None else "TRUE"}
+    {" ".join(joins)}
+    WHERE {where}
     ORDER BY s.game_id, s.shot_id
     """
     return query(con, sql, dict(season=season))

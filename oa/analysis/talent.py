@@ -44,6 +44,7 @@ from oa.analysis.common import (
 )
 
 ROLES = ("shooter", "goalie")
+GRID = 200  # points of the talent spread's posterior grid
 Z90 = 1.6448536269514722  # the standard normal's 95th percentile: a central 90% interval
 
 COLUMNS = [
@@ -64,7 +65,9 @@ COLUMNS = [
 EXTRA = ["season", "raw_rate", "shrunk_rate", "lo90_rate", "hi90_rate", "weight", "prior_mean", "league_sd"]
 
 
-def _stats(con: Any, role: str, *, season: str | None, by_season: bool, model_id: str | None) -> pd.DataFrame:
+def _stats(
+    con: Any, role: str, *, season: str | None, by_season: bool, model_id: str | None, player_id: int | None = None
+) -> pd.DataFrame:
     """Per (season, player): shots, goals, xG and the xG variance sum, in one query."""
     if role not in ROLES:
         raise AnalysisError(f"unknown role {role!r}; expected shooter or goalie")
@@ -78,13 +81,14 @@ def _stats(con: Any, role: str, *, season: str | None, by_season: bool, model_id
         FROM shots s JOIN games gm ON gm.game_id = s.game_id
         JOIN {scores_sql(con, model_id)} sc ON sc.shot_id = s.shot_id
         WHERE s.outcome <> 'BLOCK' AND {who} IS NOT NULL {"AND gm.season = $season" if season is not None else ""}
+        {f"AND gm.season IN (SELECT gm.season FROM shots s JOIN games gm ON gm.game_id = s.game_id WHERE {who} = $pid)" if player_id is not None else ""}
     )
     SELECT x.season, x.player_id, any_value(p.name) AS name, mode(x.team) AS team, any_value(p.position) AS position,
            count(*) AS shots, sum(g) AS goals, sum(p) AS xg, sum(p * (1 - p)) AS var
     FROM x LEFT JOIN {players} p ON p.player_id = x.player_id
     GROUP BY x.season, x.player_id
     """
-    return query(con, sql, dict(season=season, model_id=model_id))
+    return query(con, sql, dict(season=season, model_id=model_id, pid=player_id))
 
 
 def shrink(
@@ -93,7 +97,7 @@ def shrink(
     """The normal-normal model: (posterior means, posterior sds, prior means, talent sd tau, weights B).
 
     r_j ~ N(theta_j, v_j), theta_j ~ N(x_j beta, tau^2), beta flat, tau uniform on a grid (`taus`; by default
-    400 points from 0 to twice the spread of the raw rates). x_j is 1 (one league mean) and the columns of
+    `GRID` points from 0 to twice the spread of the raw rates). x_j is 1 (one league mean) and the columns of
     `covariates`. Each tau is weighted by its marginal likelihood (Gelman et al., Bayesian Data Analysis, 3rd
     ed., sections 5.4 and 15.4); given tau, beta is the weighted least-squares fit with covariance V, and
     theta_j has mean m_j + B_j (r_j - m_j), m_j = x_j beta, B_j = tau^2 / (tau^2 + v_j), and variance
@@ -115,7 +119,7 @@ def shrink(
         return np.where(ok, mu, rate), np.zeros_like(rate), np.full_like(rate, mu), 0.0, np.where(ok, 0.0, 1.0)
     r, v, x = rate[ok], var[ok], x_all[ok]
     if taus is None:
-        taus = np.linspace(0.0, 2.0 * float(np.std(r)) + 1e-12, 400)
+        taus = np.linspace(0.0, 2.0 * float(np.std(r)) + 1e-12, GRID)
     t2 = np.asarray(taus, float)[:, None] ** 2  # (grid, 1)
     w = 1.0 / (v[None, :] + t2)  # (grid, players)
     xtwx = np.einsum("gp,pk,pl->gkl", w, x, x)
@@ -211,5 +215,6 @@ def talent(
 def talent_trend(con: Any, player_id: int, *, role: str = "shooter", model_id: str | None = None) -> pd.DataFrame:
     """One row per season of the store for `player_id`: the talent columns, each season's league its own."""
     con = connection(con)
-    df = _estimate(_stats(con, role, season=None, by_season=True, model_id=model_id), role)
+    stats = _stats(con, role, season=None, by_season=True, model_id=model_id, player_id=int(player_id))
+    df = _estimate(stats, role)
     return df[df["player_id"] == int(player_id)].sort_values("season").reset_index(drop=True)

@@ -83,7 +83,12 @@ def team_rates(
         else "1.0"
         for k in ("w_cf_home", "w_cf_away", "w_xg_home", "w_xg_away")
     }
-    even = "AND seg.even" if situation == "5v5" else ""
+    # a game's time in the situation; at 5v5 unknown (NULL) when its events give no skater counts
+    game_time = (
+        "CASE WHEN bool_or(known) THEN coalesce(sum(s1 - s0) FILTER (WHERE even), 0) END"
+        if situation == "5v5"
+        else "sum(s1 - s0)"
+    )
     games = f"SELECT gm.game_id FROM games gm WHERE {season_sql(season)}"
     sql = f"""
     WITH {shots_cte(con, season=season, situation=situation, model_id=model_id)},
@@ -110,7 +115,7 @@ def team_rates(
         FROM side GROUP BY team
     ),
     {timeline_cte(con, games)},
-    gt AS (SELECT game_id, sum(s1 - s0) AS sec FROM seg WHERE TRUE {even} GROUP BY game_id),
+    gt AS (SELECT game_id, {game_time} AS sec FROM seg GROUP BY game_id),
     tg AS (
         SELECT gm.home_team AS team, gm.game_id FROM games gm WHERE {season_sql(season)}
         UNION ALL SELECT gm.away_team, gm.game_id FROM games gm WHERE {season_sql(season)}

@@ -13,8 +13,9 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sized
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -32,13 +33,21 @@ def _load() -> list[float]:
         return []
 
 
+def _one(con: duckdb.DuckDBPyConnection, sql: str, params: object = None) -> Any:
+    """The first value of the first row (a query that returns no row is a broken store)."""
+    row = con.execute(sql, params).fetchone() if params is not None else con.execute(sql).fetchone()
+    if row is None:
+        raise StoreError(f"no row from {sql!r}")
+    return row[0]
+
+
 def _time(f: Callable[[], object], runs: int) -> dict:
     times, rows = [], 0
     for _ in range(runs + 1):
         t0 = time.perf_counter()
         out = f()
         times.append(time.perf_counter() - t0)
-        rows = len(out) if hasattr(out, "__len__") else 0  # type: ignore[arg-type]
+        rows = len(out) if isinstance(out, Sized) else 0
     rest = times[1:]
     return {
         "first_s": round(times[0], 3),
@@ -48,20 +57,102 @@ def _time(f: Callable[[], object], runs: int) -> dict:
     }
 
 
-def run(db: Path, runs: int = 5, progress: Callable[[str, int, int], None] | None = None) -> dict:
+def build_proxy(season_db: Path, out: Path, target: int = 1_000_000) -> dict:
+    """A ~1M-shot stand-in with on-ice rows, for measuring before a store with real ones exists.
+
+    `season_db` is a tracked demo store: each shot's on-ice players are the tracked entities on the frame
+    before its release; it is copied (ids shifted, two copies a season) until `target` shots. Shifts and
+    toi are made up with the row counts of a real season (eight 45 s shifts a period for each player on the
+    ice in a game; toi 18 and 15 minutes), so their queries cost what real ones would; the figures' values
+    mean nothing.
+    """
+    from oa.store import Store
+
+    for p in (out, out.with_name(out.name + ".wal")):
+        p.unlink(missing_ok=True)
+    Store(out).close()
+    con = duckdb.connect(str(out))
+    try:
+        con.execute(f"ATTACH '{season_db.resolve()}' AS src (READ_ONLY)")
+        con.execute(
+            """CREATE TEMP TABLE oi AS
+               SELECT s.shot_id, s.game_id, f.entity_id AS player_id, f.team, p.position = 'G' AS goalie,
+                      f.team = s.team AS shooting
+               FROM src.shots s JOIN src.frames f ON f.game_id = s.game_id AND f.frame_idx = s.release_frame - 1
+                    AND f.entity_id <> 0
+               JOIN src.players p ON p.player_id = f.entity_id"""
+        )
+        n = _one(con, "SELECT count(*) FROM src.shots")
+        if not n:
+            raise StoreError(f"{season_db} has no shots")
+        copies = -(-target // n)
+        for t in ("teams", "players", "models", "meta", "sim_skills"):
+            con.execute(f"INSERT OR REPLACE INTO {t} SELECT * FROM src.{t}")
+        y0 = int(_one(con, "SELECT min(season) FROM src.games")[:4])
+        for k in range(copies):
+            g, s = k * 10**6, k * 10**6 * 10000
+            y = y0 + k // 2
+            con.execute("BEGIN")
+            con.execute(
+                f"INSERT INTO games SELECT * REPLACE (game_id + {g} AS game_id, '{y}-{(y + 1) % 100:02d}' AS season, "
+                "false AS has_tracking, NULL AS fps) FROM src.games"
+            )
+            con.execute(f"INSERT INTO events SELECT * REPLACE (game_id + {g} AS game_id) FROM src.events")
+            con.execute(
+                f"INSERT INTO shots SELECT * REPLACE (shot_id + {s} AS shot_id, game_id + {g} AS game_id) FROM src.shots"
+            )
+            con.execute(f"INSERT INTO shot_scores SELECT * REPLACE (shot_id + {s} AS shot_id) FROM src.shot_scores")
+            con.execute(
+                f"INSERT INTO shot_on_ice SELECT * REPLACE (shot_id + {s} AS shot_id, game_id + {g} AS game_id) FROM oi"
+            )
+            con.execute(
+                f"""INSERT INTO shifts
+                SELECT p.game_id + {g}, p.player_id, p.team, per.period,
+                       (i.i * 150 + (p.player_id % 3) * 50) % 1150, (i.i * 150 + (p.player_id % 3) * 50) % 1150 + 45
+                FROM (SELECT DISTINCT game_id, player_id, team FROM oi) p, range(1, 4) per(period), range(0, 8) i(i)"""
+            )
+            con.execute(
+                f"""INSERT INTO toi
+                SELECT p.game_id + {g}, p.player_id, p.team, sit.situation,
+                       CASE sit.situation WHEN 'all' THEN 1080 ELSE 900 END, 'shifts'
+                FROM (SELECT DISTINCT game_id, player_id, team FROM oi) p, (VALUES ('all'), ('5v5')) sit(situation)"""
+            )
+            con.execute("COMMIT")
+        con.execute("CHECKPOINT")
+        return {"path": str(out), "copies": copies, "shots": _one(con, "SELECT count(*) FROM shots")}
+    finally:
+        con.close()
+
+
+def run(
+    db: Path,
+    runs: int = 5,
+    progress: Callable[[str, int, int], None] | None = None,
+    proxy_from: Path | None = None,
+) -> dict:
+    built = None
+    if proxy_from is not None:
+        if not proxy_from.exists():
+            raise StoreError(
+                f"no store at {proxy_from}; build one with `python -m oa demo --games 600 --db {proxy_from}`"
+            )
+        built = build_proxy(proxy_from, db)
     if not db.exists():
         raise StoreError(f"no store at {db}; build one with `python -m oa bench app --million` or `python -m oa demo`")
     con = duckdb.connect(str(db), read_only=True)
+    con.execute("SET enable_progress_bar = false")  # the app's connection draws no bar either
     try:
-        count = lambda t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]  # noqa: E731
         sizes = {}
         for t in ("shots", "shot_on_ice", "toi", "shifts", "events"):
             try:
-                sizes[t] = int(count(t))
+                sizes[t] = int(_one(con, f"SELECT count(*) FROM {t}"))
             except duckdb.Error:
                 sizes[t] = 0
-        season = con.execute("SELECT max(season) FROM games").fetchone()[0]
-        team = con.execute("SELECT min(home_team) FROM games WHERE season = ?", [season]).fetchone()[0]
+        season = _one(  # the fullest season (the latest of equals)
+            con,
+            "SELECT g.season FROM shots s JOIN games g ON g.game_id = s.game_id GROUP BY 1 ORDER BY count(*) DESC, 1 DESC",
+        )
+        team = _one(con, "SELECT min(home_team) FROM games WHERE season = ?", [season])
         pair = (
             con.execute(
                 """SELECT a.player_id, b.player_id FROM shot_on_ice a JOIN shot_on_ice b ON b.shot_id = a.shot_id
@@ -90,6 +181,11 @@ def run(db: Path, runs: int = 5, progress: Callable[[str, int, int], None] | Non
         if pair:
             figures["wowy"] = lambda: wowy(con, pair[0], pair[1], season=season)
         out: dict = {"store": str(db), "season": season, "rows": sizes, "runs": runs, "load_before": _load()}
+        if built is not None:
+            out["proxy"] = built | {
+                "from": str(proxy_from),
+                "note": "on-ice from tracking frames; shifts and toi made up",
+            }
         timed = {}
         for i, (name, f) in enumerate(figures.items()):
             if progress:

@@ -6,23 +6,25 @@ Hostile arguments (an unknown table, a season the store does not have, a format 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import typer
 
 from oa.cli import options
-from oa.cli.common import bars, console, fail
+from oa.cli.common import bars, console
 from oa.settings import DEFAULT_DB
 
 
-def _bad(message: str) -> None:
-    """A hostile argument: one line on stderr, exit code 2."""
-    bars.print(f"[red]error:[/red] {message}", soft_wrap=True, highlight=False)
-    raise typer.Exit(2)
+def _bad(message: str, code: int = 2) -> None:
+    """A hostile argument (exit code 2) or a store we cannot read (1): one line on stderr."""
+    bars.print(f"[red]error:[/red] {message}", soft_wrap=True, highlight=False, markup=True)
+    raise typer.Exit(code)
 
 
 def _unwritable(out: Path) -> str | None:
@@ -36,14 +38,25 @@ def _unwritable(out: Path) -> str | None:
     return None
 
 
-def _open(db: Path):
+@contextlib.contextmanager
+def _reading(db: Path) -> Iterator[Any]:
+    """The store at `db`, read-only; a file that is no store (or lacks its tables) is one line and exit 1."""
+    import duckdb
+
+    from oa.analysis.common import AnalysisError
     from oa.store import Store, StoreError
 
     try:
-        return Store(db, read_only=True)
+        store = Store(db, read_only=True)
     except StoreError as e:
-        fail(e)
-        raise  # unreachable: fail exits
+        _bad(str(e).splitlines()[0], 1)
+    try:
+        store.con.execute("SET enable_progress_bar = false")  # DuckDB's bar would print into --json's stdout
+        yield store
+    except (duckdb.Error, AnalysisError) as e:
+        _bad(f"cannot read {db} as a store: {str(e).splitlines()[0]}", 1)
+    finally:
+        store.close()
 
 
 def _season(store, season: str | None) -> str | None:
@@ -80,7 +93,7 @@ def export_table(
     why = _unwritable(out)
     if why:
         _bad(why)
-    with _open(db) as store:
+    with _reading(db) as store:
         s = _season(store, season)
         df = TABLES[name].read(store.con, s)
     try:
@@ -170,7 +183,7 @@ def players(
 
     With --json, one JSON document for scripts and tests; without, a table of the skaters with most time.
     """
-    with _open(db) as store:
+    with _reading(db) as store:
         s = _season(store, season)
         if s is None:
             latest = store.query("SELECT max(season) AS s FROM games")["s"].iloc[0]

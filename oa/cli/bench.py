@@ -405,10 +405,16 @@ def bench_analysis(
     ctx: typer.Context,
     db: Path = options.db(DEFAULT_DB, help="the store to measure (the 1M-shot store for the figures)"),
     runs: int = typer.Option(5, "--runs", min=1, max=50, help="each figure this many times (median reported)"),
+    proxy_from: Path | None = typer.Option(
+        None,
+        "--proxy-from",
+        help="first (re)build --db as a ~1M-shot stand-in from this tracked demo store (on-ice rows from its "
+        "frames; shifts and toi made up)",
+    ),
     as_json: bool = options.as_json(),
     markdown: Path | None = options.markdown(),
 ) -> None:
     """The analyst figures' speed: each oa.analysis function for one season, and `players --json`, median seconds."""
     from oa.bench.analysis import run
 
-    _measure(ctx, "oa.bench.analysis", lambda p: run(db, runs, progress=p), as_json, markdown)
+    _measure(ctx, "oa.bench.analysis", lambda p: run(db, runs, progress=p, proxy_from=proxy_from), as_json, markdown)

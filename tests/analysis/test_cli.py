@@ -90,8 +90,21 @@ def test_hostile_arguments_one_line_exit_2_no_file(db: Path, tmp_path: Path) -> 
     assert not out.exists() and not list(tmp_path.glob("*.part")) and not list(tmp_path.glob(".*"))
     with duckdb.connect(str(db), read_only=True) as con:
         assert con.execute("SELECT count(*) FROM shots").fetchone()[0] == 6  # nothing dropped
-    p = oa("export", "table", "on-ice", "--out", str(out), "--db", str(tmp_path / "none.duckdb"))
-    assert p.returncode == 1 and "no store at" in " ".join(p.stdout.split()) and not out.exists()
+    # a store we cannot read: exit 1, one line, no file
+    bad = tmp_path / "bad.duckdb"
+    bad.write_text("not a store")
+    foreign = tmp_path / "foreign.duckdb"
+    with duckdb.connect(str(foreign)) as c:
+        c.execute("CREATE TABLE games (x INTEGER)")
+    for store, words in (
+        (tmp_path / "none.duckdb", "no store at"),
+        (bad, "not a valid DuckDB"),
+        (foreign, "as a store"),
+    ):
+        for args in (["export", "table", "on-ice", "--out", str(out)], ["players", "--json"]):
+            p = oa(*args, "--db", str(store))
+            assert p.returncode == 1 and words in one_line(p), (store, p.stdout + p.stderr)
+            assert not out.exists()
 
 
 def test_players_json(db: Path) -> None:
@@ -120,3 +133,15 @@ def test_players_json(db: Path) -> None:
     assert json.loads(oa("players", "--db", str(db), "--json").stdout)["season"] == hm.SEASON
     p = oa("players", "--db", str(db))
     assert p.returncode == 0 and "P101" in p.stdout
+
+
+def test_bench_commands_run_and_refuse_what_they_cannot_measure(db: Path, tmp_path: Path) -> None:
+    p = oa("bench", "analysis", "--db", str(db), "--runs", "1", "--json")
+    assert p.returncode == 0, p.stdout + p.stderr
+    out = json.loads(p.stdout.strip().splitlines()[-1])
+    assert out["season"] == hm.SEASON and out["rows"]["shot_on_ice"] > 0
+    assert set(out["figures"]) >= {"on_ice 5v5", "lines F3 5v5", "talent shooters", "team_rates 5v5", "wowy"}
+    assert out["figures"]["players --json (process)"]["bytes"] > 0
+    p = oa("bench", "talent", "--db", str(db), "--json")  # a store without the simulator's skills
+    assert p.returncode == 1 and "no true skills" in " ".join((p.stdout + p.stderr).split())
+    assert "Traceback" not in p.stdout + p.stderr

@@ -91,3 +91,15 @@ def test_wowy_teammates_and_opponents(con) -> None:
     b = w.loc["B without A"]  # shot 2 from 201's side: against, a goal
     assert (b.cf, b.ca, b.ga) == (0, 1, 1)
     assert math.isclose(w.loc["together", "toi_min"], 1.0)
+
+
+def test_five_on_five_time_unknown_without_skater_counts(tmp_path: Path) -> None:
+    """Events without skater counts (some sources): 5v5 time together is unknown (NaN), never 0; all is known."""
+    db = hm.league(tmp_path / "nocounts.duckdb")
+    with duckdb.connect(str(db)) as c:
+        c.execute("UPDATE events SET home_skaters = NULL, away_skaters = NULL")
+        five = lines(c, season=hm.SEASON, kind="F3")
+        assert five["together_min"].isna().all() and len(five) == 3
+        assert unit(lines(c, season=hm.SEASON, kind="F3", situation="all"), (101, 102, 103)).together_min == 1.0
+        assert wowy(c, 101, 102, season=hm.SEASON)["toi_min"].isna().all()
+        assert wowy(c, 101, 102, season=hm.SEASON, situation="all")["toi_min"].iloc[0] == pytest.approx(1.0)

@@ -98,3 +98,13 @@ def test_without_events_or_scores(db: Path, tmp_path: Path) -> None:
         c.execute("DELETE FROM shot_scores")
         df = team_rates(c, season=hm.SEASON)
         assert df["xgf"].isna().all() and math.isnan(df["adj_xgf_pct"].iloc[0])
+
+
+def test_five_on_five_time_unknown_without_skater_counts(db: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "nocounts.duckdb"
+    copy.write_bytes(db.read_bytes())
+    with duckdb.connect(str(copy)) as c:
+        c.execute("UPDATE events SET home_skaters = NULL, away_skaters = NULL")
+        five = team_rates(c, season=hm.SEASON)
+        assert five["toi_min"].isna().all() and five["adj_cf60"].isna().all() and (five["cf"] > 0).all()
+        assert team_rates(c, season=hm.SEASON, situation="all")["toi_min"].tolist() == [40.0, 40.0]
