@@ -208,7 +208,7 @@ def on_ice_board(f: Filters, v: float, situation: str) -> None:
         f"{SITUATION_WORDS[situation]}. Rates per 60 minutes of his time on ice: *TOI from* says whether the "
         f"minutes come from shift charts or were estimated from the players listed at each event; "
         f"*{NO_TOI}* where the store has none (its rates show as *None*). Most time on ice first; click a "
-        "column to sort by it. *Small sample*: fewer than {SMALL_MINUTES} minutes (or, "
+        f"column to sort by it. *Small sample*: fewer than {SMALL_MINUTES} minutes (or, "
         f"without minutes, fewer than {SMALL_ATTEMPTS} on-ice attempts)."
     )
 
@@ -289,8 +289,13 @@ def _lines_caption(df: pd.DataFrame) -> None:
         "Minutes together: the overlap of their shifts; *None* where the store cannot time it (no shifts, or "
         "events without skater counts for 5 on 5): then the attempts together are the sample. xGF%: the unit's share of the expected goals while together. "
         + (
-            f"**{small} of these {len(df)} rest on a small sample** (under {SMALL_MINUTES} minutes together, or "
-            f"{SMALL_ATTEMPTS} attempts without shifts): ticked in *Small sample*."
+            (
+                "**It rests on a small sample**"
+                if len(df) == 1
+                else f"**{small} of these {len(df)} rest on a small sample**"
+            )
+            + f" (under {SMALL_MINUTES} minutes together, or {SMALL_ATTEMPTS} attempts without shifts): ticked in "
+            "*Small sample*."
             if small
             else ""
         )

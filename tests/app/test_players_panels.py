@@ -86,6 +86,7 @@ def test_on_ice_panel_shows_the_skaters_counts_shares_and_rates(onice_store, mon
     assert "Line" in tables and "With" in tables
     wowy = tables["With"]
     assert len(wowy) == 3 and wowy["With"].iloc[0] == "Together"
+    assert "{" not in texts(at), "every caption's placeholders filled"
 
 
 def test_all_situations_toggle_changes_the_counts(onice_store, monkeypatch) -> None:
