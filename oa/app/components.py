@@ -257,7 +257,9 @@ def shot_table(
 
 
 def good_bad_table(
-    df: pd.DataFrame, signed: dict[str, str | Callable[[object], str]], formats: dict[str, str] | None = None
+    df: pd.DataFrame,
+    signed: dict[str, str | Callable[[object], str]],
+    formats: dict[str, str | Callable[[object], str]] | None = None,
 ):
     """A table whose signed columns (positive: good for the subject) are coloured as the diverging maps are.
 

@@ -9,6 +9,7 @@ ice", and every small sample says so where it is shown.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import pandas as pd
 import streamlit as st
@@ -404,6 +405,7 @@ TALENT_WORDS = {
 }
 GROUP_WORDS = {"F": "forwards", "D": "defence", "G": "goalies"}
 FORWARD_CODES = ("C", "LW", "RW")
+MAX_ROWS = 25  # players in an interval plot
 
 
 def group_of(role: str, position: object) -> str | None:
@@ -461,13 +463,19 @@ def talent_panel(f: Filters, v: float, pid: int, role: str) -> None:
             f"{r['weight']:.0%} of the estimate, the league the rest: read the interval, not the dot.",
             icon=":material/warning:",
         )
-    mates = df[df["team"] == r["team"]]
-    if grp is not None and role == "shooter":
-        mates = mates[mates["position"].map(lambda p: group_of(role, p)) == grp]
-    mates = mates.sort_values("shrunk", ascending=False).head(25)
-    words = GROUP_WORDS.get(grp or "", "players")
+    if role == "goalie":  # a team has a goalie or two: his peers are the league's goalies
+        mates, who = df, "the league's goalies"
+    else:
+        mates = df[df["team"] == r["team"]]
+        if grp is not None:
+            mates = mates[mates["position"].map(lambda p: group_of(role, p)) == grp]
+        who = f"{r['team']} {GROUP_WORDS.get(grp or '', 'players')}"
+    mates = mates.sort_values("shrunk", ascending=False)
+    if len(mates) > MAX_ROWS:  # the best, and him wherever he stands
+        mates = pd.concat([mates.head(MAX_ROWS - 1), mates[mates["player_id"] == pid]]).drop_duplicates("player_id")
+        mates = mates.sort_values("shrunk", ascending=False)
     st.plotly_chart(
-        interval_figure(mates, pid, f"{title}: {r['team']} {words} (90% intervals)", unit),
+        interval_figure(mates, pid, f"{title}: {who} (90% intervals)", unit),
         key=f"talent_{role}",
         theme=None,
         config=c.CHART_CONFIG,
@@ -521,6 +529,12 @@ def trend_panel(f: Filters, v: float, pid: int, role: str) -> None:
         st.caption(f"Ticked seasons rest on a small sample (fewer than {SMALL_ATTEMPTS} shots).")
 
 
+def talent_formats(d: pd.DataFrame) -> dict[str, str | Callable[[object], str]]:
+    """The talent board's plain columns: the interval's bounds signed but uncoloured (a sign there is no verdict)."""
+    out: dict[str, str | Callable[[object], str]] = {"Percentile": "{:.0f}", "90% low": signed, "90% high": signed}
+    return out | {k: "{:.1f}" for k in ("xG", "xGA") if k in d.columns}
+
+
 def talent_board(f: Filters, v: float, role: str) -> None:
     """Every shooter's (or goalie's) shrunk estimate, its interval and percentile, under the season and team."""
     title, unit, what = TALENT_WORDS[role]
@@ -570,11 +584,7 @@ def talent_board(f: Filters, v: float, role: str) -> None:
         extra=(pos,),
         key=f"board_talent_{role}",
         height=360,
-        style=lambda d: c.good_bad_table(
-            d,
-            {k: signed for k in ("Raw", "Shrunk", "90% low", "90% high")},
-            {k: "{:.1f}" for k in ("xG", "xGA") if k in d.columns} | {"Percentile": "{:.0f}"},
-        ),
+        style=lambda d: c.good_bad_table(d, {k: signed for k in ("Raw", "Shrunk")}, talent_formats(d)),
         column_config={show.columns[0]: st.column_config.TextColumn(pinned=True)},
     )
     st.caption(

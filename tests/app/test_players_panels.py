@@ -208,6 +208,14 @@ def test_talent_panel_shows_the_shrunk_estimate_its_interval_raw_sample_and_perc
     at.segmented_control(key="players_role").set_value("goalie").run()
     ok(at)
     assert "Goals saved above expected (shrunk)" in metrics(at)
+    with Store(db, read_only=True) as s:
+        goalies = talent(s, season=season, role="goalie")
+    spec = next(
+        json.loads(c.proto.spec)
+        for c in at.get("plotly_chart")
+        if "the league's goalies" in json.dumps(json.loads(c.proto.spec)["layout"].get("title", {}))
+    )
+    assert len(spec["data"][0]["y"]) == min(25, len(goalies)) > 1  # his peers: the league's goalies
     assert any("Goalie" in t.value.columns and "Shrunk" in t.value.columns for t in at.dataframe)
 
 

@@ -70,6 +70,8 @@ def panels(db: Path, out: Path, sizes: tuple[int, ...] = WIDTHS) -> dict:
                     )
                 page.get_by_text("Goalies", exact=True).first.click()
                 settled(page)
+                open_tab(page, "Talent", 0)  # a tab's choice outlives the role switch: open the goalie's talent
+                open_tab(page, "Talent", 1)
                 shoot(page, out, "players-goalie", seen, w)
                 visit(page, f"{url}/games", "games")
                 open_tab(page, "Teams", 0)
