@@ -471,9 +471,10 @@ def talent_panel(f: Filters, v: float, pid: int, role: str) -> None:
             mates = mates[mates["position"].map(lambda p: group_of(role, p)) == grp]
         who = f"{r['team']} {GROUP_WORDS.get(grp or '', 'players')}"
     mates = mates.sort_values("shrunk", ascending=False)
-    if len(mates) > MAX_ROWS:  # the best, and him wherever he stands
-        mates = pd.concat([mates.head(MAX_ROWS - 1), mates[mates["player_id"] == pid]]).drop_duplicates("player_id")
-        mates = mates.sort_values("shrunk", ascending=False)
+    top = mates.head(MAX_ROWS)
+    if pid not in set(top["player_id"]):  # the best, and him wherever he stands
+        top = pd.concat([mates.head(MAX_ROWS - 1), mates[mates["player_id"] == pid]])
+    mates = top
     st.plotly_chart(
         interval_figure(mates, pid, f"{title}: {who} (90% intervals)", unit),
         key=f"talent_{role}",
