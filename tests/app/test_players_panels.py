@@ -275,3 +275,35 @@ def test_words_for_signed_figures_and_percentiles() -> None:
         "73rd",
         "100th",
     ]
+
+
+def test_names_and_team_codes_that_are_markup_show_as_text_in_the_panels(onice_store, monkeypatch, tmp_path) -> None:
+    from tests.app.stores import hostile_copy
+    from tests.app.test_hostile import rendered_markdown, unescaped_markup
+
+    db, _ = onice_store
+    hostile, code = hostile_copy(db, tmp_path / "hostile")
+    pid = int(
+        q(
+            hostile, "SELECT shooter_id FROM shots WHERE team = ? GROUP BY 1 ORDER BY count(*) DESC LIMIT 1", [code]
+        ).iloc[0, 0]
+    )
+    at = app(monkeypatch, hostile, shooter=str(pid))
+    for page in ("pages/players.py", "pages/games.py"):
+        at.switch_page(page).run()
+        if page == "pages/games.py":  # this store times all situations only: the rates chart needs time
+            at.segmented_control(key="teams_situation").set_value("all").run()
+        ok(at)
+        for text in rendered_markdown(at):
+            assert not unescaped_markup(text), (page, text)
+        ours = [
+            json.loads(c.proto.spec)
+            for c in at.get("plotly_chart")
+            if any(w in c.proto.spec for w in ("90% intervals", "Expected goals per 60"))
+        ]
+        assert ours, page
+        labels = [
+            str(x) for spec in ours for tr in spec["data"] for x in [*(tr.get("y") or []), *(tr.get("text") or [])]
+        ]
+        assert not [x for x in labels if "<img" in x], page  # names and codes in our charts are escaped text
+        assert any("&lt;img" in x for x in labels), page
