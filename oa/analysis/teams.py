@@ -8,8 +8,10 @@ home team leads by d (clipped to -3..+3), a home attempt in state d weighs (H_d 
 away attempt (H_d + A_d) / (2 A_d); expected goals get their own weights from the league's xG the same
 way. The weights come from the store's own games of the season and situation asked for.
 
-Time is the events timeline: an event's skater counts hold until the next event of the period; 5v5 time
-is the stretches with five skaters a side (a pulled goalie shows as a sixth). See docs/analysis.md.
+Time in all situations is the events timeline (an event's state holds until the next event of the
+period). At 5v5 it is the team's skaters' 5v5 time on ice over five where the store has time on ice
+(`toi`: exact from shifts), else the timeline's stretches with five skaters a side (a pulled goalie
+shows as a sixth; the timeline runs about 1-2% short, as a penalty's end waits for the next event). See docs/analysis.md.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from typing import Any
 
 import pandas as pd
 
-from oa.analysis.common import connection, per60, query, season_sql, share, timeline_cte
+from oa.analysis.common import connection, per60, query, season_sql, share, source, timeline_cte
 from oa.analysis.onice import shots_cte
 
 SCORE_CLIP = 3  # score states: the home lead, -3 or fewer ... +3 or more
@@ -120,9 +122,19 @@ def team_rates(
         SELECT gm.home_team AS team, gm.game_id FROM games gm WHERE {season_sql(season)}
         UNION ALL SELECT gm.away_team, gm.game_id FROM games gm WHERE {season_sql(season)}
     ),
+    t5 AS (  -- where the store has time on ice: a team's 5v5 time is its skaters' 5v5 time over five
+        SELECT t.game_id, t.team, sum(t.seconds) / 5.0 AS sec
+        FROM {source(con, "toi")} t JOIN games gm ON gm.game_id = t.game_id
+        LEFT JOIN {source(con, "players")} p ON p.player_id = t.player_id
+        WHERE t.situation = '5v5' AND coalesce(p.position, '') <> 'G' AND {season_sql(season)}
+        GROUP BY t.game_id, t.team
+    ),
     tt AS (
-        SELECT tg.team, count(*) AS gp, sum(gt.sec) AS sec, count(gt.sec) AS timed
-        FROM tg LEFT JOIN gt ON gt.game_id = tg.game_id GROUP BY tg.team
+        SELECT tg.team, count(*) AS gp, sum({"coalesce(t5.sec, gt.sec)" if situation == "5v5" else "gt.sec"}) AS sec,
+               count({"coalesce(t5.sec, gt.sec)" if situation == "5v5" else "gt.sec"}) AS timed
+        FROM tg LEFT JOIN gt ON gt.game_id = tg.game_id
+        LEFT JOIN t5 ON t5.game_id = tg.game_id AND t5.team = tg.team
+        GROUP BY tg.team
     )
     SELECT tt.team, tt.gp, CASE WHEN tt.timed > 0 THEN tt.sec / 60.0 END AS toi_min,
            coalesce(c.cf, 0) AS cf, coalesce(c.ca, 0) AS ca, c.xgf, c.xga, c.adj_cf, c.adj_ca, c.adj_xgf, c.adj_xga

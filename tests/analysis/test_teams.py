@@ -108,3 +108,17 @@ def test_five_on_five_time_unknown_without_skater_counts(db: Path, tmp_path: Pat
         five = team_rates(c, season=hm.SEASON)
         assert five["toi_min"].isna().all() and five["adj_cf60"].isna().all() and (five["cf"] > 0).all()
         assert team_rates(c, season=hm.SEASON, situation="all")["toi_min"].tolist() == [40.0, 40.0]
+
+
+def test_five_on_five_time_from_time_on_ice_where_the_store_has_it(db: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "toi.duckdb"
+    copy.write_bytes(db.read_bytes())
+    with duckdb.connect(str(copy)) as c:
+        # HOM's five skaters 600 s each at 5v5 in G1 (the goalie's row never counts); G2 keeps the timeline
+        rows = [(G1, p, "HOM", "5v5", 600.0, "shifts") for p in (101, 102, 103, 105, 106)]
+        rows.append((G1, 109, "HOM", "5v5", 1200.0, "shifts"))
+        c.executemany("INSERT INTO toi VALUES (?, ?, ?, ?, ?, ?)", rows)
+        df = team_rates(c, season=hm.SEASON).set_index("team")
+        assert df.loc["HOM", "toi_min"] == pytest.approx((600 + 1200) / 60)
+        assert df.loc["AWY", "toi_min"] == pytest.approx(40.0)  # no toi rows for AWY: the timeline
+        assert team_rates(c, season=hm.SEASON, situation="all").set_index("team").loc["HOM", "toi_min"] == 40.0
