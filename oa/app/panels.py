@@ -632,9 +632,9 @@ def team_rates_panel(f: Filters, v: float, team: str | None) -> None:
         )
     else:
         st.info(
-            f"No team time for {SITUATION_WORDS[situation].lower()} in this store: its events do not record how many "
-            "skaters were on the ice, so there are no rates per 60 here (the shares, xGF% and adjusted xGF%, "
-            "need no time). *All situations* times every game.",
+            f"No team time for {SITUATION_WORDS[situation].lower()} in this store: it has no time on ice and its "
+            "events do not record how many skaters were on the ice, so there are no rates per 60 here (the "
+            "shares, xGF% and adjusted xGF%, need no time). *All situations* times every game.",
             icon=":material/timer_off:",
         )
     show = pd.DataFrame(
@@ -665,7 +665,8 @@ def team_rates_panel(f: Filters, v: float, team: str | None) -> None:
             icon=":material/warning:",
         )
     st.caption(
-        "Per 60 minutes of the team's time in the situation (from the events timeline). *Adj*: score and venue "
+        "Per 60 minutes of the team's time in the situation (5 on 5: its skaters' time on ice where the store "
+        "has it, else the events' skater counts). *Adj*: score and venue "
         "adjusted (McCurdy 2014, as Natural Stat Trick and Evolving-Hockey do): each attempt weighted by how "
         "common attempts are in its score state and venue across this store's league, so a team that trailed "
         "a lot is not flattered by the shots trailing teams take. See the analysis methods in the docs."

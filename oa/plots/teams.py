@@ -24,8 +24,8 @@ def rates_figure(df: pd.DataFrame, selected: str | None, title: str, height: int
     sel = [t == selected for t in df["team"]]
     fig = go.Figure(
         go.Scatter(
-            x=x,
-            y=y,
+            x=x.tolist(),
+            y=y.tolist(),
             mode="markers+text",
             text=names,
             textposition="top center",

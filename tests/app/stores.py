@@ -185,3 +185,13 @@ def onice_copy(src: Path, dst_dir: Path) -> tuple[Path, str]:
             {"t": no_toi},
         )
     return dst, no_toi
+
+
+def no_skater_counts_copy(src: Path, dst_dir: Path) -> Path:
+    """A copy whose events do not say how many skaters were on the ice (a source that does not record it),
+    and without time on ice: five-on-five time cannot be known."""
+    dst = copy_store(src, dst_dir)
+    with duckdb.connect(str(dst)) as con:
+        con.execute("UPDATE events SET home_skaters = NULL, away_skaters = NULL")
+        con.execute("DELETE FROM toi")
+    return dst

@@ -222,35 +222,44 @@ def test_talent_panel_shows_the_shrunk_estimate_its_interval_raw_sample_and_perc
 def test_games_page_shows_adjusted_team_rates(onice_store, monkeypatch) -> None:
     from oa.analysis.teams import team_rates
 
-    db, _ = onice_store
+    db, no_toi = onice_store
     at = app(monkeypatch, db)
     at.switch_page("pages/games.py").run()
     ok(at)
     with Store(db, read_only=True) as s:
         season = s.query("SELECT max(season) AS s FROM games")["s"].iloc[0]
-        five = team_rates(s, season=season, situation="5v5").set_index("team")
-        every = team_rates(s, season=season, situation="all").set_index("team")
-    # the demo's events carry no skater counts: 5v5 team time is unknown, said so, and only the shares are shown
-    assert five["toi_min"].isna().all()
-    assert any("No team time for 5 on 5" in i.value for i in at.info)
-    table = next(t.value for t in at.dataframe if "Adj xGF%" in t.value.columns).set_index("Team")
-    assert not any(c.endswith("/60") for c in table.columns)
-    for t in five.index:
-        assert table.loc[t, "Adj xGF%"] == pytest.approx(five.loc[t, "adj_xgf_pct"])
-    at.segmented_control(key="teams_situation").set_value("all").run()
-    ok(at)
-    table = next(t.value for t in at.dataframe if "Adj xGF/60" in t.value.columns).set_index("Team")
-    assert set(table.index) == set(every.index)
-    for t in every.index:
-        assert table.loc[t, "Adj xGF/60"] == pytest.approx(every.loc[t, "adj_xgf60"])
-        assert table.loc[t, "CF/60"] == pytest.approx(every.loc[t, "cf60"])
-        assert table.loc[t, "TOI (min)"] == pytest.approx(every.loc[t, "toi_min"])
+        want = {sit: team_rates(s, season=season, situation=sit).set_index("team") for sit in ("5v5", "all")}
+    for sit in ("5v5", "all"):
+        if sit == "all":
+            at.segmented_control(key="teams_situation").set_value("all").run()
+            ok(at)
+        table = next(t.value for t in at.dataframe if "Adj xGF/60" in t.value.columns).set_index("Team")
+        w = want[sit]
+        assert set(table.index) == set(w.index)
+        for t in w.index:
+            for shown, col in (("Adj xGF/60", "adj_xgf60"), ("CF/60", "cf60"), ("TOI (min)", "toi_min")):
+                assert table.loc[t, shown] == pytest.approx(w.loc[t, col], nan_ok=True), (sit, t, shown)
+        spec = next(json.loads(c.proto.spec) for c in at.get("plotly_chart") if "Expected goals per 60" in c.proto.spec)
+        assert len(spec["data"][0]["x"]) == int(w["toi_min"].gt(0).sum())  # teams without time are not drawn
+    assert pd.isna(want["5v5"].loc[no_toi, "toi_min"])  # 5v5 time from the skaters' toi: this team has none
     assert any("score and venue" in c.value.lower() for c in at.caption)
-    assert any(
-        "Expected goals per 60" in json.loads(c.proto.spec)["layout"]["title"]["text"]
-        for c in at.get("plotly_chart")
-        if json.loads(c.proto.spec)["layout"].get("title")
-    )
+
+
+def test_team_rates_without_5v5_time_show_the_shares_and_say_why(tiny_store, monkeypatch, tmp_path) -> None:
+    from oa.analysis.teams import team_rates
+    from tests.app.stores import no_skater_counts_copy
+
+    store = no_skater_counts_copy(tiny_store, tmp_path / "no_skaters")
+    with Store(store, read_only=True) as s:
+        five = team_rates(s, situation="5v5")
+    assert five["toi_min"].isna().all()  # no toi, no skater counts: 5v5 time is unknown
+    at = app(monkeypatch, store)
+    at.switch_page("pages/games.py").run()
+    ok(at)
+    assert any("No team time for 5 on 5" in i.value for i in at.info)
+    table = next(t.value for t in at.dataframe if "Adj xGF%" in t.value.columns)
+    assert not any(c.endswith("/60") for c in table.columns)
+    assert not any("Expected goals per 60" in c.proto.spec for c in at.get("plotly_chart"))
 
 
 def test_words_for_signed_figures_and_percentiles() -> None:
