@@ -265,7 +265,10 @@ LINE_CONFIG = {"Line": st.column_config.TextColumn(pinned=True)}
 def lines_panel(f: Filters, v: float, pid: int, name: str, position: str | None, situation: str) -> None:
     """The selected skater's trios or pairs, and with-or-without-you for any two skaters."""
     kind = "D2" if position == "D" else "F3"
-    df = q.lines(f.db, v, f.season, kind, None, situation)
+    oi = q.on_ice(f.db, v, f.season, situation)
+    teams = sorted(set(oi.loc[oi["player_id"] == pid, "team"])) if len(oi) else []
+    # his teams' units only (the whole league's trios cost seconds over many seasons; a team's, a fraction)
+    df = pd.concat([q.lines(f.db, v, f.season, kind, t, situation) for t in teams]) if teams else pd.DataFrame()
     mine = df[df["player_ids"].map(lambda ids: pid in ids)] if len(df) else df
     st.markdown(f"**{esc(name)}'s {KIND_WORDS[kind].lower()}** ({SITUATION_WORDS[situation].lower()})")
     if mine.empty:
