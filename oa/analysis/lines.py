@@ -134,12 +134,24 @@ def lines(
     if situation == "all":
         together = "SELECT k, sum(s1 - s0) AS sec FROM iv WHERE s1 > s0 GROUP BY k"
         seg = ""
-    else:  # the overlap's five-on-five stretches of the events timeline
-        seg = "," + timeline_cte(con, "SELECT DISTINCT game_id FROM iv")
-        together = f"""SELECT iv.k, {FIVE_ON_FIVE_SECONDS} AS sec
-            FROM iv LEFT JOIN seg ON seg.game_id = iv.game_id AND seg.period = iv.period
-                 AND seg.s0 < iv.s1 AND iv.s0 < seg.s1
-            WHERE iv.s1 > iv.s0 GROUP BY iv.k"""
+    else:  # the overlaps less their stretches that the events timeline says are not five-on-five
+        seg = (
+            ","
+            + timeline_cte(con, "SELECT DISTINCT game_id FROM iv")
+            + """,
+    ivx AS (SELECT row_number() OVER () AS rid, * FROM iv WHERE s1 > s0),
+    cut AS (
+        SELECT ivx.rid, sum(least(ivx.s1, seg.s1) - greatest(ivx.s0, seg.s0)) AS off
+        FROM ivx JOIN seg ON seg.game_id = ivx.game_id AND seg.period = ivx.period
+             AND seg.s0 < ivx.s1 AND ivx.s0 < seg.s1 AND NOT seg.even
+        GROUP BY ivx.rid
+    ),
+    gkn AS (SELECT game_id, bool_or(known) AS known FROM seg GROUP BY game_id)"""
+        )
+        together = """SELECT ivx.k,
+                   CASE WHEN bool_or(coalesce(gkn.known, FALSE)) THEN sum(ivx.s1 - ivx.s0 - coalesce(cut.off, 0)) END AS sec
+            FROM ivx LEFT JOIN cut ON cut.rid = ivx.rid LEFT JOIN gkn ON gkn.game_id = ivx.game_id
+            GROUP BY ivx.k"""
     sql = f"""{units},
     m AS (SELECT DISTINCT x.pid FROM u, unnest(u.ids) AS x(pid)),
     sp AS (

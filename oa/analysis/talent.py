@@ -147,6 +147,8 @@ def shrink(
 def _estimate(stats: pd.DataFrame, role: str) -> pd.DataFrame:
     """Each season's shrinkage and percentiles on the whole league (before any team or position filter)."""
     df = stats.copy()
+    if role == "shooter":
+        df = df[df["position"].ne("G")]  # a goalie's rare shot is no finishing record
     if len(df) == 0:
         return _empty()
     df["shots"] = df["shots"].astype("int64")

@@ -57,14 +57,21 @@ def _time(f: Callable[[], object], runs: int) -> dict:
     }
 
 
-def build_proxy(season_db: Path, out: Path, target: int = 1_000_000) -> dict:
-    """A ~1M-shot stand-in with on-ice rows, for measuring before a store with real ones exists.
+def _has_rows(con: duckdb.DuckDBPyConnection, table: str) -> bool:
+    try:
+        return bool(_one(con, f"SELECT count(*) > 0 FROM (SELECT 1 FROM {table} LIMIT 1)"))
+    except duckdb.Error:
+        return False
 
-    `season_db` is a tracked demo store: each shot's on-ice players are the tracked entities on the frame
-    before its release; it is copied (ids shifted, two copies a season) until `target` shots. Shifts and
-    toi are made up with the row counts of a real season (eight 45 s shifts a period for each player on the
-    ice in a game; toi 18 and 15 minutes), so their queries cost what real ones would; the figures' values
-    mean nothing.
+
+def build_proxy(season_db: Path, out: Path, target: int = 1_000_000) -> dict:
+    """A ~1M-shot store with on-ice rows made from the demo store `season_db`, copied (ids shifted, two
+    copies a season) until `target` shots.
+
+    A demo store with shifts (shot_on_ice, shifts, toi) has them copied. An older one, without, gets each
+    shot's on-ice players from the tracked entities on the frame before its release, and shifts and toi made
+    up with the row counts of a real season (eight 45 s shifts a period for each player on the ice in a
+    game; toi 18 and 15 minutes), so their queries cost what real ones would; their values mean nothing.
     """
     from oa.store import Store
 
@@ -74,8 +81,11 @@ def build_proxy(season_db: Path, out: Path, target: int = 1_000_000) -> dict:
     con = duckdb.connect(str(out))
     try:
         con.execute(f"ATTACH '{season_db.resolve()}' AS src (READ_ONLY)")
+        real = _has_rows(con, "src.shot_on_ice") and _has_rows(con, "src.shifts") and _has_rows(con, "src.toi")
         con.execute(
-            """CREATE TEMP TABLE oi AS
+            "CREATE TEMP TABLE oi AS SELECT * FROM src.shot_on_ice"
+            if real
+            else """CREATE TEMP TABLE oi AS
                SELECT s.shot_id, s.game_id, f.entity_id AS player_id, f.team, p.position = 'G' AS goalie,
                       f.team = s.team AS shooting
                FROM src.shots s JOIN src.frames f ON f.game_id = s.game_id AND f.frame_idx = s.release_frame - 1
@@ -90,7 +100,7 @@ def build_proxy(season_db: Path, out: Path, target: int = 1_000_000) -> dict:
             con.execute(f"INSERT OR REPLACE INTO {t} SELECT * FROM src.{t}")
         y0 = int(_one(con, "SELECT min(season) FROM src.games")[:4])
         for k in range(copies):
-            g, s = k * 10**6, k * 10**6 * 10000
+            g, s = k * 10**8, k * 10**8 * 10000  # a game id moves by 10^8: clear of every season of a demo store
             y = y0 + k // 2
             con.execute("BEGIN")
             con.execute(
@@ -105,21 +115,26 @@ def build_proxy(season_db: Path, out: Path, target: int = 1_000_000) -> dict:
             con.execute(
                 f"INSERT INTO shot_on_ice SELECT * REPLACE (shot_id + {s} AS shot_id, game_id + {g} AS game_id) FROM oi"
             )
-            con.execute(
-                f"""INSERT INTO shifts
-                SELECT p.game_id + {g}, p.player_id, p.team, per.period,
-                       (i.i * 150 + (p.player_id % 3) * 50) % 1150, (i.i * 150 + (p.player_id % 3) * 50) % 1150 + 45
-                FROM (SELECT DISTINCT game_id, player_id, team FROM oi) p, range(1, 4) per(period), range(0, 8) i(i)"""
-            )
-            con.execute(
-                f"""INSERT INTO toi
-                SELECT p.game_id + {g}, p.player_id, p.team, sit.situation,
-                       CASE sit.situation WHEN 'all' THEN 1080 ELSE 900 END, 'shifts'
-                FROM (SELECT DISTINCT game_id, player_id, team FROM oi) p, (VALUES ('all'), ('5v5')) sit(situation)"""
-            )
+            if real:  # the source's own shifts and time on ice
+                for t in ("shifts", "toi", "player_toi"):
+                    con.execute(f"INSERT INTO {t} SELECT * REPLACE (game_id + {g} AS game_id) FROM src.{t}")
+            else:
+                con.execute(
+                    f"""INSERT INTO shifts
+                    SELECT p.game_id + {g}, p.player_id, p.team, per.period, (i.i * 150 + (p.player_id % 3) * 50) % 1150,
+                           (i.i * 150 + (p.player_id % 3) * 50) % 1150 + 45
+                    FROM (SELECT DISTINCT game_id, player_id, team FROM oi) p, range(1, 4) per(period), range(0, 8) i(i)"""
+                )
+                con.execute(
+                    f"""INSERT INTO toi
+                    SELECT p.game_id + {g}, p.player_id, p.team, sit.situation,
+                           CASE sit.situation WHEN 'all' THEN 1080 ELSE 900 END, 'shifts'
+                    FROM (SELECT DISTINCT game_id, player_id, team FROM oi) p, (VALUES ('all'), ('5v5')) sit(situation)"""
+                )
             con.execute("COMMIT")
         con.execute("CHECKPOINT")
-        return {"path": str(out), "copies": copies, "shots": _one(con, "SELECT count(*) FROM shots")}
+        shots = _one(con, "SELECT count(*) FROM shots")
+        return {"path": str(out), "copies": copies, "shots": shots, "on_ice": "copied" if real else "made up"}
     finally:
         con.close()
 
@@ -184,7 +199,6 @@ def run(
         if built is not None:
             out["proxy"] = built | {
                 "from": str(proxy_from),
-                "note": "on-ice from tracking frames; shifts and toi made up",
             }
         timed = {}
         for i, (name, f) in enumerate(figures.items()):

@@ -163,8 +163,6 @@ def players_view(con, season: str, model_id: str | None = None) -> list[dict]:
     for role, df in tal.items():
         for r in df.to_dict("records"):
             pos = _plain(r["position"])
-            if role == "shooter" and pos == "G":
-                continue  # a goalie's rare shot is no finishing record
             group = "G" if role == "goalie" else GROUP_OF_POSITION.get(pos or "")
             t = {"role": role, "percentile_among": GROUP_WORDS.get(group or "", None)}
             t |= {f: _plain(r[f]) for f in TALENT_FIELDS}
@@ -190,6 +188,10 @@ def players(
             if latest is None or latest != latest:
                 _bad(f"the store {db} has no games")
             s = str(latest)
+        if model is not None:
+            known = store.query("SELECT model_id FROM models ORDER BY trained_at DESC")["model_id"].tolist()
+            if model not in known:
+                _bad(f"--model {model!r} is not in the store (it has {', '.join(known) or 'no models'})")
         view = players_view(store.con, s, model)
     if as_json:
         doc = {"store": str(db), "season": s, "model": model, "players": view}

@@ -78,6 +78,7 @@ def test_hostile_arguments_one_line_exit_2_no_file(db: Path, tmp_path: Path) -> 
         (["export", "table", "on-ice", "--out", str(tmp_path / "nope" / "x.csv"), *base], "does not exist"),
         (["export", "table", "on-ice", "--out", str(tmp_path), *base], "is a folder"),
         (["players", "--season", "1900-01", "--json", *base], "not in the store"),
+        (["players", "--model", "nope", "--json", *base], "--model 'nope' is not in the store"),
     ]
     if os.geteuid() != 0:  # root writes anywhere
         ro = tmp_path / "ro"

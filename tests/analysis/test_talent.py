@@ -128,3 +128,20 @@ def test_hostile_and_empty(con, tmp_path: Path) -> None:
     with duckdb.connect(str(bare)) as c:
         c.execute("DELETE FROM shot_scores")
         assert len(talent(c, role="goalie")) == 0 and list(talent(c).columns[: len(COLUMNS)]) == COLUMNS
+
+
+def test_a_goalie_who_shoots_is_no_shooter(tmp_path: Path) -> None:
+    shots = [hm.shot_row(hm.GAME, 1, 10.0, "HOM", "MISS", "5v5", 109, goalie=209)]
+    shots += [hm.shot_row(hm.GAME, 1 + k, 10.0 + k, "HOM", "SAVE", "5v5", 101, goalie=209) for k in range(1, 4)]
+    tables = {
+        "games": pd.DataFrame([hm.game_row(hm.GAME, hm.SEASON)]),
+        "players": hm.players(),
+        "shots": pd.DataFrame(shots),
+        "shot_scores": pd.DataFrame(
+            [dict(shot_id=r["shot_id"], model_id=hm.MODEL, p_goal=0.1, tier="low", base_logit=0.0) for r in shots]
+        ),
+    }
+    db = hm.write(tmp_path / "g.duckdb", tables)
+    with duckdb.connect(str(db), read_only=True) as c:
+        assert set(talent(c, role="shooter")["player_id"]) == {101}
+        assert set(talent(c, role="goalie")["player_id"]) == {209}
