@@ -174,6 +174,8 @@ with tab_team:
                 "xgd": "xG diff",
             }
         )
+        for col in ("GP", "GF", "GA"):  # counts (DuckDB's sums arrive as floats): shown and written as whole numbers
+            show[col] = show[col].round().astype("Int64")
         data_table(
             show[["Team", "GP", "GF", "GA", "xGF", "xGA", "xG diff"]],
             name="teams",

@@ -103,3 +103,12 @@ def test_the_files_hold_what_is_shown_and_read_back() -> None:
     same(back, out, "parquet")
     assert back["Mixed"].tolist()[:2] == ["1", "two"]
     assert pd.read_parquet(io.BytesIO(parquet_bytes(out.iloc[:0]))).empty
+
+
+def test_the_team_table_counts_goals_in_whole_numbers(model_store, monkeypatch) -> None:
+    at = app(monkeypatch, model_store)
+    at.switch_page("pages/games.py").run()
+    ok(at)
+    teams = next(t.value for t in at.dataframe if "xG diff" in t.value.columns)
+    for col in ("GP", "GF", "GA"):
+        assert pd.api.types.is_integer_dtype(teams[col]), (col, teams[col].dtype)
