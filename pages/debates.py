@@ -12,6 +12,7 @@ from oa.app import queries as q
 from oa.app.components import guard
 from oa.app.queries import one_empty_net_line
 from oa.app.style import clock, pct, tier_badge
+from oa.app.tables import data_table
 from oa.app.text import day, esc, shot_id_param
 from oa.features.registry import factor_labels
 from oa.plots.rink import rink_figure
@@ -198,10 +199,11 @@ for tab, (kind, (title, sub)) in zip(tabs, titles.items()):
             c.empty()
             continue
         key = f"board_{kind}_{st.session_state.get(BOARD_ROUND, 0)}"
-        st.dataframe(
+        data_table(
             rows,
+            name=kind.replace("_", "-"),
+            filters=f,
             key=key,
-            hide_index=True,
             selection_mode="single-row",
             on_select=partial(send, key, [int(x) for x in rows["Shot"]], {"a": a_id, "b": b_id}),
             column_config=c.SHOT_COLUMNS_CONFIG,

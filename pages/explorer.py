@@ -83,4 +83,4 @@ orders = {"p_desc": "Best chances first", "p_asc": "Lowest chances first", "rece
 o1, o2 = st.columns([2, 5], vertical_alignment="bottom")
 order = o1.selectbox("Order", list(orders), format_func=orders.get, key="explorer_order")
 o2.caption("Up to 500 shots; click a column header to sort, select a row to open the shot.")
-c.shot_table(q.shot_table(f.db, v, f, order=order), key="explorer_table", height=420)
+c.shot_table(q.shot_table(f.db, v, f, order=order), key="explorer_table", height=420, filters=f, extra=(order,))

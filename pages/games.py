@@ -8,9 +8,11 @@ import pandas as pd
 import streamlit as st
 
 from oa.app import components as c
+from oa.app import panels
 from oa.app import queries as q
 from oa.app.components import guard
 from oa.app.style import pct
+from oa.app.tables import data_table
 from oa.app.text import esc
 from oa.plots.rink import rink_figure
 from oa.plots.shots import add_shot_markers, game_flow, heat_caption, heat_layer, heat_zmax
@@ -115,7 +117,7 @@ with tab_game:
             pool = shots if f.empty_net == "include" else shots[shots["empty_net"] == (f.empty_net == "only")]
             best = pool.dropna(subset=["p_goal"]).sort_values("p_goal", ascending=False).head(10)
             st.markdown("**The game's best chances** (select one to open it)")
-            c.shot_table(best, key="game_best")
+            c.shot_table(best, key="game_best", name=f"game-{gid}-best-chances")
 
 with tab_team:
     tt = q.team_table(f.db, v, f)
@@ -172,13 +174,13 @@ with tab_team:
                 "xgd": "xG diff",
             }
         )
-        st.dataframe(
-            c.good_bad_table(
-                show[["Team", "GP", "GF", "GA", "xGF", "xGA", "xG diff"]],
-                {"xG diff": "{:+.1f}"},
-                {"xGF": "{:.1f}", "xGA": "{:.1f}"},
-            ),
-            hide_index=True,
+        for col in ("GP", "GF", "GA"):  # counts (DuckDB's sums arrive as floats): shown and written as whole numbers
+            show[col] = show[col].round().astype("Int64")
+        data_table(
+            show[["Team", "GP", "GF", "GA", "xGF", "xGA", "xG diff"]],
+            name="teams",
+            filters=base,
+            style=lambda d: c.good_bad_table(d, {"xG diff": "{:+.1f}"}, {"xGF": "{:.1f}", "xGA": "{:.1f}"}),
             key="team_table",
             column_config={"Team": st.column_config.TextColumn(pinned=True)},
         )
@@ -187,3 +189,5 @@ with tab_team:
                 "Goals and expected goals follow the sidebar's filters: empty-net shots are left out, so goals "
                 "can be fewer than the final scores. Include them with *Empty-net shots* in the sidebar."
             )
+        st.subheader("Rates per 60, score and venue adjusted")
+        panels.team_rates_panel(f, v, team)

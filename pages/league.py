@@ -11,6 +11,7 @@ from oa.app.queries import open_store
 from oa.app.stores import describe_all, only_demo
 from oa.app.style import narrow_screens
 from oa.app.sync import recent_seasons
+from oa.app.tables import data_table
 from oa.app.text import esc
 from oa.plots.shots import shot_map
 from oa.rink import RINK
@@ -123,12 +124,13 @@ left, right = st.columns([3, 2], gap="medium")  # the standings show every colum
 with left:
     st.subheader("Standings")
     if len(standings):
-        st.dataframe(
+        data_table(
             standings[["#", "Name", "GP", "W", "L", "OTL", "PTS", "P%", "GF", "GA", "GD"]].rename(
                 columns={"Name": "Team"}
             ),
+            name="standings",
+            extra=(season,),
             key="standings",
-            hide_index=True,
             height=min(38 + 35 * len(standings), 1160),
             column_config={
                 # rank and team stay in view while the numbers scroll (a phone shows four of them)
@@ -204,10 +206,11 @@ recent = store.query(
     """,
     {**P, "n": RECENT_GAMES},
 )
-st.dataframe(
+data_table(
     recent,
+    name="recent-games",
+    extra=(season,),
     key="recent_games",
-    hide_index=True,
     column_config={
         "Date": st.column_config.DateColumn("Date", format="YYYY-MM-DD"),
         "Game": st.column_config.NumberColumn("Game", format="%d"),

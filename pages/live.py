@@ -307,10 +307,10 @@ def _live(now: float) -> None:
                 "Status": summ["Status"],
             }
         )
-        st.dataframe(
+        c.data_table(
             view,
+            name="live-games",
             key="live_games",
-            hide_index=True,
             column_config={
                 "Game": st.column_config.TextColumn("Game", pinned=True),  # stays in view while a phone scrolls
                 "Shots": st.column_config.TextColumn("Shots", help="Rated attempts, away – home"),

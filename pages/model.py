@@ -11,6 +11,7 @@ from oa.app import interactions as ia
 from oa.app import queries as q
 from oa.app import rolling
 from oa.app.components import guard
+from oa.app.tables import data_table
 from oa.features.registry import factor_labels
 from oa.plots.interactions import interaction_figure
 from oa.plots.shots import reliability_figure, title_layout, title_margin, title_text, wrap
@@ -47,7 +48,7 @@ else:
         "bigdatacup": "Stathletes Big Data Cup tracking (non-commercial research use)",
     }
     st.info("Real data: " + "; ".join(names.get(s, s) for s in sources["source"]) + ".", icon=":material/database:")
-st.dataframe(
+data_table(
     sources.rename(
         columns={
             "source": "Source",
@@ -57,7 +58,7 @@ st.dataframe(
             "last": "Last game",
         }
     ),
-    hide_index=True,
+    name="data-sources",
     key="model_sources",
     column_config={
         "First game": st.column_config.DateColumn(format="YYYY-MM-DD"),
@@ -127,11 +128,11 @@ for row in active.itertuples():
                 **{k: mm.get(k) for k in ("auc", "log_loss", "brier", "ece")},
             )
         )
-    st.dataframe(
+    data_table(
         pd.DataFrame(comp).rename(
             columns={"model": "Model", "auc": "AUC", "log_loss": "Log loss", "brier": "Brier", "ece": "ECE"}
         ),
-        hide_index=True,
+        name=f"model-{row.model_id}-cross-validated",
         key=f"model_comp_{row.model_id}",
     )
 
@@ -196,7 +197,7 @@ for row in active.itertuples():
     if len(tiers):
         st.markdown("**Tiers** (thresholds on the calibrated probability, fitted on out-of-fold predictions)")
         tiers["Tier"] = tiers["tier"].map(TIER_WORDS)
-        st.dataframe(
+        data_table(
             tiers.rename(
                 columns={
                     "range": "p(goal)",
@@ -206,7 +207,7 @@ for row in active.itertuples():
                     "mean_p": "Mean predicted",
                 }
             )[["Tier", "p(goal)", "Shots", "Share", "Goal rate", "Mean predicted"]],
-            hide_index=True,
+            name=f"model-{row.model_id}-tiers",
             key=f"tiers_{row.model_id}",
             column_config={
                 "Share": st.column_config.NumberColumn(format="percent"),
@@ -231,9 +232,9 @@ for key, run in runs.items():
     if table.empty:
         st.caption(f"{rolling.where_from(key, run, results_file)} No season had an earlier one to train on.")
         continue
-    st.dataframe(
+    data_table(
         table,
-        hide_index=True,
+        name=f"next-season-{key}",
         key=f"rolling_{key}",
         column_config={
             "Mean predicted": st.column_config.NumberColumn(format="percent"),
@@ -248,9 +249,9 @@ for key, run in runs.items():
         groups = rolling.group_rows(season)
         if len(groups):
             with st.expander(f"{season.get('source')} {season.get('test')}: by shot type, period and strength"):
-                st.dataframe(
+                data_table(
                     groups,
-                    hide_index=True,
+                    name=f"next-season-{key}-{season.get('source')}-{season.get('test')}-groups",
                     key=f"rolling_groups_{key}_{season.get('source')}_{season.get('test')}",
                     column_config={
                         "Shots": st.column_config.NumberColumn(format="localized"),
@@ -294,9 +295,10 @@ rows = [
 if meta.get("source") != "demo":
     rows = [r for r in rows if not r["Model"].startswith("Oracle")]
 if rows:
-    st.dataframe(
+    data_table(
         pd.DataFrame(rows),
-        hide_index=True,
+        name="model-on-stored-shots",
+        filters=f,
         key="model_store_table",
         column_config={
             "Mean predicted": st.column_config.NumberColumn(format="percent"),

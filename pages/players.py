@@ -8,9 +8,11 @@ import pandas as pd
 import streamlit as st
 
 from oa.app import components as c
+from oa.app import panels
 from oa.app import queries as q
 from oa.app.components import guard
 from oa.app.style import pct
+from oa.app.tables import data_table
 from oa.plots.shots import bar, heat_caption, heat_layer, shot_map
 from oa.rink import RINK
 from oa.vocab import TIER_COLORS, TIER_WORDS, TIERS, plural, shot_type_word
@@ -52,6 +54,7 @@ if role == "shooter":
         key=f"players_shooter_{default}",
         help="Ordered by goals above expected under the sidebar filters.",
     )
+    pid = ids[0] if pid is None else int(pid)
     me = replace(scope, shooter=pid)
     r = table[table["player_id"] == pid].iloc[0]
     m = st.columns(5)
@@ -71,6 +74,7 @@ if role == "shooter":
         h = q.heat(f.db, v, me, against_league=True)
         st.plotly_chart(heat_layer(h, "vs_league", height=520), key="player_heat", theme=None, config=c.CHART_CONFIG)
         st.caption(heat_caption("vs_league", who="this shooter"))
+        panels.heat_sample_note(int(h["me"]["n"]), "by this shooter")
     a, b, cc = st.columns(3, gap="medium")
     with a:
         mx = q.mix(f.db, v, me, "shot_type")
@@ -133,29 +137,47 @@ if role == "shooter":
             )
         else:
             st.caption("No high-danger chances under these filters.")
-    st.subheader("Shooters")
-    show = table.rename(
-        columns={
-            "name": "Shooter",
-            "team": "Team",
-            "shots": "Shots",
-            "goals": "Goals",
-            "xg": "xG",
-            "gax": "Goals − xG",
-            "high": "High-danger",
-        }
-    )
-    st.dataframe(
-        c.good_bad_table(
+    st.subheader("Talent, on ice and lines")
+    situation = panels.situation_control("players_situation")
+    t_talent, t_on, t_lines, t_trend = st.tabs(["Talent", "On ice", "Lines", "Trends"])
+    with t_talent:
+        panels.talent_panel(scope, v, pid, "shooter")
+    with t_on:
+        panels.on_ice_panel(scope, v, pid, str(r["name"]), situation)
+    with t_lines:
+        panels.lines_panel(scope, v, pid, str(r["name"]), panels.position_of(scope, v, pid), situation)
+    with t_trend:
+        panels.trend_panel(scope, v, pid, "shooter")
+    st.subheader("Leaderboards")
+    b_shooters, b_talent, b_on, b_lines = st.tabs(["Shooters", "Talent", "On ice", "Lines"])
+    with b_talent:
+        panels.talent_board(scope, v, "shooter")
+    with b_on:
+        panels.on_ice_board(scope, v, situation)
+    with b_lines:
+        panels.lines_board(scope, v, situation)
+    with b_shooters:
+        st.caption("Goals against the model's expected goals, under the sidebar's filters.")
+        show = table.rename(
+            columns={
+                "name": "Shooter",
+                "team": "Team",
+                "shots": "Shots",
+                "goals": "Goals",
+                "xg": "xG",
+                "gax": "Goals − xG",
+                "high": "High-danger",
+            }
+        )
+        data_table(
             show[["Shooter", "Team", "Shots", "Goals", "xG", "Goals − xG", "High-danger"]],
-            {"Goals − xG": "{:+.1f}"},
-            {"xG": "{:.1f}"},
-        ),
-        hide_index=True,
-        key="shooter_table",
-        height=320,
-        column_config={"Shooter": st.column_config.TextColumn(pinned=True)},
-    )
+            name="shooters",
+            filters=scope,
+            style=lambda d: c.good_bad_table(d, {"Goals − xG": "{:+.1f}"}, {"xG": "{:.1f}"}),
+            key="shooter_table",
+            height=320,
+            column_config={"Shooter": st.column_config.TextColumn(pinned=True)},
+        )
 else:
     table = q.goalie_table(f.db, v, scope)
     if table.empty:
@@ -174,6 +196,7 @@ else:
         key=f"players_goalie_{default}",
         help="Ordered by goals saved above expected under the sidebar filters.",
     )
+    pid = ids[0] if pid is None else int(pid)
     me = replace(scope, goalie=pid)
     r = table[table["player_id"] == pid].iloc[0]
     m = st.columns(5)
@@ -215,34 +238,44 @@ else:
         h = q.heat(f.db, v, me)
         st.plotly_chart(heat_layer(h, "ga_vs_x", height=520), key="goalie_heat", theme=None, config=c.CHART_CONFIG)
         st.caption(heat_caption("ga_vs_x"))
+        panels.heat_sample_note(int(h["me"]["n"]), "faced by this goalie")
     goals = replace(me, outcomes=("GOAL",))
     df = q.shot_sample(f.db, v, goals, n=1000, xmin=-RINK.half_length)
     if len(df):
         st.markdown("**Goals allowed** (click one to open it)")
         c.clickable_chart(shot_map(df, height=460), key="goalie_goals")
-    st.subheader("Goalies")
-    show = table.rename(
-        columns={
-            "name": "Goalie",
-            "team": "Team",
-            "on_goal": "Shots on goal",
-            "goals_against": "Goals against",
-            "xga": "xGA",
-            "gsax": "GSAx",
-            "sv": "Save rate",
-        }
-    )
-    st.dataframe(
-        c.good_bad_table(
+    st.subheader("Talent")
+    t_talent, t_trend = st.tabs(["Talent", "Trends"])
+    with t_talent:
+        panels.talent_panel(scope, v, pid, "goalie")
+    with t_trend:
+        panels.trend_panel(scope, v, pid, "goalie")
+    st.subheader("Leaderboards")
+    b_goalies, b_talent = st.tabs(["Goalies", "Talent"])
+    with b_talent:
+        panels.talent_board(scope, v, "goalie")
+    with b_goalies:
+        st.caption("Goals saved against the model's expected goals, under the sidebar's filters.")
+        show = table.rename(
+            columns={
+                "name": "Goalie",
+                "team": "Team",
+                "on_goal": "Shots on goal",
+                "goals_against": "Goals against",
+                "xga": "xGA",
+                "gsax": "GSAx",
+                "sv": "Save rate",
+            }
+        )
+        data_table(
             show[["Goalie", "Team", "Shots on goal", "Goals against", "xGA", "GSAx", "Save rate"]],
-            {"GSAx": "{:+.1f}"},
-            {"xGA": "{:.1f}", "Save rate": "{:.3f}"},
-        ),
-        hide_index=True,
-        key="goalie_table",
-        height=320,
-        column_config={
-            "Goalie": st.column_config.TextColumn(pinned=True),
-            "GSAx": st.column_config.Column(help="Goals saved above expected"),
-        },
-    )
+            name="goalies",
+            filters=scope,
+            style=lambda d: c.good_bad_table(d, {"GSAx": "{:+.1f}"}, {"xGA": "{:.1f}", "Save rate": "{:.3f}"}),
+            key="goalie_table",
+            height=320,
+            column_config={
+                "Goalie": st.column_config.TextColumn(pinned=True),
+                "GSAx": st.column_config.Column(help="Goals saved above expected"),
+            },
+        )

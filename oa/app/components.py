@@ -21,6 +21,7 @@ import streamlit as st
 from oa.app import queries as q
 from oa.app.filters import Filters, current
 from oa.app.style import clock, narrow_screens
+from oa.app.tables import data_table
 from oa.app.text import esc
 from oa.vocab import GOOD_BAD, outcome_word, shot_type_word, tier_word
 
@@ -222,16 +223,26 @@ SHOT_COLUMNS_CONFIG = {
 }
 
 
-def shot_table(df: pd.DataFrame, key: str, height: int | None = None) -> None:
-    """A sortable shot table; selecting a row opens the shot."""
+def shot_table(
+    df: pd.DataFrame,
+    key: str,
+    height: int | None = None,
+    name: str = "shots",
+    filters: Filters | None = None,
+    extra: tuple[object, ...] = (),
+) -> None:
+    """A sortable shot table with its CSV and Parquet downloads (named `name` and the filters);
+    selecting a row opens the shot."""
     rows = shot_rows(df)
     if rows.empty:
         empty()
         return
-    ev = st.dataframe(
+    ev = data_table(
         rows,
+        name=name,
+        filters=filters,
+        extra=extra,
         key=key,
-        hide_index=True,
         on_select="rerun",
         selection_mode="single-row",
         column_config=SHOT_COLUMNS_CONFIG,
@@ -245,10 +256,14 @@ def shot_table(df: pd.DataFrame, key: str, height: int | None = None) -> None:
             open_shot(sid)
 
 
-def good_bad_table(df: pd.DataFrame, signed: dict[str, str], formats: dict[str, str] | None = None):
+def good_bad_table(
+    df: pd.DataFrame,
+    signed: dict[str, str | Callable[[object], str]],
+    formats: dict[str, str | Callable[[object], str]] | None = None,
+):
     """A table whose signed columns (positive: good for the subject) are coloured as the diverging maps are.
 
-    `signed` maps a column to its number format ('{:+.1f}'); `formats` formats other columns.
+    `signed` maps a column to its number format ('{:+.1f}', or a function); `formats` formats other columns.
     """
 
     def color(v: object) -> str:

@@ -771,3 +771,64 @@ def parse_json(s: object) -> dict:
         return json.loads(str(s))
     except (TypeError, ValueError):
         return {}
+
+
+# -- analyst figures (oa.analysis) ----------------------------------------------------------------------
+
+
+def _analysis(db: str, fn: Any, *args: Any, **kw: Any) -> pd.DataFrame:
+    """An oa.analysis figure on the app's store: its in-memory connection (the file's tables are views
+    there), through a cursor of its own (a DuckDB connection is not thread-safe; sessions are threads)."""
+    cur = open_store(db).con.cursor()
+    try:
+        return fn(cur, *args, **kw)
+    finally:
+        cur.close()
+
+
+@st.cache_data(**CACHE)
+def on_ice(db: str, v: float, season: str | None, situation: str, team: str | None = None) -> pd.DataFrame:
+    """Every skater's on-ice figures (`oa.analysis.on_ice`): one row per player and team."""
+    from oa.analysis.onice import on_ice as figure
+
+    return _analysis(db, figure, season=season, situation=situation, team=team)
+
+
+@st.cache_data(**CACHE)
+def lines(db: str, v: float, season: str | None, kind: str, team: str | None, situation: str) -> pd.DataFrame:
+    """Forward trios (F3) or defence pairs (D2) with their figures together (`oa.analysis.lines`)."""
+    from oa.analysis.lines import lines as figure
+
+    return _analysis(db, figure, season=season, kind=kind, team=team, situation=situation)
+
+
+@st.cache_data(**CACHE)
+def wowy(db: str, v: float, a: int, b: int, season: str | None, situation: str) -> pd.DataFrame:
+    """With or without you for skaters a and b (`oa.analysis.wowy`)."""
+    from oa.analysis.lines import wowy as figure
+
+    return _analysis(db, figure, int(a), int(b), season=season, situation=situation)
+
+
+@st.cache_data(**CACHE)
+def talent(db: str, v: float, season: str | None, role: str) -> pd.DataFrame:
+    """Finishing (shooters) or goals saved above expected (goalies), shrunk, the whole league (`oa.analysis.talent`)."""
+    from oa.analysis.talent import talent as figure
+
+    return _analysis(db, figure, season=season, role=role)
+
+
+@st.cache_data(**CACHE)
+def talent_trend(db: str, v: float, player_id: int, role: str) -> pd.DataFrame:
+    """One player's talent season by season (`oa.analysis.talent_trend`)."""
+    from oa.analysis.talent import talent_trend as figure
+
+    return _analysis(db, figure, int(player_id), role=role)
+
+
+@st.cache_data(**CACHE)
+def team_rates(db: str, v: float, season: str | None, situation: str) -> pd.DataFrame:
+    """Each team's rates per 60, raw and score-and-venue adjusted (`oa.analysis.team_rates`)."""
+    from oa.analysis.teams import team_rates as figure
+
+    return _analysis(db, figure, season=season, situation=situation)
