@@ -132,6 +132,7 @@ OTHER_MEANINGS = {
     ("oa/analysis/common.py", "100.0 * f / tot"): "a share (xGF%) as a percentage",
     ("oa/analysis/talent.py", ".mul(100)"): "a percentile rank from a fraction",
     ("oa/bench/talent.py", "round(100 * float("): "figures per 100 shots",
+    ("oa/app/panels.py", "10 <= k % 100 <= 20"): "English ordinals: 11th to 13th",
 }
 
 

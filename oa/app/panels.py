@@ -14,6 +14,7 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
+from oa.analysis.common import SMALL_ATTEMPTS, SMALL_TOI_MIN
 from oa.app import components as c
 from oa.app import queries as q
 from oa.app.filters import Filters
@@ -21,8 +22,8 @@ from oa.app.tables import data_table
 from oa.app.text import esc
 from oa.vocab import SITUATION_WORDS, SITUATIONS, TOI_METHODS
 
-SMALL_MINUTES = 100  # a rate from fewer minutes is a small sample (oa.analysis flags it the same way)
-SMALL_ATTEMPTS = 200  # a heat map or share from fewer attempts is one too
+# a rate from fewer minutes, a heat map or share from fewer attempts, is a small sample: the analysis's own rule
+SMALL_MINUTES = int(SMALL_TOI_MIN)
 NO_TOI = "no time on ice"
 RATES = {"CF/60": "cf60", "CA/60": "ca60", "xGF/60": "xgf60", "xGA/60": "xga60"}
 TOI_FROM = dict(zip(TOI_METHODS, ("shift charts", "estimated")))  # where the minutes come from, in words
