@@ -11,7 +11,8 @@ ice and their goalie in.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -21,11 +22,11 @@ from oa import schema
 FIVE = 5  # skaters a side at five-on-five
 
 
-def _per_player(shifts: pd.DataFrame, values: dict[str, np.ndarray]) -> pd.DataFrame:
+def _per_player(shifts: Mapping[str, Any], values: dict[str, np.ndarray]) -> pd.DataFrame:
     """Sums of `values` per (game, player) of the shifts, with the player's team (his first shift's)
     and number of shifts; sorted by game and player. Plain numpy: it runs for every simulated game."""
-    gid = shifts["game_id"].to_numpy(np.int64)
-    pid = shifts["player_id"].to_numpy(np.int64)
+    pid = np.asarray(shifts["player_id"], dtype=np.int64)
+    gid = np.broadcast_to(np.asarray(shifts["game_id"], dtype=np.int64), pid.shape)
     order = np.lexsort((pid, gid))
     g_s, p_s = gid[order], pid[order]
     new = np.r_[True, (g_s[1:] != g_s[:-1]) | (p_s[1:] != p_s[:-1])]
@@ -37,7 +38,7 @@ def _per_player(shifts: pd.DataFrame, values: dict[str, np.ndarray]) -> pd.DataF
         {
             "game_id": gid[first],
             "player_id": pid[first],
-            "team": shifts["team"].to_numpy(object)[first],
+            "team": np.broadcast_to(np.asarray(shifts["team"], dtype=object), pid.shape)[first],
             "shifts": np.bincount(codes, minlength=n),
         }
     )
@@ -144,41 +145,46 @@ def listed_at(events: pd.DataFrame, shifts: pd.DataFrame, goalie_ids: Iterable[i
     return out
 
 
-def estimate_toi(listed: pd.DataFrame) -> pd.DataFrame:
+def estimate_toi(listed: Mapping[str, Any]) -> pd.DataFrame:
     """The `toi` rows (method 'estimated') from the players listed on the ice at each event.
 
     `listed`: one row per player listed at an event (game_id, event_idx, period, period_seconds,
-    player_id, team, goalie), events without a list absent. The rule (midpoint): within a period,
+    player_id, team, goalie), events without a list absent: a DataFrame, or a dict of those
+    columns as arrays (a scalar game_id for one game). The rule (midpoint): within a period,
     the time between two consecutive listed events is split at its middle; each half goes to the
     players listed at the event it touches. A player listed at both ends gets the whole gap, one
     listed at one end (he came on or went off somewhere between) half of it, which is right on
     average when a change falls anywhere in the gap. A half counts as five-on-five when its
     event lists five skaters and a goalie for each of two teams. Time before a period's first
-    listed event and after its last is not credited (play-by-play lists start and end periods)."""
+    listed event and after its last is not credited (play-by-play lists start and end periods).
+    Plain numpy: it runs for every game of a season."""
     cols = schema.TOI.column_names
-    if len(listed) == 0:
+    col = {k: np.asarray(listed[k]) for k in ("event_idx", "period", "period_seconds", "player_id", "team", "goalie")}
+    if len(col["player_id"]) == 0:
         return pd.DataFrame(columns=cols)
-    lst = listed[["game_id", "event_idx", "period", "period_seconds", "player_id", "team", "goalie"]]
-    ev = lst.drop_duplicates(["game_id", "event_idx"])[["game_id", "event_idx", "period", "period_seconds"]]
-    ev = ev.sort_values(["game_id", "period", "period_seconds", "event_idx"], kind="stable").reset_index(drop=True)
-    t = ev["period_seconds"].to_numpy(float)
-    key = ev["game_id"].to_numpy(np.int64) * 100 + ev["period"].to_numpy(np.int64)
-    same_prev = np.r_[False, key[1:] == key[:-1]]
-    same_next = np.r_[key[1:] == key[:-1], False]
-    gap_prev = np.where(same_prev, t - np.r_[t[0], t[:-1]], 0.0)
-    gap_next = np.where(same_next, np.r_[t[1:], t[-1]] - t, 0.0)
-    ev["credit"] = (gap_prev + gap_next) / 2.0
+    gid = np.broadcast_to(np.asarray(listed["game_id"], dtype=np.int64), col["player_id"].shape)
+    ekey = gid * 10_000 + col["event_idx"].astype(np.int64)
+    uniq, first, code = np.unique(ekey, return_index=True, return_inverse=True)
+    per = col["period"].astype(np.int64)[first]
+    t = col["period_seconds"].astype(float)[first]
+    g_ev = gid[first]
+    order = np.lexsort((uniq, t, per, g_ev))  # events in time order within each game and period
+    same = (g_ev[order][1:] == g_ev[order][:-1]) & (per[order][1:] == per[order][:-1])
+    ts = t[order]
+    gap = np.where(same, np.diff(ts), 0.0)
+    credit = np.empty(len(uniq))
+    credit[order] = (np.r_[0.0, gap] + np.r_[gap, 0.0]) / 2.0
     # five-on-five lists: five skaters and one goalie on each of exactly two teams
-    gl = lst["goalie"].astype(bool)
-    per = lst.assign(sk=~gl, gl=gl).groupby(["game_id", "event_idx", "team"])[["sk", "gl"]].sum()
-    good = (per["sk"] == FIVE) & (per["gl"] == 1)
-    by_ev = good.groupby(level=["game_id", "event_idx"]).agg(["all", "size"])
-    five_ev = (by_ev["all"] & (by_ev["size"] == 2)).rename("is5").reset_index()
-    ev = ev.merge(five_ev, on=["game_id", "event_idx"], how="left")
-    ev["is5"] = ev["is5"].fillna(False).astype(bool)
-    m = lst[["game_id", "event_idx", "player_id", "team"]].merge(
-        ev[["game_id", "event_idx", "credit", "is5"]], on=["game_id", "event_idx"]
-    )
-    m["five"] = m["credit"] * m["is5"]
-    g = m.groupby(["game_id", "player_id", "team"], as_index=False).agg(seconds=("credit", "sum"), five=("five", "sum"))
-    return _toi_rows(g[["game_id", "player_id", "team", "seconds"]], g["five"], "estimated")
+    team_code, teams = pd.factorize(col["team"].astype(object))
+    nt = max(len(teams), 1)
+    gl = col["goalie"].astype(bool)
+    cell = code * nt + team_code
+    sk_n = np.bincount(cell, weights=~gl, minlength=len(uniq) * nt).reshape(-1, nt)
+    gl_n = np.bincount(cell, weights=gl, minlength=len(uniq) * nt).reshape(-1, nt)
+    present = (sk_n + gl_n) > 0
+    good = (sk_n == FIVE) & (gl_n == 1)
+    is5 = (present.sum(axis=1) == 2) & (good.sum(axis=1) == 2)
+    row_credit = credit[code]
+    sub = {"game_id": gid, "player_id": col["player_id"], "team": col["team"]}
+    g = _per_player(sub, {"seconds": row_credit, "five": row_credit * is5[code]})
+    return _toi_rows(g, g["five"], "estimated")
