@@ -36,6 +36,7 @@ bench_app.command("recap")(bench.bench_recap)
 export.export_app.command("shot")(export.export_shot)
 export.export_app.command("game")(export.export_game)
 bench_app.command("replay")(bench.bench_replay)
+bench_app.command("toi")(bench.bench_toi)
 export.export_app.command("replay")(export.export_replay)
 app.add_typer(export.export_app, name="export")
 
