@@ -44,6 +44,7 @@ from oa import schema
 from oa.features.compute import build_features
 from oa.model.artifact import ModelError
 from oa.model.score import active_models, score_store
+from oa.onice import toi_from_shifts
 from oa.schema import GameBundle
 from oa.sources import nhl_api
 from oa.sources.common import IngestReport, SourceError
@@ -409,6 +410,7 @@ def _add_on_ice(bundle: GameBundle, shifts: pd.DataFrame, players: pd.DataFrame)
     bundle.tables["shifts"] = shifts.reset_index(drop=True)
     bundle.tables["shot_on_ice"] = on
     bundle.tables["player_toi"] = time_on_ice(shifts)
+    bundle.tables["toi"] = toi_from_shifts(shifts, goalies)
     missing = shots["skaters_for"].isna() | shots["skaters_against"].isna()
     if missing.any() and len(on):
         sf, sa = skater_counts(shots, on)

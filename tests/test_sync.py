@@ -104,6 +104,12 @@ def test_first_run_stores_every_completed_game_with_shifts_rosters_and_progress(
             if p["toi"] != "00:00"
         }
         assert dict(zip(toi["player_id"], toi["seconds"])) == official
+        # and the toi table has it too (all situations), with five-on-five from the same shifts
+        by = s.query("SELECT player_id, situation, seconds, method FROM toi WHERE game_id = ?", [GAMES[0]])
+        assert set(by["method"]) == {"shifts"} and len(by) == 2 * 38
+        alls = by[by["situation"] == "all"]
+        assert dict(zip(alls["player_id"], alls["seconds"])) == official
+        assert by[by["situation"] == "5v5"]["seconds"].max() == 2614.0  # the goalies: 43:34 at five-on-five
         hands = s.query("SELECT count(*) n, count(shoots) h, count(height_in) t FROM players")
         assert hands["n"].iloc[0] == hands["h"].iloc[0] == hands["t"].iloc[0] > 0, "rosters give hands and heights"
         assert s.query("SELECT status FROM runs")["status"].tolist() == ["done"]

@@ -49,6 +49,8 @@ PAGES = [
     "pages/model.py",
 ]
 COPIED = ("games", "events", "shots", "shot_scores", "shot_factors", "shot_features")
+ON_ICE_TABLES = ("shifts", "shot_on_ice", "player_toi", "toi")  # copied too, where the source store has them
+COPY_VERSION = 2  # part of the copy's stamp: a copy made before the on-ice tables is rebuilt
 TARGETS = {"first_render_s": 2.0, "filter_change_s": 0.5, "shot_detail_s": 1.0, "peak_rss_mb": 1500}
 
 
@@ -76,7 +78,7 @@ def build_million(season_db: Path, out: Path, target: int = 1_000_000, progress=
     if n_shots == 0:
         raise ValueError(f"{season_db} has no shots")
     copies = max(1, math.ceil(target / n_shots))
-    stamp = f"{season_db.resolve()}|{os.path.getmtime(season_db)}|{copies}"
+    stamp = f"{season_db.resolve()}|{os.path.getmtime(season_db)}|{copies}|{COPY_VERSION}"
     if out.exists():
         try:
             con = duckdb.connect(str(out), read_only=True)
@@ -118,6 +120,10 @@ def build_million(season_db: Path, out: Path, target: int = 1_000_000, progress=
             con.execute(f'ALTER TABLE shot_features ADD COLUMN "{col}" {typ}')
     for t in ("teams", "players", "models", "meta"):
         con.execute(f"INSERT OR REPLACE INTO {t} SELECT * FROM src.{t}")
+    src_tables = {
+        r[0] for r in con.execute("SELECT table_name FROM duckdb_tables() WHERE database_name = 'src'").fetchall()
+    }
+    on_ice = [t for t in ON_ICE_TABLES if t in src_tables]  # a store from before them has none to copy
     y0 = int(season[:4])
     for k in range(copies):
         g = k * 10**6
@@ -139,6 +145,9 @@ def build_million(season_db: Path, out: Path, target: int = 1_000_000, progress=
             f"INSERT INTO shot_features ({cols}) SELECT * REPLACE (shot_id + {s} AS shot_id, "
             f"game_id + {g} AS game_id) FROM src.shot_features"
         )
+        for t in on_ice:  # shifts, players on the ice, time on ice: the same id shifts as their games and shots
+            shift_shot = f"shot_id + {s} AS shot_id, " if t == "shot_on_ice" else ""
+            con.execute(f"INSERT INTO {t} BY NAME SELECT * REPLACE ({shift_shot}game_id + {g} AS game_id) FROM src.{t}")
         con.execute("COMMIT")
         progress(f"copy {k + 1}/{copies} ({label}) done at {time.perf_counter() - t0:.0f} s")
     con.execute(

@@ -451,3 +451,20 @@ def bench_analysis(
     from oa.bench.analysis import run
 
     _measure(ctx, "oa.bench.analysis", lambda p: run(db, runs, progress=p, proxy_from=proxy_from), as_json, markdown)
+
+
+def bench_toi(
+    ctx: typer.Context,
+    games: int = options.games(100, "demo games whose shifts are the truth"),
+    seed: int = options.seed(),
+    workers: int | None = options.workers(),
+    as_json: bool = options.as_json(),
+    markdown: Path | None = options.markdown(),
+) -> None:
+    """The time-on-ice estimate's error against shifts: the real NHL game in the shared data, and demo games."""
+    from oa.bench.toi import run
+    from oa.settings import shared_root
+
+    _measure(
+        ctx, "oa.bench.toi", lambda p: run(shared_root() / "data", games, seed, workers, progress=p), as_json, markdown
+    )

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from oa import schema
+from oa.onice import player_toi, skaters_at, toi_from_shifts
 from oa.rink import PERIOD_S, REGULAR_SEASON_OT_S, RINK, period_start
 from oa.schema import PUCK_ID, GameBundle
 from oa.sim import SOURCE
@@ -54,8 +55,51 @@ def _seq_rate(f: int, a: int) -> float:
     return SEQ_RATE.get((f, a), 0.67 * (f / max(a, 1)) ** 2) / 60.0
 
 
+# shift lengths (seconds, uniform between the bounds): forward lines, defence pairs, special-teams units
+LINE_SHIFT = (38.0, 52.0)
+PAIR_SHIFT = (42.0, 56.0)
+UNIT_SHIFT = (40.0, 60.0)
+PP_UNIT_TOI = np.array([0.62, 0.38])
+PK_UNIT_TOI = np.array([0.55, 0.45])
+CHANGE_GAP = 0.5  # a change on the fly comes at least this long after a sequence ends
+
+
+class _Group:
+    """One rotation (forward lines, defence pairs, a special-teams unit): who is out and until when.
+
+    The next unit out is the one furthest behind its share of the rotation's time (`weights`),
+    so shares stay close to the weights while shift lengths vary."""
+
+    def __init__(self, weights: np.ndarray, length: tuple[float, float]):
+        self.w = weights
+        self.length = length
+        self.toi = np.zeros(len(weights))
+        self.cur = -1
+        self.since = 0.0
+        self.due = 0.0
+
+    def close(self, t: float) -> None:
+        if self.cur >= 0:
+            self.toi[self.cur] += max(t - self.since, 0.0)
+        self.cur = -1
+
+    def change(self, t: float, rng: np.random.Generator) -> None:
+        prev = self.cur
+        self.close(t)
+        behind = self.w * (self.toi.sum() + 45.0) - self.toi + rng.normal(0.0, 4.0, len(self.w))
+        if prev >= 0 and len(self.w) > 1:
+            behind[prev] = -np.inf  # never the same unit twice in a row
+        self.cur = int(np.argmax(behind))
+        self.since = t
+        self.due = t + rng.uniform(*self.length)
+
+
 class _Bench:
-    """Picks who is on the ice for a team, weighted by lines' ice time."""
+    """A team's bench: shift rotations of lines, pairs and special-teams units, and the shifts they make.
+
+    `line_up` brings the ice up to date at a moment (changes that came due, a new situation);
+    `on_ice` returns the skaters out there now; `shifts` the finished shifts (roster row, start,
+    end, game seconds)."""
 
     def __init__(self, roster: pd.DataFrame, rng: np.random.Generator):
         self.r = roster
@@ -66,38 +110,123 @@ class _Bench:
         g = np.flatnonzero(pos == "G")
         self.goalie_row = int(g[0] if rng.random() < 0.75 else g[-1])
         fwd = np.r_[self.C, self.LW, self.RW]
-        self.top_f = fwd[np.argsort(-roster["shooting"].to_numpy()[fwd])][:6]
+        self.fwd, self.defence = set(fwd.tolist()), set(self.D.tolist())
+        self.top_f = fwd[np.argsort(-roster["shooting"].to_numpy()[fwd])][:8]
         self.top_d = self.D[np.argsort(-roster["shooting"].to_numpy()[self.D])][:3]
         # plain arrays: on_ice runs for every sequence and pandas indexing is slow there
         self.ids = roster["player_id"].to_numpy()
         self.pos = roster["position"].to_numpy(dtype=object)
         self.shoots = roster["shoots"].to_numpy(dtype=object)
         self.skill = roster["shooting"].to_numpy(dtype=float, na_value=0.0)
+        self.lines = _Group(LINE_TOI, LINE_SHIFT)
+        self.pairs = _Group(PAIR_TOI, PAIR_SHIFT)
+        self.pp = _Group(PP_UNIT_TOI, UNIT_SHIFT)
+        self.pk = _Group(PK_UNIT_TOI, UNIT_SHIFT)
+        self.mode: tuple[int, str] | None = None
+        self.on: dict[int, float] = {}  # roster row -> start of its shift (game seconds)
+        self.rows: list[int] = []  # the skaters out, in unit order
+        self.goalie_since: float | None = None
+        self.shifts: list[tuple[int, float, float]] = []  # this period's: (roster row, start, end)
+        self.done: list[tuple[int, float, float, int]] = []  # finished periods': (roster row, start, end, period)
+        self.last = 0.0  # the time of the last change
 
     def goalie(self) -> Goalie:
         row = self.r.iloc[self.goalie_row]
         return Goalie(int(row.player_id), float(row.goaltending), float(row.height_in))
 
-    def on_ice(self, n: int, pp: bool) -> OnIce:
-        rng = self.rng
-        li = rng.choice(4, p=LINE_TOI)
-        pi = rng.choice(3, p=PAIR_TOI)
-        line = [self.C[li], self.LW[li], self.RW[li]]
-        pair = [self.D[2 * pi], self.D[2 * pi + 1]]
-        if pp:  # the power-play unit: best finishers, one defenseman (two with six skaters)
-            n_d = 2 if n >= 6 else 1
-            rows = list(rng.choice(self.top_f, size=n - n_d, replace=False)) + list(
-                rng.choice(self.top_d, size=n_d, replace=False)
-            )
-        elif n == 5:
-            rows = line + pair
-        elif n == 6:
-            rows = line + pair + [self.C[(li + 1) % 4]]
-        elif n == 4:
-            rows = line[:2] + pair
+    def _groups(self, kind: str) -> tuple[_Group, ...]:
+        return (self.lines, self.pairs) if kind == "ev" else ((self.pp,) if kind == "pp" else (self.pk,))
+
+    def _skaters(self, n: int, kind: str) -> list[int]:
+        if kind == "pp":  # the power-play unit (and the extra attacker): best finishers, one or two D
+            u, n_d = self.pp.cur, 2 if n >= 6 else 1
+            rows = list(self.top_f[4 * u : 4 * u + n - n_d]) + list(self.top_d[u : u + n_d])
+        elif kind == "pk":  # penalty killers: two forwards of the middle lines, a pair (one D three short)
+            u = self.pk.cur
+            rows = [self.C[1 + u], (self.LW, self.RW)[u][1 + u], self.D[2 * u], self.D[2 * u + 1]][:n]
         else:
-            rows = line[:2] + pair[:1]
-        at = np.asarray(rows)
+            li, pi = self.lines.cur, self.pairs.cur
+            line = [self.C[li], self.LW[li], self.RW[li]]
+            pair = [self.D[2 * pi], self.D[2 * pi + 1]]
+            rows = {5: line + pair, 4: line[:2] + pair, 3: line[:2] + pair[:1]}.get(
+                n, line + pair + [self.C[(li + 1) % 4]]
+            )
+        return [int(r) for r in rows]
+
+    def _replace_boxed(self, rows: list[int], boxed: set[int]) -> list[int]:
+        """A player serving a penalty is not on the ice: the next free one of his kind takes his place."""
+        out = list(rows)
+        for i, r in enumerate(out):
+            if r in boxed:
+                kind = self.defence if r in self.defence else self.fwd
+                free = [x for x in sorted(kind) if x not in boxed and x not in out]
+                if free:
+                    out[i] = free[0]
+        return out
+
+    def _apply(self, rows: list[int], t: float) -> None:
+        for r in [r for r in self.on if r not in rows]:
+            if t > self.on[r]:
+                self.shifts.append((r, self.on[r], t))
+            del self.on[r]
+        for r in rows:
+            self.on.setdefault(r, t)
+        self.rows = rows
+
+    def line_up(
+        self, t: float, n: int, n_opp: int, goalie_in: bool, boxed: set[int], floor: float, ceil: float = np.inf
+    ) -> None:
+        """Bring the ice up to moment `t`: changes that came due, then the situation (n skaters against n_opp).
+
+        A change happens no earlier than `floor` (the end of the last sequence plus a moment) and no
+        later than `ceil` (where the next sequence may begin), so no shift starts or ends inside a
+        sequence."""
+        kind = "pp" if n > n_opp else ("pk" if n < n_opp and n <= 4 else "ev")
+
+        def at(x: float) -> float:
+            self.last = min(max(x, floor, self.last), max(ceil, self.last))
+            return self.last
+
+        if self.mode == (n, kind):
+            while True:  # due changes, one at a time, in time order
+                g = min(self._groups(kind), key=lambda g_: g_.due)
+                if g.due > t:
+                    break
+                c = at(g.due)
+                g.change(c, self.rng)
+                self._apply(self._replace_boxed(self._skaters(n, kind), boxed), c)
+        else:
+            c = at(t)
+            for g in (self.lines, self.pairs, self.pp, self.pk):
+                g.close(c)
+            for g in self._groups(kind):
+                g.change(c, self.rng)
+            self.mode = (n, kind)
+            self._apply(self._replace_boxed(self._skaters(n, kind), boxed), c)
+        if goalie_in and self.goalie_since is None:
+            self.goalie_since = at(t)
+        elif not goalie_in and self.goalie_since is not None:
+            c = at(t)
+            if c > self.goalie_since:
+                self.shifts.append((self.goalie_row, self.goalie_since, c))
+            self.goalie_since = None
+
+    def end_period(self, t: float, period: int) -> None:
+        """Everyone off at the end of a period; the next one starts with fresh units."""
+        self._apply([], t)
+        if self.goalie_since is not None and t > self.goalie_since:
+            self.shifts.append((self.goalie_row, self.goalie_since, t))
+        self.goalie_since = None
+        for g in (self.lines, self.pairs, self.pp, self.pk):
+            g.close(t)
+        self.mode = None
+        self.done += [(r, s0, s1, period) for r, s0, s1 in self.shifts]
+        self.shifts = []
+        self.last = t
+
+    def on_ice(self) -> OnIce:
+        """The skaters on the ice now."""
+        at = np.asarray(self.rows)
         return OnIce(self.ids[at], self.pos[at], self.shoots[at], self.skill[at])
 
 
@@ -114,17 +243,30 @@ def simulate_game(league: League, spec: GameSpec, seed: int) -> GameBundle:
     goalies = {k: bench[k].goalie() for k in teams}
     score = {"H": 0, "A": 0}
     box: dict[str, list[float]] = {"H": [], "A": []}
+    boxed: dict[str, dict[float, int]] = {"H": {}, "A": {}}  # penalty expiry -> roster row of who serves it
     pulled = {"H": False, "A": False}
     pull_at = {"H": rng.uniform(55, 150), "A": rng.uniform(55, 150)}
     ev: list[dict] = []
     shots: list[dict] = []
     frames: list[dict[str, np.ndarray]] = []
+    shot_on: list[list[tuple[int, str, bool, bool]]] = []  # each shot's players on the ice
     other = {"H": "A", "A": "H"}
+    period, quiet = 1, 0.0  # quiet: no change of players before it (the last sequence's end)
 
     def skaters(k: str, period: int) -> int:
         base = 3 if period > 3 else 5
         n = max(3, base - len(box[k])) if period <= 3 else base + (1 if box[other[k]] else 0)
         return n + (1 if pulled[k] else 0)
+
+    def line_up(now: float, ceil: float = np.inf) -> None:
+        """Both benches up to `now`: changes due, the situation's units, goalies pulled or back."""
+        for k in ("H", "A"):
+            n, n_o = skaters(k, period), skaters(other[k], period)
+            bench[k].line_up(now, n, n_o, not pulled[k], set(boxed[k].values()), quiet, ceil)
+
+    def serve(k: str, row: int, until: float) -> None:
+        box[k].append(until)
+        boxed[k][until] = row
 
     def add(
         t: float, period: int, typ: str, team: str | None = None, player=None, player2=None, x=None, y=None, detail=None
@@ -157,22 +299,27 @@ def simulate_game(league: League, spec: GameSpec, seed: int) -> GameBundle:
         played = period
         start = period_start(period)
         end = start + (PERIOD_S if period <= 3 else REGULAR_SEASON_OT_S)
-        box = {"H": [], "A": []} if period > 3 else box
+        if period > 3:
+            box, boxed = {"H": [], "A": []}, {"H": {}, "A": {}}
         add(start, period, "PERIOD_START")
         add(start, period, "FACEOFF", x=0.0, y=0.0)
         t = start
-        last_end = start
+        last_end = quiet = start
+        line_up(start)
         while t < end:
+            for expiry, k in sorted((x, side) for side in ("H", "A") for x in box[side] if x <= t):
+                box[k].remove(expiry)
+                boxed[k].pop(expiry, None)
+                add(expiry, period, "PENALTY_END", k)
+                line_up(expiry)
             for k in ("H", "A"):
-                for expiry in [x for x in box[k] if x <= t]:
-                    box[k].remove(expiry)
-                    add(expiry, period, "PENALTY_END", k)
                 if period == 3 and not pulled[k]:
                     deficit = score[other[k]] - score[k]
                     lim = pull_at[k] * (1.4 if deficit == 2 else 1.0)
                     if deficit in (1, 2) and end - t <= lim and not box[k]:
                         pulled[k] = True
                         add(t, period, "GOALIE_PULLED", k, player=goalies[k].id)
+            line_up(t)
             s = {k: skaters(k, period) for k in ("H", "A")}
             rate = {}
             for k in ("H", "A"):
@@ -197,34 +344,39 @@ def simulate_game(league: League, spec: GameSpec, seed: int) -> GameBundle:
             if u < 2 * pen:
                 k = "H" if u < pen else "A"
                 if len(box[k]) < 2:
-                    box[k].append(t + 120.0)
-                    pl = bench[k].on_ice(5, False).ids[rng.integers(5)]
-                    add(t, period, "PENALTY", k, player=int(pl), detail="MINOR")
+                    line_up(t)  # the offender is one of the skaters on the ice now
+                    out = bench[k].rows
+                    row = out[int(rng.integers(len(out)))]
+                    serve(k, row, t + 120.0)
+                    add(t, period, "PENALTY", k, player=int(bench[k].ids[row]), detail="MINOR")
                     if rng.random() < 0.08 and len(box[other[k]]) < 2:
-                        box[other[k]].append(t + 120.0)
-                        add(
-                            t,
-                            period,
-                            "PENALTY",
-                            other[k],
-                            player=int(bench[other[k]].on_ice(5, False).ids[0]),
-                            detail="MINOR",
-                        )
+                        row2 = bench[other[k]].rows[0]
+                        serve(other[k], row2, t + 120.0)
+                        add(t, period, "PENALTY", other[k], player=int(bench[other[k]].ids[row2]), detail="MINOR")
+                    line_up(t)  # the penalty kill and the power play come out
                 continue
             k = "H" if u < 2 * pen + rate["H"] else "A"
             o = other[k]
             sf, sa = s[k], s[o]
             pp = sf > sa
-            att = bench[k].on_ice(sf, pp)  # skater counts include a pulled goalie's extra man
-            dfn = bench[o].on_ice(sa, False)
+            t_min = max(last_end + 1.0, t - 1.0, bench["H"].last, bench["A"].last)
+            line_up(t, t_min)  # no change of players after the sequence begins
+            att = bench[k].on_ice()  # skater counts include a pulled goalie's extra man
+            dfn = bench[o].on_ice()
+            assert (len(att), len(dfn)) == (sf, sa), "the benches put the situation's skaters out"
             goalie = None if pulled[o] else goalies[o]
             t_shot = t + 7.0
             if t_shot + 5.0 > end:
                 continue
-            seq = simulate_sequence(rng, att, dfn, goalie, t_shot, max(last_end + 1.0, t - 1.0), pp)
+            seq = simulate_sequence(rng, att, dfn, goalie, t_shot, t_min, pp)
             if seq.shots[-1].t + 1.0 > end:
                 continue
             last_end = seq.end
+            quiet = seq.end + CHANGE_GAP
+            on_now = [(int(p), teams[k], False, True) for p in att.ids]
+            on_now += [] if pulled[k] else [(goalies[k].id, teams[k], True, True)]
+            on_now += [(int(p), teams[o], False, False) for p in dfn.ids]
+            on_now += [] if goalie is None else [(goalie.id, teams[o], True, False)]
             d = _direction(k == "H", period)
             _emit_frames(
                 frames, spec, seq, d, teams[k], teams[o], att, dfn, goalie, goalies[k] if not pulled[k] else None
@@ -262,11 +414,13 @@ def simulate_game(league: League, spec: GameSpec, seed: int) -> GameBundle:
                             p_true=sh.p_true,
                         )
                     )
+                    shot_on.append(on_now)
                     if sh.outcome == "GOAL":
                         scored = True
                         score[k] += 1
                         ev[-1]["home_score"], ev[-1]["away_score"] = score["H"], score["A"]
                         if pp and box[o] and sa < sf:
+                            boxed[o].pop(min(box[o]), None)
                             box[o].remove(min(box[o]))
                             add(e.t, period, "PENALTY_END", o)
                         pulled = {"H": False, "A": False}
@@ -284,6 +438,8 @@ def simulate_game(league: League, spec: GameSpec, seed: int) -> GameBundle:
             else:
                 t = max(t, seq.end + rng.uniform(2, 10))
         add(t if game_over else end, period, "PERIOD_END")
+        for k in ("H", "A"):
+            bench[k].end_period(t if game_over else end, period)
         if game_over:
             break
     shootout = score["H"] == score["A"]
@@ -291,7 +447,35 @@ def simulate_game(league: League, spec: GameSpec, seed: int) -> GameBundle:
         winner = "H" if rng.random() < 0.5 + 0.5 * (goalies["H"].skill - goalies["A"].skill) else "A"
         score[winner] += 1
     add(max(e["t"] for e in ev), played, "GAME_END")
-    return _bundle(spec, ev, shots, frames, score, played + (1 if shootout else 0), shootout)
+    shifts = _shifts(spec.game_id, bench, teams)
+    goalie_ids = {int(b.ids[r]) for b in bench.values() for r in np.flatnonzero(b.pos == "G")}
+    return _bundle(
+        spec, ev, shots, frames, score, played + (1 if shootout else 0), shootout, shifts, shot_on, goalie_ids
+    )
+
+
+def _shifts(game_id: int, bench: dict[str, _Bench], teams: dict[str, str]) -> pd.DataFrame:
+    """Every finished shift of both benches as the `shifts` table (seconds into the period)."""
+    parts = []
+    for k, b in bench.items():
+        d = np.array(b.done, dtype=float).reshape(-1, 4)
+        p = d[:, 3].astype(np.int64)
+        off = period_start(p)
+        parts.append(
+            pd.DataFrame(
+                {
+                    "game_id": game_id,
+                    "player_id": b.ids[d[:, 0].astype(np.int64)].astype(np.int64),
+                    "team": teams[k],
+                    "period": p,
+                    "start_s": np.round(d[:, 1] - off, 3),
+                    "end_s": np.round(d[:, 2] - off, 3),
+                }
+            )
+        )
+    df = pd.concat(parts, ignore_index=True)
+    df = df[(df["end_s"] > df["start_s"]).to_numpy()]
+    return df.sort_values(["period", "start_s", "team", "player_id"], kind="stable").reset_index(drop=True)
 
 
 def _emit_frames(
@@ -340,7 +524,16 @@ def _emit_frames(
 
 
 def _bundle(
-    spec: GameSpec, ev: list[dict], shots: list[dict], frames: list[dict], score: dict, periods: int, shootout: bool
+    spec: GameSpec,
+    ev: list[dict],
+    shots: list[dict],
+    frames: list[dict],
+    score: dict,
+    periods: int,
+    shootout: bool,
+    shifts: pd.DataFrame,
+    shot_on: list[list[tuple[int, str, bool, bool]]],
+    goalie_ids: set[int],
 ) -> GameBundle:
     g = spec.game_id
     order = sorted(range(len(ev)), key=lambda i: (ev[i]["t"], ev[i]["order"]))
@@ -351,6 +544,9 @@ def _bundle(
     e["event_idx"] = np.arange(len(e))
     e["game_seconds"] = e["t"].round(3)
     e["period_seconds"] = (e["t"] - period_start(e["period"])).clip(0, PERIOD_S).round(3)
+    # every event's skaters a side, counted from the shifts (as a play-by-play's on-ice lists would give)
+    for side, team in (("home_skaters", spec.home), ("away_skaters", spec.away)):
+        e[side] = skaters_at(e, shifts, goalie_ids, team)
     events = schema.ordered(schema.EVENTS, e)
     s = pd.DataFrame(shots)
     if len(s):
@@ -363,6 +559,10 @@ def _bundle(
         s = pd.DataFrame(columns=schema.SHOTS.column_names + ["p_true"])
     shots_df = schema.ordered(schema.SHOTS, s)
     truth_df = pd.DataFrame({"shot_id": s["shot_id"], "game_id": g, "p_true": s["p_true"]})
+    soi = pd.DataFrame(
+        [(sid, g, *r) for sid, rows in zip(s["shot_id"].tolist(), shot_on) for r in rows],
+        columns=["shot_id", "game_id", "player_id", "team", "goalie", "shooting"],
+    )
     if frames:
         f = {k: np.concatenate([fr[k] for fr in frames]) for k in frames[0]}
         f["team"] = pd.Categorical(f["team"])
@@ -397,5 +597,9 @@ def _bundle(
             "shots": shots_df,
             "frames": schema.ordered(schema.FRAMES, fdf),
             "sim_truth": truth_df,
+            "shifts": shifts,
+            "shot_on_ice": schema.ordered(schema.SHOT_ON_ICE, soi),
+            "player_toi": player_toi(shifts),
+            "toi": toi_from_shifts(shifts, goalie_ids),
         },
     )

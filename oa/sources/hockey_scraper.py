@@ -7,10 +7,15 @@ One row per event with the 6+6 players on the ice. Notes that shape the mapping:
 - `Strength` is home skaters x away skaters; `Home_Goalie` empty means the home net is empty.
 - Period 5 of a regular-season game is the shoot-out (dropped and counted).
 - Coordinates are raw (`xC`, `yC`); the attacking direction is derived per team and period.
+- `homePlayer1_id` .. `homePlayer6_id` (and away) list everyone on the ice at the event, the
+  goalie among them (`Home_Goalie_Id` says which). They give each attempt its players on the
+  ice (`shot_on_ice`) and an *estimated* time on ice (`toi`, method 'estimated', by
+  `oa.onice.estimate_toi`). Only the id columns are read, as numbers, as the file is read.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from oa import schema
+from oa.onice import estimate_toi
 from oa.rink import PERIOD_S, Attack, CoordinateSystem, Origin
 from oa.schema import GameBundle
 from oa.sources.common import IngestReport, game_bundle
@@ -84,7 +90,9 @@ REQUIRED = (
     "xC",
     "yC",
 )
-EVENT_COLUMNS = frozenset((*REQUIRED, "row_in_game", "Ev_Zone"))  # what `_games` reads
+ON_ICE_RE = r"^(home|away)Player(\d+)_id$"  # the on-ice lists: six columns a side (more is hostile)
+BAD_ID = -1.0  # an on-ice id that cannot be right, once the columns are numbers (blank is NaN)
+EVENT_COLUMNS = frozenset((*REQUIRED, "row_in_game", "Ev_Zone"))  # what `_games` reads, with the on-ice ids
 ON_ICE = Num(integer=True, lo=0, hi=7, keep_row=True)  # skaters and goalie; a bad count is left unknown
 SCORE = Num(integer=True, lo=0, hi=99, keep_row=True)
 # every number a row carries, and what can be right (ids beyond 2**53, strength 9x9, 21 minutes... cannot)
@@ -117,10 +125,71 @@ def read(path: str | Path, report: IngestReport) -> tuple[Iterator[GameBundle], 
     df = read_csv(path, REQUIRED, "hockey_scraper play-by-play", ("", "NA"), report)
     report.files += 1
     players = _players(df)
+    ids = _on_ice_columns(df)  # as numbers, beside the rows (carried along, they would slow every step)
     if "row_in_game" in df.columns:  # without it a duplicate is a whole row alike, so every column is kept
         # a season is 400,000 rows of 57 columns; the games need 26 of them (a third of the memory)
         df = df[[c for c in df.columns if c in EVENT_COLUMNS]]
-    return _games(path, df, report), players
+    return _games(path, df, report, ids), players
+
+
+def _on_ice_columns(df: pd.DataFrame) -> pd.DataFrame:
+    """The on-ice id columns as numbers, named `_home3` etc. (same index as the rows): NaN blank, BAD_ID
+    where it cannot be an id."""
+    out = {}
+    for col in df.columns:
+        m = re.match(ON_ICE_RE, str(col))
+        if not m:
+            continue
+        raw = df[col]
+        v = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=float)
+        blank = raw.isna().to_numpy().copy()
+        odd = np.flatnonzero(~blank & np.isnan(v))  # few: whitespace is blank, anything else cannot be an id
+        blank[odd] = raw.iloc[odd].astype(str).str.strip().eq("").to_numpy()
+        ok = np.isfinite(v) & (v % 1 == 0) & (v >= 1) & (v <= ID_MAX)
+        out[f"_{m[1]}{int(m[2])}"] = np.where(blank, np.nan, np.where(ok, v, BAD_ID))
+    return pd.DataFrame(out, index=df.index)
+
+
+def _on_ice_lists(r: pd.DataFrame, report: IngestReport, path: Path) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(home ids, away ids, usable) of each row: ids (n, 6+) with NaN for an empty place; a row's lists are
+    unusable (dropped, counted) when an id cannot be right, a player is listed twice, or a side lists more
+    than six; a row listing nobody is not counted (the file has no lists there)."""
+    sides = []
+    for side in ("home", "away"):
+        cols = sorted((c for c in r.columns if c.startswith(f"_{side}")), key=lambda c: int(c[len(side) + 1 :]))
+        sides.append(r[cols].to_numpy(dtype=float) if cols else np.full((len(r), 0), np.nan))
+    h, a = sides
+    both = np.concatenate([h, a], axis=1)
+    listed = np.isfinite(both).any(axis=1)
+    bad_id = (both == BAD_ID).any(axis=1)
+    srt = np.sort(np.where(both == BAD_ID, np.nan, both), axis=1)
+    twice = (srt[:, 1:] == srt[:, :-1]).any(axis=1) & ~bad_id
+    over = ((np.isfinite(h).sum(axis=1) > MAX_SKATERS) | (np.isfinite(a).sum(axis=1) > MAX_SKATERS)) & ~bad_id & ~twice
+    names = [f"homePlayer{k + 1}_id" for k in range(h.shape[1])] + [f"awayPlayer{k + 1}_id" for k in range(a.shape[1])]
+
+    def field(i: int, what: str) -> str:  # the column to look at in row i
+        row = both[i]
+        if what == "bad":
+            return names[int(np.flatnonzero(row == BAD_ID)[0])]
+        if what == "twice":
+            seen: set[float] = set()
+            for k, v in enumerate(row):
+                if np.isfinite(v) and v in seen:
+                    return f"{names[k]}: {int(v)}"
+                seen.add(v)
+        side = h if np.isfinite(h[i]).sum() > MAX_SKATERS else a
+        k = int(np.flatnonzero(np.isfinite(side[i]))[-1])
+        return names[k] if side is h else names[h.shape[1] + k]
+
+    for why, what, mask in (
+        ("on-ice player id that cannot be right (the event's on-ice lists dropped)", "bad", bad_id),
+        ("player listed twice on the ice (the event's on-ice lists dropped)", "twice", twice),
+        (f"more than {MAX_SKATERS} players on the ice a side (the event's on-ice lists dropped)", "over", over),
+    ):
+        if mask.any():
+            i = int(np.flatnonzero(mask)[0])
+            report.reject(why, int(mask.sum()), f"{path}, row {r.index[i]}, field {field(i, what)}")
+    return h, a, listed & ~bad_id & ~twice & ~over
 
 
 def _players(df: pd.DataFrame) -> pd.DataFrame:
@@ -152,7 +221,7 @@ def _players(df: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def _games(path: Path, df: pd.DataFrame, report: IngestReport) -> Iterator[GameBundle]:
+def _games(path: Path, df: pd.DataFrame, report: IngestReport, ids: pd.DataFrame) -> Iterator[GameBundle]:
     key = ["Game_Id", "Date", "row_in_game"] if "row_in_game" in df.columns else None
     df = dedupe(df, key, report, path, "event row")
     df, num = parse_rows(df, NUMBERS, report, path)
@@ -162,7 +231,8 @@ def _games(path: Path, df: pd.DataFrame, report: IngestReport) -> Iterator[GameB
     for (g, day), rows in df.groupby([num["Game_Id"].to_numpy(), dates.dt.normalize().to_numpy()], sort=False):
         start, season = season_of(pd.Timestamp(day))
         try:
-            yield _game(path, start * 1_000_000 + int(g), season, pd.Timestamp(day), rows, num.loc[rows.index], report)
+            gid = start * 1_000_000 + int(g)
+            yield _game(path, gid, season, pd.Timestamp(day), rows, num.loc[rows.index], report, ids)
         except Exception as e:  # noqa: BLE001 - one broken game must not stop the season
             report.failed.append((f"{path.name} game {start * 1_000_000 + int(g)}", e))
 
@@ -185,7 +255,14 @@ def _strength(r: pd.DataFrame, report: IngestReport, path: Path) -> tuple[pd.Dat
 
 
 def _game(
-    path: Path, gid: int, season: str, day: pd.Timestamp, r: pd.DataFrame, num: pd.DataFrame, report: IngestReport
+    path: Path,
+    gid: int,
+    season: str,
+    day: pd.Timestamp,
+    r: pd.DataFrame,
+    num: pd.DataFrame,
+    report: IngestReport,
+    ids: pd.DataFrame,
 ) -> GameBundle:
     r, home, away = game_teams(r, "Home_Team", "Away_Team", report, path)
     home, away = str(code(home)), str(code(away))
@@ -263,7 +340,70 @@ def _game(
         has_tracking=False,
         fps=None,
     )
-    return game_bundle(SOURCE, game, ev, report)
+    bundle = game_bundle(SOURCE, game, ev, report)
+    if ids.shape[1]:  # a file with on-ice lists
+        _add_on_ice(bundle, ids.loc[r.index], ev, home, away, hg.to_numpy(float), ag.to_numpy(float), report, path)
+    return bundle
+
+
+def _add_on_ice(
+    bundle: GameBundle,
+    r: pd.DataFrame,
+    ev: pd.DataFrame,
+    home: str,
+    away: str,
+    hg: np.ndarray,
+    ag: np.ndarray,
+    report: IngestReport,
+    path: Path,
+) -> None:
+    """The players on the ice at each attempt, and time on ice estimated from the lists at every event
+    (`r`: the game's rows of on-ice ids, in the order of its events)."""
+    h, a, ok = _on_ice_lists(r, report, path)
+    keep = ~ev["shootout"].to_numpy(dtype=bool)
+    rows_kept = np.flatnonzero(keep)  # game_bundle drops shoot-out rows and numbers the rest: event_idx
+    h, a, ok = h[keep], a[keep], ok[keep]
+    g = bundle.game_id
+    period = ev["period"].to_numpy(dtype=np.int64)[rows_kept]
+    secs = ev["period_seconds"].to_numpy(dtype=float)[rows_kept]
+    hg, ag = hg[rows_kept], ag[rows_kept]
+
+    def long(at: np.ndarray) -> dict[str, np.ndarray]:
+        """Every listed player of the events `at` (usable lists only), home side first."""
+        parts = []
+        for ids, team, goalie in ((h, home, hg), (a, away, ag)):
+            row, col = np.nonzero(np.isfinite(ids[at]) & ok[at][:, None])
+            pid = ids[at][row, col]
+            parts.append((at[row], pid.astype(np.int64), np.full(len(row), team, dtype=object), pid == goalie[at][row]))
+        return {k: np.concatenate([p[i] for p in parts]) for i, k in enumerate(("ev", "pid", "team", "goalie"))}
+
+    every = long(np.arange(len(rows_kept)))
+    listed = {
+        "game_id": g,
+        "event_idx": every["ev"],
+        "period": period[every["ev"]],
+        "period_seconds": secs[every["ev"]],
+        "player_id": every["pid"],
+        "team": every["team"],
+        "goalie": every["goalie"],
+    }
+    shots = bundle.tables["shots"]
+    sh = long(shots["event_idx"].to_numpy(dtype=np.int64))
+    shot_ev = shots["event_idx"].to_numpy(dtype=np.int64)
+    by_ev = np.argsort(shot_ev, kind="stable")
+    pos = by_ev[np.searchsorted(shot_ev[by_ev], sh["ev"])]  # each listed row's shot
+    bundle.tables["shot_on_ice"] = pd.DataFrame(
+        {
+            "shot_id": shots["shot_id"].to_numpy(dtype=np.int64)[pos],
+            "game_id": g,
+            "player_id": sh["pid"],
+            "team": sh["team"],
+            "goalie": sh["goalie"],
+            "shooting": sh["team"] == shots["team"].to_numpy(dtype=object)[pos],
+        },
+        columns=schema.SHOT_ON_ICE.column_names,
+    )
+    bundle.tables["toi"] = estimate_toi(listed)
 
 
 ADAPTER = Adapter(

@@ -188,7 +188,7 @@ def _ingest(
     return report
 
 
-SHRINK_TABLES = ("events", "shots", "frames")
+SHRINK_TABLES = ("events", "shots", "frames", "shot_on_ice")  # a copy losing on-ice players is refused too
 BATCH = 400  # new games validated and written together: one transaction instead of one per game
 
 

@@ -7,7 +7,8 @@ a period when one of his shifts there has start < t <= end: a shot at the second
 belongs to the players coming off (the NHL's own convention for its on-ice lists).
 
 Shift charts are not an `oa ingest` adapter: `oa nhl sync` fetches them beside each game's
-play-by-play and stores their rows with the game (`shifts`, `shot_on_ice`, `player_toi`).
+play-by-play and stores their rows with the game (`shifts`, `shot_on_ice`, `player_toi`, and
+`toi`: all situations and five-on-five, from the shifts themselves, see `oa.onice`).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from oa import schema
+from oa.onice import player_toi
 from oa.rink import PERIOD_S
 from oa.sources.common import IngestReport, SourceError
 from oa.sources.nhl_teams import code
@@ -136,10 +138,4 @@ def skater_counts(shots: pd.DataFrame, on: pd.DataFrame) -> tuple[pd.Series, pd.
 
 def time_on_ice(shifts: pd.DataFrame) -> pd.DataFrame:
     """The `player_toi` rows: seconds on the ice and shifts, per player of the game."""
-    if len(shifts) == 0:
-        return pd.DataFrame(columns=schema.PLAYER_TOI.column_names)
-    d = shifts.assign(seconds=shifts["end_s"] - shifts["start_s"])
-    g = d.groupby(["game_id", "player_id", "team"], as_index=False).agg(
-        seconds=("seconds", "sum"), shifts=("seconds", "size")
-    )
-    return g[schema.PLAYER_TOI.column_names]
+    return player_toi(shifts)

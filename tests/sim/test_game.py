@@ -21,7 +21,17 @@ def test_output_matches_canonical_schema(games):
     _, bundles = games
     for b in bundles:
         validate_bundle(b)
-        assert set(b.tables) == {"games", "events", "shots", "frames", "sim_truth"}
+        assert set(b.tables) == {
+            "games",
+            "events",
+            "shots",
+            "frames",
+            "sim_truth",
+            "shifts",
+            "shot_on_ice",
+            "player_toi",
+            "toi",
+        }
 
 
 def test_same_seed_same_game_other_seed_other_game():

@@ -235,6 +235,25 @@ def _blank_team_everywhere(f: CsvFormat):
     return change
 
 
+def _on_ice_twice(f: CsvFormat):
+    def change(h, rows):
+        i = _shot(f, h, rows)
+        rows[i][h.index("homePlayer2_id")] = rows[i][h.index("homePlayer1_id")]
+        return h, rows
+
+    return change
+
+
+def _on_ice_seventh(f: CsvFormat):
+    def change(h, rows):
+        i = _shot(f, h, rows)
+        rows = [r + [""] for r in rows]
+        rows[i][-1] = "8400001"
+        return h + ["homePlayer7_id"], rows
+
+    return change
+
+
 def _cut_mid_row(text: str) -> str:
     body = text.rstrip("\n")
     last = body.rfind("\n")
@@ -326,6 +345,14 @@ def csv_variants(f: CsvFormat) -> list[Variant]:
             V("game-id-nan", _set(f, f.game, "NaN"), "refuse", f"bad {f.game}"),
             V("game-id-1e30", _set(f, f.game, "1e30"), "refuse", f"bad {f.game}"),
             V("game-id-fraction", _set(f, f.game, "20001.5"), "refuse", f"bad {f.game}"),
+        ]
+    if f.source == "hockey_scraper":  # the on-ice lists: an event's lists that cannot be right are dropped
+        lists = "the event's on-ice lists dropped"
+        out += [
+            V("on-ice-id-word", _set(f, "homePlayer2_id", "goalie"), "refuse", lists),
+            V("on-ice-id-fraction", _set(f, "awayPlayer3_id", "8471679.5"), "refuse", lists),
+            V("on-ice-player-twice", _edit(f, _on_ice_twice(f)), "refuse", "player listed twice on the ice"),
+            V("on-ice-seven-a-side", _edit(f, _on_ice_seventh(f)), "refuse", "more than 6 players on the ice a side"),
         ]
     if f.player:
         out += [

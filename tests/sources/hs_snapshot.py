@@ -30,6 +30,8 @@ ORDER = {
     "players": ["player_id"],
     "teams": ["team"],
     "public_xg": ["shot_id", "model"],
+    "shot_on_ice": ["shot_id", "player_id"],
+    "toi": ["game_id", "player_id", "situation"],
 }
 
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pandas as pd
 import pytest
 
+from oa.onice import skaters_at, toi_from_shifts
 from oa.sources.common import IngestReport, SourceError
 from oa.sources.download import retry_after
 from oa.sources.nhl_roster import roster_players
@@ -135,3 +137,38 @@ def test_retry_after_in_seconds_or_as_a_date():
     assert retry_after("3") == 3.0 and retry_after(None) is None and retry_after("soon") is None
     assert retry_after("999999") == 300.0  # capped
     assert retry_after("Wed, 21 Oct 2015 07:28:00 GMT") == 0.0  # a date already past: go now
+
+
+def test_real_game_time_on_ice_all_and_five_on_five_from_its_shifts(shared):
+    """2023020204 (MIN at BUF): toi from the shift chart agrees with player_toi, and five-on-five adds up."""
+    base = shared / "nhl-api-web-bbrewington"
+    shifts = read_shifts(json.loads((base / "game_shift_charts.json").read_text()), 2023020204, "c", IngestReport("x"))
+    pbp = json.loads((base / "game_2023020204_play_by_play.json").read_text())["data"]
+    goalies = {int(p["playerId"]) for p in pbp["rosterSpots"] if p["positionCode"] == "G"}
+    toi = toi_from_shifts(shifts, goalies)
+    assert set(toi["method"]) == {"shifts"} and set(toi["situation"]) == {"all", "5v5"}
+    wide = toi.pivot_table(index=["player_id", "team"], columns="situation", values="seconds")
+    pt = time_on_ice(shifts).set_index(["player_id", "team"])
+    assert len(wide) == len(pt) == 38
+    assert np.allclose(wide["all"].reindex(pt.index), pt["seconds"])
+    assert (wide["5v5"] <= wide["all"]).all()
+    five = wide["5v5"].reset_index()
+    five["goalie"] = five["player_id"].isin(goalies)
+    sk = five[~five["goalie"]].groupby("team")["5v5"].sum()
+    gl = five[five["goalie"]].groupby("team")["5v5"].sum()  # a team's goalies' 5v5 time is the game's
+    assert gl["BUF"] == gl["MIN"]
+    assert np.allclose(sk, 5 * gl), (sk, gl)
+    assert 40 * 60 <= gl["BUF"] <= 58 * 60  # most of a 60-minute game, less its power plays
+    # the shifts' skater counts are the feed's own situationCode at every attempt (135 of 135)
+    kinds = ("shot-on-goal", "missed-shot", "blocked-shot", "goal")
+    plays = [p for p in pbp["plays"] if p.get("typeDescKey") in kinds]
+    ev = pd.DataFrame(
+        {
+            "period": [p["periodDescriptor"]["number"] for p in plays],
+            "period_seconds": [sum(int(x) * f for x, f in zip(p["timeInPeriod"].split(":"), (60, 1))) for p in plays],
+        }
+    )
+    code = pd.Series([p["situationCode"] for p in plays])
+    assert len(ev) == 135
+    assert (skaters_at(ev, shifts, goalies, "BUF") == code.str[2].astype(int)).all()
+    assert (skaters_at(ev, shifts, goalies, "MIN") == code.str[1].astype(int)).all()

@@ -200,3 +200,39 @@ def test_any_small_csv_text_reads_or_fails_with_a_named_error(tmp_path_factory, 
         assert str(f) in str(e)
         return
     assert "a" in df.columns and len(df) >= 1 and df.index.is_unique
+
+
+HS_ON_ICE = tuple(f"{side}Player{k}_id" for side in ("home", "away") for k in range(1, 7))
+
+
+@FAST
+@given(col=st.sampled_from(HS_ON_ICE), row=st.integers(0, 55), value=st.one_of(CELL, st.sampled_from(["8001001"])))
+def test_hockey_scraper_one_hostile_on_ice_id_never_raises_and_its_lists_are_kept_whole_or_dropped(
+    tmp_path_factory, col, row, value
+):
+    """One on-ice id replaced by anything (a word, a fraction, a player already listed): every event is still
+    stored; an event's lists are used whole or dropped and counted, never half; time on ice stays sane."""
+    df = pd.read_csv(FIXTURES / "hockey_scraper/pbp.csv", dtype=str, keep_default_na=False)
+    df.loc[row, col] = value
+    f = tmp_path_factory.mktemp("hs") / "pbp.csv"
+    df.to_csv(f, index=False)
+    report = IngestReport("hockey_scraper")
+    bundles, _ = hockey_scraper.read(f, report)
+    games = list(bundles)
+    assert sum(len(b.tables["events"]) for b in games) == len(df)
+    dropped = sum(n for r, n in report.rejected.items() if "on-ice lists dropped" in r)
+    assert dropped <= 1
+    for reason, example in report.examples.items():
+        if "on-ice lists dropped" in reason:
+            # the file, its line (row + 2: the header is line 1) and the field (for a repeat, the second listing)
+            assert str(f) in example and f"row {row + 2}, field " in example, example
+            assert col in example or "twice" in reason, example
+    for b in games:
+        on = b.tables["shot_on_ice"]
+        assert not on.duplicated(["shot_id", "player_id"]).any()
+        per = on.groupby(["shot_id", "team"]).size()
+        assert per.le(6).all()
+        whole = per.groupby(level="shot_id").sum()
+        assert whole.isin([11, 12]).all() or (dropped == 0 and whole.eq(12).all()), whole.value_counts()
+        toi = b.tables["toi"].pivot_table(index="player_id", columns="situation", values="seconds")
+        assert (toi["5v5"] <= toi["all"] + 1e-9).all() and toi["all"].between(0, 3 * 1200).all()
