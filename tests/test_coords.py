@@ -133,6 +133,8 @@ OTHER_MEANINGS = {
     ("oa/analysis/talent.py", ".mul(100)"): "a percentile rank from a fraction",
     ("oa/bench/talent.py", "round(100 * float("): "figures per 100 shots",
     ("oa/app/panels.py", "10 <= k % 100 <= 20"): "English ordinals: 11th to 13th",
+    ("oa/bench/toi.py", "games: int = 100,"): "how many demo games the time-on-ice bench compares",
+    ("oa/cli/bench.py", "options.games(100, "): "how many demo games the time-on-ice bench compares",
 }
 
 
