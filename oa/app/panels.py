@@ -20,7 +20,7 @@ from oa.app import queries as q
 from oa.app.filters import Filters
 from oa.app.tables import data_table
 from oa.app.text import esc
-from oa.vocab import SITUATION_WORDS, SITUATIONS, TOI_METHODS
+from oa.vocab import FORWARDS, SITUATION_WORDS, SITUATIONS, TOI_METHODS
 
 # a rate from fewer minutes, a heat map or share from fewer attempts, is a small sample: the analysis's own rule
 SMALL_MINUTES = int(SMALL_TOI_MIN)
@@ -150,21 +150,22 @@ def on_ice_panel(f: Filters, v: float, pid: int, name: str, situation: str) -> N
         sample_note("his on-ice share", r["cf"] + r["ca"], SMALL_ATTEMPTS, "on-ice attempts")
 
 
-def on_ice_board(f: Filters, v: float, situation: str) -> None:
-    """Every skater's on-ice figures under the sidebar's season and team, by position."""
-    pos = (
+def position_picker(key: str, help: str) -> str | None:
+    """Forwards ("F"), defence ("D") or neither (None: every skater), for a leaderboard."""
+    return (
         st.segmented_control(
-            "Position",
-            ["F", "D"],
-            key="board_onice_pos",
-            format_func=lambda p: {"F": "Forwards", "D": "Defence"}[p],
-            help="Leave both off for every skater.",
+            "Position", ["F", "D"], key=key, format_func=lambda p: {"F": "Forwards", "D": "Defence"}[p], help=help
         )
         or None
     )
+
+
+def on_ice_board(f: Filters, v: float, situation: str) -> None:
+    """Every skater's on-ice figures under the sidebar's season and team, by position."""
+    pos = position_picker("board_onice_pos", "Leave both off for every skater.")
     df = on_ice_rows(f, v, situation)
     if pos == "F":
-        df = df[df["position"].isin(("C", "LW", "RW"))]
+        df = df[df["position"].isin(FORWARDS)]
     elif pos == "D":
         df = df[df["position"] == "D"]
     df = df[(df["cf"] + df["ca"]) > 0]
@@ -408,14 +409,13 @@ TALENT_WORDS = {
     "goalie": ("Goals saved above expected", "goals", "expected goals minus goals on the unblocked attempts he faced"),
 }
 GROUP_WORDS = {"F": "forwards", "D": "defence", "G": "goalies"}
-FORWARD_CODES = ("C", "LW", "RW")
 MAX_ROWS = 25  # players in an interval plot
 
 
 def group_of(role: str, position: object) -> str | None:
     if role == "goalie":
         return "G"
-    return "F" if position in FORWARD_CODES else "D" if position == "D" else None
+    return "F" if position in FORWARDS else "D" if position == "D" else None
 
 
 def ordinal(n: float) -> str:
@@ -548,15 +548,8 @@ def talent_board(f: Filters, v: float, role: str) -> None:
         df = df[df["team"] == f.team]
     pos = None
     if role == "shooter":
-        pos = (
-            st.segmented_control(
-                "Position",
-                ["F", "D"],
-                key="board_talent_pos",
-                format_func=lambda p: {"F": "Forwards", "D": "Defence"}[p],
-                help="Leave both off for every skater; percentiles are always within the position group.",
-            )
-            or None
+        pos = position_picker(
+            "board_talent_pos", "Leave both off for every skater; percentiles are always within the position group."
         )
         if pos is not None and len(df):
             df = df[df["position"].map(lambda p: group_of(role, p)) == pos]

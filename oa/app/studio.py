@@ -29,7 +29,7 @@ from oa.app import queries as q
 from oa.broadcast.theme import Theme, load_theme
 from oa.rink import PERIOD_S, REGULAR_SEASON_OT_S
 from oa.settings import DEFAULT_THEME
-from oa.vocab import shot_type_word
+from oa.vocab import shot_type_word, tier_color
 
 MIN_PX = 28  # the smallest type on the studio view: 28 px on 1920x1080 reads from about three metres
 FACTORS = 3
@@ -376,7 +376,7 @@ def _xg(b: Board) -> str:
         for s in (b.away, b.home)
     )
     recent = "".join(
-        f"<div class='recent'><span class='tick' style='background:{_tier_color(r.tier)}'></span>"
+        f"<div class='recent'><span class='tick' style='background:{tier_color(r.tier)}'></span>"
         f"<span class='t'>{esc(r.when)}</span><span class='n'>{esc(r.shooter)} ({esc(r.team)})</span>"
         f"<span class='c'>{_pct(r.p_goal)}</span></div>"
         for r in b.recent
@@ -386,12 +386,6 @@ def _xg(b: Board) -> str:
         + (f"<div class='label'>EARLIER SHOTS</div>{recent}" if recent else "")
         + "</div>"
     )
-
-
-def _tier_color(tier: str | None) -> str:
-    from oa.vocab import tier_color
-
-    return tier_color(tier)
 
 
 def render(
