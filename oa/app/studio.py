@@ -263,7 +263,9 @@ def _pct(p: float) -> str:
 def _css(t: Theme) -> str:
     c, f = t.colors, t.fonts
     return f"""
-#{ROOT_ID} {{ position: fixed; inset: 0; z-index: 999990; box-sizing: border-box; overflow: hidden;
+#{ROOT_ID} {{ --u: min(calc(100vw / 1920), calc(100vh / 1080));
+  position: fixed; left: 50%; top: 50%; width: 1920px; height: 1080px; transform: translate(-50%, -50%);
+  box-shadow: 0 0 0 100vmax {c.background}; z-index: 999990; box-sizing: border-box; overflow: hidden;
   display: grid; grid-template-rows: 200px minmax(0, 1fr) 64px; gap: 28px; padding: 36px 48px 24px;
   background: {c.background}; color: {c.text}; font-family: {f.family}; line-height: 1.15; }}
 #{ROOT_ID} * {{ box-sizing: border-box; }}
@@ -326,6 +328,15 @@ def _css(t: Theme) -> str:
 #{ROOT_ID} .empty .big {{ font-size: 64px; font-weight: 800; }}
 #{ROOT_ID} .empty .how {{ font-size: 36px; color: {c.muted}; }}
 """
+
+
+PX_RE = re.compile(r"(\d+(?:\.\d+)?)px")
+
+
+def scaled_css(t: Theme) -> str:
+    """The view's style with every size in units of `--u`, a pixel of a 1920x1080 screen scaled to the window
+    (1 px there, smaller on a laptop preview): the whole view shrinks and letterboxes instead of overlapping."""
+    return PX_RE.sub(r"calc(\1 * var(--u))", _css(t))
 
 
 def _badge(t: Theme, tier: str | None) -> str:
@@ -393,7 +404,7 @@ def render(
 ) -> str:
     """The studio view's HTML: one fixed full-screen element, after its style block unless `style` is False
     (the page sends the style once and only the element on each refresh)."""
-    css = f"<style>{_css(t)}</style>" if style else ""
+    css = f"<style>{scaled_css(t)}</style>" if style else ""
     brand = esc(t.logos.wordmark or "OPPORTUNITY ANALYSIS")
     if b is None:
         body = (
@@ -518,7 +529,7 @@ def theme_or_default() -> Theme:
 def show(db: str) -> None:
     """Draw the studio view (the Live page calls this for `?view=studio`, then stops)."""
     t = theme_or_default()
-    st.html(f"{CHROME_CSS}<style>{_css(t)}</style>")  # once: each refresh sends only the view itself
+    st.html(f"{CHROME_CSS}<style>{scaled_css(t)}</style>")  # once: each refresh sends only the view itself
     want = want_game()
 
     @st.fragment(run_every=REFRESH_S)
