@@ -139,23 +139,30 @@ if role == "shooter":
             st.caption("No high-danger chances under these filters.")
     st.subheader("Talent, on ice and lines")
     situation = panels.situation_control("players_situation")
-    t_talent, t_on, t_lines, t_trend = st.tabs(["Talent", "On ice", "Lines", "Trends"])
+    t_talent, t_on, t_lines, t_trend = c.lazy_tabs(["Talent", "On ice", "Lines", "Trends"], key=panels.PANEL_TAB)
     with t_talent:
-        panels.talent_panel(scope, v, pid, "shooter")
+        if t_talent.open:
+            panels.talent_panel(scope, v, pid, "shooter")
     with t_on:
-        panels.on_ice_panel(scope, v, pid, str(r["name"]), situation)
+        if t_on.open:
+            panels.on_ice_panel(scope, v, pid, str(r["name"]), situation)
     with t_lines:
-        panels.lines_panel(scope, v, pid, str(r["name"]), panels.position_of(scope, v, pid), situation)
+        if t_lines.open:
+            panels.lines_panel(scope, v, pid, str(r["name"]), panels.position_of(scope, v, pid), situation)
     with t_trend:
-        panels.trend_panel(scope, v, pid, "shooter")
+        if t_trend.open:
+            panels.trend_panel(scope, v, pid, "shooter")
     st.subheader("Leaderboards")
-    b_shooters, b_talent, b_on, b_lines = st.tabs(["Shooters", "Talent", "On ice", "Lines"])
+    b_shooters, b_talent, b_on, b_lines = c.lazy_tabs(["Shooters", "Talent", "On ice", "Lines"], key=panels.BOARD_TAB)
     with b_talent:
-        panels.talent_board(scope, v, "shooter")
+        if b_talent.open:
+            panels.talent_board(scope, v, "shooter")
     with b_on:
-        panels.on_ice_board(scope, v, situation)
+        if b_on.open:
+            panels.on_ice_board(scope, v, situation)
     with b_lines:
-        panels.lines_board(scope, v, situation)
+        if b_lines.open:
+            panels.lines_board(scope, v, situation)
     with b_shooters:
         st.caption("Goals against the model's expected goals, under the sidebar's filters.")
         show = table.rename(
@@ -245,15 +252,18 @@ else:
         st.markdown("**Goals allowed** (click one to open it)")
         c.clickable_chart(shot_map(df, height=460), key="goalie_goals")
     st.subheader("Talent")
-    t_talent, t_trend = st.tabs(["Talent", "Trends"])
+    t_talent, t_trend = c.lazy_tabs(["Talent", "Trends"], key=panels.GOALIE_PANEL_TAB)
     with t_talent:
-        panels.talent_panel(scope, v, pid, "goalie")
+        if t_talent.open:
+            panels.talent_panel(scope, v, pid, "goalie")
     with t_trend:
-        panels.trend_panel(scope, v, pid, "goalie")
+        if t_trend.open:
+            panels.trend_panel(scope, v, pid, "goalie")
     st.subheader("Leaderboards")
-    b_goalies, b_talent = st.tabs(["Goalies", "Talent"])
+    b_goalies, b_talent = c.lazy_tabs(["Goalies", "Talent"], key=panels.GOALIE_BOARD_TAB)
     with b_talent:
-        panels.talent_board(scope, v, "goalie")
+        if b_talent.open:
+            panels.talent_board(scope, v, "goalie")
     with b_goalies:
         st.caption("Goals saved against the model's expected goals, under the sidebar's filters.")
         show = table.rename(

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -140,6 +140,13 @@ def page_start(title: str, caption: str | None = None) -> tuple[Filters, float] 
     if caption:
         st.caption(caption)
     return f, v
+
+
+def lazy_tabs(labels: list[str], key: str) -> Sequence[Any]:
+    """Tabs of which only the open one runs: choosing another reruns the page with it open
+    (`st.tabs(on_change="rerun")`; the caller draws a tab's content under `if tab.open`). A page of
+    costly panels then computes one per filter change, not all of them for tabs nobody looks at."""
+    return st.tabs(labels, key=key, on_change="rerun")
 
 
 def empty(message: str = "No shots match these filters.") -> None:

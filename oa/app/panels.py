@@ -22,6 +22,9 @@ from oa.app.tables import data_table
 from oa.app.text import esc
 from oa.vocab import FORWARDS, SITUATION_WORDS, SITUATIONS, TOI_METHODS
 
+# the Players page's tabs (`components.lazy_tabs`: only the open one runs), by state key
+PANEL_TAB, BOARD_TAB = "players_tab", "players_board"
+GOALIE_PANEL_TAB, GOALIE_BOARD_TAB = "goalie_tab", "goalie_board"
 # a rate from fewer minutes, a heat map or share from fewer attempts, is a small sample: the analysis's own rule
 SMALL_MINUTES = int(SMALL_TOI_MIN)
 NO_TOI = "no time on ice"
@@ -96,13 +99,21 @@ def heat_sample_note(n: int, who: str) -> None:
 # -- on ice ---------------------------------------------------------------------------------------
 
 
+def league_on_ice(f: Filters, v: float, situation: str) -> pd.DataFrame:
+    """Every skater's on-ice figures for the season: one cached query that every panel reads (called with
+    the same arguments everywhere, so a filter change computes it once, not once per panel)."""
+    return q.on_ice(f.db, v, f.season, situation, None)
+
+
 def on_ice_rows(f: Filters, v: float, situation: str) -> pd.DataFrame:
-    return q.on_ice(f.db, v, f.season, situation, f.team)
+    """The sidebar team's skaters (the analysis' team filter keeps that team's rows: the same, in pandas)."""
+    df = league_on_ice(f, v, situation)
+    return df if f.team is None else df[df["team"] == f.team]
 
 
 def on_ice_panel(f: Filters, v: float, pid: int, name: str, situation: str) -> None:
     """The selected skater's on-ice attempts, xG and goals for and against, shares and rates per 60."""
-    df = q.on_ice(f.db, v, f.season, situation)
+    df = league_on_ice(f, v, situation)
     if df.empty or int((df["cf"] + df["ca"]).sum()) == 0:
         st.info(NO_ON_ICE, icon=":material/groups:")
         return
@@ -267,7 +278,7 @@ LINE_CONFIG = {"Line": st.column_config.TextColumn(pinned=True)}
 def lines_panel(f: Filters, v: float, pid: int, name: str, position: str | None, situation: str) -> None:
     """The selected skater's trios or pairs, and with-or-without-you for any two skaters."""
     kind = "D2" if position == "D" else "F3"
-    oi = q.on_ice(f.db, v, f.season, situation)
+    oi = league_on_ice(f, v, situation)
     teams = sorted(set(oi.loc[oi["player_id"] == pid, "team"])) if len(oi) else []
     # his teams' units only (the whole league's trios cost seconds over many seasons; a team's, a fraction)
     df = pd.concat([q.lines(f.db, v, f.season, kind, t, situation) for t in teams]) if teams else pd.DataFrame()
@@ -310,7 +321,7 @@ def _lines_caption(df: pd.DataFrame) -> None:
 
 def wowy_panel(f: Filters, v: float, pid: int, mine: pd.DataFrame, situation: str) -> None:
     """With or without you: any two skaters, by default the selected one and his most frequent linemate."""
-    skaters = q.on_ice(f.db, v, f.season, situation)
+    skaters = league_on_ice(f, v, situation)
     skaters = skaters[(skaters["cf"] + skaters["ca"]) > 0].drop_duplicates("player_id")
     if len(skaters) < 2:
         return
@@ -372,6 +383,26 @@ def wowy_panel(f: Filters, v: float, pid: int, mine: pd.DataFrame, situation: st
         )
 
 
+# Above this many attempts (the sidebar's season and filters) the lines board lists one team's units at a time,
+# as Natural Stat Trick's line tool does: timing every unit of the league is linear in the shifts, about 0.27 s a
+# season of 115,000 attempts on two cores, and 2.4 s and 1.9 GB of memory over nine (python -m oa bench app
+# --million; docs/benchmarks/dashboard.md); one team over the nine: 0.2 s. A season of the NHL is ~145,000.
+LEAGUE_UNITS_MAX_ATTEMPTS = 250_000
+
+
+def attempts_in(f: Filters) -> int:
+    """Attempts of the sidebar's season (all seasons when none): what the lines board's cost grows with."""
+    if f.season is None:
+        df = q.run(f.db, "SELECT count(*) AS n FROM shots")
+    else:
+        df = q.run(
+            f.db,
+            "SELECT count(*) AS n FROM shots s JOIN games g ON g.game_id = s.game_id WHERE g.season = $season",
+            {"season": f.season},
+        )
+    return int(df["n"].iloc[0]) if len(df) else 0
+
+
 def lines_board(f: Filters, v: float, situation: str) -> None:
     """Every trio or pair under the sidebar's season and team."""
     kind = (
@@ -380,7 +411,24 @@ def lines_board(f: Filters, v: float, situation: str) -> None:
         )
         or "F3"
     )
-    df = q.lines(f.db, v, f.season, kind, f.team, situation)
+    team = f.team
+    n = attempts_in(f)
+    if team is None and n > LEAGUE_UNITS_MAX_ATTEMPTS:
+        teams = sorted(set(league_on_ice(f, v, situation)["team"]))
+        if not teams:
+            st.info(NO_ON_ICE, icon=":material/groups:")
+            return
+        team = st.selectbox(
+            "Team",
+            teams,
+            key="board_lines_team",
+            help="Pick a team in the sidebar, or a single season, to skip this.",
+        )
+        st.caption(
+            f"{n:,} attempts under these filters: units are listed one team at a time here (timing every unit "
+            "in the league over that many shifts takes seconds). A single season lists the whole league."
+        )
+    df = q.lines(f.db, v, f.season, kind, team, situation)
     if df.empty:
         st.info(NO_LINES.format(what=KIND_WORDS[kind].lower()), icon=":material/groups:")
         return
@@ -388,7 +436,7 @@ def lines_board(f: Filters, v: float, situation: str) -> None:
         line_rows(df),
         name=f"lines-{kind}",
         filters=f,
-        extra=(situation,),
+        extra=(situation, None if team == f.team else team),  # a team picked here names the file too
         key="board_lines",
         height=360,
         style=_line_style,

@@ -13,6 +13,11 @@ memory (`VmHWM`) is the app's alone. For each store it reports:
   not seen before (team, strength, tier, season);
 - `shot_detail_s`: opening a shot never opened before (`?shot=`), with its replay (a
   tracking clip where the store has frames, else the play-by-play path) and what-if;
+- `panels`: the Players and Games pages' analyst panels (talent, on ice, lines and
+  with-or-without-you, trends, their leaderboards, adjusted team rates) after each filter
+  change of a session (season, team, situation, player, goalies, all seasons): the page's
+  whole rerun and each panel's own seconds, computed in DuckDB as the app does (target: a
+  panel in at most 1 s);
 - `peak_rss_mb`: peak resident memory of that process.
 
 `--million` also builds (once) and measures a store of about 1,000,000 shots made from
@@ -32,6 +37,8 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -51,7 +58,19 @@ PAGES = [
 COPIED = ("games", "events", "shots", "shot_scores", "shot_factors", "shot_features")
 ON_ICE_TABLES = ("shifts", "shot_on_ice", "player_toi", "toi")  # copied too, where the source store has them
 COPY_VERSION = 2  # part of the copy's stamp: a copy made before the on-ice tables is rebuilt
-TARGETS = {"first_render_s": 2.0, "filter_change_s": 0.5, "shot_detail_s": 1.0, "peak_rss_mb": 1500}
+TARGETS = {"first_render_s": 2.0, "filter_change_s": 0.5, "shot_detail_s": 1.0, "panel_s": 1.0, "peak_rss_mb": 1500}
+# the analyst panels (issue 16), timed one by one inside the Players and Games pages' runs
+PANELS = (
+    "talent_panel",
+    "on_ice_panel",
+    "lines_panel",
+    "wowy_panel",
+    "trend_panel",
+    "talent_board",
+    "on_ice_board",
+    "lines_board",
+    "team_rates_panel",
+)
 
 
 # -- the million-shot store ---------------------------------------------------------------
@@ -179,6 +198,16 @@ def _hwm_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def timed(at: Any) -> float:
+    """Seconds of one run of the app (an AppTest) as the user waits for it; an exception is a broken bench."""
+    t = time.perf_counter()
+    at.run(timeout=300)
+    dt = time.perf_counter() - t
+    if at.exception:
+        raise RuntimeError(f"app raised: {at.exception[0].value}")
+    return round(dt, 3)
+
+
 def measure(db: Path, n_shots: int = 5) -> dict:
     """Drive the app on `db` and time it (run in a fresh process: see `run`)."""
     os.environ[settings.DB_ENV] = str(db)  # the app reads its store from there (oa.settings.db_path)
@@ -197,14 +226,6 @@ def measure(db: Path, n_shots: int = 5) -> dict:
 
     PagesManager.__init__ = init  # type: ignore[method-assign]
 
-    def timed(at: AppTest) -> float:
-        t = time.perf_counter()
-        at.run(timeout=300)
-        dt = time.perf_counter() - t
-        if at.exception:
-            raise RuntimeError(f"app raised: {at.exception[0].value}")
-        return round(dt, 3)
-
     out: dict = {"db": str(db)}
     con = duckdb.connect(str(db), read_only=True)
     out["shots"] = _one(con, "SELECT count(*) FROM shots")
@@ -212,6 +233,9 @@ def measure(db: Path, n_shots: int = 5) -> dict:
     teams = [r[0] for r in con.execute("SELECT DISTINCT team FROM shots ORDER BY 1 LIMIT 3").fetchall()]
     seasons = [r[0] for r in con.execute("SELECT DISTINCT season FROM games ORDER BY 1 DESC").fetchall()]
     tracked = _one(con, "SELECT count(*) FROM shots s JOIN games g USING (game_id) WHERE g.has_tracking")
+    shooters = [
+        int(r[0]) for r in con.execute("SELECT DISTINCT shooter_id FROM shots WHERE shooter_id IS NOT NULL").fetchall()
+    ]
     picks = [
         r[0]
         for r in con.execute(
@@ -270,8 +294,120 @@ def measure(db: Path, n_shots: int = 5) -> dict:
         "cold_max": max(cold),
         "replay": "tracking clip" if tracked else "play-by-play path",
     }
+    out["panels"] = measure_panels(at, seasons, teams, shooters)
     out["peak_rss_mb"] = round(_hwm_mb())
     return out
+
+
+@contextmanager
+def timing_panels(clock: dict[str, float]) -> Iterator[None]:
+    """While open, each analyst panel of `oa.app.panels` adds its seconds in a run to `clock` (the pages call
+    them through the module, so the wrapper is what they call); closed, the panels are the module's own again."""
+    from oa.app import panels
+
+    originals = {name: getattr(panels, name) for name in PANELS}
+
+    def wrap(name: str, f: Callable[..., Any]) -> Callable[..., Any]:
+        def timed_panel(*a: Any, **k: Any) -> Any:
+            t = time.perf_counter()
+            try:
+                return f(*a, **k)
+            finally:
+                clock[name] = clock.get(name, 0.0) + time.perf_counter() - t
+
+        return timed_panel
+
+    try:
+        for name, f in originals.items():
+            setattr(panels, name, wrap(name, f))
+        yield
+    finally:
+        for name, f in originals.items():
+            setattr(panels, name, f)
+
+
+# the Players page's tabs, opened in turn after each change (panel tab, leaderboard tab): only the open ones run
+SHOOTER_TABS = (("Talent", "Shooters"), ("On ice", "On ice"), ("Lines", "Lines"), ("Trends", "Talent"))
+GOALIE_TABS = (("Talent", "Goalies"), ("Trends", "Talent"))
+
+
+def measure_panels(at: Any, seasons: list[str], teams: list[str], shooters: list[int]) -> dict:
+    """The Players and Games pages' analyst panels after each filter change, in a running session.
+
+    Each change is to values not seen before in the session (so nothing of it is cached), except where
+    it comes back. The Players page runs only its open tabs (`components.lazy_tabs`): the change reruns it
+    with the first tabs open (`page_s`), then each other pair of tabs is opened in turn (`tabs_s`), as a
+    user looking at every panel would. `panels_s`: each panel's own seconds, the first time it ran after
+    the change (a panel that calls another, the lines panel its with-or-without-you, includes it).
+    """
+    from oa.app.panels import BOARD_TAB, GOALIE_BOARD_TAB, GOALIE_PANEL_TAB, PANEL_TAB
+
+    clock: dict[str, float] = {}
+
+    shooter_keys, goalie_keys = (PANEL_TAB, BOARD_TAB), (GOALIE_PANEL_TAB, GOALIE_BOARD_TAB)
+
+    def step(
+        change: Any, tabs: tuple[tuple[str, str], ...] = SHOOTER_TABS, keys: tuple[str, ...] = shooter_keys
+    ) -> dict:
+        runs: dict[str, float] = {}
+        clock.clear()
+        for i, pair in enumerate(tabs):
+            for key, label in zip(keys, pair):
+                at.session_state[key] = label
+            if i == 0:
+                change()
+            with timing_panels(clock):
+                runs[" / ".join(pair)] = timed(at)
+        return {
+            "page_s": next(iter(runs.values())),
+            "tabs_s": runs,
+            "panels_s": {k: round(v, 3) for k, v in clock.items()},
+        }
+
+    out: dict[str, dict] = {}
+    latest = seasons[0]
+    at.selectbox(key="f_season").set_value(latest)
+    at.selectbox(key="f_team").set_value("All")
+    at.switch_page("pages/players.py")
+    out["players: first view (latest season)"] = step(lambda: None)
+    if len(seasons) > 1:
+        out["players: another season"] = step(lambda: at.selectbox(key="f_season").set_value(seasons[1]))
+    out["players: a team"] = step(lambda: at.selectbox(key="f_team").set_value(teams[1 % len(teams)]))
+    out["players: all situations"] = step(lambda: at.segmented_control(key="players_situation").set_value("all"))
+
+    def other_shooter() -> None:  # AppTest shows the options formatted: find an id whose name is the 4th
+        box = next(b for b in at.selectbox if b.label == "Shooter")
+        want = box.options[min(3, len(box.options) - 1)]
+        box.set_value(next(i for i in shooters if box.format_func(i) == want))
+
+    out["players: another shooter"] = step(other_shooter)
+    out["players: goalies"] = step(
+        lambda: at.segmented_control(key="players_role").set_value("goalie"), GOALIE_TABS, goalie_keys
+    )
+    at.segmented_control(key="players_role").set_value("shooter")
+    timed(at)  # back to the shooters (their panels cached): not a figure
+    at.segmented_control(key="players_situation").set_value("5v5")
+    out["players: every team"] = step(lambda: at.selectbox(key="f_team").set_value("All"))
+    if len(seasons) > 1:
+        out["players: all seasons"] = step(lambda: at.selectbox(key="f_season").set_value("All"))
+        out["players: all seasons, all situations"] = step(
+            lambda: at.segmented_control(key="players_situation").set_value("all")
+        )
+    at.selectbox(key="f_season").set_value(latest)
+    at.switch_page("pages/games.py")
+    one: tuple = (("Game", "Teams"),), ()  # the Games page's tabs all run: one rerun per change, no tab to open
+    out["games: first view (latest season)"] = step(lambda: None, *one)
+    out["games: all situations"] = step(lambda: at.segmented_control(key="teams_situation").set_value("all"), *one)
+    if len(seasons) > 1:
+        out["games: another season"] = step(lambda: at.selectbox(key="f_season").set_value(seasons[-1]), *one)
+        out["games: all seasons"] = step(lambda: at.selectbox(key="f_season").set_value("All"), *one)
+    at.selectbox(key="f_season").set_value(latest)
+    return out
+
+
+def slowest_panel(result: dict) -> float:
+    """The slowest analyst panel over every filter change measured on a store."""
+    return max((t for step in result.get("panels", {}).values() for t in step["panels_s"].values()), default=0.0)
 
 
 def run(
@@ -304,6 +440,7 @@ def run(
             "first_render": worst_page <= TARGETS["first_render_s"],
             "filter_change": worst_filter <= TARGETS["filter_change_s"],
             "shot_detail": r["shot_detail_s"]["cold_max"] <= TARGETS["shot_detail_s"],
+            "panels": slowest_panel(r) <= TARGETS["panel_s"],
             "memory": r["peak_rss_mb"] <= TARGETS["peak_rss_mb"],
         }
     return results

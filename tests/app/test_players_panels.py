@@ -8,7 +8,7 @@ import json
 import pandas as pd
 import pytest
 
-from oa.app.panels import ordinal, signed
+from oa.app.panels import BOARD_TAB, GOALIE_BOARD_TAB, PANEL_TAB, ordinal, signed
 from oa.store import Store
 from tests.app.stores import onice_copy
 from tests.app.test_pages import app, ok
@@ -23,6 +23,16 @@ def onice_store(model_store, tmp_path_factory) -> tuple:
 def q(db, sql: str, params: list | None = None) -> pd.DataFrame:
     with Store(db, read_only=True) as s:
         return s.query(sql, params)
+
+
+def open_tabs(at, panel: str | None = None, board: str | None = None, goalie_board: str | None = None):
+    """Open the Players page's tabs by label (only the open tab runs: components.lazy_tabs) and rerun."""
+    for key, label in ((PANEL_TAB, panel), (BOARD_TAB, board), (GOALIE_BOARD_TAB, goalie_board)):
+        if label is not None:
+            at.session_state[key] = label
+    at.run()
+    ok(at)
+    return at
 
 
 def metrics(at) -> dict[str, str]:
@@ -50,7 +60,8 @@ def test_on_ice_panel_shows_the_skaters_counts_shares_and_rates(onice_store, mon
     at = app(monkeypatch, db, shooter=str(pid))
     at.switch_page("pages/players.py").run()
     ok(at)
-    m = metrics(at)
+    assert "On-ice attempts for – against" not in metrics(at), "a closed tab does not run"
+    m = metrics(open_tabs(at, panel="On ice", board="On ice"))
     # the same counts straight from the store: 5v5 attempts with him on the ice, for and against
     n = q(
         db,
@@ -73,16 +84,19 @@ def test_on_ice_panel_shows_the_skaters_counts_shares_and_rates(onice_store, mon
     assert m[toi_label] == f"{secs['s'] / 60:,.0f} min"
     label = "CF/60 (estimated TOI)" if secs["est"] else "CF/60"
     assert m[label] == f"{n['cf'] * 3600 / secs['s']:.2f}"
-    # the leaderboards: on ice (every skater with an on-ice attempt) and lines
-    assert {"Situation", "Position", "Units", "Skater A", "Skater B"} <= {
-        w.label for kind in ("segmented_control", "selectbox") for w in at.get(kind)
-    }
+    # the on-ice leaderboard: every skater with an on-ice attempt
     tables = {t.value.columns[0]: t.value for t in at.dataframe}
     board = tables["Player"]
     assert {"TOI from", "xGF% rel", "CF/60", "Small sample"} <= set(board.columns)
     assert set(board["TOI from"]) <= {"shift charts", "estimated", "no time on ice"}
     assert (board.loc[board["Team"] == no_toi, "TOI from"] == "no time on ice").all()
     assert board.loc[board["Team"] == no_toi, "CF/60"].isna().all()
+    # his lines with with-or-without-you, and the lines leaderboard
+    open_tabs(at, panel="Lines", board="Lines")
+    assert {"Situation", "Units", "Skater A", "Skater B"} <= {
+        w.label for kind in ("segmented_control", "selectbox") for w in at.get(kind)
+    }
+    tables = {t.value.columns[0]: t.value for t in at.dataframe}
     assert "Line" in tables and "With" in tables
     wowy = tables["With"]
     assert len(wowy) == 3 and wowy["With"].iloc[0] == "Together"
@@ -94,7 +108,7 @@ def test_all_situations_toggle_changes_the_counts(onice_store, monkeypatch) -> N
     pid, _, _ = busiest(db, f"s.team <> '{no_toi}'")
     at = app(monkeypatch, db, shooter=str(pid))
     at.switch_page("pages/players.py").run()
-    five = metrics(at)["On-ice attempts for – against"]
+    five = metrics(open_tabs(at, panel="On ice"))["On-ice attempts for – against"]
     at.segmented_control(key="players_situation").set_value("all").run()
     ok(at)
     n = q(
@@ -112,8 +126,7 @@ def test_a_skater_without_time_on_ice_says_so(onice_store, monkeypatch) -> None:
     pid, _, _ = busiest(db, f"s.team = '{no_toi}'")
     at = app(monkeypatch, db, shooter=str(pid))
     at.switch_page("pages/players.py").run()
-    ok(at)
-    m = metrics(at)
+    m = metrics(open_tabs(at, panel="On ice"))
     assert m["Time on ice"] == "no time on ice"
     assert m["CF/60"] == m["xGA/60"] == "no time on ice"
 
@@ -130,8 +143,7 @@ def test_small_samples_say_so_where_they_are_shown(onice_store, monkeypatch) -> 
     gid = int(q(db, "SELECT min(game_id) FROM shot_on_ice WHERE player_id = ?", [pid]).iloc[0, 0])
     at = app(monkeypatch, db, shooter=str(pid), game=str(gid))
     at.switch_page("pages/players.py").run()
-    ok(at)
-    assert "Small sample" in texts(at)
+    assert "Small sample" in texts(open_tabs(at, panel="On ice"))
     at.segmented_control(key="players_role").set_value("goalie").run()
     ok(at)
     assert "faced by this goalie" in texts(at)
@@ -140,9 +152,8 @@ def test_small_samples_say_so_where_they_are_shown(onice_store, monkeypatch) -> 
 def test_a_store_without_on_ice_data_says_so_and_does_not_fail(tiny_store, monkeypatch) -> None:
     at = app(monkeypatch, tiny_store)
     at.switch_page("pages/players.py").run()
-    ok(at)
-    assert "no on-ice data" in texts(at)
-    assert "No forward trios" in texts(at) or "No defence pairs" in texts(at)
+    assert "no on-ice data" in texts(open_tabs(at, panel="On ice", board="On ice"))
+    assert "No forward trios" in texts(open_tabs(at, panel="Lines", board="Lines")) or "No defence pairs" in texts(at)
 
 
 def test_the_panels_tables_download_as_shown(onice_store, monkeypatch, files) -> None:
@@ -154,7 +165,7 @@ def test_the_panels_tables_download_as_shown(onice_store, monkeypatch, files) ->
     pid, _, _ = busiest(db, f"s.team <> '{no_toi}'")
     at = app(monkeypatch, db, shooter=str(pid))
     at.switch_page("pages/players.py").run()
-    ok(at)
+    open_tabs(at, panel="Lines", board="On ice")
     names = []
     for table, csv, parquet in table_downloads(at):
         same(pd.read_csv(io.BytesIO(files.read(csv))), table, csv.proto.id)
@@ -199,7 +210,7 @@ def test_talent_panel_shows_the_shrunk_estimate_its_interval_raw_sample_and_perc
     assert dots["x"][i] - dots["error_x"]["arrayminus"][i] == pytest.approx(r["lo90"])
     assert raw["x"][i] == pytest.approx(r["raw"])
     # one season in this store: the trend says it needs several
-    assert "a trend needs several" in texts(at)
+    assert "a trend needs several" in texts(open_tabs(at, panel="Trends", board="Talent"))
     # the talent leaderboard, and the goalies' own
     tables = [t.value for t in at.dataframe]
     board = next(t for t in tables if "Shrunk" in t.columns and "Player" in t.columns)
@@ -216,6 +227,7 @@ def test_talent_panel_shows_the_shrunk_estimate_its_interval_raw_sample_and_perc
         if "league" in (t := json.dumps(json.loads(c.proto.spec)["layout"].get("title", {}))) and "goalies" in t
     )
     assert len(spec["data"][0]["y"]) == min(25, len(goalies)) > 1  # his peers: the league's goalies
+    open_tabs(at, goalie_board="Talent")
     assert any("Goalie" in t.value.columns and "Shrunk" in t.value.columns for t in at.dataframe)
 
 
@@ -317,3 +329,32 @@ def test_names_and_team_codes_that_are_markup_show_as_text_in_the_panels(onice_s
         ]
         assert not [x for x in labels if "<img" in x], page  # names and codes in our charts are escaped text
         assert any("&lt;img" in x for x in labels), page
+
+
+def test_the_lines_board_lists_one_team_at_a_time_over_many_attempts(onice_store, monkeypatch) -> None:
+    """Above LEAGUE_UNITS_MAX_ATTEMPTS the league's every unit would take seconds: the board asks for a team,
+    says why, and shows exactly that team's units (the analysis' own figures); below it, the whole league."""
+    from oa.analysis.lines import lines
+    from oa.app import panels
+
+    db, _ = onice_store
+    at = app(monkeypatch, db)
+    at.switch_page("pages/players.py").run()
+    open_tabs(at, board="Lines")
+    league = next(t.value for t in at.dataframe if "Line" in t.value.columns and "Minutes together" in t.value.columns)
+    assert not [b for b in at.selectbox if b.key == "board_lines_team"]
+    assert league["Team"].nunique() > 1
+    monkeypatch.setattr(panels, "LEAGUE_UNITS_MAX_ATTEMPTS", 10)
+    at.run()
+    ok(at)
+    pick = next(b for b in at.selectbox if b.key == "board_lines_team")
+    assert "units are listed one team at a time" in texts(at)
+    team = sorted(league["Team"].unique())[-1]
+    pick.set_value(team).run()
+    ok(at)
+    shown = next(t.value for t in at.dataframe if "Line" in t.value.columns and "Minutes together" in t.value.columns)
+    with Store(db, read_only=True) as s:
+        season = s.query("SELECT max(season) AS s FROM games")["s"].iloc[0]
+        want = lines(s, season=season, kind="F3", team=team, situation="5v5")
+    assert set(shown["Team"]) == {team}
+    assert sorted(shown["Line"]) == sorted(want["names"])

@@ -53,3 +53,58 @@ def test_copies_carry_the_on_ice_tables_with_the_same_id_shifts(tmp_path):
     q = "SELECT count(*) FROM shot_on_ice o LEFT JOIN shots s USING (shot_id) WHERE s.game_id IS DISTINCT FROM o.game_id"
     assert con.execute(q).fetchone()[0] == 0
     con.close()
+
+
+SHOOTER_PANELS = {
+    "talent_panel",
+    "on_ice_panel",
+    "lines_panel",
+    "wowy_panel",
+    "trend_panel",
+    "talent_board",
+    "on_ice_board",
+    "lines_board",
+}
+
+
+def test_panels_are_timed_one_by_one_inside_the_pages_after_each_filter_change(model_store, tmp_path, monkeypatch):
+    """`bench app`'s panel figures come from the real pages: each change reruns the page, each tab is
+    opened in turn, every panel is timed inside the run that showed it, and afterwards the panels are the
+    module's own again."""
+    from oa.app import panels
+    from oa.bench.dashboard import PANELS, measure_panels
+    from tests.app.test_pages import app
+
+    con = duckdb.connect(str(model_store), read_only=True)
+    n = con.execute("SELECT count(*) FROM shots").fetchone()[0]
+    con.close()
+    two = tmp_path / "two_seasons.duckdb"
+    build_million(model_store, two, target=2 * n, progress=lambda s: None)  # two seasons, with shifts
+    con = duckdb.connect(str(two), read_only=True)
+    seasons = [r[0] for r in con.execute("SELECT DISTINCT season FROM games ORDER BY 1 DESC").fetchall()]
+    teams = [r[0] for r in con.execute("SELECT DISTINCT team FROM shots ORDER BY 1 LIMIT 3").fetchall()]
+    shooters = [
+        r[0] for r in con.execute("SELECT DISTINCT shooter_id FROM shots WHERE shooter_id IS NOT NULL").fetchall()
+    ]
+    con.close()
+    originals = {name: getattr(panels, name) for name in PANELS}
+
+    out = measure_panels(app(monkeypatch, two), seasons, teams, shooters)
+
+    assert {name: getattr(panels, name) for name in PANELS} == originals
+    assert len(seasons) == 2 and "players: all seasons" in out and "games: all seasons" in out
+    for step, r in out.items():
+        want = (
+            {"team_rates_panel"}
+            if step.startswith("games")
+            else {"talent_panel", "trend_panel", "talent_board"}
+            if step == "players: goalies"
+            else SHOOTER_PANELS
+        )
+        assert set(r["panels_s"]) == want, step
+        # each panel ran inside one of the step's reruns (the open tabs'), so within the slowest of them
+        assert all(0 < t <= max(r["tabs_s"].values()) for t in r["panels_s"].values()), (step, r)
+        assert r["page_s"] == next(iter(r["tabs_s"].values()))
+        # the lines panel includes its with-or-without-you: never less
+        if "lines_panel" in want:
+            assert r["panels_s"]["wowy_panel"] <= r["panels_s"]["lines_panel"]

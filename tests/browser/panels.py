@@ -38,7 +38,8 @@ def open_tab(page, label: str, nth: int) -> None:
     tab = page.get_by_role("tab", name=label, exact=True).nth(nth)
     tab.scroll_into_view_if_needed()
     tab.click()
-    time.sleep(0.8)  # tabs switch in the browser; let charts in the newly shown tab lay out
+    settled(page)  # the Players page's tabs rerun it with the chosen one open (components.lazy_tabs)
+    time.sleep(0.8)  # let charts in the newly shown tab lay out
 
 
 def shoot(page, out: Path, name: str, seen: dict, w: int) -> None:
@@ -70,7 +71,8 @@ def panels(db: Path, out: Path, sizes: tuple[int, ...] = WIDTHS) -> dict:
                     )
                 page.get_by_text("Goalies", exact=True).first.click()
                 settled(page)
-                open_tab(page, "Talent", 0)  # a tab's choice outlives the role switch: open the goalie's talent
+                open_tab(page, "Trends", 0)  # the goalie's own tabs: open his trend, then back to his talent
+                open_tab(page, "Talent", 0)
                 open_tab(page, "Talent", 1)
                 shoot(page, out, "players-goalie", seen, w)
                 visit(page, f"{url}/games", "games")
