@@ -410,15 +410,37 @@ def slowest_panel(result: dict) -> float:
     return max((t for step in result.get("panels", {}).values() for t in step["panels_s"].values()), default=0.0)
 
 
+def median_of(runs: list[Any]) -> Any:
+    """One result from several runs of the same measurement: each number the median of its runs (a figure
+    missing from a run is left out of its median); anything else as the first run has it."""
+    first = runs[0]
+    if isinstance(first, dict):
+        return {k: median_of([r[k] for r in runs if isinstance(r, dict) and k in r]) for k in first}
+    if isinstance(first, int | float) and not isinstance(first, bool):
+        nums = [r for r in runs if isinstance(r, int | float) and not isinstance(r, bool)]
+        m = statistics.median(nums)
+        return round(m, 3) if isinstance(m, float) else m
+    return first
+
+
+def _load() -> float | None:
+    try:
+        return round(os.getloadavg()[0], 2)
+    except OSError:
+        return None
+
+
 def run(
     db: Path,
     million: bool = False,
     season_db: Path | None = None,
     target: int = 1_000_000,
+    runs: int = 1,
     progress=lambda s: print(s, file=sys.stderr),
 ) -> dict:
-    """Measure `db` (and with `million`, a ~1M-shot store built from it) in fresh processes."""
-    results: dict[str, Any] = {"targets": TARGETS, "stores": []}
+    """Measure `db` (and with `million`, a ~1M-shot store built from it) `runs` times, each in a fresh
+    process; each store's figures are the medians of its runs, and `runs_s` keeps every run's."""
+    results: dict[str, Any] = {"targets": TARGETS, "runs": runs, "stores": []}
     stores = [db]
     if million:
         big = (season_db or db).with_name("bench_app_million.duckdb")
@@ -426,13 +448,23 @@ def run(
         results["million"] = info
         stores.append(big)
     for s in stores:
-        progress(f"measuring {s}")
-        proc = subprocess.run(
-            [sys.executable, "-m", "oa.bench.dashboard", "--measure", str(s)], cwd=ROOT, capture_output=True, text=True
-        )
-        if proc.returncode != 0:
-            raise RuntimeError(f"measuring {s} failed: {proc.stderr[-3000:]}")
-        results["stores"].append(json.loads(proc.stdout.strip().splitlines()[-1]))
+        each = []
+        for i in range(runs):
+            progress(f"measuring {s} (run {i + 1}/{runs})")
+            load = _load()
+            proc = subprocess.run(
+                [sys.executable, "-m", "oa.bench.dashboard", "--measure", str(s)],
+                cwd=ROOT,
+                capture_output=True,
+                text=True,
+            )
+            if proc.returncode != 0:
+                raise RuntimeError(f"measuring {s} failed: {proc.stderr[-3000:]}")
+            each.append(json.loads(proc.stdout.strip().splitlines()[-1]) | {"load_1min": load})
+        r = median_of(each)
+        r["load_1min_each"] = [e["load_1min"] for e in each]
+        r["slowest_panel_s_each"] = [slowest_panel(e) for e in each]
+        results["stores"].append(r)
     for r in results["stores"]:
         worst_page = max([*r["first_render_s"].values(), *r.get("first_render_all_seasons_s", {}).values()])
         worst_filter = max(r["filter_change_s"].values())
@@ -444,6 +476,76 @@ def run(
             "memory": r["peak_rss_mb"] <= TARGETS["peak_rss_mb"],
         }
     return results
+
+
+def _store_label(r: dict) -> str:
+    return f"{Path(r['db']).name} ({r['games']:,} games, {r['shots']:,} shots)"
+
+
+def report_markdown(out: dict) -> str:
+    """The report's tables: one column per store for the pages, one table per store for the panels."""
+    stores = out["stores"]
+    t = TARGETS
+    head = "| | " + " | ".join(_store_label(r) for r in stores) + " |"
+    rule = "|---|" + "---|" * len(stores)
+
+    def row(label: str, cell: Callable[[dict], str]) -> str:
+        return f"| {label} | " + " | ".join(cell(r) for r in stores) + " |"
+
+    def pages(d: dict | None) -> str:
+        return ", ".join(f"{k} {v:.2f}" for k, v in (d or {}).items()) or "-"
+
+    lines = [
+        f"Medians of {out.get('runs', 1)} run(s) per store, each in a fresh process; seconds; targets in brackets.",
+        "",
+        head,
+        rule,
+        row("1-minute load when each run started", lambda r: ", ".join(str(x) for x in r.get("load_1min_each", []))),
+        row("app start (fresh process, first page)", lambda r: f"{r['start_s']:.2f}"),
+        row(f"first render per page, latest season [{t['first_render_s']:g}]", lambda r: pages(r["first_render_s"])),
+        row(
+            f"first render per page, all seasons at once [{t['first_render_s']:g}]",
+            lambda r: pages(r.get("first_render_all_seasons_s")),
+        ),
+        row(f"filter change in the explorer [{t['filter_change_s']:g}]", lambda r: pages(r["filter_change_s"])),
+        row(
+            f"a new shot's detail, median / max [{t['shot_detail_s']:g}]",
+            lambda r: f"{r['shot_detail_s']['cold_median']:.2f} / {r['shot_detail_s']['cold_max']:.2f} "
+            f"({r['shot_detail_s']['replay']})",
+        ),
+        row(
+            f"slowest analyst panel after a filter change [{t['panel_s']:g}]",
+            lambda r: f"{slowest_panel(r):.2f} (runs: {', '.join(f'{x:.2f}' for x in r.get('slowest_panel_s_each', []))})",
+        ),
+        row(f"peak resident memory, MB [{t['peak_rss_mb']:,}]", lambda r: f"{r['peak_rss_mb']:,}"),
+        row(
+            "every target met",
+            lambda r: "yes"
+            if all(r["meets"].values())
+            else "no: " + ", ".join(k for k, v in r["meets"].items() if not v),
+        ),
+    ]
+    for r in stores:
+        steps = r.get("panels", {})
+        if not steps:
+            continue
+        lines += [
+            "",
+            f"**Analyst panels on {_store_label(r)}**: after each filter change, the rerun with the first tabs open, "
+            "then each other pair of tabs opened in turn (seconds of each rerun), and each panel's own seconds "
+            "the first time it ran after the change (the slowest named).",
+            "",
+            "| change | reruns: tabs opened (s) | panels (s) | slowest panel |",
+            "|---|---|---|---|",
+        ]
+        for name, st in steps.items():
+            tabs = ", ".join(f"{k} {v:.2f}" for k, v in st["tabs_s"].items())
+            panels = ", ".join(f"{k.replace('_', ' ')} {v:.2f}" for k, v in st["panels_s"].items())
+            worst = max(st["panels_s"], key=st["panels_s"].get) if st["panels_s"] else "-"
+            lines.append(
+                f"| {name} | {tabs} | {panels} | {worst.replace('_', ' ')} {st['panels_s'].get(worst, 0):.2f} |"
+            )
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":

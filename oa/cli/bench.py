@@ -167,15 +167,17 @@ def bench_dashboard(
     db: Path = options.db(DEFAULT_DB, "store to measure (a full season for the figures)"),
     million: bool = typer.Option(False, "--million", help="also build (once) and measure a ~1,000,000-shot copy of it"),
     target: int = typer.Option(1_000_000, "--target", min=1, help="shots in the --million store"),
+    runs: int = typer.Option(1, "--runs", min=1, max=9, help="runs per store, each in a fresh process (medians)"),
     as_json: bool = options.as_json(),
     markdown: Path | None = options.markdown(),
 ) -> None:
-    """Dashboard speed and memory: first render per page, filter change, shot detail with replay, peak RSS."""
+    """Dashboard speed and memory: first render per page, filter change, the analyst panels after each filter
+    change, shot detail with replay, peak RSS."""
     from oa.bench.dashboard import run
 
     if not db.exists():
         fail(StoreError(f"no store at {db}; build one with `python -m oa demo --db {db}`"))
-    out = run(db, million=million, target=target, progress=lambda s: bars.print(s))
+    out = run(db, million=million, target=target, runs=runs, progress=lambda s: bars.print(s))
     typer.echo(json.dumps(out) if as_json else json.dumps(out, indent=1))
     _report(ctx, "oa.bench.dashboard", out, markdown)
 

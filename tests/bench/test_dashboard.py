@@ -108,3 +108,16 @@ def test_panels_are_timed_one_by_one_inside_the_pages_after_each_filter_change(m
         # the lines panel includes its with-or-without-you: never less
         if "lines_panel" in want:
             assert r["panels_s"]["wowy_panel"] <= r["panels_s"]["lines_panel"]
+
+
+def test_runs_merge_into_medians_figure_by_figure() -> None:
+    from oa.bench.dashboard import median_of
+
+    runs = [
+        {"db": "a", "start_s": 1.0, "pages": {"league": 0.3, "shot": 2.0}, "peak_rss_mb": 400, "ok": True},
+        {"db": "a", "start_s": 3.0, "pages": {"league": 0.1, "shot": 1.0}, "peak_rss_mb": 500, "ok": False},
+        {"db": "a", "start_s": 2.0, "pages": {"league": 0.2}, "peak_rss_mb": 450, "ok": True},
+    ]
+    m = median_of(runs)
+    assert m == {"db": "a", "start_s": 2.0, "pages": {"league": 0.2, "shot": 1.5}, "peak_rss_mb": 450, "ok": True}
+    assert median_of([runs[0]]) == runs[0]
