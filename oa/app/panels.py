@@ -457,6 +457,13 @@ TALENT_WORDS = {
     "goalie": ("Goals saved above expected", "goals", "expected goals minus goals on the unblocked attempts he faced"),
 }
 GROUP_WORDS = {"F": "forwards", "D": "defence", "G": "goalies"}
+# what the 90% interval is worth, as measured against the demo league's true skills (docs/analysis.md)
+INTERVAL_HELP = (
+    "Where his talent lies, nine chances in ten, if the model's expected goals were learned from other "
+    "shots than his. Measured on the demo league: with a model trained elsewhere such intervals held the "
+    "true skill 88-89% of the time; with the store's own model, trained on these very shots, 77-78%: "
+    "read it as a little narrow."
+)
 MAX_ROWS = 25  # players in an interval plot
 
 
@@ -500,7 +507,9 @@ def talent_panel(f: Filters, v: float, pid: int, role: str) -> None:
         "shots, the further: finishing is mostly luck).",
     )
     m[1].metric(
-        "90% interval", f"{signed(r['lo90'])} to {signed(r['hi90'])}", help="Nine chances in ten his talent is here."
+        "90% interval",
+        f"{signed(r['lo90'])} to {signed(r['hi90'])}",
+        help=INTERVAL_HELP,
     )
     m[2].metric("Raw record", signed(r["raw"]), help=f"{what.capitalize()}, as recorded, not shrunk.")
     m[3].metric("Sample", f"{int(r['shots']):,} shots", help="Unblocked attempts the model rated.")

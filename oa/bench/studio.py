@@ -14,18 +14,16 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
 import time
-import urllib.request
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 
+from oa.app.serve import dashboard
 from oa.bench.live import ensure_store
-from oa.settings import DB_ENV, ROOT, child_env, chromium_path, live_dir
+from oa.settings import ROOT, chromium_path, live_dir
 
 CLK = os.sysconf("SC_CLK_TCK")
 
@@ -82,45 +80,6 @@ def _chromium() -> list[int]:
         except OSError:
             continue
     return out
-
-
-def _port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@contextmanager
-def dashboard(db: Path, timeout: float = 120.0) -> Iterator[tuple[str, subprocess.Popen]]:
-    """`streamlit run app.py` showing store `db` on a free loopback port; yields (url, process)."""
-    port = _port()
-    cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port)]
-    cmd += ["--server.address", "127.0.0.1", "--server.headless", "true", "--server.fileWatcherType", "none"]
-    proc = subprocess.Popen(
-        cmd, cwd=ROOT, env=child_env(**{DB_ENV: str(db)}), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        t0 = time.time()
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError("the dashboard exited; run `streamlit run app.py` by hand to see why")
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.time() - t0 > timeout:
-                raise RuntimeError("the dashboard did not start")
-            time.sleep(0.3)
-        yield url, proc
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
 
 
 def _published(folder: Path) -> dict[str, float]:

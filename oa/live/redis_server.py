@@ -15,9 +15,10 @@ import time
 
 
 def free_port() -> int:
+    """A loopback port nothing listens on (the OS picks it): for a throwaway server."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+        return int(s.getsockname()[1])
 
 
 class RedisServer:

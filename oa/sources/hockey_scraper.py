@@ -145,7 +145,10 @@ def _on_ice_columns(df: pd.DataFrame) -> pd.DataFrame:
         blank = raw.isna().to_numpy().copy()
         odd = np.flatnonzero(~blank & np.isnan(v))  # few: whitespace is blank, anything else cannot be an id
         blank[odd] = raw.iloc[odd].astype(str).str.strip().eq("").to_numpy()
-        ok = np.isfinite(v) & (v % 1 == 0) & (v >= 1) & (v <= ID_MAX)
+        fin = np.isfinite(v)
+        whole = np.zeros_like(fin)
+        whole[fin] = v[fin] % 1 == 0  # NaN and inf have no remainder (numpy warns on them)
+        ok = fin & whole & (v >= 1) & (v <= ID_MAX)
         out[f"_{m[1]}{int(m[2])}"] = np.where(blank, np.nan, np.where(ok, v, BAD_ID))
     return pd.DataFrame(out, index=df.index)
 
