@@ -21,7 +21,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from oa.app.serve import dashboard
+from oa.app.serve import dashboard, stop
 from oa.bench.live import ensure_store
 from oa.settings import ROOT, chromium_path, live_dir
 
@@ -131,11 +131,7 @@ def measure(
                 c1, w1, g1 = _cpu_s([server.pid]), time.time(), _cpu_s(browser_pids)
                 seen = [pg.evaluate("() => window.__oa_seen") for pg in views]
             finally:
-                live.terminate()
-                try:
-                    live.wait(timeout=15)
-                except subprocess.TimeoutExpired:
-                    live.kill()
+                stop(live, timeout=15)
             published = _published(folder)
             for pg in views:
                 pg.close()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import duckdb
 
-from oa.bench.dashboard import ON_ICE_TABLES, build_million
+from oa.bench.dashboard import ON_ICE_TABLES, PANELS, build_million
 
 
 def test_copies_make_new_games_and_shots_with_consistent_ids(tiny_store, tmp_path):
@@ -55,16 +55,8 @@ def test_copies_carry_the_on_ice_tables_with_the_same_id_shifts(tmp_path):
     con.close()
 
 
-SHOOTER_PANELS = {
-    "talent_panel",
-    "on_ice_panel",
-    "lines_panel",
-    "wowy_panel",
-    "trend_panel",
-    "talent_board",
-    "on_ice_board",
-    "lines_board",
-}
+# every panel but the Games page's team rates is on the shooter's view of the Players page
+SHOOTER_PANELS = set(PANELS) - {"team_rates_panel"}
 
 
 def test_panels_are_timed_one_by_one_inside_the_pages_after_each_filter_change(model_store, tmp_path, monkeypatch):
@@ -72,7 +64,7 @@ def test_panels_are_timed_one_by_one_inside_the_pages_after_each_filter_change(m
     opened in turn, every panel is timed inside the run that showed it, and afterwards the panels are the
     module's own again."""
     from oa.app import panels
-    from oa.bench.dashboard import PANELS, measure_panels
+    from oa.bench.dashboard import measure_panels
     from tests.app.test_pages import app
 
     con = duckdb.connect(str(model_store), read_only=True)
