@@ -364,6 +364,19 @@ SHOT_FACTORS = Table(
     per_game=False,
 )
 
+SHOT_OOF = Table(
+    "shot_oof",
+    (
+        C("shot_id", "BIGINT"),
+        C("model_id", "VARCHAR"),
+        C("p_goal", "DOUBLE", lo=0.0, hi=1.0, doc="calibrated, from the fold model that did not see the shot's game"),
+    ),
+    primary_key=("shot_id", "model_id"),
+    per_game=False,
+    doc="out-of-fold goal probabilities of the shots a model was trained on (its cross-validation, grouped by "
+    "game): what the model would have said without having seen them; talent estimates read these",
+)
+
 MODELS = Table(
     "models",
     (
@@ -426,7 +439,9 @@ GAME_TABLES: tuple[Table, ...] = (
     TOI,
 )
 SHARED_TABLES: tuple[Table, ...] = (META, TEAMS, PLAYERS, SIM_SKILLS)
-MODEL_TABLES: tuple[Table, ...] = (SHOT_FEATURES_KEY, SHOT_SCORES, SHOT_FACTORS, MODELS)
+MODEL_TABLES: tuple[Table, ...] = (SHOT_FEATURES_KEY, SHOT_SCORES, SHOT_FACTORS, SHOT_OOF, MODELS)
+# keyed by shot (shot_id = game_id * 10000 + n): a game's rows go when the game is replaced
+PER_SHOT_TABLES: tuple[Table, ...] = (SHOT_FACTORS, SHOT_SCORES, SHOT_OOF, SHOT_FEATURES_KEY)
 ALL_TABLES: tuple[Table, ...] = GAME_TABLES + SHARED_TABLES + MODEL_TABLES + (RUNS, NHL_SYNC)
 BY_NAME: dict[str, Table] = {t.name: t for t in ALL_TABLES}
 

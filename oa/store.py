@@ -133,7 +133,7 @@ class Store:
 
     def _delete_game(self, game_id: int) -> None:
         lo, hi = game_id * 10000, game_id * 10000 + 9999
-        for t in (schema.SHOT_FACTORS, schema.SHOT_SCORES, schema.SHOT_FEATURES_KEY):
+        for t in schema.PER_SHOT_TABLES:
             self.con.execute(f"DELETE FROM {t.name} WHERE shot_id BETWEEN ? AND ?", [lo, hi])
         for t in schema.GAME_TABLES:
             self.con.execute(f"DELETE FROM {t.name} WHERE game_id = ?", [game_id])
@@ -179,7 +179,7 @@ class Store:
             self.transaction(f"storing {len(bundles):,} games") as con,
             self.registered("_new_games", ids) as view,
         ):
-            for t in (schema.SHOT_FACTORS, schema.SHOT_SCORES, schema.SHOT_FEATURES_KEY):
+            for t in schema.PER_SHOT_TABLES:
                 con.execute(f"DELETE FROM {t.name} WHERE shot_id // 10000 IN (SELECT game_id FROM {view})")
             for t in schema.GAME_TABLES:
                 con.execute(f"DELETE FROM {t.name} WHERE game_id IN (SELECT game_id FROM {view})")

@@ -65,7 +65,7 @@ def scored_moneypuck_store(directory: Path, games: int = 30, seed: int = 1) -> t
     return db, csv
 
 
-PER_SHOT = ("shot_features", "shot_scores", "shot_factors")
+PER_SHOT = ("shot_features", "shot_scores", "shot_factors", "shot_oof")
 
 
 def checksums(db: Path, games: list[int]) -> dict[str, tuple[int, str]]:

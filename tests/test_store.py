@@ -109,3 +109,24 @@ def test_real_database_error_is_named_not_masked(tmp_path, two_games):
     assert st.counts() == before
     assert st.query("SELECT * FROM events ORDER BY ALL").equals(snapshot)
     st.close()
+
+
+def test_a_replaced_game_takes_its_shots_model_rows_with_it(tmp_path, two_games):
+    """Scores, explanations, factor values and out-of-fold probabilities are of the shots as they were: a new
+    copy of the game removes them (every per-shot table, one game only), one game at a time or many at once."""
+    from oa import schema
+
+    lg, games = two_games
+    st = _store(tmp_path, lg, games)
+    keep, redo = games[0].game_id, games[1].game_id
+    for gid in (keep, redo):
+        st.con.execute("INSERT INTO shot_oof SELECT shot_id, 'm', 0.1 FROM shots WHERE game_id = ?", [gid])
+        st.con.execute(
+            "INSERT INTO shot_scores SELECT shot_id, 'm', 0.1, 'low', 0.0 FROM shots WHERE game_id = ?", [gid]
+        )
+    assert {t.name for t in schema.PER_SHOT_TABLES} >= {"shot_oof", "shot_scores", "shot_factors", "shot_features"}
+    st.ingest_game(_changed(games[1]))
+    for t in ("shot_oof", "shot_scores"):
+        by_game = dict(st.con.execute(f"SELECT shot_id // 10000, count(*) FROM {t} GROUP BY 1").fetchall())
+        assert redo not in by_game and by_game[keep] == len(games[0].tables["shots"]), t
+    st.close()

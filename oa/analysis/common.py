@@ -60,13 +60,23 @@ def source(con: duckdb.DuckDBPyConnection, name: str) -> str:
     return f"(SELECT {cols} WHERE FALSE)"
 
 
-def scores_sql(con: duckdb.DuckDBPyConnection, model_id: str | None) -> str:
-    """Each shot's p_goal: model `model_id` ($model_id), or the active model(s) (a shot has one)."""
+def scores_sql(con: duckdb.DuckDBPyConnection, model_id: str | None, out_of_fold: bool = False) -> str:
+    """Each shot's p_goal: model `model_id` ($model_id), or the active model(s) (a shot has one); `oof` says
+    whether it is out of fold. With `out_of_fold`, a shot the model trained on gets its out-of-fold
+    probability (`shot_oof`: from the fold model that did not see its game) where the store has it: what
+    the model would have said without having learned from that very goal or save."""
     sc = source(con, "shot_scores")
     if model_id is not None:
-        return f"(SELECT shot_id, p_goal FROM {sc} WHERE model_id = $model_id)"
-    models = source(con, "models")
-    return f"(SELECT shot_id, p_goal FROM {sc} WHERE model_id IN (SELECT model_id FROM {models} WHERE active))"
+        which = "sc.model_id = $model_id"
+    else:
+        which = f"sc.model_id IN (SELECT model_id FROM {source(con, 'models')} WHERE active)"
+    if not out_of_fold:
+        return f"(SELECT sc.shot_id, sc.p_goal, FALSE AS oof FROM {sc} sc WHERE {which})"
+    oof = source(con, "shot_oof")
+    return (
+        f"(SELECT sc.shot_id, coalesce(o.p_goal, sc.p_goal) AS p_goal, o.p_goal IS NOT NULL AS oof FROM {sc} sc "
+        f"LEFT JOIN {oof} o ON o.shot_id = sc.shot_id AND o.model_id = sc.model_id WHERE {which})"
+    )
 
 
 def situation_sql(situation: str) -> str:

@@ -457,13 +457,31 @@ TALENT_WORDS = {
     "goalie": ("Goals saved above expected", "goals", "expected goals minus goals on the unblocked attempts he faced"),
 }
 GROUP_WORDS = {"F": "forwards", "D": "defence", "G": "goalies"}
-# what the 90% interval is worth, as measured against the demo league's true skills (docs/analysis.md)
-INTERVAL_HELP = (
-    "Where his talent lies, nine chances in ten, if the model's expected goals were learned from other "
-    "shots than his. Measured on the demo league: with a model trained elsewhere such intervals held the "
-    "true skill 88-89% of the time; with the store's own model, trained on these very shots, 77-78%: "
-    "read it as a little narrow."
+# what the 90% interval is worth, as measured against the demo league's true skills (docs/benchmarks/talent*.md)
+OOF_HELP = (
+    "Where his talent lies, nine chances in ten by the method. His shots' expected goals are out of fold "
+    "(each from the cross-validation model that had not seen its game): on the demo league such intervals held "
+    "the true skill {oof} of the time (the fold models still saw his other games), 88-89% with a model from "
+    "another league."
 )
+IN_SAMPLE_HELP = (
+    "His shots' expected goals are in sample: the store has no out-of-fold probabilities for them (the "
+    "model was trained before they were kept, or elsewhere), and a model trained on these very shots has "
+    "learned part of his goals. On the demo league such intervals held the true skill only {ins} of the "
+    "time: read it as a little narrow. Retraining (`python -m oa train`, then `python -m oa score`) keeps them."
+)
+COVERAGE = {"oof": "83%", "ins": "77-78%"}  # shooters and goalies, python -m oa bench talent (docs/analysis.md)
+
+
+def interval_help(oof_share: object) -> str:
+    """The 90% interval's help: what it is worth given where his expected goals come from."""
+    try:
+        share = float(oof_share)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        share = 0.0
+    return (OOF_HELP if share >= 0.5 else IN_SAMPLE_HELP).format(**COVERAGE)
+
+
 MAX_ROWS = 25  # players in an interval plot
 
 
@@ -509,7 +527,7 @@ def talent_panel(f: Filters, v: float, pid: int, role: str) -> None:
     m[1].metric(
         "90% interval",
         f"{signed(r['lo90'])} to {signed(r['hi90'])}",
-        help=INTERVAL_HELP,
+        help=interval_help(r.get("oof_share")),
     )
     m[2].metric("Raw record", signed(r["raw"]), help=f"{what.capitalize()}, as recorded, not shrunk.")
     m[3].metric("Sample", f"{int(r['shots']):,} shots", help="Unblocked attempts the model rated.")
@@ -523,6 +541,12 @@ def talent_panel(f: Filters, v: float, pid: int, role: str) -> None:
             f"Small sample: {int(r['shots']):,} shots (fewer than {SMALL_ATTEMPTS}); his own record makes "
             f"{r['weight']:.0%} of the estimate, the league the rest: read the interval, not the dot.",
             icon=":material/warning:",
+        )
+    if not float(r.get("oof_share") or 0) >= 0.5:
+        st.caption(
+            "Expected goals here are in sample (no out-of-fold probabilities in this store for these shots), so "
+            f"the 90% intervals run a little narrow: on the demo league they held the truth {COVERAGE['ins']} of "
+            "the time. Retrain the model to keep out-of-fold probabilities."
         )
     if role == "goalie":  # a team has a goalie or two: his peers are the league's goalies
         mates, who = df, "the league's goalies"

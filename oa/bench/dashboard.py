@@ -57,7 +57,7 @@ PAGES = [
 ]
 COPIED = ("games", "events", "shots", "shot_scores", "shot_factors", "shot_features")
 ON_ICE_TABLES = ("shifts", "shot_on_ice", "player_toi", "toi")  # copied too, where the source store has them
-COPY_VERSION = 2  # part of the copy's stamp: a copy made before the on-ice tables is rebuilt
+COPY_VERSION = 3  # part of the copy's stamp: a copy made before the on-ice tables or shot_oof is rebuilt
 TARGETS = {"first_render_s": 2.0, "filter_change_s": 0.5, "shot_detail_s": 1.0, "panel_s": 1.0, "peak_rss_mb": 1500}
 # the analyst panels (issue 16), timed one by one inside the Players and Games pages' runs
 PANELS = (
@@ -164,6 +164,8 @@ def build_million(season_db: Path, out: Path, target: int = 1_000_000, progress=
             f"INSERT INTO shot_features ({cols}) SELECT * REPLACE (shot_id + {s} AS shot_id, "
             f"game_id + {g} AS game_id) FROM src.shot_features"
         )
+        if "shot_oof" in src_tables:  # the out-of-fold probabilities talent reads
+            con.execute(f"INSERT INTO shot_oof SELECT * REPLACE (shot_id + {s} AS shot_id) FROM src.shot_oof")
         for t in on_ice:  # shifts, players on the ice, time on ice: the same id shifts as their games and shots
             shift_shot = f"shot_id + {s} AS shot_id, " if t == "shot_on_ice" else ""
             con.execute(f"INSERT INTO {t} BY NAME SELECT * REPLACE ({shift_shot}game_id + {g} AS game_id) FROM src.{t}")

@@ -260,6 +260,25 @@ def fit(
     the calibration follows the latest season's goal rate. `monotone` and `same_as` default to
     MONOTONE and SAME_AS (pass {} for none).
     """
+    model, report, _ = fit_oof(df, feature_set, seed, n_folds, grid, progress, recent_weight, monotone, same_as)
+    return model, report
+
+
+def fit_oof(
+    df: pd.DataFrame,
+    feature_set: str,
+    seed: int = 0,
+    n_folds: int = 5,
+    grid: tuple[dict, ...] = GRID,
+    progress: Progress | None = None,
+    recent_weight: float = RECENT_WEIGHT,
+    monotone: dict[str, int] | None = None,
+    same_as: dict[str, dict[str, str]] | None = None,
+) -> tuple[Model, dict, np.ndarray]:
+    """`fit`, and each training shot's calibrated out-of-fold probability (row order of `df`): from the fold
+    model of the chosen settings that did not see its game, calibrated like the final model. Free (the
+    cross-validation makes them); what talent estimates read, so a model's fit to a player's own goals
+    does not pass for his finishing."""
     check_data(df, "the training data")
     t0 = time.perf_counter()
     monotone = MONOTONE if monotone is None else monotone
@@ -352,7 +371,7 @@ def fit(
     }
     if same_as:
         meta["same_as"] = same_as
-    return Model(booster, meta), report
+    return Model(booster, meta), report, p_oof
 
 
 def importance(booster: lgb.Booster, X: np.ndarray, factors: list[Factor], a: float, sample: int = 5000) -> dict:
@@ -417,7 +436,9 @@ def train(
     """Train on the store's shots (of `seasons`, default all), save the model files and register it as active."""
     df, feature_set = training_data(store, source, feature_set, seasons)
     check_data(df, f"store {store.path}" + (f" (source {source})" if source else ""))
-    model, report = fit(df, feature_set, seed=seed, grid=grid, progress=progress, recent_weight=recent_weight)
+    model, report, p_oof = fit_oof(
+        df, feature_set, seed=seed, grid=grid, progress=progress, recent_weight=recent_weight
+    )
     report["interactions"] = interactions(model, df, seed, progress)
     trained_at = datetime.now(UTC).replace(microsecond=0)
     digest = hashlib.sha1(model.booster.model_to_string().encode()).hexdigest()[:8]
@@ -443,7 +464,7 @@ def train(
         }
     )
     path = model.save(model_dir(store))
-    register(store, model, path)
+    register(store, model, path, pd.DataFrame({"shot_id": df["shot_id"].to_numpy(), "p_goal": p_oof}))
     return model, path
 
 
@@ -466,8 +487,10 @@ def interactions(model: Model, df: pd.DataFrame, seed: int, progress: Progress |
     return out
 
 
-def register(store: Store, model: Model, path: Path) -> None:
-    """Record the model in the store and make it the active one for its feature set."""
+def register(store: Store, model: Model, path: Path, oof: pd.DataFrame | None = None) -> None:
+    """Record the model in the store and make it the active one for its feature set; with `oof` (shot_id,
+    p_goal: its out-of-fold probabilities of the shots it trained on), store those too. Out-of-fold rows of
+    models no longer active go: they describe a model nothing scores with."""
     row = pd.DataFrame(
         [
             {
@@ -485,3 +508,6 @@ def register(store: Store, model: Model, path: Path) -> None:
     with store.transaction() as con:
         con.execute("UPDATE models SET active = false WHERE feature_set = ?", [model.feature_set])
         store.insert(schema.MODELS, row, replace=True)
+        con.execute("DELETE FROM shot_oof WHERE model_id NOT IN (SELECT model_id FROM models WHERE active)")
+        if oof is not None and len(oof):
+            store.insert(schema.SHOT_OOF, oof.assign(model_id=model.model_id)[schema.SHOT_OOF.column_names])

@@ -145,3 +145,37 @@ def test_a_goalie_who_shoots_is_no_shooter(tmp_path: Path) -> None:
     with duckdb.connect(str(db), read_only=True) as c:
         assert set(talent(c, role="shooter")["player_id"]) == {101}
         assert set(talent(c, role="goalie")["player_id"]) == {209}
+
+
+def test_out_of_fold_xg_is_what_talent_reads_where_the_store_has_it(db: Path, tmp_path: Path) -> None:
+    """A model's out-of-fold probability of a shot it trained on (shot_oof) replaces its in-sample score in
+    talent, shot by shot, and `oof_share` says how much of a player's sample is out of fold."""
+    import shutil
+
+    copy = tmp_path / "oof.duckdb"
+    shutil.copy(db, copy)
+    with duckdb.connect(str(copy)) as c:
+        c.execute(
+            "CREATE TABLE IF NOT EXISTS shot_oof (shot_id BIGINT, model_id VARCHAR, p_goal DOUBLE, "
+            "PRIMARY KEY (shot_id, model_id))"
+        )
+        # 101's ten unblocked shots this season: out of fold the model gave the first five 0.3, not 0.1
+        ids = [
+            r[0]
+            for r in c.execute(
+                "SELECT shot_id FROM shots s JOIN games g USING (game_id) WHERE shooter_id = 101 AND g.season = ? "
+                "AND outcome <> 'BLOCK' ORDER BY shot_id LIMIT 5",
+                [hm.SEASON],
+            ).fetchall()
+        ]
+        c.executemany("INSERT INTO shot_oof VALUES (?, ?, 0.3)", [[i, hm.MODEL] for i in ids])
+        c.execute("INSERT INTO shot_oof VALUES (?, 'another-model', 0.9)", [ids[-1] + 1])  # not the scoring model's
+        before = talent(duckdb.connect(str(db), read_only=True), season=hm.SEASON).set_index("player_id")
+        after = talent(c, season=hm.SEASON).set_index("player_id")
+    assert before.loc[101, "xg"] == pytest.approx(1.0) and before.loc[101, "oof_share"] == 0
+    assert after.loc[101, "xg"] == pytest.approx(5 * 0.3 + 5 * 0.1) and after.loc[101, "oof_share"] == pytest.approx(
+        0.5
+    )
+    assert after.loc[101, "raw"] == pytest.approx(3 - 2.0)
+    for pid in (102, 105, 201):  # the others' shots have no out-of-fold row: unchanged
+        assert after.loc[pid, "xg"] == pytest.approx(before.loc[pid, "xg"]) and after.loc[pid, "oof_share"] == 0

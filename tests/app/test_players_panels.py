@@ -358,3 +358,30 @@ def test_the_lines_board_lists_one_team_at_a_time_over_many_attempts(onice_store
         want = lines(s, season=season, kind="F3", team=team, situation="5v5")
     assert set(shown["Team"]) == {team}
     assert sorted(shown["Line"]) == sorted(want["names"])
+
+
+def test_talent_says_whether_its_expected_goals_are_out_of_fold(onice_store, monkeypatch, tmp_path) -> None:
+    """Trained here, the model kept each training shot's out-of-fold probability: the interval's help says
+    so. A store without them (a model trained before, or elsewhere) says its intervals run narrow, in words
+    on the page, not only in a tooltip."""
+    import shutil
+
+    import duckdb
+
+    db, _ = onice_store
+    pid, _, _ = busiest(db)
+    at = app(monkeypatch, db, shooter=str(pid))
+    at.switch_page("pages/players.py").run()
+    ok(at)
+    interval = next(m for m in at.metric if m.label == "90% interval")
+    assert "out of fold" in interval.proto.help and "in sample" not in texts(at)
+    bare = tmp_path / "no_oof.duckdb"
+    shutil.copy(db, bare)
+    with duckdb.connect(str(bare)) as c:
+        assert c.execute("DELETE FROM shot_oof").fetchall()[0][0] > 0
+    at = app(monkeypatch, bare, shooter=str(pid))
+    at.switch_page("pages/players.py").run()
+    ok(at)
+    interval = next(m for m in at.metric if m.label == "90% interval")
+    assert "only 77-78%" in interval.proto.help
+    assert "Expected goals here are in sample" in texts(at)

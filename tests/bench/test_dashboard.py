@@ -72,7 +72,11 @@ def test_panels_are_timed_one_by_one_inside_the_pages_after_each_filter_change(m
     con.close()
     two = tmp_path / "two_seasons.duckdb"
     build_million(model_store, two, target=2 * n, progress=lambda s: None)  # two seasons, with shifts
+    con = duckdb.connect(str(model_store), read_only=True)
+    oof = con.execute("SELECT count(*) FROM shot_oof").fetchone()[0]
+    con.close()
     con = duckdb.connect(str(two), read_only=True)
+    assert oof > 0 and con.execute("SELECT count(*) FROM shot_oof").fetchone()[0] == 2 * oof  # talent's xG copied
     seasons = [r[0] for r in con.execute("SELECT DISTINCT season FROM games ORDER BY 1 DESC").fetchall()]
     teams = [r[0] for r in con.execute("SELECT DISTINCT team FROM shots ORDER BY 1 LIMIT 3").fetchall()]
     shooters = [

@@ -254,3 +254,28 @@ def test_a_store_factored_before_a_new_factor_says_so_and_train_computes_it_firs
         after = s.query("SELECT shot_id, distance, score_diff FROM shot_features ORDER BY shot_id")
         assert after.equals(before)
         assert s.scalar("SELECT count(*) FROM shot_features WHERE lead_late_s IS NOT NULL") > 0
+
+
+def test_training_stores_each_training_shots_out_of_fold_probability(model_store):
+    """One out-of-fold row per shot an active model trained on, from that model, a probability that follows
+    the model's own score without being it (the fold model never saw the shot's game)."""
+    with Store(model_store, read_only=True) as s:
+        rows = s.query(
+            "SELECT o.model_id, o.p_goal AS oof, sc.p_goal AS score, sc.model_id AS scored_by, s.is_goal "
+            "FROM shot_oof o JOIN shots s USING (shot_id) "
+            "LEFT JOIN shot_scores sc ON sc.shot_id = o.shot_id AND sc.model_id = o.model_id"
+        )
+        active = set(s.query("SELECT model_id FROM models WHERE active")["model_id"])
+        unblocked = int(s.scalar("SELECT count(*) FROM shots WHERE outcome <> 'BLOCK'"))
+        dupes = int(s.scalar("SELECT count(*) - count(DISTINCT (shot_id, model_id)) FROM shot_oof"))
+    assert len(rows) and set(rows["model_id"]) <= active and dupes == 0
+    per_model = rows.groupby("model_id").size()
+    assert (per_model <= unblocked).all() and per_model.max() > 0.9 * unblocked  # the training shots: unblocked
+    assert rows["oof"].between(0, 1, inclusive="neither").all()
+    both = rows.dropna(subset=["score"])
+    assert np.corrcoef(both["oof"], both["score"])[0, 1] > 0.8
+    assert (both["oof"] - both["score"]).abs().mean() > 1e-4  # not the final model's score
+    # in sample the final model leans toward the shots it learned: its log loss is lower than out of fold
+    y = both["is_goal"].astype(float)
+    ll = lambda p: float(-(y * np.log(p) + (1 - y) * np.log(1 - p)).mean())  # noqa: E731
+    assert ll(both["score"]) < ll(both["oof"])

@@ -40,4 +40,6 @@ def test_the_same_tables_and_report_as_before(now, before, case):
         assert g["rows"] == w["rows"], (case, table)
         changed = [c for c in w.get("columns", {}) if g["columns"].get(c) != w["columns"][c]]
         assert not changed, f"{case}: {table} columns changed: {changed}"
-    assert set(got.get("tables", {})) == set(want.get("tables", {}))
+    # the same tables hold rows (a table added to the schema since, empty here, stores nothing else)
+    filled = lambda d: {t for t, v in d.get("tables", {}).items() if v["rows"]}  # noqa: E731
+    assert filled(got) == filled(want)
