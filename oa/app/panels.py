@@ -418,10 +418,13 @@ def lines_board(f: Filters, v: float, situation: str) -> None:
         if not teams:
             st.info(NO_ON_ICE, icon=":material/groups:")
             return
+        tn = q.teams(f.db, v)
+        names = dict(zip(tn["team"], tn["name"]))
         team = st.selectbox(
             "Team",
             teams,
             key="board_lines_team",
+            format_func=lambda t: str(names.get(t, t)),
             help="Pick a team in the sidebar, or a single season, to skip this.",
         )
         st.caption(
