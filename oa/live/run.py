@@ -212,12 +212,20 @@ def run_redis_scorer(
         claim_idle_ms,
         on_shot,
     )
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(sig, lambda *_: rs.stop())
-    ready = Path(publish_to) / "ready" / name
-    ready.parent.mkdir(parents=True, exist_ok=True)
-    ready.write_text(str(os.getpid()))
-    rs.run(until)
+    # stop gracefully on SIGTERM/SIGINT while this runs, and give the process its own handlers back after
+    # (a handler left behind outlives the scorer: forked children would inherit a stop for a scorer long gone)
+    previous = {}
+    if threading.current_thread() is threading.main_thread():  # only the main thread may set handlers
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            previous[sig] = signal.signal(sig, lambda *_: rs.stop())
+    try:
+        ready = Path(publish_to) / "ready" / name
+        ready.parent.mkdir(parents=True, exist_ok=True)
+        ready.write_text(str(os.getpid()))
+        rs.run(until)
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
     out = {"name": name, **rs.scorer.stats.summary(), "latency_ms": [round(v, 3) for v in rs.scorer.stats.latency_ms]}
     stats_to = Path(publish_to) / "stats" / f"{name}.json"
     stats_to.parent.mkdir(parents=True, exist_ok=True)

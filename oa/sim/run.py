@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import os
+import signal
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -29,6 +30,9 @@ _LEAGUE: League | None = None
 
 def _init_worker(seed: int) -> None:
     global _LEAGUE
+    # a forked worker inherits the parent's Python signal handlers; one that does not exit on SIGTERM (a
+    # live scorer's graceful stop, say) would leave Pool.terminate waiting for ever on a worker that ignored it
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     _LEAGUE = build_league(seed)
 
 

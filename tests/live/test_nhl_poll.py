@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 import json
+import signal
 import threading
 import time
 from pathlib import Path
@@ -267,6 +268,7 @@ def test_redis_pollers_and_scorer(shared: Path, model_store: Path, redis_url: st
         )
         t.start()
         r = connect(redis_url)
+        handlers = [signal.getsignal(signal.SIGTERM), signal.getsignal(signal.SIGINT)]
         res = run_redis_scorer(
             model_store,
             redis_url,
@@ -277,6 +279,9 @@ def test_redis_pollers_and_scorer(shared: Path, model_store: Path, redis_url: st
             stale_after_s=300,
         )
         final = server.games[GAME2].document(1e9)
+    # the scorer's graceful stop was this process's only while it ran (a handler left behind once hung a later
+    # test's process pool: its forked workers inherited it)
+    assert [signal.getsignal(signal.SIGTERM), signal.getsignal(signal.SIGINT)] == handlers
     assert done["finals"] == 1 and res["games_ended"] == 1 and res["errors"] == 0
     live = read_live(tmp_path)
     ref = reference(model_store, final)
