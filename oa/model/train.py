@@ -25,6 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import lightgbm as lgb
 import numpy as np
@@ -243,24 +244,13 @@ class Trial:
     log_loss: float
 
 
-def fit(
-    df: pd.DataFrame,
-    feature_set: str,
-    seed: int = 0,
-    n_folds: int = 5,
-    grid: tuple[dict, ...] = GRID,
-    progress: Progress | None = None,
-    recent_weight: float = RECENT_WEIGHT,
-    monotone: dict[str, int] | None = None,
-    same_as: dict[str, dict[str, str]] | None = None,
-) -> tuple[Model, dict]:
+def fit(df: pd.DataFrame, feature_set: str, **options: Any) -> tuple[Model, dict]:
     """Fit the calibrated model on `df` (rows of `load_features`); returns it and its CV report.
 
-    With several seasons in `df`, shots of earlier seasons weigh `recent_weight` per season back and
-    the calibration follows the latest season's goal rate. `monotone` and `same_as` default to
-    MONOTONE and SAME_AS (pass {} for none).
+    `fit_oof` without the out-of-fold probabilities; `options` are its own (seed, n_folds, grid, progress,
+    recent_weight, monotone, same_as).
     """
-    model, report, _ = fit_oof(df, feature_set, seed, n_folds, grid, progress, recent_weight, monotone, same_as)
+    model, report, _ = fit_oof(df, feature_set, **options)
     return model, report
 
 
@@ -275,10 +265,16 @@ def fit_oof(
     monotone: dict[str, int] | None = None,
     same_as: dict[str, dict[str, str]] | None = None,
 ) -> tuple[Model, dict, np.ndarray]:
-    """`fit`, and each training shot's calibrated out-of-fold probability (row order of `df`): from the fold
-    model of the chosen settings that did not see its game, calibrated like the final model. Free (the
-    cross-validation makes them); what talent estimates read, so a model's fit to a player's own goals
-    does not pass for his finishing."""
+    """Fit the calibrated model on `df` (rows of `load_features`): the model, its CV report, and each training
+    shot's calibrated out-of-fold probability (row order of `df`), from the fold model of the chosen settings
+    that did not see its game, calibrated like the final model. The probabilities are free (the
+    cross-validation makes them); talent estimates read them, so a model's fit to a player's own goals does
+    not pass for his finishing.
+
+    With several seasons in `df`, shots of earlier seasons weigh `recent_weight` per season back and
+    the calibration follows the latest season's goal rate. `monotone` and `same_as` default to
+    MONOTONE and SAME_AS (pass {} for none).
+    """
     check_data(df, "the training data")
     t0 = time.perf_counter()
     monotone = MONOTONE if monotone is None else monotone
