@@ -476,13 +476,17 @@ IN_SAMPLE_HELP = (
 COVERAGE = {"oof": "83%", "ins": "77-78%"}  # shooters and goalies, python -m oa bench talent (docs/analysis.md)
 
 
-def interval_help(oof_share: object) -> str:
-    """The 90% interval's help: what it is worth given where his expected goals come from."""
+def out_of_fold(oof_share: object) -> bool:
+    """Whether a player's expected goals are out of fold: most of his shots' (talent's `oof_share`)."""
     try:
-        share = float(oof_share)  # type: ignore[arg-type]
+        return float(oof_share) >= 0.5  # type: ignore[arg-type]
     except (TypeError, ValueError):
-        share = 0.0
-    return (OOF_HELP if share >= 0.5 else IN_SAMPLE_HELP).format(**COVERAGE)
+        return False
+
+
+def interval_help(oof: bool) -> str:
+    """The 90% interval's help: what it is worth given where his expected goals come from."""
+    return (OOF_HELP if oof else IN_SAMPLE_HELP).format(**COVERAGE)
 
 
 MAX_ROWS = 25  # players in an interval plot
@@ -527,10 +531,11 @@ def talent_panel(f: Filters, v: float, pid: int, role: str) -> None:
         help=f"In {unit}: {what}, pulled toward the league's expectation by empirical Bayes (the fewer his "
         "shots, the further: finishing is mostly luck).",
     )
+    oof = out_of_fold(r.get("oof_share"))
     m[1].metric(
         "90% interval",
         f"{signed(r['lo90'])} to {signed(r['hi90'])}",
-        help=interval_help(r.get("oof_share")),
+        help=interval_help(oof),
     )
     m[2].metric("Raw record", signed(r["raw"]), help=f"{what.capitalize()}, as recorded, not shrunk.")
     m[3].metric("Sample", f"{int(r['shots']):,} shots", help="Unblocked attempts the model rated.")
@@ -545,7 +550,7 @@ def talent_panel(f: Filters, v: float, pid: int, role: str) -> None:
             f"{r['weight']:.0%} of the estimate, the league the rest: read the interval, not the dot.",
             icon=":material/warning:",
         )
-    if not float(r.get("oof_share") or 0) >= 0.5:
+    if not oof:
         st.caption(
             "Expected goals here are in sample (no out-of-fold probabilities in this store for these shots), so "
             f"the 90% intervals run a little narrow: on the demo league they held the truth {COVERAGE['ins']} of "
