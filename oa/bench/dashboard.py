@@ -43,6 +43,7 @@ from pathlib import Path
 from typing import Any
 
 from oa import settings
+from oa.bench.report import load_1min
 
 ROOT = Path(__file__).resolve().parents[2]  # the repository: app.py and pages/
 APP = ROOT / "app.py"
@@ -425,13 +426,6 @@ def median_of(runs: list[Any]) -> Any:
     return first
 
 
-def _load() -> float | None:
-    try:
-        return round(os.getloadavg()[0], 2)
-    except OSError:
-        return None
-
-
 def run(
     db: Path,
     million: bool = False,
@@ -441,7 +435,7 @@ def run(
     progress=lambda s: print(s, file=sys.stderr),
 ) -> dict:
     """Measure `db` (and with `million`, a ~1M-shot store built from it) `runs` times, each in a fresh
-    process; each store's figures are the medians of its runs, and `runs_s` keeps every run's."""
+    process; each store's figures are the medians of its runs, beside each run's load and slowest panel."""
     results: dict[str, Any] = {"targets": TARGETS, "runs": runs, "stores": []}
     stores = [db]
     if million:
@@ -453,7 +447,7 @@ def run(
         each = []
         for i in range(runs):
             progress(f"measuring {s} (run {i + 1}/{runs})")
-            load = _load()
+            load = load_1min()
             proc = subprocess.run(
                 [sys.executable, "-m", "oa.bench.dashboard", "--measure", str(s)],
                 cwd=ROOT,

@@ -32,6 +32,14 @@ def _text(v: object) -> str:
     return f"{v:g}" if isinstance(v, float) else str(v)
 
 
+def load_1min() -> float | None:
+    """The machine's 1-minute load average now (None where the platform has none): beside every figure."""
+    try:
+        return round(os.getloadavg()[0], 2)
+    except OSError:
+        return None
+
+
 def machine() -> dict[str, str]:
     """What the figures depend on besides the code: load, cores, Python, platform, date."""
     try:
