@@ -44,14 +44,14 @@ from oa import schema
 from oa.features.compute import build_features
 from oa.model.artifact import ModelError
 from oa.model.score import active_models, score_store
-from oa.onice import toi_from_shifts
+from oa.onice import player_toi, toi_from_shifts
 from oa.schema import GameBundle
 from oa.sources import nhl_api
 from oa.sources.common import IngestReport, SourceError
 from oa.sources.download import DownloadError, Fetched, NhlClient
 from oa.sources.ingest import _new_players, shrinks
 from oa.sources.nhl_roster import roster_players
-from oa.sources.nhl_shifts import on_ice, read_shifts, skater_counts, time_on_ice
+from oa.sources.nhl_shifts import on_ice, read_shifts, skater_counts
 from oa.sources.nhl_teams import teams_table
 from oa.store import Store, StoreError
 from oa.vocab import skaters_label
@@ -409,7 +409,7 @@ def _add_on_ice(bundle: GameBundle, shifts: pd.DataFrame, players: pd.DataFrame)
     on = on_ice(shots, shifts, goalies)
     bundle.tables["shifts"] = shifts.reset_index(drop=True)
     bundle.tables["shot_on_ice"] = on
-    bundle.tables["player_toi"] = time_on_ice(shifts)
+    bundle.tables["player_toi"] = player_toi(shifts)
     bundle.tables["toi"] = toi_from_shifts(shifts, goalies)
     missing = shots["skaters_for"].isna() | shots["skaters_against"].isna()
     if missing.any() and len(on):

@@ -19,7 +19,6 @@ import numpy as np
 import pandas as pd
 
 from oa import schema
-from oa.onice import player_toi
 from oa.rink import PERIOD_S
 from oa.sources.common import IngestReport, SourceError
 from oa.sources.nhl_teams import code
@@ -134,8 +133,3 @@ def skater_counts(shots: pd.DataFrame, on: pd.DataFrame) -> tuple[pd.Series, pd.
         shots["shot_id"].map(counts[side]) if side in counts else pd.Series(0, index=shots.index)
     )
     return get(True).fillna(0).where(have), get(False).fillna(0).where(have)
-
-
-def time_on_ice(shifts: pd.DataFrame) -> pd.DataFrame:
-    """The `player_toi` rows: seconds on the ice and shifts, per player of the game."""
-    return player_toi(shifts)

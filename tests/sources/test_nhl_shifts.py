@@ -8,11 +8,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from oa.onice import skaters_at, toi_from_shifts
+from oa.onice import player_toi, skaters_at, toi_from_shifts
 from oa.sources.common import IngestReport, SourceError
 from oa.sources.download import retry_after
 from oa.sources.nhl_roster import roster_players
-from oa.sources.nhl_shifts import on_ice, read_shifts, skater_counts, time_on_ice
+from oa.sources.nhl_shifts import on_ice, read_shifts, skater_counts
 
 GAME = 2025020001
 
@@ -91,7 +91,7 @@ def test_players_on_the_ice_at_a_shot_from_its_start_exclusive_to_its_end():
     assert first.loc[10, "shooting"] and not first.loc[20, "shooting"] and first.loc[20, "goalie"]
     sf, sa = skater_counts(shots, on)
     assert sf.tolist() == [1, 0] and sa.tolist() == [1, 1]
-    toi = time_on_ice(shifts).set_index("player_id")
+    toi = player_toi(shifts).set_index("player_id")
     assert toi.loc[20, "seconds"] == 1200.0 and toi.loc[10, "shifts"] == 1
 
 
@@ -148,7 +148,7 @@ def test_real_game_time_on_ice_all_and_five_on_five_from_its_shifts(shared):
     toi = toi_from_shifts(shifts, goalies)
     assert set(toi["method"]) == {"shifts"} and set(toi["situation"]) == {"all", "5v5"}
     wide = toi.pivot_table(index=["player_id", "team"], columns="situation", values="seconds")
-    pt = time_on_ice(shifts).set_index(["player_id", "team"])
+    pt = player_toi(shifts).set_index(["player_id", "team"])
     assert len(wide) == len(pt) == 38
     assert np.allclose(wide["all"].reindex(pt.index), pt["seconds"])
     assert (wide["5v5"] <= wide["all"]).all()
