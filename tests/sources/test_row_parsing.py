@@ -119,18 +119,23 @@ HS_COLUMNS = (
 )
 
 
-@FAST
-@given(col=st.sampled_from(HS_COLUMNS), row=st.integers(0, 55), value=CELL)
-def test_hockey_scraper_one_hostile_cell_never_raises_and_is_accounted_for(tmp_path_factory, col, row, value):
-    """One cell of the fixture replaced by anything: the adapter never raises; every event is stored,
-    or counted as rejected (with file, row and field), or its game is reported as not stored."""
+def read_with_one_cell(tmp_path_factory, col: str, row: int, value: str):
+    """The hockey_scraper fixture with one cell replaced, written and read: (frame, file, report, games, players)."""
     df = pd.read_csv(FIXTURES / "hockey_scraper/pbp.csv", dtype=str, keep_default_na=False)
     df.loc[row, col] = value
     f = tmp_path_factory.mktemp("hs") / "pbp.csv"
     df.to_csv(f, index=False)
     report = IngestReport("hockey_scraper")
     bundles, players = hockey_scraper.read(f, report)
-    games = list(bundles)
+    return df, f, report, list(bundles), players
+
+
+@FAST
+@given(col=st.sampled_from(HS_COLUMNS), row=st.integers(0, 55), value=CELL)
+def test_hockey_scraper_one_hostile_cell_never_raises_and_is_accounted_for(tmp_path_factory, col, row, value):
+    """One cell of the fixture replaced by anything: the adapter never raises; every event is stored,
+    or counted as rejected (with file, row and field), or its game is reported as not stored."""
+    df, f, report, games, players = read_with_one_cell(tmp_path_factory, col, row, value)
     events = sum(len(b.tables["events"]) for b in games)
     rows_rejected = sum(
         n
@@ -212,13 +217,7 @@ def test_hockey_scraper_one_hostile_on_ice_id_never_raises_and_its_lists_are_kep
 ):
     """One on-ice id replaced by anything (a word, a fraction, a player already listed): every event is still
     stored; an event's lists are used whole or dropped and counted, never half; time on ice stays sane."""
-    df = pd.read_csv(FIXTURES / "hockey_scraper/pbp.csv", dtype=str, keep_default_na=False)
-    df.loc[row, col] = value
-    f = tmp_path_factory.mktemp("hs") / "pbp.csv"
-    df.to_csv(f, index=False)
-    report = IngestReport("hockey_scraper")
-    bundles, _ = hockey_scraper.read(f, report)
-    games = list(bundles)
+    df, f, report, games, _ = read_with_one_cell(tmp_path_factory, col, row, value)
     assert sum(len(b.tables["events"]) for b in games) == len(df)
     dropped = sum(n for r, n in report.rejected.items() if "on-ice lists dropped" in r)
     assert dropped <= 1
