@@ -72,7 +72,8 @@ def scores_sql(con: duckdb.DuckDBPyConnection, model_id: str | None, out_of_fold
         which = f"sc.model_id IN (SELECT model_id FROM {source(con, 'models')} WHERE active)"
     if not out_of_fold:
         return f"(SELECT sc.shot_id, sc.p_goal, FALSE AS oof FROM {sc} sc WHERE {which})"
-    oof = source(con, "shot_oof")
+    # a probability outside (0, 1) (NaN too) is no probability: the shot keeps its score, not out of fold
+    oof = f"(SELECT * FROM {source(con, 'shot_oof')} WHERE p_goal > 0 AND p_goal < 1)"
     return (
         f"(SELECT sc.shot_id, coalesce(o.p_goal, sc.p_goal) AS p_goal, o.p_goal IS NOT NULL AS oof FROM {sc} sc "
         f"LEFT JOIN {oof} o ON o.shot_id = sc.shot_id AND o.model_id = sc.model_id WHERE {which})"

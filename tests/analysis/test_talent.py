@@ -179,3 +179,21 @@ def test_out_of_fold_xg_is_what_talent_reads_where_the_store_has_it(db: Path, tm
     assert after.loc[101, "raw"] == pytest.approx(3 - 2.0)
     for pid in (102, 105, 201):  # the others' shots have no out-of-fold row: unchanged
         assert after.loc[pid, "xg"] == pytest.approx(before.loc[pid, "xg"]) and after.loc[pid, "oof_share"] == 0
+
+
+@pytest.mark.parametrize("bad", ["5.0", "-1.0", "0.0", "1.0", "'nan'::DOUBLE", "'inf'::DOUBLE"])
+def test_an_out_of_fold_row_that_is_no_probability_is_ignored(db: Path, tmp_path: Path, bad: str) -> None:
+    """A store edited by hand (or broken) with out-of-fold values outside (0, 1): those shots keep their
+    score and do not count as out of fold; nothing raises."""
+    import shutil
+
+    copy = tmp_path / "bad_oof.duckdb"
+    shutil.copy(db, copy)
+    with duckdb.connect(str(copy)) as c:
+        c.execute("CREATE TABLE IF NOT EXISTS shot_oof (shot_id BIGINT, model_id VARCHAR, p_goal DOUBLE)")
+        c.execute(f"INSERT INTO shot_oof SELECT shot_id, model_id, {bad} FROM shot_scores")
+        after = talent(c, season=hm.SEASON).set_index("player_id")
+    before = talent(duckdb.connect(str(db), read_only=True), season=hm.SEASON).set_index("player_id")
+    assert (after["oof_share"] == 0).all()
+    for col in ("xg", "raw", "shrunk", "lo90", "hi90"):
+        assert after[col].to_numpy() == pytest.approx(before.loc[after.index, col].to_numpy()), col
