@@ -68,7 +68,7 @@ def day(value: object, missing: str = "date unknown") -> str:
         return missing
     if ts is pd.NaT or pd.isna(ts):
         return missing
-    return f"{ts:%Y-%m-%d}"
+    return f"{ts.year:04d}-{ts.month:02d}-{ts.day:02d}"  # strftime's %Y drops a year's leading zeros (year 1: '1')
 
 
 def shot_id_param(raw: object) -> int | None:
